@@ -1,0 +1,23 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* The daemon's own options (after EAL's and "--"). */
+#ifndef NFVA_ARGS_H
+#define NFVA_ARGS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+struct nfva_args {
+	const char *config;     /* startup config file, or NULL */
+	const char *socket;     /* control socket path */
+	mode_t socket_mode;
+	uint32_t fdb_entries;
+	uint32_t mbufs;
+	bool busy_poll;
+	unsigned idle_sleep_us;
+};
+
+/* 0, or -EINVAL after printing a message and the usage. */
+int nfva_args_parse(int argc, char **argv, struct nfva_args *out);
+
+#endif

@@ -1,0 +1,25 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Compile-time bounds of the appliance. Every table is bounded; these are the
+ * sizes of the fixed arrays in the datapath snapshot (dp_config.h) and the
+ * per-worker counters. Run-time limits (FDB size, MAC limits) are options.
+ */
+#ifndef NFVA_BOUNDS_H
+#define NFVA_BOUNDS_H
+
+#define NFVA_MAX_PORTS 64          /* appliance ports (ethdevs in use) */
+#define NFVA_MAX_NETWORKS 256      /* bridge domains */
+#define NFVA_MAX_MEMBERS 64        /* local attachments per network */
+#define NFVA_MAX_PORT_VLANS 32     /* tagged attachments per port */
+#define NFVA_MAX_WORKERS 16        /* worker lcores */
+#define NFVA_NAME_SIZE 32          /* port and network names, NUL included */
+#define NFVA_BURST 32              /* rx/tx burst size */
+
+#define NFVA_PORT_NONE 0xffff
+#define NFVA_NETWORK_NONE 0xffff
+#define NFVA_VLAN_NONE 0xffff      /* untagged attachment */
+
+#define NFVA_DEFAULT_AGEING_S 300
+#define NFVA_DEFAULT_FDB_ENTRIES (1u << 20)
+
+#endif

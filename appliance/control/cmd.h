@@ -1,0 +1,109 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The command language: one grammar table shared by the startup config file
+ * and the control socket. A module registers its commands from its own file:
+ *
+ *   static int port_del(const struct cmd_args *a, struct cmd_reply *r) {...}
+ *   NFVA_CMD(port_del, "port del PORT", "remove a port");
+ *
+ * Syntax: lowercase words are keywords, `a|b` alternative keywords, UPPER
+ * words are typed placeholders (type = the word without trailing digits, see
+ * cmd_types.c), `[...]` optional groups which may follow the fixed part in
+ * any order. Values are validated while matching, so a handler only sees
+ * well-formed arguments. A handler validates everything it needs before it
+ * changes anything: a failing command changes nothing.
+ *
+ * Handlers run on the control thread only.
+ */
+#ifndef NFVA_CMD_H
+#define NFVA_CMD_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <jansson.h>
+#include <rte_ether.h>
+
+#define CMD_MAX_TOKENS 64
+#define CMD_ERROR_SIZE 512
+
+struct cmd_args {
+	unsigned n;
+	struct {
+		const char *name;  /* placeholder (e.g. "PORT") or matched keyword */
+		const char *value; /* token text; NULL for keywords */
+	} items[CMD_MAX_TOKENS];
+};
+
+struct cmd_reply {
+	json_t *result;                /* owned by the reply; NULL = JSON null */
+	char error[CMD_ERROR_SIZE];    /* set when the handler fails */
+};
+
+typedef int (*cmd_handler_fn)(const struct cmd_args *args, struct cmd_reply *reply);
+
+struct cmd_def {
+	const char *syntax;
+	const char *help;
+	cmd_handler_fn handler;
+	struct cmd_syntax *compiled; /* filled by cmd_register */
+	struct cmd_def *next;
+};
+
+void cmd_register(struct cmd_def *def);
+
+#define NFVA_CMD(fn, syntax_str, help_str)                                        \
+	static struct cmd_def cmd_def_##fn = {                                    \
+		.syntax = syntax_str, .help = help_str, .handler = fn };          \
+	RTE_INIT(cmd_register_##fn)                                               \
+	{                                                                         \
+		cmd_register(&cmd_def_##fn);                                      \
+	}
+
+/* A matched command ready to run; tokens are owned by it. */
+struct cmd_parsed {
+	const struct cmd_def *def;
+	char *storage;
+	unsigned n_tokens;
+	char *tokens[CMD_MAX_TOKENS];
+	struct cmd_args args;
+};
+
+/* Match a line against the grammar. 0, or -EINVAL with a message in err.
+ * An empty or comment-only line yields def == NULL. */
+int cmd_parse(const char *line, struct cmd_parsed *out, char *err, size_t errlen);
+void cmd_parsed_free(struct cmd_parsed *p);
+/* Run a parsed command; the reply holds the result or the error message. */
+int cmd_run(const struct cmd_parsed *p, struct cmd_reply *reply);
+/* parse + run. */
+int cmd_execute(const char *line, struct cmd_reply *reply);
+/* {"status":"ok","result":...} or {"status":"error","error":"..."}; steals result. */
+json_t *cmd_reply_to_json(struct cmd_reply *reply, int status);
+
+/* Handler helpers. */
+int cmd_error(struct cmd_reply *reply, int err, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+const char *cmd_arg(const struct cmd_args *a, const char *name);
+bool cmd_has(const struct cmd_args *a, const char *keyword);
+uint32_t cmd_arg_u32(const struct cmd_args *a, const char *name, uint32_t dflt);
+bool cmd_arg_mac(const struct cmd_args *a, const char *name, struct rte_ether_addr *mac);
+bool cmd_arg_ipv4(const struct cmd_args *a, const char *name, uint32_t *ip_be);
+bool cmd_arg_prefix(const struct cmd_args *a, const char *name, uint32_t *ip_be, uint8_t *len);
+
+/* Placeholder types (cmd_types.c); modules may add their own. */
+struct cmd_type {
+	const char *name;     /* e.g. "MAC" */
+	const char *describe; /* e.g. "a MAC address (aa:bb:cc:dd:ee:ff)" */
+	bool (*valid)(const char *token);
+	struct cmd_type *next;
+};
+void cmd_register_type(struct cmd_type *t);
+const struct cmd_type *cmd_type_find(const char *placeholder);
+
+/* Walk the grammar (help, docs). */
+const struct cmd_def *cmd_first(void);
+
+/* Split a line into tokens in place: whitespace separated, "double quotes"
+ * and backslash escapes; '#' starts a comment outside quotes. */
+int cmd_tokenize(char *line, char **tokens, unsigned max, unsigned *n);
+
+#endif

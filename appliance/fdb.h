@@ -1,0 +1,121 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The forwarding database: (network, MAC) -> destination, shared by all
+ * workers and the control thread.
+ *
+ * Concurrency scheme (see docs/architecture.md):
+ * - rte_hash in RW_CONCURRENCY_LF mode: workers look up without locks.
+ * - Writers (workers learning a new or moved MAC, control ageing/flushing/
+ *   adding static entries) are serialised by one spinlock. Learning is rare
+ *   next to forwarding, so the lock is off the per-packet path.
+ * - Each key's data is a pointer to an fdb_entry from a fixed pool. A moved
+ *   MAC is one atomic 64-bit store of entry->dest. A deleted entry (and its
+ *   key slot) is recycled only after every worker has passed a quiescent
+ *   state (rte_hash's RCU QSBR integration, defer-queue mode).
+ * - Workers stamp entry->last_seen (relaxed store, only when the second
+ *   changes); control ages entries whose stamp is older than the ageing time.
+ */
+#ifndef NFVA_FDB_H
+#define NFVA_FDB_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <rte_ether.h>
+#include <rte_rcu_qsbr.h>
+
+enum fdb_dest_kind {
+	FDB_DEST_PORT = 1, /* a local attachment: port + vlan */
+	FDB_DEST_VTEP = 2, /* a remote VTEP of the network's overlay */
+};
+
+/* Where frames to a MAC go. Packed in 64 bits so a move is one atomic store. */
+union fdb_dest {
+	uint64_t u64;
+	struct {
+		uint8_t kind;  /* enum fdb_dest_kind */
+		uint8_t flags; /* FDB_F_* */
+		uint16_t port; /* appliance port index (uplink for VTEP dests) */
+		union {
+			uint16_t vlan;     /* FDB_DEST_PORT: attachment vlan or NFVA_VLAN_NONE */
+			uint32_t vtep_ip;  /* FDB_DEST_VTEP: remote VTEP, network order */
+		};
+	};
+};
+
+#define FDB_F_STATIC 0x01 /* configured: never aged, never moved by learning */
+
+struct fdb_key {
+	uint16_t network;
+	struct rte_ether_addr mac;
+};
+
+struct fdb_entry {
+	union fdb_dest dest;    /* atomic: written by writers, read by workers */
+	uint32_t last_seen;     /* nfva_now_s() of the last frame from this MAC */
+	uint32_t created;       /* nfva_now_s() when learned or added */
+	struct fdb_key key;     /* copy of the key, for walks and counters */
+};
+
+enum fdb_learn_result {
+	FDB_LEARN_NEW = 0,
+	FDB_LEARN_MOVED,
+	FDB_LEARN_UNCHANGED,
+	FDB_LEARN_LIMIT_PORT,     /* the port's MAC limit is reached */
+	FDB_LEARN_LIMIT_NETWORK,  /* the network's MAC limit is reached */
+	FDB_LEARN_FULL,           /* the table itself is full */
+	FDB_LEARN_STATIC,         /* a static entry exists; learning never overrides it */
+};
+
+struct fdb_limits {
+	uint32_t port;    /* max MACs learned on the destination port, 0 = none */
+	uint32_t network; /* max MACs in the network, 0 = none */
+};
+
+/* Control thread, at start: size the table and hook it to the workers' QSBR. */
+int fdb_init(uint32_t max_entries, struct rte_rcu_qsbr *qsbr);
+void fdb_fini(void);
+uint32_t fdb_capacity(void);
+
+/* Workers: bulk lookup (n <= 64); out[i] is NULL on a miss. Lock-free. */
+void fdb_lookup_bulk(const struct fdb_key *keys, unsigned n, struct fdb_entry **out)
+	__attribute__((access(read_only, 1, 2)));
+
+/* Workers or control: learn or move key -> dest. Takes the writer lock. */
+enum fdb_learn_result fdb_learn(const struct fdb_key *key, union fdb_dest dest, uint32_t now,
+		const struct fdb_limits *limits);
+
+/* Control: static entries, removal and walks. */
+int fdb_add_static(const struct fdb_key *key, union fdb_dest dest);
+int fdb_del(const struct fdb_key *key);
+
+/* Filter for flush and walk; NONE fields match anything. */
+struct fdb_filter {
+	uint16_t network; /* NFVA_NETWORK_NONE = any */
+	uint16_t port;    /* NFVA_PORT_NONE = any */
+	bool dynamic_only;
+};
+unsigned fdb_flush(const struct fdb_filter *filter);
+/* Remove dynamic entries not seen for ageing_s seconds; returns how many. */
+unsigned fdb_age(uint32_t now, uint32_t ageing_s);
+
+typedef void (*fdb_walk_cb)(const struct fdb_entry *e, void *arg);
+void fdb_walk(const struct fdb_filter *filter, fdb_walk_cb cb, void *arg);
+
+uint32_t fdb_count(void);
+uint32_t fdb_count_port(uint16_t port);
+uint32_t fdb_count_network(uint16_t network);
+
+static inline void fdb_touch(struct fdb_entry *e, uint32_t now)
+{
+	if (__atomic_load_n(&e->last_seen, __ATOMIC_RELAXED) != now)
+		__atomic_store_n(&e->last_seen, now, __ATOMIC_RELAXED);
+}
+
+static inline union fdb_dest fdb_entry_dest(const struct fdb_entry *e)
+{
+	union fdb_dest d;
+	d.u64 = __atomic_load_n(&e->dest.u64, __ATOMIC_ACQUIRE);
+	return d;
+}
+
+#endif

@@ -1,0 +1,39 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Networks (bridge domains), control side. A network has local members —
+ * attachments (port, vlan): frames of the network leave the port tagged with
+ * vlan, and frames arriving on the port with that tag (or untagged, for an
+ * untagged attachment) belong to the network. A (port, vlan) pair belongs to
+ * at most one network. Later features hang an overlay (VNI, encapsulation,
+ * remote VTEPs) on the network.
+ */
+#ifndef NFVA_NETWORK_H
+#define NFVA_NETWORK_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "dp_config.h"
+#include "bounds.h"
+
+struct network {
+	bool used;
+	uint16_t index;
+	char name[NFVA_NAME_SIZE];
+	uint32_t mac_limit; /* 0 = unlimited */
+	uint16_t n_members;
+	struct dp_attachment members[NFVA_MAX_MEMBERS];
+};
+
+struct network *network_find(const char *name);
+struct network *network_by_index(uint16_t index);
+/* The network a (port, vlan) attachment belongs to, or NULL. */
+struct network *network_of_attachment(uint16_t port, uint16_t vlan);
+
+int network_add(const char *name, uint32_t mac_limit, char *err, size_t errlen);
+int network_del(struct network *n);
+int network_attach(struct network *n, uint16_t port, uint16_t vlan, char *err, size_t errlen);
+int network_detach(struct network *n, uint16_t port, uint16_t vlan, char *err, size_t errlen);
+int network_set_mac_limit(struct network *n, uint32_t limit);
+
+#endif

@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Why the slow path drops a packet: one reason per counter, so statistics say
+ * why packets die. Counted per ingress port (or egress port for output
+ * reasons). Add a reason here and it shows in `stats` and `port show`.
+ */
+#ifndef NFVA_DROP_H
+#define NFVA_DROP_H
+
+#define NFVA_DROP_REASONS(X)                                                        \
+	X(RUNT, "runt")                   /* shorter than an Ethernet header */       \
+	X(TRUNCATED, "truncated")         /* a header runs past the frame's end */    \
+	X(VLAN_STACK, "vlan_stack")       /* QinQ / stacked tags: not supported */    \
+	X(VLAN_UNKNOWN, "vlan_unknown")   /* tag of no attachment on this port */     \
+	X(NO_NETWORK, "no_network")       /* untagged, port not attached untagged */  \
+	X(SRC_INVALID, "src_mac_invalid") /* multicast or zero source MAC */          \
+	X(LOCAL_DEST, "local_dest")       /* destination is the ingress attachment */ \
+	X(NO_MEMBER, "no_member")         /* flood found no other member */           \
+	X(PORT_DOWN, "port_down")         /* egress port removed or stopped */        \
+	X(MTU, "mtu_exceeded")            /* larger than the egress port's MTU */     \
+	X(NO_MBUF, "no_mbuf")             /* mbuf pool empty (copy, header push) */   \
+	X(TX_FULL, "tx_full")             /* the egress queue refused the frame */
+
+enum drop_reason {
+#define NFVA_DROP_ENUM(id, name) DROP_##id,
+	NFVA_DROP_REASONS(NFVA_DROP_ENUM)
+#undef NFVA_DROP_ENUM
+	DROP_MAX
+};
+
+/* Stable name of a reason, as shown in JSON replies. */
+const char *drop_reason_name(enum drop_reason r);
+
+#endif

@@ -1,0 +1,45 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * l2_forward: destination lookup. Known unicast goes to its attachment;
+ * broadcast, multicast and unknown unicast are flooded to the network's
+ * other members. A frame whose destination sits behind its own ingress
+ * attachment is dropped (local_dest), as a learning bridge does.
+ */
+#include <rte_ether.h>
+
+#include "../fdb.h"
+#include "../worker.h"
+#include "slowpath.h"
+
+static void l2_unicast(struct worker *w, struct rte_mbuf *m, const struct l2_meta *meta,
+		union fdb_dest d)
+{
+	if (d.kind != FDB_DEST_PORT) {
+		l2_flood(w, m, meta);
+		return;
+	}
+	if (d.port == meta->in_port && d.vlan == meta->in_vlan) {
+		worker_drop(w, meta->in_port, DROP_LOCAL_DEST, m);
+		return;
+	}
+	port_output(w, d.port, d.vlan, m);
+}
+
+void l2_forward(struct worker *w, struct rte_mbuf **pkts, const struct l2_meta *meta, uint16_t n)
+{
+	struct fdb_key keys[NFVA_BURST];
+	struct fdb_entry *entries[NFVA_BURST];
+
+	for (uint16_t i = 0; i < n; i++) {
+		const struct rte_ether_hdr *eth = rte_pktmbuf_mtod(pkts[i], struct rte_ether_hdr *);
+		keys[i].network = meta[i].network;
+		rte_ether_addr_copy(&eth->dst_addr, &keys[i].mac);
+	}
+	fdb_lookup_bulk(keys, n, entries);
+	for (uint16_t i = 0; i < n; i++) {
+		if (!rte_is_unicast_ether_addr(&keys[i].mac) || entries[i] == NULL)
+			l2_flood(w, pkts[i], &meta[i]);
+		else
+			l2_unicast(w, pkts[i], &meta[i], fdb_entry_dest(entries[i]));
+	}
+}

@@ -1,0 +1,67 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * l2_learn: source MAC learning. One bulk lookup per burst; a known MAC on
+ * the same attachment only refreshes its hit stamp, a new or moved MAC goes
+ * to fdb_learn(), which enforces the port and network MAC limits.
+ */
+#include <rte_ether.h>
+
+#include "../fdb.h"
+#include "../worker.h"
+#include "slowpath.h"
+
+static void l2_learn_one(struct worker *w, const struct fdb_key *key, const struct l2_meta *meta)
+{
+	const struct dp_config *cfg = w->cfg;
+	union fdb_dest dest = { .kind = FDB_DEST_PORT, .port = meta->in_port, .vlan = meta->in_vlan };
+	struct fdb_limits limits = {
+		.port = cfg->ports[meta->in_port].mac_limit,
+		.network = cfg->networks[meta->network].mac_limit,
+	};
+	struct port_counters *c = &w->counters[meta->in_port];
+
+	switch (fdb_learn(key, dest, w->now, &limits)) {
+	case FDB_LEARN_NEW:
+		c->learned++;
+		break;
+	case FDB_LEARN_MOVED:
+		c->moved++;
+		break;
+	case FDB_LEARN_LIMIT_PORT:
+	case FDB_LEARN_LIMIT_NETWORK:
+		c->learn_limit++;
+		break;
+	case FDB_LEARN_FULL:
+		c->learn_full++;
+		break;
+	case FDB_LEARN_UNCHANGED:
+	case FDB_LEARN_STATIC:
+		break;
+	}
+}
+
+void l2_learn(struct worker *w, struct rte_mbuf **pkts, const struct l2_meta *meta, uint16_t n)
+{
+	struct fdb_key keys[NFVA_BURST];
+	struct fdb_entry *entries[NFVA_BURST];
+
+	for (uint16_t i = 0; i < n; i++) {
+		const struct rte_ether_hdr *eth = rte_pktmbuf_mtod(pkts[i], struct rte_ether_hdr *);
+		keys[i].network = meta[i].network;
+		rte_ether_addr_copy(&eth->src_addr, &keys[i].mac);
+	}
+	fdb_lookup_bulk(keys, n, entries);
+	for (uint16_t i = 0; i < n; i++) {
+		if (entries[i] != NULL) {
+			union fdb_dest d = fdb_entry_dest(entries[i]);
+			if (d.kind == FDB_DEST_PORT && d.port == meta[i].in_port &&
+					d.vlan == meta[i].in_vlan) {
+				fdb_touch(entries[i], w->now);
+				continue;
+			}
+			if (d.flags & FDB_F_STATIC)
+				continue;
+		}
+		l2_learn_one(w, &keys[i], &meta[i]);
+	}
+}

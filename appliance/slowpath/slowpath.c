@@ -1,0 +1,15 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* Slow-path entry: chains the stages for one received burst. */
+#include "../worker.h"
+#include "slowpath.h"
+
+void slowpath_input(struct worker *w, uint16_t port, struct rte_mbuf **pkts, uint16_t n)
+{
+	struct l2_meta meta[NFVA_BURST];
+
+	n = eth_input(w, port, pkts, meta, n);
+	if (n == 0)
+		return;
+	l2_learn(w, pkts, meta, n);
+	l2_forward(w, pkts, meta, n);
+}

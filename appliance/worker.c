@@ -1,0 +1,135 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* Worker lcores: the poll loop, idle back-off, start/stop (see worker.h). */
+#include <string.h>
+
+#include <rte_ethdev.h>
+#include <rte_launch.h>
+#include <rte_lcore.h>
+#include <rte_malloc.h>
+
+#include "clock.h"
+#include "log.h"
+#include "slowpath/slowpath.h"
+#include "worker.h"
+
+NFVA_LOG_REGISTER(worker)
+
+#define IDLE_POLLS_BEFORE_SLEEP 256
+
+static struct worker *workers[NFVA_MAX_WORKERS];
+static unsigned n_workers;
+static volatile bool stop_requested;
+static struct worker_options options;
+
+static unsigned worker_poll_ports(struct worker *w)
+{
+	const struct dp_worker_plan *plan = &w->cfg->workers[w->id];
+	struct rte_mbuf *pkts[NFVA_BURST];
+	unsigned total = 0;
+
+	for (uint16_t i = 0; i < plan->n_ports; i++) {
+		uint16_t port = plan->ports[i];
+		const struct dp_port *p = &w->cfg->ports[port];
+		uint16_t n = rte_eth_rx_burst(p->ethdev, 0, pkts, NFVA_BURST);
+		if (n == 0)
+			continue;
+		struct port_counters *c = &w->counters[port];
+		c->rx_packets += n;
+		for (uint16_t j = 0; j < n; j++)
+			c->rx_bytes += rte_pktmbuf_pkt_len(pkts[j]);
+		slowpath_input(w, port, pkts, n);
+		total += n;
+	}
+	return total;
+}
+
+static int worker_main(void *arg)
+{
+	struct worker *w = arg;
+	struct rte_rcu_qsbr *v = dp_qsbr();
+	unsigned idle = 0;
+
+	rte_rcu_qsbr_thread_register(v, w->id);
+	rte_rcu_qsbr_thread_online(v, w->id);
+	NFVA_LOG(INFO, "worker %u on lcore %u", w->id, w->lcore);
+	while (!__atomic_load_n(&stop_requested, __ATOMIC_RELAXED)) {
+		w->cfg = dp_config_load();
+		w->now = nfva_now_s();
+		unsigned n = worker_poll_ports(w);
+		port_output_flush(w);
+		w->cfg = NULL;
+		rte_rcu_qsbr_quiescent(v, w->id);
+		idle = n == 0 ? idle + 1 : 0;
+		/* Back off when idle so that several appliances can share a small
+		 * machine; never on the forwarding path itself. */
+		if (!options.busy_poll && idle > IDLE_POLLS_BEFORE_SLEEP)
+			rte_delay_us_sleep(options.idle_sleep_us);
+	}
+	rte_rcu_qsbr_thread_offline(v, w->id);
+	rte_rcu_qsbr_thread_unregister(v, w->id);
+	return 0;
+}
+
+int workers_start(struct rte_mempool *pool, const struct worker_options *opts)
+{
+	unsigned lcore;
+
+	options = *opts;
+	if (options.idle_sleep_us == 0)
+		options.idle_sleep_us = 100;
+	RTE_LCORE_FOREACH_WORKER(lcore) {
+		if (n_workers == NFVA_MAX_WORKERS)
+			break;
+		struct worker *w = rte_zmalloc_socket("worker", sizeof(*w), RTE_CACHE_LINE_SIZE,
+				rte_lcore_to_socket_id(lcore));
+		if (w == NULL)
+			return errno_log(ENOMEM, "worker context");
+		w->id = n_workers;
+		w->lcore = lcore;
+		w->pool = pool;
+		workers[n_workers++] = w;
+	}
+	if (n_workers == 0)
+		return errno_log(EINVAL, "no worker lcore: give EAL at least two lcores (-l 0,1)");
+	for (unsigned i = 0; i < n_workers; i++) {
+		int ret = rte_eal_remote_launch(worker_main, workers[i], workers[i]->lcore);
+		if (ret != 0)
+			return errno_log(ret, "rte_eal_remote_launch");
+	}
+	return 0;
+}
+
+void workers_stop(void)
+{
+	__atomic_store_n(&stop_requested, true, __ATOMIC_RELAXED);
+	rte_eal_mp_wait_lcore();
+	for (unsigned i = 0; i < n_workers; i++)
+		rte_free(workers[i]);
+	n_workers = 0;
+}
+
+unsigned workers_count(void)
+{
+	if (n_workers != 0)
+		return n_workers;
+	/* Before start: the number that will run. */
+	unsigned n = rte_lcore_count() - 1;
+	return n > NFVA_MAX_WORKERS ? NFVA_MAX_WORKERS : n;
+}
+
+const struct worker *worker_get(unsigned id)
+{
+	return id < n_workers ? workers[id] : NULL;
+}
+
+void workers_port_counters(uint16_t port, struct port_counters *sum)
+{
+	memset(sum, 0, sizeof(*sum));
+	for (unsigned i = 0; i < n_workers; i++) {
+		const struct port_counters *c = &workers[i]->counters[port];
+		uint64_t *dst = (uint64_t *)sum;
+		const uint64_t *src = (const uint64_t *)c;
+		for (size_t k = 0; k < sizeof(*sum) / sizeof(uint64_t); k++)
+			dst[k] += src[k];
+	}
+}
