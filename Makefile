@@ -1,0 +1,42 @@
+# SPDX-License-Identifier: BSD-3-Clause
+# Thin wrapper over meson (as grout does). The two commands of the README:
+#   make demo   build, then run the main job on its embedded default
+#   make test   build, then run every test suite
+BUILDDIR ?= build
+ASAN_BUILDDIR ?= build-asan
+MESON_OPTS ?=
+SUITES ?= unit vdev netns
+
+.PHONY: all deps build demo test test-asan bench lint clean
+
+all: build
+
+deps:
+	@bash scripts/install-deps.sh
+
+$(BUILDDIR)/build.ninja:
+	meson setup $(BUILDDIR) $(MESON_OPTS)
+
+build: deps $(BUILDDIR)/build.ninja
+	ninja -C $(BUILDDIR)
+
+demo: build
+	bash demo/run.sh $(BUILDDIR)
+
+test: build
+	meson test -C $(BUILDDIR) --print-errorlogs $(foreach s,$(SUITES),--suite $(s))
+
+# Unit and vdev suites under AddressSanitizer and UBSan.
+$(ASAN_BUILDDIR)/build.ninja:
+	meson setup $(ASAN_BUILDDIR) -Db_sanitize=address,undefined -Db_lundef=false \
+		-Dbuildtype=debug $(MESON_OPTS)
+
+test-asan: deps $(ASAN_BUILDDIR)/build.ninja
+	ninja -C $(ASAN_BUILDDIR)
+	meson test -C $(ASAN_BUILDDIR) --print-errorlogs --suite unit --suite vdev
+
+lint:
+	clang-format --dry-run --Werror $$(git ls-files '*.c' '*.h')
+
+clean:
+	rm -rf $(BUILDDIR) $(ASAN_BUILDDIR)

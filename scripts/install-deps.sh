@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
+# Installs what nfva needs to build and test, from Debian 12's archive only.
+# Idempotent and quiet when everything is present. Needs root to install.
+set -euo pipefail
+
+PACKAGES=(
+	build-essential pkg-config meson ninja-build
+	libdpdk-dev dpdk dpdk-dev libjansson-dev libcmocka-dev libpcap-dev
+	iproute2 iputils-ping ethtool procps tcpdump tshark python3-scapy
+)
+
+missing=()
+for p in "${PACKAGES[@]}"; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||
+		missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+if [ "$(id -u)" -ne 0 ]; then
+	echo "install-deps: missing ${missing[*]}; run as root (or: sudo make deps)" >&2
+	exit 1
+fi
+echo "install-deps: installing ${missing[*]}"
+# tshark asks whether non-root users may capture: answer no, non-interactively.
+echo "wireshark-common wireshark-common/install-setuid boolean false" | debconf-set-selections
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends "${missing[@]}"
