@@ -43,7 +43,7 @@ int dp_config_init(unsigned n_workers)
 	if (rte_rcu_qsbr_init(qsbr, NFVA_MAX_WORKERS) != 0)
 		return errno_log(rte_errno, "rte_rcu_qsbr_init");
 	configured_workers = n_workers;
-	return dp_config_commit();
+	return 0;
 }
 
 static void dp_config_defaults(struct dp_config *cfg)

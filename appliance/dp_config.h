@@ -51,11 +51,48 @@ struct dp_port {
 	uint16_t max_frame;        /* largest frame the port sends (MTU + L2 header) */
 };
 
+enum dp_encap {
+	DP_ENCAP_NONE = 0, /* a local-only bridge domain */
+	DP_ENCAP_VXLAN,
+	DP_ENCAP_GRE,
+};
+
+/* The network's overlay: how its frames cross the underlay. */
+struct dp_overlay {
+	uint8_t encap;      /* enum dp_encap */
+	bool strict;        /* accept tunnel packets only from vteps[] */
+	uint32_t vni;       /* VXLAN VNI or GRE key */
+	uint16_t udp_port;  /* VXLAN destination port, network order */
+	uint32_t group;     /* multicast group for BUM (network order), 0 = none */
+	uint16_t n_vteps;   /* head-end replication list (remote VTEPs) */
+	uint32_t vteps[NFVA_MAX_VTEPS]; /* network order */
+};
+
 struct dp_network {
 	bool active;
 	uint32_t mac_limit; /* 0 = unlimited */
 	uint16_t n_members;
 	struct dp_attachment members[NFVA_MAX_MEMBERS];
+	struct dp_overlay overlay;
+};
+
+/* The uplink that carries the overlays. */
+struct dp_underlay {
+	bool active;
+	uint16_t port;              /* appliance port index of the uplink */
+	uint32_t ip;                /* local VTEP address, network order */
+	struct rte_ether_addr mac;  /* uplink MAC */
+	uint16_t mtu;               /* uplink IP MTU */
+};
+
+/* (encap, vni, udp port) -> network, sorted for binary search on decap.
+ * NVGRE networks are keyed by VSID with encap DP_ENCAP_GRE | DP_VNI_NVGRE. */
+#define DP_VNI_NVGRE 0x80
+struct dp_vni_entry {
+	uint8_t encap;
+	uint16_t udp_port; /* network order, VXLAN only */
+	uint32_t vni;
+	uint16_t network;
 };
 
 /* Ports each worker polls (rx queue 0 of each). */
@@ -70,6 +107,9 @@ struct dp_config {
 	struct dp_port ports[NFVA_MAX_PORTS];
 	struct dp_network networks[NFVA_MAX_NETWORKS];
 	struct dp_worker_plan workers[NFVA_MAX_WORKERS];
+	struct dp_underlay underlay;
+	uint16_t n_vnis;
+	struct dp_vni_entry vnis[NFVA_MAX_NETWORKS];
 };
 
 /* Fills the parts of the snapshot a module owns. Called on the control thread
@@ -81,7 +121,7 @@ struct dp_config_builder {
 };
 void dp_config_register_builder(struct dp_config_builder *b);
 
-/* Control thread. */
+/* Control thread. init creates the RCU variable; the first commit publishes. */
 int dp_config_init(unsigned n_workers);
 void dp_config_fini(void);
 int dp_config_commit(void);
@@ -103,6 +143,29 @@ static inline uint16_t dp_port_network(const struct dp_port *p, uint16_t vlan)
 	for (uint16_t i = 0; i < p->n_vlans; i++)
 		if (p->vlans[i].vlan == vlan)
 			return p->vlans[i].network;
+	return NFVA_NETWORK_NONE;
+}
+
+/* Network of a decapsulated packet, or NFVA_NETWORK_NONE. */
+static inline uint16_t dp_vni_lookup(const struct dp_config *cfg, uint8_t encap, uint16_t udp_port,
+		uint32_t vni)
+{
+	int lo = 0, hi = (int)cfg->n_vnis - 1;
+	while (lo <= hi) {
+		int mid = (lo + hi) / 2;
+		const struct dp_vni_entry *e = &cfg->vnis[mid];
+		int64_t c = (int64_t)e->encap - encap;
+		if (c == 0)
+			c = (int64_t)e->vni - vni;
+		if (c == 0)
+			c = (int64_t)e->udp_port - udp_port;
+		if (c == 0)
+			return e->network;
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid - 1;
+	}
 	return NFVA_NETWORK_NONE;
 }
 

@@ -321,6 +321,24 @@ unsigned fdb_flush(const struct fdb_filter *filter)
 	return fdb_remove_if(fdb_doomed_by_filter, filter);
 }
 
+struct vtep_arg {
+	const struct fdb_filter *filter;
+	uint32_t vtep_ip;
+};
+
+static bool fdb_doomed_by_vtep(const struct fdb_entry *e, const void *arg)
+{
+	const struct vtep_arg *a = arg;
+	union fdb_dest d = fdb_entry_dest(e);
+	return d.kind == FDB_DEST_VTEP && d.vtep_ip == a->vtep_ip && fdb_filter_match(a->filter, e);
+}
+
+unsigned fdb_flush_vtep(const struct fdb_filter *filter, uint32_t vtep_ip)
+{
+	struct vtep_arg arg = { .filter = filter, .vtep_ip = vtep_ip };
+	return fdb_remove_if(fdb_doomed_by_vtep, &arg);
+}
+
 struct ageing_arg {
 	uint32_t now;
 	uint32_t ageing_s;

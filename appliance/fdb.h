@@ -95,6 +95,8 @@ struct fdb_filter {
 	bool dynamic_only;
 };
 unsigned fdb_flush(const struct fdb_filter *filter);
+/* Remove the dynamic entries learned behind a remote VTEP. */
+unsigned fdb_flush_vtep(const struct fdb_filter *filter, uint32_t vtep_ip);
 /* Remove dynamic entries not seen for ageing_s seconds; returns how many. */
 unsigned fdb_age(uint32_t now, uint32_t ageing_s);
 

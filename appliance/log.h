@@ -16,8 +16,8 @@
 
 /* Defines the file-local log type "nfva.<suffix>" (suffix: an identifier). */
 #define NFVA_LOG_REGISTER(suffix)                                                        \
-	static int nfva_logtype = RTE_LOGTYPE_USER1;                                     \
-	static const char nfva_log_name[] = #suffix;                                     \
+	static int nfva_logtype __rte_unused = RTE_LOGTYPE_USER1;                                   \
+	static const char nfva_log_name[] __rte_unused = #suffix;                                   \
 	RTE_INIT(nfva_log_init_##suffix)                                                 \
 	{                                                                                \
 		int t = rte_log_register_type_and_pick_level("nfva." #suffix, RTE_LOG_INFO); \

@@ -19,7 +19,10 @@
 #include "control/control_socket.h"
 #include "control/periodic.h"
 #include "dp_config.h"
+#include "encap.h"
 #include "fdb.h"
+#include "punt.h"
+#include "punt_service.h"
 #include "log.h"
 #include "port.h"
 #include "worker.h"
@@ -44,6 +47,12 @@ static int init_state(const struct nfva_args *args, struct rte_mempool **pool)
 	int ret = dp_config_init(workers_count());
 	if (ret == 0)
 		ret = fdb_init(args->fdb_entries, dp_qsbr());
+	if (ret == 0)
+		ret = encap_init(dp_qsbr());
+	if (ret == 0)
+		ret = punt_init();
+	if (ret == 0)
+		ret = dp_config_commit();
 	return ret;
 }
 
@@ -51,7 +60,9 @@ static void control_loop(void)
 {
 	while (!quit) {
 		int wait_ms = periodic_run();
-		control_socket_poll(wait_ms < 10 ? wait_ms : 10);
+		if (punt_service() != 0)
+			wait_ms = 0; /* more may be waiting */
+		control_socket_poll(wait_ms < 2 ? wait_ms : 2);
 	}
 }
 
@@ -60,6 +71,8 @@ static void shutdown_all(void)
 	control_socket_close();
 	workers_stop();
 	port_del_all();
+	punt_fini();
+	encap_fini();
 	fdb_fini();
 	dp_config_fini();
 	rte_eal_cleanup();

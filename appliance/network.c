@@ -1,12 +1,14 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* Networks and attachments; their part of the datapath snapshot (see network.h). */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "fdb.h"
 #include "log.h"
 #include "network.h"
 #include "port.h"
+#include "underlay.h"
 
 NFVA_LOG_REGISTER(network)
 
@@ -52,10 +54,28 @@ static unsigned port_vlan_count(uint16_t port)
 	return count;
 }
 
-int network_add(const char *name, uint32_t mac_limit, char *err, size_t errlen)
+static const struct network *network_with_vni(const struct network_overlay *ov)
 {
+	for (unsigned i = 0; i < NFVA_MAX_NETWORKS; i++) {
+		const struct network_overlay *o = &networks[i].overlay;
+		if (networks[i].used && o->encap == ov->encap && o->vni == ov->vni &&
+				(o->encap != DP_ENCAP_VXLAN || o->udp_port == ov->udp_port))
+			return &networks[i];
+	}
+	return NULL;
+}
+
+int network_add(const char *name, uint32_t mac_limit, const struct network_overlay *ov,
+		char *err, size_t errlen)
+{
+	const struct network *same;
+
 	if (network_find(name) != NULL) {
 		snprintf(err, errlen, "network %s exists", name);
+		return -EEXIST;
+	}
+	if (ov->encap != DP_ENCAP_NONE && (same = network_with_vni(ov)) != NULL) {
+		snprintf(err, errlen, "network %s already uses vni %u", same->name, ov->vni);
 		return -EEXIST;
 	}
 	for (unsigned i = 0; i < NFVA_MAX_NETWORKS; i++) {
@@ -66,6 +86,7 @@ int network_add(const char *name, uint32_t mac_limit, char *err, size_t errlen)
 		n->used = true;
 		n->index = i;
 		n->mac_limit = mac_limit;
+		n->overlay = *ov;
 		snprintf(n->name, sizeof(n->name), "%s", name);
 		NFVA_LOG(INFO, "network %s added", name);
 		return dp_config_commit();
@@ -87,6 +108,11 @@ int network_del(struct network *n)
 
 int network_attach(struct network *n, uint16_t port, uint16_t vlan, char *err, size_t errlen)
 {
+	const struct underlay *u = underlay_get();
+	if (u->active && u->port == port) {
+		snprintf(err, errlen, "the uplink carries overlays; it cannot be a member");
+		return -EBUSY;
+	}
 	const struct network *other = network_of_attachment(port, vlan);
 	if (other != NULL) {
 		snprintf(err, errlen, "this attachment already belongs to network %s", other->name);
@@ -118,6 +144,56 @@ int network_detach(struct network *n, uint16_t port, uint16_t vlan, char *err, s
 	struct fdb_filter f = { .network = n->index, .port = port };
 	fdb_flush(&f);
 	return ret;
+}
+
+int network_vtep_add(struct network *n, uint32_t ip, char *err, size_t errlen)
+{
+	struct network_overlay *o = &n->overlay;
+
+	if (o->encap == DP_ENCAP_NONE) {
+		snprintf(err, errlen, "network %s has no overlay (add it with vni and encap)", n->name);
+		return -EINVAL;
+	}
+	for (unsigned i = 0; i < o->n_vteps; i++)
+		if (o->vteps[i] == ip) {
+			snprintf(err, errlen, "vtep already in network %s", n->name);
+			return -EEXIST;
+		}
+	if (o->n_vteps == NFVA_MAX_VTEPS) {
+		snprintf(err, errlen, "network %s has %d vteps already", n->name, NFVA_MAX_VTEPS);
+		return -ENOSPC;
+	}
+	o->vteps[o->n_vteps++] = ip;
+	return dp_config_commit();
+}
+
+int network_vtep_del(struct network *n, uint32_t ip, char *err, size_t errlen)
+{
+	struct network_overlay *o = &n->overlay;
+
+	for (unsigned i = 0; i < o->n_vteps; i++) {
+		if (o->vteps[i] != ip)
+			continue;
+		o->vteps[i] = o->vteps[--o->n_vteps];
+		int ret = dp_config_commit();
+		struct fdb_filter f = { .network = n->index, .port = NFVA_PORT_NONE };
+		fdb_flush_vtep(&f, ip);
+		return ret;
+	}
+	snprintf(err, errlen, "no such vtep in network %s", n->name);
+	return -ENOENT;
+}
+
+unsigned network_encap_overhead(const struct network *n)
+{
+	switch (n->overlay.encap) {
+	case DP_ENCAP_VXLAN:
+		return 20 + 8 + 8; /* IPv4 + UDP + VXLAN */
+	case DP_ENCAP_GRE:
+		return 20 + 4 + 4; /* IPv4 + GRE + key */
+	default:
+		return 0;
+	}
 }
 
 int network_set_mac_limit(struct network *n, uint32_t limit)
@@ -154,6 +230,36 @@ static void network_build_port_map(struct dp_config *cfg, const struct network *
 	}
 }
 
+static int vni_entry_cmp(const void *a, const void *b)
+{
+	const struct dp_vni_entry *x = a, *y = b;
+	if (x->encap != y->encap)
+		return x->encap < y->encap ? -1 : 1;
+	if (x->vni != y->vni)
+		return x->vni < y->vni ? -1 : 1;
+	return (int)x->udp_port - (int)y->udp_port;
+}
+
+static void network_build_overlay(struct dp_config *cfg, const struct network *n)
+{
+	const struct network_overlay *o = &n->overlay;
+	struct dp_overlay *d = &cfg->networks[n->index].overlay;
+
+	if (o->encap == DP_ENCAP_NONE)
+		return;
+	d->encap = o->encap;
+	d->strict = o->strict;
+	d->vni = o->vni;
+	d->udp_port = rte_cpu_to_be_16(o->udp_port);
+	d->group = o->group;
+	d->n_vteps = o->n_vteps;
+	memcpy(d->vteps, o->vteps, o->n_vteps * sizeof(o->vteps[0]));
+	cfg->vnis[cfg->n_vnis++] = (struct dp_vni_entry){
+		.encap = o->nvgre ? (DP_ENCAP_GRE | DP_VNI_NVGRE) : o->encap,
+		.udp_port = o->encap == DP_ENCAP_VXLAN ? d->udp_port : 0,
+		.vni = o->vni, .network = n->index };
+}
+
 static void network_build(struct dp_config *cfg)
 {
 	for (unsigned i = 0; i < NFVA_MAX_NETWORKS; i++) {
@@ -166,7 +272,9 @@ static void network_build(struct dp_config *cfg)
 		dn->n_members = n->n_members;
 		memcpy(dn->members, n->members, n->n_members * sizeof(n->members[0]));
 		network_build_port_map(cfg, n);
+		network_build_overlay(cfg, n);
 	}
+	qsort(cfg->vnis, cfg->n_vnis, sizeof(cfg->vnis[0]), vni_entry_cmp);
 }
 
 static struct dp_config_builder network_builder = { .name = "network", .build = network_build };

@@ -25,6 +25,11 @@ void port_set_mempool(struct rte_mempool *pool)
 	mbuf_pool = pool;
 }
 
+struct rte_mempool *port_mempool(void)
+{
+	return mbuf_pool;
+}
+
 void port_register_del_hook(struct port_del_hook *hook)
 {
 	hook->next = del_hooks;

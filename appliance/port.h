@@ -43,6 +43,7 @@ struct port_params {
 };
 
 void port_set_mempool(struct rte_mempool *pool);
+struct rte_mempool *port_mempool(void);
 int port_add(const struct port_params *params, char *err, size_t errlen);
 int port_del(struct port *p);
 void port_del_all(void);

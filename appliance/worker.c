@@ -56,6 +56,8 @@ static int worker_main(void *arg)
 		w->cfg = dp_config_load();
 		w->now = nfva_now_s();
 		unsigned n = worker_poll_ports(w);
+		if (w->id == 0)
+			ctrl_input(w);
 		port_output_flush(w);
 		w->cfg = NULL;
 		rte_rcu_qsbr_quiescent(v, w->id);

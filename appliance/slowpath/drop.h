@@ -19,7 +19,20 @@
 	X(PORT_DOWN, "port_down")         /* egress port removed or stopped */        \
 	X(MTU, "mtu_exceeded")            /* larger than the egress port's MTU */     \
 	X(NO_MBUF, "no_mbuf")             /* mbuf pool empty (copy, header push) */   \
-	X(TX_FULL, "tx_full")             /* the egress queue refused the frame */
+	X(TX_FULL, "tx_full")             /* the egress queue refused the frame */     \
+	X(NOT_FOR_US, "not_for_us")       /* uplink: not our MAC / not our address */  \
+	X(NOT_TUNNEL, "not_tunnel")       /* uplink: no overlay traffic (no leaking) */ \
+	X(IP_INVALID, "ip_invalid")       /* bad IPv4 version, length or checksum */   \
+	X(IP_FRAGMENT, "ip_fragment")     /* outer IPv4 fragment */                    \
+	X(TUNNEL_TRUNCATED, "tunnel_truncated") /* tunnel header cut short */          \
+	X(TUNNEL_FLAGS, "tunnel_bad_flags")  /* VXLAN I bit clear, GRE K missing... */ \
+	X(UNKNOWN_VNI, "unknown_vni")     /* VNI / key of no network */                \
+	X(VTEP_NOT_ALLOWED, "vtep_not_allowed") /* strict network, unknown VTEP */     \
+	X(INNER_SHORT, "inner_short")     /* inner frame shorter than Ethernet */      \
+	X(SPLIT_HORIZON, "split_horizon") /* tunnel to tunnel: never re-flooded */     \
+	X(NO_UNDERLAY, "no_underlay")     /* overlay network without an uplink */      \
+	X(PUNT_FULL, "punt_full")         /* control ring full (ARP, held frames) */   \
+	X(ICMP_INVALID, "icmp_invalid")   /* malformed ICMP to the VTEP address */
 
 enum drop_reason {
 #define NFVA_DROP_ENUM(id, name) DROP_##id,

@@ -54,6 +54,7 @@ uint16_t eth_input(struct worker *w, uint16_t port, struct rte_mbuf **pkts,
 	for (uint16_t i = 0; i < n; i++) {
 		struct rte_mbuf *m = pkts[i];
 		meta[alive].in_port = port;
+		meta[alive].from_vtep = 0;
 		enum drop_reason why = eth_classify(p, m, &meta[alive]);
 		if (why != DROP_MAX) {
 			worker_drop(w, port, why, m);

@@ -14,11 +14,15 @@
 static void l2_unicast(struct worker *w, struct rte_mbuf *m, const struct l2_meta *meta,
 		union fdb_dest d)
 {
-	if (d.kind != FDB_DEST_PORT) {
-		l2_flood(w, m, meta);
+	if (d.kind == FDB_DEST_VTEP) {
+		/* Split horizon: what came from the overlay never goes back into it. */
+		if (meta->from_vtep != 0)
+			worker_drop(w, meta->in_port, DROP_SPLIT_HORIZON, m);
+		else
+			tunnel_output(w, m, meta->in_port, meta->network, d.vtep_ip);
 		return;
 	}
-	if (d.port == meta->in_port && d.vlan == meta->in_vlan) {
+	if (d.port == meta->in_port && d.vlan == meta->in_vlan && meta->from_vtep == 0) {
 		worker_drop(w, meta->in_port, DROP_LOCAL_DEST, m);
 		return;
 	}

@@ -10,12 +10,22 @@
 #include "../worker.h"
 #include "slowpath.h"
 
+/* Where frames to this frame's source go: its attachment, or its VTEP. */
+static union fdb_dest l2_source_dest(const struct l2_meta *meta)
+{
+	if (meta->from_vtep != 0)
+		return (union fdb_dest){ .kind = FDB_DEST_VTEP, .port = meta->in_port,
+			.vtep_ip = meta->from_vtep };
+	return (union fdb_dest){ .kind = FDB_DEST_PORT, .port = meta->in_port,
+		.vlan = meta->in_vlan };
+}
+
 static void l2_learn_one(struct worker *w, const struct fdb_key *key, const struct l2_meta *meta)
 {
 	const struct dp_config *cfg = w->cfg;
-	union fdb_dest dest = { .kind = FDB_DEST_PORT, .port = meta->in_port, .vlan = meta->in_vlan };
+	union fdb_dest dest = l2_source_dest(meta);
 	struct fdb_limits limits = {
-		.port = cfg->ports[meta->in_port].mac_limit,
+		.port = meta->from_vtep ? 0 : cfg->ports[meta->in_port].mac_limit,
 		.network = cfg->networks[meta->network].mac_limit,
 	};
 	struct port_counters *c = &w->counters[meta->in_port];
@@ -54,8 +64,9 @@ void l2_learn(struct worker *w, struct rte_mbuf **pkts, const struct l2_meta *me
 	for (uint16_t i = 0; i < n; i++) {
 		if (entries[i] != NULL) {
 			union fdb_dest d = fdb_entry_dest(entries[i]);
-			if (d.kind == FDB_DEST_PORT && d.port == meta[i].in_port &&
-					d.vlan == meta[i].in_vlan) {
+			union fdb_dest here = l2_source_dest(&meta[i]);
+			here.flags = d.flags;
+			if (d.u64 == here.u64) {
 				fdb_touch(entries[i], w->now);
 				continue;
 			}

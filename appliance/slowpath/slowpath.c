@@ -7,7 +7,12 @@ void slowpath_input(struct worker *w, uint16_t port, struct rte_mbuf **pkts, uin
 {
 	struct l2_meta meta[NFVA_BURST];
 
-	n = eth_input(w, port, pkts, meta, n);
+	const struct dp_underlay *u = &w->cfg->underlay;
+
+	if (u->active && port == u->port)
+		n = underlay_input(w, port, pkts, meta, n);
+	else
+		n = eth_input(w, port, pkts, meta, n);
 	if (n == 0)
 		return;
 	l2_learn(w, pkts, meta, n);

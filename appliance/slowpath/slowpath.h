@@ -19,9 +19,10 @@ struct worker;
 
 /* What eth_input learned about a frame. */
 struct l2_meta {
-	uint16_t network; /* bridge domain of the frame */
-	uint16_t in_port; /* appliance port it came from */
-	uint16_t in_vlan; /* attachment vlan, or NFVA_VLAN_NONE */
+	uint16_t network;   /* bridge domain of the frame */
+	uint16_t in_port;   /* appliance port it came from (the uplink after decap) */
+	uint16_t in_vlan;   /* attachment vlan, or NFVA_VLAN_NONE */
+	uint32_t from_vtep; /* outer source of a decapsulated frame, 0 if local */
 };
 
 void slowpath_input(struct worker *w, uint16_t port, struct rte_mbuf **pkts, uint16_t n);
@@ -32,6 +33,24 @@ uint16_t eth_input(struct worker *w, uint16_t port, struct rte_mbuf **pkts,
 void l2_learn(struct worker *w, struct rte_mbuf **pkts, const struct l2_meta *meta, uint16_t n);
 void l2_forward(struct worker *w, struct rte_mbuf **pkts, const struct l2_meta *meta, uint16_t n);
 void l2_flood(struct worker *w, struct rte_mbuf *m, const struct l2_meta *meta);
+
+/* The uplink: ARP, ICMP echo and decapsulation into the L2 stages. */
+uint16_t underlay_input(struct worker *w, uint16_t port, struct rte_mbuf **pkts,
+		struct l2_meta *meta, uint16_t n);
+/* Tunnel decapsulation; m's data starts at the tunnel header (after IPv4).
+ * Returns the drop reason, or DROP_MAX with meta filled and m at the inner frame. */
+int vxlan_input(struct worker *w, struct rte_mbuf *m, uint32_t outer_src, struct l2_meta *meta);
+int gre_input(struct worker *w, struct rte_mbuf *m, uint32_t outer_src, struct l2_meta *meta);
+/* Strict-mode and inner-length checks shared by the decapsulators. */
+int tunnel_accept(struct worker *w, struct rte_mbuf *m, uint16_t network, uint32_t outer_src,
+		struct l2_meta *meta);
+void icmp_input(struct worker *w, struct rte_mbuf *m, uint16_t port);
+/* Encapsulate toward (network, vtep) and send on the uplink; drops before
+ * encapsulation are counted on in_port. */
+void tunnel_output(struct worker *w, struct rte_mbuf *m, uint16_t in_port, uint16_t network,
+		uint32_t vtep_ip);
+/* Worker 0: frames from the control thread (ARP, IGMP, released held frames). */
+void ctrl_input(struct worker *w);
 
 /* Queue a frame for a local attachment (pushes the vlan tag if any). */
 void port_output(struct worker *w, uint16_t port, uint16_t vlan, struct rte_mbuf *m);

@@ -1,0 +1,52 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Encapsulation templates: one per (network, remote VTEP or group), holding
+ * the outer headers exactly as they go on the wire (outer Ethernet with the
+ * resolved next-hop MAC, IPv4, UDP+VXLAN or GRE+key). The slow path prepends
+ * these bytes and patches the per-packet fields (lengths, checksum, UDP
+ * source port); the offload layer will turn the very same bytes into
+ * VXLAN_ENCAP / RAW_ENCAP definitions, so hardware and software emit the same.
+ *
+ * Table: rte_hash (RW_CONCURRENCY_LF) keyed by (network, ip), written by the
+ * control thread only, read lock-free by workers. Templates are immutable:
+ * a change (neighbour MAC, network option) builds a new template, swaps the
+ * pointer, and frees the old one after an RCU grace period.
+ */
+#ifndef NFVA_ENCAP_H
+#define NFVA_ENCAP_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <rte_mbuf.h>
+#include <rte_rcu_qsbr.h>
+
+#define ENCAP_MAX_HDR 64
+
+struct encap_template {
+	uint16_t network;
+	uint8_t encap;          /* enum dp_encap */
+	uint8_t len;            /* bytes to prepend */
+	bool resolved;          /* outer destination MAC known */
+	bool udp_csum;          /* compute the UDP checksum (else 0) */
+	bool nvgre;             /* low 8 bits of the GRE key carry the flow id */
+	uint32_t vtep_ip;       /* remote VTEP or group, network order */
+	uint32_t nexthop_ip;    /* whose MAC is the outer destination */
+	uint8_t hdr[ENCAP_MAX_HDR] __rte_aligned(16);
+};
+
+int encap_init(struct rte_rcu_qsbr *qsbr);
+void encap_fini(void);
+
+/* Workers: the template for (network, ip), or NULL. Lock-free. */
+const struct encap_template *encap_lookup(uint16_t network, uint32_t vtep_ip);
+
+/* Control: make sure a template exists (and its next hop is being resolved). */
+int encap_ensure(uint16_t network, uint32_t vtep_ip);
+/* Control: a punted frame for (network, vtep) without a usable template. */
+void encap_hold(struct rte_mbuf *m);
+
+typedef void (*encap_walk_cb)(const struct encap_template *t, void *arg);
+void encap_walk(encap_walk_cb cb, void *arg);
+unsigned encap_count(void);
+
+#endif

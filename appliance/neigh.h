@@ -1,0 +1,49 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Underlay neighbours (IPv4 -> MAC), owned by the control thread; workers
+ * never read it: they use encapsulation templates, which carry the resolved
+ * MAC. Resolution: INCOMPLETE (ARP request sent, retried every second, up
+ * to 3 times) -> REACHABLE on a reply -> STALE after the reachable time
+ * (still used, re-probed) -> FAILED when probes go unanswered. Static
+ * entries (PERMANENT) never change. A frame waiting for resolution is held
+ * in a small bounded queue per neighbour, released when it resolves and
+ * dropped (counted) when it fails.
+ */
+#ifndef NFVA_NEIGH_H
+#define NFVA_NEIGH_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <rte_ether.h>
+#include <rte_mbuf.h>
+
+enum neigh_state {
+	NEIGH_INCOMPLETE,
+	NEIGH_REACHABLE,
+	NEIGH_STALE,
+	NEIGH_FAILED,
+	NEIGH_PERMANENT,
+};
+
+/* The MAC of ip if known (any state but INCOMPLETE/FAILED). */
+bool neigh_mac(uint32_t ip, struct rte_ether_addr *mac);
+/* Start resolving ip if it is unknown. */
+void neigh_resolve(uint32_t ip);
+/* Hold m until ip resolves; frees m (counted) when the queue is full. */
+void neigh_hold(uint32_t ip, struct rte_mbuf *m);
+/* An ARP frame punted from the uplink (consumed). */
+void neigh_arp_input(struct rte_mbuf *m);
+
+int neigh_add_static(uint32_t ip, const struct rte_ether_addr *mac);
+int neigh_del(uint32_t ip);
+/* Forget dynamic state (underlay changed). */
+void neigh_flush(void);
+
+/* Told when a neighbour's MAC appears, changes or goes. */
+struct neigh_listener {
+	void (*changed)(uint32_t ip);
+	struct neigh_listener *next;
+};
+void neigh_register_listener(struct neigh_listener *l);
+
+#endif

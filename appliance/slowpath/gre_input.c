@@ -1,0 +1,43 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * gre_input: L2 GRE (RFC 2784/2890, protocol 0x6558) -> the K bit must be
+ * set, version 0, no routing; checksum and sequence words are skipped. The
+ * key finds the network (plain GRE), or its upper 24 bits do (NVGRE VSID).
+ */
+#include <rte_gre.h>
+
+#include "../worker.h"
+#include "slowpath.h"
+
+#define GRE_C 0x8000
+#define GRE_R 0x4000
+#define GRE_K 0x2000
+#define GRE_S 0x1000
+#define GRE_VERSION 0x0007
+#define ETHER_TYPE_TEB 0x6558
+
+int gre_input(struct worker *w, struct rte_mbuf *m, uint32_t outer_src, struct l2_meta *meta)
+{
+	if (rte_pktmbuf_data_len(m) < sizeof(struct rte_gre_hdr))
+		return DROP_TUNNEL_TRUNCATED;
+	const uint8_t *p = rte_pktmbuf_mtod(m, const uint8_t *);
+	uint16_t flags = rte_be_to_cpu_16(*(const rte_be16_t *)p);
+	uint16_t proto = rte_be_to_cpu_16(*(const rte_be16_t *)(p + 2));
+	if (proto != ETHER_TYPE_TEB)
+		return DROP_NOT_TUNNEL;
+	if (!(flags & GRE_K) || (flags & (GRE_R | GRE_VERSION)))
+		return DROP_TUNNEL_FLAGS;
+	uint32_t hdr_len = 4 + (flags & GRE_C ? 4 : 0);
+	uint32_t key_off = hdr_len;
+	hdr_len += 4 + (flags & GRE_S ? 4 : 0);
+	if (rte_pktmbuf_data_len(m) < hdr_len)
+		return DROP_TUNNEL_TRUNCATED;
+	uint32_t key = rte_be_to_cpu_32(*(const rte_be32_t *)(p + key_off));
+	uint16_t network = dp_vni_lookup(w->cfg, DP_ENCAP_GRE, 0, key);
+	if (network == NFVA_NETWORK_NONE)
+		network = dp_vni_lookup(w->cfg, DP_ENCAP_GRE | DP_VNI_NVGRE, 0, key >> 8);
+	if (network == NFVA_NETWORK_NONE)
+		return DROP_UNKNOWN_VNI;
+	rte_pktmbuf_adj(m, hdr_len);
+	return tunnel_accept(w, m, network, outer_src, meta);
+}

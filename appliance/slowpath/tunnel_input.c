@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* Checks common to every decapsulator: strict VTEP list, inner frame length. */
+#include <rte_ether.h>
+
+#include "../worker.h"
+#include "slowpath.h"
+
+static bool vtep_configured(const struct dp_overlay *o, uint32_t ip)
+{
+	for (uint16_t i = 0; i < o->n_vteps; i++)
+		if (o->vteps[i] == ip)
+			return true;
+	return false;
+}
+
+int tunnel_accept(struct worker *w, struct rte_mbuf *m, uint16_t network, uint32_t outer_src,
+		struct l2_meta *meta)
+{
+	const struct dp_overlay *o = &w->cfg->networks[network].overlay;
+
+	if (o->strict && !vtep_configured(o, outer_src))
+		return DROP_VTEP_NOT_ALLOWED;
+	if (rte_pktmbuf_data_len(m) < sizeof(struct rte_ether_hdr))
+		return DROP_INNER_SHORT;
+	const struct rte_ether_hdr *eth = rte_pktmbuf_mtod(m, const struct rte_ether_hdr *);
+	if (!rte_is_unicast_ether_addr(&eth->src_addr) || rte_is_zero_ether_addr(&eth->src_addr))
+		return DROP_SRC_INVALID;
+	meta->network = network;
+	meta->from_vtep = outer_src;
+	return DROP_MAX;
+}

@@ -1,0 +1,105 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * underlay_input: frames received on the uplink. ARP goes to the control
+ * thread (neighbour table, replies for the VTEP address); IPv4 to the VTEP
+ * address or to a multicast group is validated, ICMP echo answered, and
+ * VXLAN/GRE decapsulated into the L2 stages. Nothing else crosses into an
+ * overlay: it is counted (not_tunnel, not_for_us) and dropped.
+ */
+#include <rte_ip.h>
+#include <rte_ip_frag.h>
+
+#include "../punt.h"
+#include "../worker.h"
+#include "slowpath.h"
+
+static bool eth_for_us(const struct rte_ether_hdr *eth, const struct dp_underlay *u)
+{
+	return rte_is_same_ether_addr(&eth->dst_addr, &u->mac) ||
+		rte_is_multicast_ether_addr(&eth->dst_addr);
+}
+
+/* Validates the outer IPv4 header and trims Ethernet padding. */
+static enum drop_reason ipv4_check(struct rte_mbuf *m, const struct rte_ipv4_hdr **out)
+{
+	uint32_t len = rte_pktmbuf_data_len(m) - sizeof(struct rte_ether_hdr);
+	if (len < sizeof(struct rte_ipv4_hdr))
+		return DROP_IP_INVALID;
+	const struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod_offset(m, const struct rte_ipv4_hdr *,
+			sizeof(struct rte_ether_hdr));
+	uint32_t hlen = rte_ipv4_hdr_len(ip);
+	uint32_t total = rte_be_to_cpu_16(ip->total_length);
+	if ((ip->version_ihl >> 4) != 4 || hlen < sizeof(*ip) || total < hlen || total > len)
+		return DROP_IP_INVALID;
+	if (rte_raw_cksum(ip, hlen) != 0xffff)
+		return DROP_IP_INVALID;
+	if (rte_ipv4_frag_pkt_is_fragmented(ip))
+		return DROP_IP_FRAGMENT;
+	if (total < len)
+		rte_pktmbuf_trim(m, len - total);
+	*out = ip;
+	return DROP_MAX;
+}
+
+/* IPv4 on the uplink: decapsulate into meta, or return why not. DROP_MAX
+ * with meta->network == NFVA_NETWORK_NONE means "consumed" (ICMP echo). */
+static int ipv4_input(struct worker *w, uint16_t port, struct rte_mbuf *m, struct l2_meta *meta)
+{
+	const struct dp_underlay *u = &w->cfg->underlay;
+	const struct rte_ipv4_hdr *ip;
+	int why = ipv4_check(m, &ip);
+
+	if (why != DROP_MAX)
+		return why;
+	bool to_us = ip->dst_addr == u->ip;
+	if (!to_us && !RTE_IS_IPV4_MCAST(rte_be_to_cpu_32(ip->dst_addr)))
+		return DROP_NOT_FOR_US;
+	uint32_t src = ip->src_addr;
+	uint8_t proto = ip->next_proto_id;
+	if (proto == IPPROTO_ICMP && to_us) {
+		meta->network = NFVA_NETWORK_NONE;
+		icmp_input(w, m, port);
+		return DROP_MAX;
+	}
+	if (proto != IPPROTO_UDP && proto != IPPROTO_GRE)
+		return DROP_NOT_TUNNEL;
+	rte_pktmbuf_adj(m, sizeof(struct rte_ether_hdr) + rte_ipv4_hdr_len(ip));
+	meta->in_port = port;
+	meta->in_vlan = NFVA_VLAN_NONE;
+	if (proto == IPPROTO_UDP)
+		return vxlan_input(w, m, src, meta);
+	return gre_input(w, m, src, meta);
+}
+
+static int uplink_classify(struct worker *w, uint16_t port, struct rte_mbuf *m,
+		struct l2_meta *meta)
+{
+	if (rte_pktmbuf_data_len(m) < sizeof(struct rte_ether_hdr))
+		return DROP_RUNT;
+	const struct rte_ether_hdr *eth = rte_pktmbuf_mtod(m, const struct rte_ether_hdr *);
+	if (eth->ether_type == RTE_BE16(RTE_ETHER_TYPE_ARP)) {
+		meta->network = NFVA_NETWORK_NONE;
+		return punt_to_control(m, PUNT_ARP) ? DROP_MAX : DROP_PUNT_FULL;
+	}
+	if (!eth_for_us(eth, &w->cfg->underlay))
+		return DROP_NOT_FOR_US;
+	if (eth->ether_type != RTE_BE16(RTE_ETHER_TYPE_IPV4))
+		return DROP_NOT_TUNNEL;
+	return ipv4_input(w, port, m, meta);
+}
+
+uint16_t underlay_input(struct worker *w, uint16_t port, struct rte_mbuf **pkts,
+		struct l2_meta *meta, uint16_t n)
+{
+	uint16_t alive = 0;
+
+	for (uint16_t i = 0; i < n; i++) {
+		struct rte_mbuf *m = pkts[i];
+		int why = uplink_classify(w, port, m, &meta[alive]);
+		if (why != DROP_MAX)
+			worker_drop(w, port, why, m);
+		else if (meta[alive].network != NFVA_NETWORK_NONE)
+			pkts[alive++] = m;
+	}
+	return alive;
+}
