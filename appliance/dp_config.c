@@ -53,6 +53,8 @@ static void dp_config_defaults(struct dp_config *cfg)
 	cfg->n_workers = configured_workers;
 	for (unsigned i = 0; i < NFVA_MAX_PORTS; i++)
 		cfg->ports[i].untagged_network = NFVA_NETWORK_NONE;
+	for (unsigned i = 0; i < RTE_MAX_ETHPORTS; i++)
+		cfg->ethdev_port[i] = NFVA_PORT_NONE;
 }
 
 int dp_config_commit(void)

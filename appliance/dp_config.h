@@ -49,6 +49,8 @@ struct dp_port {
 	struct dp_port_vlan vlans[NFVA_MAX_PORT_VLANS]; /* tagged attachments */
 	uint32_t mac_limit;        /* 0 = unlimited */
 	uint16_t max_frame;        /* largest frame the port sends (MTU + L2 header) */
+	bool offload;              /* slow-path decisions on this port become rules */
+	struct emu_switch *emu;    /* emulated e-switch the port belongs to, or NULL */
 };
 
 enum dp_encap {
@@ -101,8 +103,11 @@ struct dp_worker_plan {
 	uint16_t ports[NFVA_MAX_PORTS];
 };
 
+struct emu_switch;
+
 struct dp_config {
 	uint64_t version;
+	uint16_t ethdev_port[RTE_MAX_ETHPORTS]; /* ethdev id -> appliance port */
 	uint16_t n_workers;
 	struct dp_port ports[NFVA_MAX_PORTS];
 	struct dp_network networks[NFVA_MAX_NETWORKS];

@@ -26,6 +26,13 @@ struct encap_key {
 static struct rte_hash *table;
 static struct rte_rcu_qsbr *qsbr;
 static uint64_t hold_dropped;
+static struct encap_listener *listeners;
+
+void encap_register_listener(struct encap_listener *l)
+{
+	l->next = listeners;
+	listeners = l;
+}
 
 int encap_init(struct rte_rcu_qsbr *v)
 {
@@ -170,7 +177,10 @@ static void encap_refresh(uint32_t only_nexthop)
 		else if (encap_publish(&keys[i], olds[i]) < 0)
 			encap_remove(&keys[i], olds[i]);
 	}
+	bool changed = garbage.n_templates != 0;
 	encap_collect();
+	for (struct encap_listener *l = listeners; changed && l != NULL; l = l->next)
+		l->changed();
 }
 
 /* Snapshot builder: configured VTEPs and groups get templates. */

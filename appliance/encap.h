@@ -45,6 +45,13 @@ int encap_ensure(uint16_t network, uint32_t vtep_ip);
 /* Control: a punted frame for (network, vtep) without a usable template. */
 void encap_hold(struct rte_mbuf *m);
 
+/* Told (control thread) after templates were rebuilt or removed. */
+struct encap_listener {
+	void (*changed)(void);
+	struct encap_listener *next;
+};
+void encap_register_listener(struct encap_listener *l);
+
 typedef void (*encap_walk_cb)(const struct encap_template *t, void *arg);
 void encap_walk(encap_walk_cb cb, void *arg);
 unsigned encap_count(void);

@@ -28,6 +28,30 @@ struct fdb_table {
 };
 
 static struct fdb_table fdb;
+static fdb_removed_fn removal_listener;
+
+void fdb_set_removal_listener(fdb_removed_fn fn)
+{
+	removal_listener = fn;
+}
+
+bool fdb_lookup_dest(uint16_t network, const struct rte_ether_addr *mac, union fdb_dest *dest)
+{
+	struct fdb_key key = { .network = network, .mac = *mac };
+	void *data;
+	if (rte_hash_lookup_data(fdb.hash, &key, &data) < 0)
+		return false;
+	*dest = fdb_entry_dest(data);
+	return true;
+}
+
+void fdb_touch_key(uint16_t network, const struct rte_ether_addr *mac, uint32_t now)
+{
+	struct fdb_key key = { .network = network, .mac = *mac };
+	void *data;
+	if (rte_hash_lookup_data(fdb.hash, &key, &data) >= 0)
+		fdb_touch(data, now);
+}
 
 /* Called by rte_hash when a deleted entry is past its grace period, always
  * from a writer holding write_lock. */
@@ -164,12 +188,13 @@ static bool fdb_limit_reached(const struct fdb_key *key, union fdb_dest dest,
 {
 	if (limits == NULL)
 		return false;
-	if (limits->port != 0 && dest.kind == FDB_DEST_PORT &&
+	if (limits->port != 0 && dest.kind == FDB_DEST_PORT && dest.port < NFVA_MAX_PORTS &&
 			fdb.port_macs[dest.port] >= limits->port) {
 		*why = FDB_LEARN_LIMIT_PORT;
 		return true;
 	}
-	if (limits->network != 0 && fdb.network_macs[key->network] >= limits->network) {
+	if (limits->network != 0 && key->network < NFVA_MAX_NETWORKS &&
+			fdb.network_macs[key->network] >= limits->network) {
 		*why = FDB_LEARN_LIMIT_NETWORK;
 		return true;
 	}
@@ -256,6 +281,8 @@ int fdb_del(const struct fdb_key *key)
 		ret = 0;
 	}
 	rte_spinlock_unlock(&fdb.write_lock);
+	if (ret == 0 && removal_listener != NULL)
+		removal_listener(key->network, &key->mac);
 	return ret;
 }
 
@@ -307,6 +334,8 @@ static unsigned fdb_remove_if(bool (*doomed)(const struct fdb_entry *, const voi
 		removed++;
 	}
 	rte_spinlock_unlock(&fdb.write_lock);
+	for (size_t i = 0; removal_listener != NULL && i < n; i++)
+		removal_listener(keys[i].network, &keys[i].mac);
 	free(keys);
 	return removed;
 }
@@ -350,7 +379,8 @@ static bool fdb_doomed_by_age(const struct fdb_entry *e, const void *arg)
 	if (e->dest.flags & FDB_F_STATIC)
 		return false;
 	uint32_t seen = __atomic_load_n(&e->last_seen, __ATOMIC_RELAXED);
-	return a->now - seen >= a->ageing_s;
+	/* Signed: a worker may stamp a second newer than the walk's "now". */
+	return (int32_t)(a->now - seen) >= (int32_t)a->ageing_s;
 }
 
 unsigned fdb_age(uint32_t now, uint32_t ageing_s)

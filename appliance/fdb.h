@@ -84,6 +84,16 @@ void fdb_lookup_bulk(const struct fdb_key *keys, unsigned n, struct fdb_entry **
 enum fdb_learn_result fdb_learn(const struct fdb_key *key, union fdb_dest dest, uint32_t now,
 		const struct fdb_limits *limits);
 
+/* Control: the destination of (network, mac); false when absent. */
+bool fdb_lookup_dest(uint16_t network, const struct rte_ether_addr *mac, union fdb_dest *dest);
+/* Control: refresh an entry whose traffic runs in hardware (offloaded). */
+void fdb_touch_key(uint16_t network, const struct rte_ether_addr *mac, uint32_t now);
+
+/* Told (on the control thread, outside the writer lock) about every entry
+ * that control removed: ageing, flush, del. */
+typedef void (*fdb_removed_fn)(uint16_t network, const struct rte_ether_addr *mac);
+void fdb_set_removal_listener(fdb_removed_fn fn);
+
 /* Control: static entries, removal and walks. */
 int fdb_add_static(const struct fdb_key *key, union fdb_dest dest);
 int fdb_del(const struct fdb_key *key);

@@ -8,6 +8,8 @@
 #include "fdb.h"
 #include "network.h"
 #include "port.h"
+#include "encap.h"
+#include "underlay.h"
 
 static uint32_t ageing_s = NFVA_DEFAULT_AGEING_S;
 
@@ -54,7 +56,7 @@ static void fdb_show_one(const struct fdb_entry *e, void *arg)
 			"vlan", dest_vlan_json(d), "vtep", dest_vtep_json(d),
 			"type", is_static ? "static" : "dynamic",
 			"age", is_static ? json_null() :
-				json_integer(ctx->now - e->last_seen)));
+				json_integer(RTE_MAX((int32_t)(ctx->now - e->last_seen), 0))));
 }
 
 static int fdb_show_cmd(const struct cmd_args *a, struct cmd_reply *r)
@@ -115,6 +117,32 @@ static int fdb_add_cmd(const struct cmd_args *a, struct cmd_reply *r)
 }
 NFVA_CMD(fdb_add_cmd, "fdb add MAC network NETWORK port PORT [vlan VLAN]",
 	"add a static entry (never aged, never moved by learning)")
+
+static int fdb_add_vtep_cmd(const struct cmd_args *a, struct cmd_reply *r)
+{
+	struct fdb_key key;
+	uint32_t ip;
+	int ret = fdb_key_arg(a, r, &key);
+
+	if (ret < 0)
+		return ret;
+	const struct network *n = network_by_index(key.network);
+	const struct underlay *u = underlay_get();
+	if (n->overlay.encap == DP_ENCAP_NONE || !u->active)
+		return cmd_error(r, EINVAL, "network %s has no overlay, or there is no underlay",
+				n->name);
+	cmd_arg_ipv4(a, "IP", &ip);
+	if (IN_MULTICAST(ntohl(ip)) || ip == 0)
+		return cmd_error(r, EINVAL, "a VTEP is a unicast address");
+	union fdb_dest d = { .kind = FDB_DEST_VTEP, .port = u->port, .vtep_ip = ip };
+	ret = fdb_add_static(&key, d);
+	if (ret < 0)
+		return cmd_error(r, ret, "fdb full");
+	encap_ensure(key.network, ip); /* resolve its next hop now, not on the first frame */
+	return 0;
+}
+NFVA_CMD(fdb_add_vtep_cmd, "fdb add MAC network NETWORK vtep IP",
+	"add a static remote entry: MAC is behind the VTEP IP")
 
 static int fdb_del_cmd(const struct cmd_args *a, struct cmd_reply *r)
 {

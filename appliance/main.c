@@ -24,6 +24,7 @@
 #include "punt.h"
 #include "punt_service.h"
 #include "log.h"
+#include "offload/offload.h"
 #include "port.h"
 #include "worker.h"
 
@@ -52,6 +53,8 @@ static int init_state(const struct nfva_args *args, struct rte_mempool **pool)
 	if (ret == 0)
 		ret = punt_init();
 	if (ret == 0)
+		ret = offload_init();
+	if (ret == 0)
 		ret = dp_config_commit();
 	return ret;
 }
@@ -60,7 +63,7 @@ static void control_loop(void)
 {
 	while (!quit) {
 		int wait_ms = periodic_run();
-		if (punt_service() != 0)
+		if (punt_service() + offload_service() != 0)
 			wait_ms = 0; /* more may be waiting */
 		control_socket_poll(wait_ms < 2 ? wait_ms : 2);
 	}
@@ -71,6 +74,7 @@ static void shutdown_all(void)
 	control_socket_close();
 	workers_stop();
 	port_del_all();
+	offload_fini();
 	punt_fini();
 	encap_fini();
 	fdb_fini();
@@ -109,11 +113,13 @@ int main(int argc, char **argv)
 		fprintf(stderr, "nfva: no worker lcore: give EAL at least two (-l 0,1)\n");
 		return 1;
 	}
-	int ret = init_state(&args, &pool);
+	/* The socket first: a second daemon on the same path stops here,
+	 * before it touches any port. */
+	int ret = control_socket_open(args.socket, args.socket_mode);
+	if (ret == 0)
+		ret = init_state(&args, &pool);
 	if (ret == 0)
 		ret = load_config(args.config);
-	if (ret == 0)
-		ret = control_socket_open(args.socket, args.socket_mode);
 	if (ret == 0) {
 		struct worker_options wopts = { .busy_poll = args.busy_poll,
 			.idle_sleep_us = args.idle_sleep_us };

@@ -5,6 +5,10 @@
 #include "control/cmd.h"
 #include "control/periodic.h"
 #include "neigh_private.h"
+#include "punt.h"
+#include "stats.h"
+
+static json_t *neigh_stats_json(void);
 
 static const char *const state_names[] = {
 	[NEIGH_INCOMPLETE] = "incomplete", [NEIGH_REACHABLE] = "reachable",
@@ -47,6 +51,15 @@ static json_t *neigh_to_json(const struct neigh *n, uint64_t now)
 				json_integer((json_int_t)(now - n->confirmed_ms)) : json_null());
 }
 
+static json_t *underlay_stats_json(void)
+{
+	struct punt_stats p;
+	punt_get_stats(&p);
+	return json_pack("{s:o, s:{s:I, s:I, s:I, s:I}}", "arp", neigh_stats_json(),
+			"punt", "punted", (json_int_t)p.punted, "punt_full", (json_int_t)p.punt_full,
+			"ctrl_sent", (json_int_t)p.ctrl_sent, "ctrl_full", (json_int_t)p.ctrl_full);
+}
+
 static json_t *neigh_stats_json(void)
 {
 	const struct neigh_stats *s = &neigh_table.stats;
@@ -80,10 +93,14 @@ static int neigh_show_cmd(const struct cmd_args *a, struct cmd_reply *r)
 NFVA_CMD(neigh_show_cmd, "neigh show [stats]",
 	"underlay neighbours with state (with stats: ARP counters too)")
 
+static struct stats_section underlay_section = { .name = "underlay",
+	.show = underlay_stats_json };
+
 static struct periodic_task neigh_task = {
 	.name = "neigh-timers", .interval_ms = 250, .run = neigh_timers };
 
 RTE_INIT(neigh_cmd_register)
 {
 	periodic_register(&neigh_task);
+	stats_register_section(&underlay_section);
 }

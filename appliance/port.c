@@ -19,6 +19,16 @@ NFVA_LOG_REGISTER(port)
 static struct port ports[NFVA_MAX_PORTS];
 static struct rte_mempool *mbuf_pool;
 static struct port_del_hook *del_hooks;
+static struct port_add_hook *add_hooks;
+
+void port_register_add_hook(struct port_add_hook *hook)
+{
+	struct port_add_hook **tail = &add_hooks;
+	while (*tail != NULL)
+		tail = &(*tail)->next;
+	hook->next = NULL;
+	*tail = hook;
+}
 
 void port_set_mempool(struct rte_mempool *pool)
 {
@@ -168,6 +178,8 @@ int port_add(const struct port_params *params, char *err, size_t errlen)
 	snprintf(p->name, sizeof(p->name), "%s", params->name);
 	snprintf(p->devargs, sizeof(p->devargs), "%s", params->devargs);
 	p->mac_limit = params->mac_limit;
+	p->eswitch = params->eswitch;
+	p->vf_of = params->vf_of;
 	p->rxd = params->rxd ? params->rxd : DEFAULT_RXD;
 	p->txd = params->txd ? params->txd : DEFAULT_TXD;
 	int ret = port_probe(p, err, errlen);
@@ -179,7 +191,10 @@ int port_add(const struct port_params *params, char *err, size_t errlen)
 	port_counters_clear(p);
 	NFVA_LOG(INFO, "port %s: ethdev %u, %u tx queues, mtu %u", p->name, p->ethdev, p->n_txq,
 			p->mtu);
-	return dp_config_commit();
+	ret = dp_config_commit();
+	for (struct port_add_hook *h = add_hooks; h != NULL; h = h->next)
+		h->added(p->index);
+	return ret;
 }
 
 int port_del(struct port *p)
@@ -249,6 +264,7 @@ static void port_build(struct dp_config *cfg)
 		dp->txq_shared = p->n_txq < cfg->n_workers;
 		dp->mac_limit = p->mac_limit;
 		dp->max_frame = p->mtu + RTE_ETHER_HDR_LEN + RTE_VLAN_HLEN;
+		cfg->ethdev_port[p->ethdev] = i;
 		struct dp_worker_plan *plan = &cfg->workers[next_worker];
 		plan->ports[plan->n_ports++] = i;
 		next_worker = (next_worker + 1) % cfg->n_workers;

@@ -30,8 +30,16 @@ struct port {
 	uint16_t rxd, txd;              /* descriptors per queue */
 	uint32_t mac_limit;             /* 0 = unlimited */
 	bool we_probed;                 /* we created the device: remove it on del */
+	uint8_t eswitch;                /* enum port_eswitch: this port is a PF/uplink */
+	uint16_t vf_of;                 /* a VF of this uplink's e-switch, or NONE */
 	struct port_counters baseline;  /* worker counters at add / last clear */
 	struct rte_eth_stats eth_baseline;
+};
+
+enum port_eswitch {
+	PORT_ESWITCH_NONE = 0,
+	PORT_ESWITCH_EMULATED, /* rules run in the emulated e-switch (vdevs, CI) */
+	PORT_ESWITCH_NIC,      /* rules go to the NIC through rte_flow */
 };
 
 struct port_params {
@@ -40,6 +48,8 @@ struct port_params {
 	uint16_t mtu;       /* 0 = leave the device's */
 	uint32_t mac_limit;
 	uint16_t rxd, txd;  /* 0 = defaults */
+	uint8_t eswitch;    /* enum port_eswitch */
+	uint16_t vf_of;     /* uplink port index, or NFVA_PORT_NONE */
 };
 
 void port_set_mempool(struct rte_mempool *pool);
@@ -59,6 +69,13 @@ struct port_del_hook {
 	struct port_del_hook *next;
 };
 void port_register_del_hook(struct port_del_hook *hook);
+
+/* Called on the control thread once a port is started and published. */
+struct port_add_hook {
+	void (*added)(uint16_t index);
+	struct port_add_hook *next;
+};
+void port_register_add_hook(struct port_add_hook *hook);
 
 /* Counters since add or the last `stats clear`. */
 void port_counters(const struct port *p, struct port_counters *c, struct rte_eth_stats *eth);

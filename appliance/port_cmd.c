@@ -19,14 +19,30 @@ static int port_add_cmd(const struct cmd_args *a, struct cmd_reply *r)
 	};
 	if (params.rxd > 16384 || params.txd > 16384)
 		return cmd_error(r, EINVAL, "rxd/txd must be at most 16384");
+	params.eswitch = cmd_has(a, "emulated") ? PORT_ESWITCH_EMULATED :
+		cmd_has(a, "nic") ? PORT_ESWITCH_NIC : PORT_ESWITCH_NONE;
+	params.vf_of = NFVA_PORT_NONE;
+	if (cmd_arg(a, "PORT") != NULL) {
+		const struct port *up = port_find(cmd_arg(a, "PORT"));
+		if (up == NULL || up->eswitch == PORT_ESWITCH_NONE)
+			return cmd_error(r, EINVAL, "vf-of %s: no such port with an e-switch",
+					cmd_arg(a, "PORT"));
+		if (params.eswitch != PORT_ESWITCH_NONE)
+			return cmd_error(r, EINVAL, "a VF cannot have an e-switch of its own");
+		params.vf_of = up->index;
+	}
 	int ret = port_add(&params, r->error, sizeof(r->error));
 	if (ret < 0)
 		return ret;
 	r->result = port_to_json(port_find(params.name));
 	return 0;
 }
-NFVA_CMD(port_add_cmd, "port add NAME dev DEVARGS [mtu MTU] [mac-limit N] [rxd N2] [txd N3]",
-	"add a port on any ethdev: PCI devargs or a vdev (net_af_packet0,iface=veth0 ...)")
+NFVA_CMD(port_add_cmd,
+	"port add NAME dev DEVARGS [mtu MTU] [mac-limit N] [rxd N2] [txd N3] "
+	"[eswitch emulated|nic] [vf-of PORT]",
+	"add a port on any ethdev: PCI devargs or a vdev (net_af_packet0,iface=veth0 ...); "
+	"eswitch: this PF/uplink has a VF switch (nic: rte_flow, emulated: vdevs); "
+	"vf-of: this port is a VF (representor) of that e-switch")
 
 static struct port *port_arg(const struct cmd_args *a, struct cmd_reply *r)
 {

@@ -15,8 +15,10 @@ json_t *port_counters_to_json(const struct port *p)
 	for (unsigned r = 0; r < DROP_MAX; r++)
 		if (c.drops[r] != 0)
 			json_object_set_new(drops, drop_reason_name(r), json_integer(c.drops[r]));
-	return json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:o}",
+	return json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:o}",
 			"rx_packets", (json_int_t)c.rx_packets,
+			"eswitch_packets", (json_int_t)c.eswitch_packets,
+			"eswitch_bytes", (json_int_t)c.eswitch_bytes,
 			"rx_bytes", (json_int_t)c.rx_bytes,
 			"tx_packets", (json_int_t)c.tx_packets,
 			"tx_bytes", (json_int_t)c.tx_bytes,
@@ -40,7 +42,9 @@ json_t *port_to_json(const struct port *p)
 	rte_eth_link_get_nowait(p->ethdev, &link);
 	rte_eth_macaddr_get(p->ethdev, &mac);
 	rte_ether_format_addr(mac_str, sizeof(mac_str), &mac);
-	return json_pack("{s:s, s:i, s:i, s:s, s:s, s:s, s:i, s:i, s:i, s:i, s:i, s:o}",
+	static const char *const eswitch[] = { "none", "emulated", "nic" };
+	const struct port *up = port_by_index(p->vf_of);
+	json_t *j = json_pack("{s:s, s:i, s:i, s:s, s:s, s:s, s:i, s:i, s:i, s:i, s:i, s:o}",
 			"name", p->name,
 			"index", p->index,
 			"ethdev", p->ethdev,
@@ -53,4 +57,7 @@ json_t *port_to_json(const struct port *p)
 			"mac_limit", (int)p->mac_limit,
 			"macs", (int)fdb_count_port(p->index),
 			"counters", port_counters_to_json(p));
+	json_object_set_new(j, "eswitch", json_string(eswitch[p->eswitch]));
+	json_object_set_new(j, "vf_of", up != NULL ? json_string(up->name) : json_null());
+	return j;
 }

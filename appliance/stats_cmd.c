@@ -5,6 +5,18 @@
 #include "network.h"
 #include "port.h"
 #include "port_json.h"
+#include "stats.h"
+
+static struct stats_section *sections;
+
+void stats_register_section(struct stats_section *sec)
+{
+	struct stats_section **tail = &sections;
+	while (*tail != NULL)
+		tail = &(*tail)->next;
+	sec->next = NULL;
+	*tail = sec;
+}
 
 static json_t *stats_ports(void)
 {
@@ -40,6 +52,8 @@ static int stats_show_cmd(const struct cmd_args *a, struct cmd_reply *r)
 	r->result = json_pack("{s:o, s:o, s:{s:i, s:i}}", "ports", stats_ports(), "networks",
 			stats_networks(), "fdb", "entries", (int)fdb_count(), "capacity",
 			(int)fdb_capacity());
+	for (const struct stats_section *sec = sections; sec != NULL; sec = sec->next)
+		json_object_set_new(r->result, sec->name, sec->show());
 	return 0;
 }
 NFVA_CMD(stats_show_cmd, "stats [show]", "counters of every port, networks and FDB")

@@ -2,7 +2,7 @@
 /* L2 GRE header of an encapsulation template: K bit set, protocol 0x6558
  * (transparent Ethernet bridging), key = the network's key — what Open
  * vSwitch `type=gre options:key=K` sends. NVGRE (RFC 7637): key = VSID << 8,
- * the low 8 bits (flow id) filled per packet. */
+ * FlowID 0. */
 #include <string.h>
 
 #include <netinet/in.h>

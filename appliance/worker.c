@@ -8,6 +8,7 @@
 #include <rte_malloc.h>
 
 #include "clock.h"
+#include "offload/offload.h"
 #include "log.h"
 #include "slowpath/slowpath.h"
 #include "worker.h"
@@ -20,6 +21,33 @@ static struct worker *workers[NFVA_MAX_WORKERS];
 static unsigned n_workers;
 static volatile bool stop_requested;
 static struct worker_options options;
+
+static void worker_eswitch_output(void *ctx, uint16_t out_ethdev, struct rte_mbuf *m)
+{
+	struct worker *w = ctx;
+	uint16_t port = w->cfg->ethdev_port[out_ethdev];
+
+	if (port == NFVA_PORT_NONE)
+		rte_pktmbuf_free(m);
+	else
+		port_output(w, port, NFVA_VLAN_NONE, m);
+}
+
+/* Emulated e-switch in front of the port: rule hits never reach the slow
+ * path (they would not reach the representor on a real NIC). */
+static uint16_t worker_eswitch(struct worker *w, const struct dp_port *p,
+		struct port_counters *c, struct rte_mbuf **pkts, uint16_t n)
+{
+	uint64_t bytes = 0;
+	for (uint16_t j = 0; j < n; j++)
+		bytes += rte_pktmbuf_pkt_len(pkts[j]);
+	uint16_t left = offload_eswitch_rx(p->emu, p->ethdev, pkts, n, worker_eswitch_output, w);
+	for (uint16_t j = 0; j < left; j++)
+		bytes -= rte_pktmbuf_pkt_len(pkts[j]);
+	c->eswitch_packets += n - left;
+	c->eswitch_bytes += bytes;
+	return left;
+}
 
 static unsigned worker_poll_ports(struct worker *w)
 {
@@ -34,11 +62,14 @@ static unsigned worker_poll_ports(struct worker *w)
 		if (n == 0)
 			continue;
 		struct port_counters *c = &w->counters[port];
+		total += n;
+		if (p->emu != NULL)
+			n = worker_eswitch(w, p, c, pkts, n);
 		c->rx_packets += n;
 		for (uint16_t j = 0; j < n; j++)
 			c->rx_bytes += rte_pktmbuf_pkt_len(pkts[j]);
-		slowpath_input(w, port, pkts, n);
-		total += n;
+		if (n != 0)
+			slowpath_input(w, port, pkts, n);
 	}
 	return total;
 }

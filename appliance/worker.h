@@ -19,8 +19,10 @@
 #include "slowpath/drop.h"
 
 struct port_counters {
-	uint64_t rx_packets;
+	uint64_t rx_packets;      /* reached the slow path (the representor) */
 	uint64_t rx_bytes;
+	uint64_t eswitch_packets; /* carried by emulated e-switch rules instead */
+	uint64_t eswitch_bytes;
 	uint64_t tx_packets;
 	uint64_t tx_bytes;
 	uint64_t flooded;     /* frames received here that were flooded */

@@ -25,7 +25,7 @@ bool cmd_has(const struct cmd_args *a, const char *keyword)
 uint32_t cmd_arg_u32(const struct cmd_args *a, const char *name, uint32_t dflt)
 {
 	const char *v = cmd_arg(a, name);
-	return v == NULL ? dflt : (uint32_t)strtoul(v, NULL, 0);
+	return v == NULL ? dflt : (uint32_t)strtoul(v, NULL, 10);
 }
 
 bool cmd_arg_mac(const struct cmd_args *a, const char *name, struct rte_ether_addr *mac)

@@ -47,10 +47,13 @@ static int syntax_compile(const char *text, struct cmd_syntax *s)
 		if (closes)
 			t[len - 1] = '\0';
 		if (*t != '\0') {
+			unsigned *n = group >= 0 ? &s->group_len[group] : &s->n_fixed;
+			if (*n == MAX_ELEMS)
+				return -1;
 			if (group >= 0)
-				s->groups[group][s->group_len[group]++] = t;
+				s->groups[group][(*n)++] = t;
 			else
-				s->fixed[s->n_fixed++] = t;
+				s->fixed[(*n)++] = t;
 		}
 		if (closes)
 			group = -1;

@@ -40,7 +40,7 @@ static bool parse_ulong(const char *s, unsigned long lo, unsigned long hi)
 	if (!isdigit((unsigned char)*s))
 		return false;
 	errno = 0;
-	unsigned long v = strtoul(s, &end, 0);
+	unsigned long v = strtoul(s, &end, 10); /* decimal: "010" is ten, not eight */
 	return errno == 0 && *end == '\0' && v >= lo && v <= hi;
 }
 

@@ -42,6 +42,17 @@ static void ensure_parent_dir(const char *path)
 		NFVA_LOG(WARNING, "mkdir %s: %s", dir, strerror(errno));
 }
 
+/* True when a live daemon already answers on path (then we must not take it). */
+static bool socket_in_use(const struct sockaddr_un *addr)
+{
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return false;
+	bool live = connect(fd, (const struct sockaddr *)addr, sizeof(*addr)) == 0;
+	close(fd);
+	return live;
+}
+
 int control_socket_open(const char *path, mode_t mode)
 {
 	struct sockaddr_un addr = { .sun_family = AF_UNIX };
@@ -49,11 +60,15 @@ int control_socket_open(const char *path, mode_t mode)
 	if (strlen(path) >= sizeof(addr.sun_path))
 		return errno_log(ENAMETOOLONG, path);
 	snprintf(addr.sun_path, sizeof(addr.sun_path), "%s", path);
+	ensure_parent_dir(path);
+	if (socket_in_use(&addr)) {
+		NFVA_LOG(ERR, "%s: another nfva is running on this socket", path);
+		return -EADDRINUSE;
+	}
 	listen_fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
 	if (listen_fd < 0)
 		return errno_log(errno, "socket");
-	ensure_parent_dir(path);
-	unlink(path);
+	unlink(path); /* a stale socket from a previous run */
 	mode_t old = umask(0177);
 	int ret = bind(listen_fd, (struct sockaddr *)&addr, sizeof(addr));
 	umask(old);

@@ -8,8 +8,36 @@
 #include <rte_ether.h>
 
 #include "../fdb.h"
+#include "../offload/offload.h"
 #include "../worker.h"
 #include "slowpath.h"
+
+/* The decision just taken, offered to the offload engine when both ends
+ * can carry it in the e-switch. */
+static void l2_offer(struct worker *w, const struct rte_mbuf *m, const struct l2_meta *meta,
+		union fdb_dest d)
+{
+	const struct dp_config *cfg = w->cfg;
+	const struct rte_ether_hdr *eth = rte_pktmbuf_mtod(m, const struct rte_ether_hdr *);
+	struct offload_decision dec = { .network = meta->network, .in_port = meta->in_port,
+		.in_vlan = meta->in_vlan, .out_vlan = NFVA_VLAN_NONE, .src = eth->src_addr,
+		.dst = eth->dst_addr };
+
+	if (!cfg->ports[meta->in_port].offload)
+		return;
+	if (d.kind == FDB_DEST_VTEP) {
+		dec.kind = OFFLOAD_ENCAP;
+		dec.out_port = cfg->underlay.port;
+		dec.vtep_ip = d.vtep_ip;
+	} else {
+		dec.kind = meta->from_vtep != 0 ? OFFLOAD_DECAP : OFFLOAD_L2;
+		dec.out_port = d.port;
+		dec.out_vlan = d.vlan;
+		dec.vtep_ip = meta->from_vtep;
+	}
+	if (cfg->ports[dec.out_port].offload)
+		offload_request(w->id, w->now, &dec);
+}
 
 static void l2_unicast(struct worker *w, struct rte_mbuf *m, const struct l2_meta *meta,
 		union fdb_dest d)
@@ -18,14 +46,17 @@ static void l2_unicast(struct worker *w, struct rte_mbuf *m, const struct l2_met
 		/* Split horizon: what came from the overlay never goes back into it. */
 		if (meta->from_vtep != 0)
 			worker_drop(w, meta->in_port, DROP_SPLIT_HORIZON, m);
-		else
+		else {
+			l2_offer(w, m, meta, d);
 			tunnel_output(w, m, meta->in_port, meta->network, d.vtep_ip);
+		}
 		return;
 	}
 	if (d.port == meta->in_port && d.vlan == meta->in_vlan && meta->from_vtep == 0) {
 		worker_drop(w, meta->in_port, DROP_LOCAL_DEST, m);
 		return;
 	}
+	l2_offer(w, m, meta, d);
 	port_output(w, d.port, d.vlan, m);
 }
 

@@ -7,6 +7,7 @@
 #include <rte_ether.h>
 
 #include "../fdb.h"
+#include "../offload/offload.h"
 #include "../worker.h"
 #include "slowpath.h"
 
@@ -36,6 +37,7 @@ static void l2_learn_one(struct worker *w, const struct fdb_key *key, const stru
 		break;
 	case FDB_LEARN_MOVED:
 		c->moved++;
+		offload_invalidate_mac(key->network, &key->mac);
 		break;
 	case FDB_LEARN_LIMIT_PORT:
 	case FDB_LEARN_LIMIT_NETWORK:

@@ -3,52 +3,31 @@
  * tunnel_output: prepends the (network, VTEP) template's outer headers and
  * fills what changes per packet: IPv4 length and checksum, UDP length and
  * source port (RFC 7348 entropy: a hash of the inner flow in 49152-65535),
- * optional UDP checksum, NVGRE flow id. A frame whose template is missing or
+ * optional UDP checksum. A frame whose template is missing or
  * whose next hop is unresolved goes to the control thread to be held.
  */
-#include <rte_hash_crc.h>
 #include <rte_ip.h>
 #include <rte_ip_frag.h>
 #include <rte_udp.h>
 
 #include "../encap.h"
+#include "../flow_hash.h"
 #include "../punt.h"
 #include "../worker.h"
 #include "slowpath.h"
-
-/* Hash of the inner Ethernet addresses and, for IPv4, addresses and ports. */
-static uint32_t inner_flow_hash(const struct rte_mbuf *m)
-{
-	const struct rte_ether_hdr *eth = rte_pktmbuf_mtod(m, const struct rte_ether_hdr *);
-	uint32_t h = rte_hash_crc(eth, 2 * RTE_ETHER_ADDR_LEN, 0);
-	uint32_t len = rte_pktmbuf_data_len(m);
-
-	if (eth->ether_type != RTE_BE16(RTE_ETHER_TYPE_IPV4) ||
-			len < sizeof(*eth) + sizeof(struct rte_ipv4_hdr))
-		return h;
-	const struct rte_ipv4_hdr *ip = (const struct rte_ipv4_hdr *)(eth + 1);
-	h = rte_hash_crc_8byte(((uint64_t)ip->src_addr << 32) | ip->dst_addr, h);
-	h = rte_hash_crc_1byte(ip->next_proto_id, h);
-	uint32_t l4 = sizeof(*eth) + rte_ipv4_hdr_len(ip);
-	if ((ip->next_proto_id == IPPROTO_UDP || ip->next_proto_id == IPPROTO_TCP) &&
-			len >= l4 + 4 && !rte_ipv4_frag_pkt_is_fragmented(ip))
-		h = rte_hash_crc_4byte(*rte_pktmbuf_mtod_offset(m, const uint32_t *, l4), h);
-	return h;
-}
 
 static void fill_l4(const struct encap_template *t, struct rte_ipv4_hdr *ip, uint32_t hash)
 {
 	if (t->encap == DP_ENCAP_VXLAN) {
 		struct rte_udp_hdr *udp = (struct rte_udp_hdr *)(ip + 1);
-		udp->src_port = rte_cpu_to_be_16(49152 + (hash & 0x3fff));
+		udp->src_port = rte_cpu_to_be_16(entropy_udp_port(hash));
 		udp->dgram_len = rte_cpu_to_be_16(rte_be_to_cpu_16(ip->total_length) -
 				sizeof(*ip));
 		if (t->udp_csum)
 			udp->dgram_cksum = rte_ipv4_udptcp_cksum(ip, udp);
-	} else if (t->nvgre) {
-		uint8_t *key = (uint8_t *)(ip + 1) + 4;
-		key[3] = hash & 0xff;
 	}
+	/* NVGRE FlowID stays 0 (RFC 7637 allows it) so that hardware rules,
+	 * which cannot hash per packet, emit the same bytes. */
 }
 
 static void hold(struct worker *w, struct rte_mbuf *m, uint16_t in_port, uint16_t network,

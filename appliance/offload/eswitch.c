@@ -1,0 +1,128 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * E-switches: a port added with `eswitch emulated|nic` is a PF/uplink with a
+ * VF switch; ports added `vf-of` it are its VFs (representors). On creation
+ * the backend is set up (emulated switch, or the NIC's transfer proxy),
+ * rules left by a previous run are flushed, and the rule shapes are probed.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "../dp_config.h"
+#include "../log.h"
+#include "../port.h"
+#include "emu_switch.h"
+#include "offload_private.h"
+
+NFVA_LOG_REGISTER(eswitch)
+
+static struct offload_eswitch eswitches[NFVA_MAX_PORTS]; /* indexed by uplink port */
+
+struct offload_eswitch *eswitch_get(uint16_t id)
+{
+	return id < NFVA_MAX_PORTS && eswitches[id].used ? &eswitches[id] : NULL;
+}
+
+int eswitch_of_port(uint16_t port)
+{
+	const struct port *p = port_by_index(port);
+	if (p == NULL)
+		return -1;
+	if (p->eswitch != PORT_ESWITCH_NONE && eswitches[port].used)
+		return port;
+	if (p->vf_of != NFVA_PORT_NONE && eswitch_get(p->vf_of) != NULL)
+		return p->vf_of;
+	return -1;
+}
+
+uint16_t port_ethdev(uint16_t port)
+{
+	const struct port *p = port_by_index(port);
+	return p != NULL ? p->ethdev : UINT16_MAX;
+}
+
+static int eswitch_backend_init(struct offload_eswitch *sw, const struct port *p)
+{
+	struct rte_flow_error err = { 0 };
+	char name[64];
+
+	if (p->eswitch == PORT_ESWITCH_EMULATED) {
+		snprintf(name, sizeof(name), "emu_%s", p->name);
+		sw->backend = &offload_backend_emu;
+		sw->proxy_ethdev = p->ethdev;
+		sw->backend_ctx = emu_switch_create(name, offload_cfg.max_rules, dp_qsbr());
+		return sw->backend_ctx == NULL ? -rte_errno : 0;
+	}
+	sw->backend = &offload_backend_nic;
+	if (rte_flow_pick_transfer_proxy(p->ethdev, &sw->proxy_ethdev, &err) != 0) {
+		NFVA_LOG(WARNING, "%s: no transfer proxy (%s); using the port itself", p->name,
+				err.message ? err.message : "no message");
+		sw->proxy_ethdev = p->ethdev;
+	}
+	return 0;
+}
+
+static void eswitch_port_added(uint16_t index)
+{
+	const struct port *p = port_by_index(index);
+	struct rte_flow_error err = { 0 };
+
+	if (p == NULL)
+		return;
+	if (p->vf_of != NFVA_PORT_NONE && eswitch_get(p->vf_of) != NULL) {
+		eswitch_probe(eswitch_get(p->vf_of));
+		dp_config_commit();
+		return;
+	}
+	if (p->eswitch == PORT_ESWITCH_NONE)
+		return;
+	struct offload_eswitch *sw = &eswitches[index];
+	memset(sw, 0, sizeof(*sw));
+	sw->uplink = index;
+	if (eswitch_backend_init(sw, p) < 0) {
+		NFVA_LOG(ERR, "%s: e-switch backend failed: %s", p->name, rte_strerror(rte_errno));
+		return;
+	}
+	sw->used = true;
+	/* Rules a previous run left behind are not ours to trust. */
+	if (sw->backend->flush(sw, &err) != 0)
+		NFVA_LOG(INFO, "%s: flush of stale rules: %s", p->name,
+				err.message ? err.message : "not supported");
+	eswitch_probe(sw);
+	dp_config_commit();
+	NFVA_LOG(INFO, "%s: e-switch (%s backend, proxy ethdev %u)", p->name, sw->backend->name,
+			sw->proxy_ethdev);
+}
+
+static bool rule_uses_port(const struct offload_rule *r, const void *arg)
+{
+	uint16_t port = *(const uint16_t *)arg;
+	return r->decision.in_port == port || r->decision.out_port == port ||
+		r->eswitch == port;
+}
+
+static void eswitch_port_removing(uint16_t index)
+{
+	rules_remove_if(rule_uses_port, &index);
+}
+
+static void eswitch_port_removed(uint16_t index)
+{
+	struct offload_eswitch *sw = eswitch_get(index);
+	if (sw == NULL)
+		return;
+	sw->backend->fini(sw); /* workers no longer see the switch */
+	sw->used = false;
+}
+
+static struct port_add_hook eswitch_add_hook = { .added = eswitch_port_added };
+static struct port_del_hook eswitch_del_hook = {
+	.removing = eswitch_port_removing,
+	.removed = eswitch_port_removed,
+};
+
+RTE_INIT(eswitch_register)
+{
+	port_register_add_hook(&eswitch_add_hook);
+	port_register_del_hook(&eswitch_del_hook);
+}

@@ -1,0 +1,183 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The offload engine's front door: workers enqueue decisions and MAC
+ * invalidations on one MP/SC ring (a small per-worker filter drops repeats of
+ * a decision within a second, so a line-rate flow asks once, not per packet);
+ * the control thread drains it, installs rules, and revalidates every rule
+ * whenever the state they depend on changed.
+ */
+#include <string.h>
+#include <time.h>
+
+#include <rte_errno.h>
+#include <rte_hash_crc.h>
+#include <rte_ring.h>
+
+#include "../dp_config.h"
+#include "../encap.h"
+#include "../fdb.h"
+#include "../log.h"
+#include "offload_private.h"
+
+NFVA_LOG_REGISTER(offload)
+
+#define REQ_RING_SIZE 8192
+#define FILTER_SLOTS 1024
+#define SERVICE_BATCH 256
+
+enum msg_type { MSG_INSTALL = 1, MSG_INVALIDATE };
+
+struct offload_msg {
+	struct offload_decision d; /* MSG_INVALIDATE: network and dst only */
+	uint32_t type;
+};
+
+struct request_filter {
+	uint32_t hash;
+	uint32_t when;
+};
+
+struct offload_config offload_cfg = {
+	.enabled = true,
+	.idle_timeout_ms = 10000,
+	.max_rules = 1u << 20,
+	.max_rules_per_port = 1u << 20,
+};
+struct offload_stats offload_stats;
+
+static struct rte_ring *ring;
+static struct request_filter filters[NFVA_MAX_WORKERS][FILTER_SLOTS];
+static uint64_t dropped[NFVA_MAX_WORKERS];
+static bool revalidate_pending;
+
+uint64_t offload_now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void ring_put(struct offload_msg *m, unsigned worker)
+{
+	if (ring == NULL || rte_ring_mp_enqueue_elem(ring, m, sizeof(*m)) != 0)
+		dropped[worker < NFVA_MAX_WORKERS ? worker : 0]++;
+}
+
+void offload_request(unsigned worker, uint32_t now_s, const struct offload_decision *d)
+{
+	uint32_t h = rte_hash_crc(d, sizeof(*d), 0);
+	struct request_filter *f = &filters[worker][h % FILTER_SLOTS];
+
+	if (f->hash == h && now_s - f->when < 2)
+		return;
+	f->hash = h;
+	f->when = now_s;
+	struct offload_msg m = { .d = *d, .type = MSG_INSTALL };
+	ring_put(&m, worker);
+}
+
+void offload_invalidate_mac(uint16_t network, const struct rte_ether_addr *mac)
+{
+	struct offload_msg m = { .type = MSG_INVALIDATE };
+	m.d.network = network;
+	m.d.dst = *mac;
+	ring_put(&m, 0);
+}
+
+static bool rule_stale(const struct offload_rule *r, const void *arg)
+{
+	struct compile_ctx ctx = { 0 };
+	const char *why;
+	(void)arg;
+	if (!decision_current(&r->decision, &ctx, &why))
+		return true;
+	/* An encap rule built from another template (new neighbour MAC...). */
+	return ctx.tmpl != NULL && memcmp(ctx.tmpl->hdr, r->tmpl.hdr, r->tmpl.len) != 0;
+}
+
+/* Remove every rule the slow path would no longer agree with; requests for
+ * the new decisions follow from the next packets. */
+static void revalidate(void)
+{
+	unsigned before = rules_count();
+	rules_remove_if(rule_stale, NULL);
+	offload_stats.invalidations += before - rules_count();
+	revalidate_pending = false;
+}
+
+unsigned offload_service(void)
+{
+	struct offload_msg msgs[SERVICE_BATCH];
+	unsigned n = ring == NULL ? 0 :
+		rte_ring_sc_dequeue_burst_elem(ring, msgs, sizeof(msgs[0]), SERVICE_BATCH, NULL);
+
+	for (unsigned i = 0; i < n; i++) {
+		if (msgs[i].type == MSG_INVALIDATE) {
+			revalidate_pending = true;
+			continue;
+		}
+		offload_stats.requests++;
+		rules_install(&msgs[i].d);
+	}
+	if (revalidate_pending)
+		revalidate();
+	return n;
+}
+
+uint64_t offload_dropped_requests(void)
+{
+	uint64_t sum = 0;
+	for (unsigned i = 0; i < NFVA_MAX_WORKERS; i++)
+		sum += dropped[i];
+	return sum;
+}
+
+static void offload_fdb_removed(uint16_t network, const struct rte_ether_addr *mac)
+{
+	(void)network;
+	(void)mac;
+	revalidate_pending = true;
+}
+
+int offload_init(void)
+{
+	for (unsigned i = 0; i < NFVA_MAX_PORTS; i++)
+		offload_cfg.port_enabled[i] = true;
+	ring = rte_ring_create_elem("nfva_offload", sizeof(struct offload_msg), REQ_RING_SIZE,
+			SOCKET_ID_ANY, RING_F_SC_DEQ);
+	if (ring == NULL)
+		return errno_log(rte_errno, "rte_ring_create(offload)");
+	fdb_set_removal_listener(offload_fdb_removed);
+	return rules_init();
+}
+
+void offload_fini(void)
+{
+	rules_fini();
+	rte_ring_free(ring);
+	ring = NULL;
+}
+
+/* After every configuration commit and template change. */
+static void offload_state_changed(struct dp_config *cfg)
+{
+	(void)cfg;
+	if (rules_count() != 0)
+		revalidate();
+}
+
+static void offload_templates_changed(void)
+{
+	if (rules_count() != 0)
+		revalidate();
+}
+
+static struct dp_config_builder offload_builder = { .name = "offload",
+	.build = offload_state_changed };
+static struct encap_listener offload_encap_listener = { .changed = offload_templates_changed };
+
+RTE_INIT(offload_register)
+{
+	dp_config_register_builder(&offload_builder);
+	encap_register_listener(&offload_encap_listener);
+}

@@ -1,0 +1,65 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The NIC boundary: the only offload header the rest of the appliance sees.
+ * rte_flow stays behind it (STYLE.md point 2).
+ *
+ * The slow path emits *decisions* — what it would do again for every later
+ * packet of a flow — and the offload engine turns each into an rte_flow
+ * transfer rule on the port's e-switch (a real NIC through the transfer
+ * proxy, or the emulated e-switch on vdevs), keeps the link to what the
+ * decision depends on (FDB entries, encapsulation template, ports, network),
+ * and removes or replaces the rule when any of them changes.
+ *
+ * Threads: workers call offload_request()/offload_invalidate_mac(), which
+ * only enqueue (lock-free ring, per-worker duplicate filter). Everything else
+ * runs on the control thread, the single writer of rules.
+ */
+#ifndef NFVA_OFFLOAD_H
+#define NFVA_OFFLOAD_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <rte_ether.h>
+#include <rte_mbuf.h>
+
+struct emu_switch;
+
+enum offload_kind {
+	OFFLOAD_L2 = 1, /* VF -> VF by (src, dst) MAC and vlan */
+	OFFLOAD_ENCAP,  /* VF -> tunnel to a remote VTEP */
+	OFFLOAD_DECAP,  /* uplink tunnel -> VF */
+};
+
+/* A decision of the slow path; also the key of the rule table (zero padded). */
+struct offload_decision {
+	uint8_t kind;        /* enum offload_kind */
+	uint8_t pad;
+	uint16_t network;
+	uint16_t in_port;    /* appliance port: the VF (L2, ENCAP) or the uplink (DECAP) */
+	uint16_t in_vlan;    /* tag on the ingress VF, NFVA_VLAN_NONE */
+	uint16_t out_port;   /* L2, DECAP: the VF; ENCAP: the uplink */
+	uint16_t out_vlan;   /* tag to push toward the VF, NFVA_VLAN_NONE */
+	uint32_t vtep_ip;    /* ENCAP: destination VTEP; DECAP: source VTEP */
+	struct rte_ether_addr src;
+	struct rte_ether_addr dst;
+};
+
+/* Workers: ask for a rule (cheap, may be dropped when the ring is full). */
+void offload_request(unsigned worker, uint32_t now_s, const struct offload_decision *d);
+/* Workers: a MAC moved; rules that depend on it must go now. */
+void offload_invalidate_mac(uint16_t network, const struct rte_ether_addr *mac);
+
+/* Workers: run a received burst through the port's emulated e-switch; hits
+ * are executed and sent through out(ctx, ethdev, m); misses are compacted to
+ * the front of pkts and their count returned (they go to the slow path). */
+typedef void (*offload_output_fn)(void *ctx, uint16_t out_ethdev, struct rte_mbuf *m);
+uint16_t offload_eswitch_rx(struct emu_switch *sw, uint16_t in_ethdev, struct rte_mbuf **pkts,
+		uint16_t n, offload_output_fn out, void *ctx);
+
+/* Control thread. */
+int offload_init(void);
+void offload_fini(void);
+/* Process queued requests and invalidations; returns how many. */
+unsigned offload_service(void);
+
+#endif

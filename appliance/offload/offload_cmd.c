@@ -1,0 +1,187 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* Offload commands: show (rules, caps, counters), dump testpmd, on/off, limits. */
+#include <arpa/inet.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../control/cmd.h"
+#include "../dp_config.h"
+#include "../network.h"
+#include "../port.h"
+#include "../stats.h"
+#include "offload_private.h"
+
+uint64_t offload_dropped_requests(void);
+
+static const char *port_name(uint16_t i)
+{
+	const struct port *p = port_by_index(i);
+	return p != NULL ? p->name : "?";
+}
+
+static json_t *mac_json(const struct rte_ether_addr *mac)
+{
+	char buf[RTE_ETHER_ADDR_FMT_SIZE];
+	rte_ether_format_addr(buf, sizeof(buf), mac);
+	return json_string(buf);
+}
+
+static void rule_json(struct offload_rule *r, void *arg)
+{
+	static const char *const kinds[] = { [OFFLOAD_L2] = "l2", [OFFLOAD_ENCAP] = "encap",
+		[OFFLOAD_DECAP] = "decap" };
+	const struct offload_decision *d = &r->decision;
+	const struct network *n = network_by_index(d->network);
+	const struct offload_eswitch *sw = eswitch_get(r->eswitch);
+	uint64_t now = offload_now_ms();
+	char vtep[INET_ADDRSTRLEN] = "";
+
+	if (d->kind != OFFLOAD_L2)
+		inet_ntop(AF_INET, &d->vtep_ip, vtep, sizeof(vtep));
+	json_array_append_new(arg, json_pack(
+			"{s:s, s:s, s:s, s:s, s:s, s:o, s:o, s:o, s:s, s:s, s:I, s:I, s:I, s:I, s:i, s:s}",
+			"kind", kinds[d->kind], "shape", shape_name(r->shape),
+			"network", n ? n->name : "?", "in", port_name(d->in_port),
+			"out", port_name(d->out_port), "src", mac_json(&d->src),
+			"dst", mac_json(&d->dst), "vtep", vtep[0] ? json_string(vtep) : json_null(),
+			"state", r->state == RULE_OFFLOADED ? "offloaded" : "software",
+			"reason", r->reason, "hits", (json_int_t)r->hits,
+			"bytes", (json_int_t)r->bytes,
+			"age_s", (json_int_t)((now - r->created_ms) / 1000),
+			"idle_s", (json_int_t)((now - r->active_ms) / 1000),
+			"install_us", (int)r->install_us,
+			"backend", sw ? sw->backend->name : "-"));
+}
+
+static json_t *caps_json(void)
+{
+	json_t *list = json_array();
+	for (uint16_t i = 0; i < NFVA_MAX_PORTS; i++) {
+		const struct offload_eswitch *sw = eswitch_get(i);
+		for (unsigned s = 0; sw != NULL && s < SHAPE_MAX; s++)
+			json_array_append_new(list, json_pack("{s:s, s:s, s:s, s:s, s:s}",
+					"eswitch", port_name(i), "backend", sw->backend->name,
+					"shape", shape_name(s),
+					"support", !sw->caps[s].probed ? "unknown" :
+						sw->caps[s].supported ? "offloaded" : "software",
+					"reason", sw->caps[s].reason));
+	}
+	return list;
+}
+
+static int offload_show_cmd(const struct cmd_args *a, struct cmd_reply *r)
+{
+	if (cmd_has(a, "caps")) {
+		r->result = caps_json();
+		return 0;
+	}
+	json_t *list = json_array();
+	rules_walk(rule_json, list);
+	r->result = list;
+	return 0;
+}
+NFVA_CMD(offload_show_cmd, "offload show [caps]",
+	"rules with state (offloaded/software), reason, hits, bytes, age; caps: what the "
+	"backend of each e-switch accepts")
+
+struct dump_ctx {
+	char *buf;
+	size_t len, cap;
+	unsigned index;
+};
+
+static void dump_rule(struct offload_rule *r, void *arg)
+{
+	struct dump_ctx *c = arg;
+	const struct offload_eswitch *sw = eswitch_get(r->eswitch);
+	int n = flow_spec_to_testpmd(r->spec, sw ? sw->proxy_ethdev : 0, c->index, NULL, 0);
+
+	if (n < 0)
+		return;
+	if (c->len + n + 1 > c->cap) {
+		size_t cap = (c->len + n + 1) * 2;
+		char *nb = realloc(c->buf, cap);
+		if (nb == NULL)
+			return;
+		c->buf = nb;
+		c->cap = cap;
+	}
+	flow_spec_to_testpmd(r->spec, sw ? sw->proxy_ethdev : 0, c->index++, c->buf + c->len,
+			c->cap - c->len);
+	c->len += n;
+}
+
+static int offload_dump_cmd(const struct cmd_args *a, struct cmd_reply *r)
+{
+	struct dump_ctx c = { 0 };
+	(void)a;
+	rules_walk(dump_rule, &c);
+	r->result = json_string(c.buf != NULL ? c.buf : "");
+	free(c.buf);
+	return 0;
+}
+NFVA_CMD(offload_dump_cmd, "offload dump testpmd",
+	"every rule as dpdk-testpmd commands, to replay on real hardware")
+
+static int offload_switch_cmd(const struct cmd_args *a, struct cmd_reply *r)
+{
+	bool on = cmd_has(a, "on");
+	const char *name = cmd_arg(a, "PORT");
+
+	if (name != NULL) {
+		const struct port *p = port_find(name);
+		if (p == NULL)
+			return cmd_error(r, ENOENT, "no port named %s", name);
+		offload_cfg.port_enabled[p->index] = on;
+	} else {
+		offload_cfg.enabled = on;
+	}
+	return dp_config_commit(); /* revalidation removes what may no longer run */
+}
+NFVA_CMD(offload_switch_cmd, "offload on|off [port PORT]",
+	"turn offload on or off, globally or for one port (off: pure software switch)")
+
+static int offload_set_cmd(const struct cmd_args *a, struct cmd_reply *r)
+{
+	(void)r;
+	if (cmd_arg(a, "SECONDS") != NULL)
+		offload_cfg.idle_timeout_ms = cmd_arg_u32(a, "SECONDS", 10) * 1000;
+	if (cmd_arg(a, "N") != NULL)
+		offload_cfg.max_rules_per_port = cmd_arg_u32(a, "N", 0);
+	return 0;
+}
+NFVA_CMD(offload_set_cmd, "offload set [idle-timeout SECONDS] [max-rules-per-port N]",
+	"idle rules are removed after SECONDS; beyond N rules on a port flows stay in software")
+
+static int offload_flush_cmd(const struct cmd_args *a, struct cmd_reply *r)
+{
+	unsigned n = rules_count();
+	(void)a;
+	rules_remove_if(NULL, NULL);
+	r->result = json_pack("{s:i}", "removed", (int)n);
+	return 0;
+}
+NFVA_CMD(offload_flush_cmd, "offload flush", "remove every rule (flows fall back to software)")
+
+static json_t *offload_stats_json(void)
+{
+	const struct offload_stats *s = &offload_stats;
+	uint64_t avg = s->installs ? s->install_us_total / s->installs : 0;
+	return json_pack("{s:b, s:i, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:i}",
+			"enabled", offload_cfg.enabled, "rules", (int)rules_count(),
+			"requests", (json_int_t)s->requests,
+			"requests_dropped", (json_int_t)offload_dropped_requests(),
+			"installs", (json_int_t)s->installs, "removals", (json_int_t)s->removals,
+			"failures", (json_int_t)s->failures, "stale", (json_int_t)s->stale,
+			"limit", (json_int_t)s->limit, "idle_removed", (json_int_t)s->idle_removed,
+			"invalidations", (json_int_t)s->invalidations,
+			"install_us_avg", (json_int_t)avg, "install_us_max", (int)s->install_us_max);
+}
+
+static struct stats_section offload_section = { .name = "offload", .show = offload_stats_json };
+
+RTE_INIT(offload_cmd_register)
+{
+	stats_register_section(&offload_section);
+}

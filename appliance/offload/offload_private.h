@@ -1,0 +1,159 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Private to appliance/offload/: rules, e-switches, backends, the compiler.
+ * Everything here runs on the control thread.
+ */
+#ifndef NFVA_OFFLOAD_PRIVATE_H
+#define NFVA_OFFLOAD_PRIVATE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <rte_flow.h>
+
+#include "../bounds.h"
+#include "../encap.h"
+#include "flow_spec.h"
+#include "offload.h"
+
+enum rule_state {
+	RULE_OFFLOADED, /* the backend carries it */
+	RULE_SOFTWARE,  /* the backend refused: the slow path keeps the flow */
+};
+
+/* A backend: what executes rules. Called on the control thread only. */
+struct offload_eswitch;
+struct offload_backend {
+	const char *name;
+	int (*validate)(struct offload_eswitch *sw, const struct flow_spec *s,
+			struct rte_flow_error *err);
+	/* Returns a handle, or NULL with err set. */
+	void *(*create)(struct offload_eswitch *sw, const struct flow_spec *s,
+			struct rte_flow_error *err);
+	int (*destroy)(struct offload_eswitch *sw, void *handle, struct rte_flow_error *err);
+	int (*query)(struct offload_eswitch *sw, void *handle, struct rte_flow_query_count *c,
+			struct rte_flow_error *err);
+	int (*flush)(struct offload_eswitch *sw, struct rte_flow_error *err);
+	void (*fini)(struct offload_eswitch *sw);
+};
+
+extern const struct offload_backend offload_backend_emu;
+extern const struct offload_backend offload_backend_nic;
+
+enum rule_shape {
+	SHAPE_L2,
+	SHAPE_L2_VLAN,
+	SHAPE_VXLAN_ENCAP,
+	SHAPE_VXLAN_DECAP,
+	SHAPE_GRE_ENCAP,
+	SHAPE_GRE_DECAP,
+	SHAPE_MAX
+};
+
+struct shape_cap {
+	bool probed;
+	bool supported;     /* a rule of this shape was created, not only validated */
+	char reason[128];   /* the PMD's message when not supported */
+};
+
+/* An e-switch: the uplink (PF) and its VFs, with the backend that runs rules. */
+struct offload_eswitch {
+	bool used;
+	uint16_t uplink;        /* appliance port of the PF / uplink */
+	uint16_t proxy_ethdev;  /* where rules are created (transfer proxy) */
+	const struct offload_backend *backend;
+	void *backend_ctx;      /* the emu_switch, or NULL */
+	struct shape_cap caps[SHAPE_MAX];
+};
+
+struct offload_rule {
+	struct offload_decision decision;
+	uint8_t state;              /* enum rule_state */
+	enum rule_shape shape;
+	uint16_t eswitch;
+	struct flow_spec *spec;
+	void *handle;               /* backend handle when offloaded */
+	char reason[160];           /* why it stays in software */
+	struct encap_template tmpl; /* ENCAP: the template the rule was built from */
+	uint64_t hits, bytes;       /* last counter reading */
+	uint64_t created_ms, active_ms;
+	uint32_t install_us;
+};
+
+struct offload_stats {
+	uint64_t requests;
+	uint64_t requests_dropped;  /* ring full */
+	uint64_t installs;
+	uint64_t removals;
+	uint64_t failures;          /* refused by the backend */
+	uint64_t stale;             /* request no longer true when handled */
+	uint64_t limit;             /* per-port or total rule limit reached */
+	uint64_t idle_removed;
+	uint64_t invalidations;
+	uint64_t install_us_total;
+	uint32_t install_us_max;
+};
+
+struct offload_config {
+	bool enabled;               /* global switch */
+	bool port_enabled[NFVA_MAX_PORTS];
+	uint32_t idle_timeout_ms;
+	uint32_t max_rules;
+	uint32_t max_rules_per_port;
+};
+
+extern struct offload_config offload_cfg;
+extern struct offload_stats offload_stats;
+
+/* eswitch.c */
+struct offload_eswitch *eswitch_get(uint16_t id);
+int eswitch_of_port(uint16_t port); /* e-switch id of a port, -1 if none */
+uint16_t port_ethdev(uint16_t port);
+void eswitch_probe(struct offload_eswitch *sw);
+const char *shape_name(enum rule_shape s);
+
+/* compile.c: decision -> rte_flow spec. */
+struct compile_ctx {
+	uint16_t in_ethdev, out_ethdev;
+	const struct encap_template *tmpl; /* ENCAP */
+	uint32_t local_ip;                 /* DECAP: our VTEP address */
+	struct rte_ether_addr uplink_mac;  /* DECAP: outer destination */
+	uint8_t encap;                     /* enum dp_encap */
+	uint32_t vni;                      /* VNI or GRE key on the wire */
+	uint16_t udp_port;                 /* VXLAN port, host order */
+};
+int offload_compile(const struct offload_decision *d, const struct compile_ctx *ctx,
+		struct flow_spec *s, enum rule_shape *shape);
+/* Per tunnel (tun_vxlan.c, tun_gre.c). */
+int flow_vxlan_encap(struct flow_spec *s, const struct compile_ctx *ctx);
+int flow_vxlan_decap_items(struct flow_spec *s, const struct compile_ctx *ctx, uint32_t src_vtep);
+int flow_gre_encap(struct flow_spec *s, const struct compile_ctx *ctx);
+int flow_gre_decap_items(struct flow_spec *s, const struct compile_ctx *ctx, uint32_t src_vtep);
+int flow_gre_decap_action(struct flow_spec *s);
+/* Outer ETH (to the uplink MAC) and IPV4 (src_vtep -> local, proto) items. */
+int flow_outer_items(struct flow_spec *s, const struct compile_ctx *ctx, uint32_t src_vtep,
+		uint8_t proto);
+
+/* rules.c */
+int rules_init(void);
+void rules_fini(void);
+void rules_install(const struct offload_decision *d);
+void rules_remove(struct offload_rule *r);
+void rules_invalidate_mac(uint16_t network, const struct rte_ether_addr *mac);
+void rules_remove_if(bool (*doomed)(const struct offload_rule *r, const void *arg),
+		const void *arg);
+typedef void (*rules_walk_cb)(struct offload_rule *r, void *arg);
+void rules_walk(rules_walk_cb cb, void *arg);
+unsigned rules_count(void);
+unsigned rules_count_port(uint16_t port);
+/* Is the decision still what the slow path would do? Fills ctx. */
+bool decision_current(const struct offload_decision *d, struct compile_ctx *ctx,
+		const char **why);
+
+/* testpmd_dump.c: one testpmd command per line (set ... lines first when the
+ * rule needs them); returns the bytes written, like snprintf. */
+int flow_spec_to_testpmd(const struct flow_spec *s, uint16_t port, unsigned index, char *buf,
+		size_t len);
+
+uint64_t offload_now_ms(void);
+
+#endif

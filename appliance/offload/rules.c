@@ -1,0 +1,188 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The rule table: decision -> rule (rte_hash, control thread only). Install
+ * checks that the decision still holds, compiles it, and gives it to the
+ * e-switch's backend; a refusal keeps the flow in software with the PMD's
+ * reason recorded. Nothing here ever stops traffic: until a rule is live,
+ * and whenever it goes, the slow path forwards.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <rte_cycles.h>
+#include <rte_errno.h>
+#include <rte_hash.h>
+#include <rte_jhash.h>
+
+#include "../log.h"
+#include "offload_private.h"
+
+NFVA_LOG_REGISTER(rules)
+
+static struct rte_hash *table;
+static uint32_t port_rules[NFVA_MAX_PORTS];
+
+int rules_init(void)
+{
+	struct rte_hash_parameters params = {
+		.name = "nfva_offload_rules",
+		.entries = offload_cfg.max_rules,
+		.key_len = sizeof(struct offload_decision),
+		.hash_func = rte_jhash,
+		.socket_id = SOCKET_ID_ANY,
+		.extra_flag = RTE_HASH_EXTRA_FLAGS_EXT_TABLE,
+	};
+	table = rte_hash_create(&params);
+	return table == NULL ? errno_log(rte_errno, "rte_hash_create(rules)") : 0;
+}
+
+void rules_fini(void)
+{
+	rules_remove_if(NULL, NULL);
+	rte_hash_free(table);
+	table = NULL;
+}
+
+unsigned rules_count(void)
+{
+	return table == NULL ? 0 : (unsigned)rte_hash_count(table);
+}
+
+unsigned rules_count_port(uint16_t port)
+{
+	return port < NFVA_MAX_PORTS ? port_rules[port] : 0;
+}
+
+static void rule_free(struct offload_rule *r)
+{
+	free(r->spec);
+	free(r);
+}
+
+/* Try the backend; on refusal the rule stays in software with the reason. */
+static void rule_offload(struct offload_rule *r, struct offload_eswitch *sw)
+{
+	struct rte_flow_error err = { 0 };
+	const struct shape_cap *cap = &sw->caps[r->shape];
+
+	if (cap->probed && !cap->supported) {
+		snprintf(r->reason, sizeof(r->reason), "shape %s not supported: %s",
+				shape_name(r->shape), cap->reason);
+		return;
+	}
+	uint64_t t0 = rte_rdtsc();
+	r->handle = sw->backend->create(sw, r->spec, &err);
+	r->install_us = (uint32_t)((rte_rdtsc() - t0) * 1000000 / rte_get_tsc_hz());
+	if (r->handle != NULL) {
+		r->state = RULE_OFFLOADED;
+		offload_stats.installs++;
+		offload_stats.install_us_total += r->install_us;
+		if (r->install_us > offload_stats.install_us_max)
+			offload_stats.install_us_max = r->install_us;
+		return;
+	}
+	offload_stats.failures++;
+	snprintf(r->reason, sizeof(r->reason), "%s (%s)", err.message != NULL ? err.message :
+			"refused", rte_strerror(rte_errno));
+	NFVA_LOG(DEBUG, "rule refused: %s", r->reason);
+}
+
+static struct offload_rule *rule_build(const struct offload_decision *d,
+		const struct compile_ctx *ctx, int sw_id)
+{
+	struct offload_rule *r = calloc(1, sizeof(*r));
+	if (r == NULL || (r->spec = malloc(sizeof(*r->spec))) == NULL) {
+		free(r);
+		return NULL;
+	}
+	r->decision = *d;
+	r->eswitch = sw_id;
+	r->state = RULE_SOFTWARE;
+	r->created_ms = r->active_ms = offload_now_ms();
+	if (ctx->tmpl != NULL)
+		r->tmpl = *ctx->tmpl;
+	int ret = offload_compile(d, ctx, r->spec, &r->shape);
+	if (ret < 0)
+		snprintf(r->reason, sizeof(r->reason), "compile: %s", strerror(-ret));
+	else
+		rule_offload(r, eswitch_get(sw_id));
+	return r;
+}
+
+static bool rules_limit_reached(const struct offload_decision *d)
+{
+	return rules_count() >= offload_cfg.max_rules ||
+		port_rules[d->in_port] >= offload_cfg.max_rules_per_port;
+}
+
+void rules_install(const struct offload_decision *d)
+{
+	struct compile_ctx ctx = { 0 };
+	const char *why;
+
+	if (rte_hash_lookup(table, d) >= 0)
+		return;
+	if (rules_limit_reached(d)) {
+		offload_stats.limit++;
+		return;
+	}
+	if (!decision_current(d, &ctx, &why)) {
+		offload_stats.stale++;
+		return;
+	}
+	struct offload_rule *r = rule_build(d, &ctx, eswitch_of_port(d->in_port));
+	if (r == NULL)
+		return;
+	if (rte_hash_add_key_data(table, d, r) < 0) {
+		rules_remove(r);
+		return;
+	}
+	port_rules[d->in_port]++;
+}
+
+/* Destroys the rule in the backend and forgets it. */
+void rules_remove(struct offload_rule *r)
+{
+	struct rte_flow_error err = { 0 };
+	struct offload_eswitch *sw = eswitch_get(r->eswitch);
+
+	if (r->state == RULE_OFFLOADED && sw != NULL) {
+		if (sw->backend->destroy(sw, r->handle, &err) != 0)
+			NFVA_LOG(WARNING, "destroy: %s", err.message ? err.message : "failed");
+		offload_stats.removals++;
+	}
+	if (rte_hash_del_key(table, &r->decision) >= 0)
+		port_rules[r->decision.in_port]--;
+	rule_free(r);
+}
+
+void rules_walk(rules_walk_cb cb, void *arg)
+{
+	const void *key;
+	void *data;
+	uint32_t next = 0;
+	while (table != NULL && rte_hash_iterate(table, &key, &data, &next) >= 0)
+		cb(data, arg);
+}
+
+/* NULL doomed removes everything. Collect first: deleting while iterating an
+ * extendable rte_hash may skip entries. */
+void rules_remove_if(bool (*doomed)(const struct offload_rule *r, const void *arg),
+		const void *arg)
+{
+	unsigned n = rules_count(), k = 0;
+	struct offload_rule **victims = n ? malloc(n * sizeof(*victims)) : NULL;
+	const void *key;
+	void *data;
+	uint32_t next = 0;
+
+	if (victims == NULL)
+		return;
+	while (rte_hash_iterate(table, &key, &data, &next) >= 0 && k < n)
+		if (doomed == NULL || doomed(data, arg))
+			victims[k++] = data;
+	for (unsigned i = 0; i < k; i++)
+		rules_remove(victims[i]);
+	free(victims);
+}
