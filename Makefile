@@ -7,7 +7,7 @@ ASAN_BUILDDIR ?= build-asan
 MESON_OPTS ?=
 SUITES ?= unit vdev netns
 
-.PHONY: all deps build demo test test-asan bench lint clean
+.PHONY: all deps build demo test test-asan bench bench-smoke lint clean
 
 all: build
 
@@ -34,6 +34,13 @@ $(ASAN_BUILDDIR)/build.ninja:
 test-asan: deps $(ASAN_BUILDDIR)/build.ninja
 	ninja -C $(ASAN_BUILDDIR)
 	meson test -C $(ASAN_BUILDDIR) --print-errorlogs --suite unit --suite vdev
+
+# Benchmarks (never run as tests): nfva vs dpdk-testpmd io vs Open vSwitch DPDK.
+bench: build
+	bash bench/run.sh
+
+bench-smoke: build
+	bash bench/run.sh --smoke
 
 lint:
 	clang-format --dry-run --Werror $$(git ls-files '*.c' '*.h')

@@ -15,6 +15,8 @@
 #define NFVA_MAX_VTEPS 64          /* flood-list VTEPs per network */
 #define NFVA_MAX_TEMPLATES 4096    /* encapsulation templates (network, VTEP) */
 #define NFVA_MAX_NEIGHS 1024       /* underlay neighbours */
+#define NFVA_MAX_MIRRORS 32        /* mirror sessions */
+#define NFVA_MIRROR_OWNER_BASE 0x10000 /* encap template owners of mirror sessions */
 #define NFVA_NAME_SIZE 32          /* port and network names, NUL included */
 #define NFVA_BURST 32              /* rx/tx burst size */
 

@@ -26,6 +26,7 @@
 #include <rte_rcu_qsbr.h>
 
 #include "bounds.h"
+#include "mirror/mirror_filter.h"
 
 /* A local member of a network: frames for it leave this port, tagged with vlan
  * unless vlan is NFVA_VLAN_NONE. */
@@ -50,6 +51,8 @@ struct dp_port {
 	uint32_t mac_limit;        /* 0 = unlimited */
 	uint16_t max_frame;        /* largest frame the port sends (MTU + L2 header) */
 	bool offload;              /* slow-path decisions on this port become rules */
+	uint32_t mirror_in;        /* sessions copying what enters from this port */
+	uint32_t mirror_out;       /* sessions copying what leaves through it */
 	struct emu_switch *emu;    /* emulated e-switch the port belongs to, or NULL */
 };
 
@@ -57,6 +60,8 @@ enum dp_encap {
 	DP_ENCAP_NONE = 0, /* a local-only bridge domain */
 	DP_ENCAP_VXLAN,
 	DP_ENCAP_GRE,
+	DP_ENCAP_ERSPAN2,  /* mirror copies only: GRE 0x88BE + ERSPAN type II */
+	DP_ENCAP_ERSPAN3,  /* mirror copies only: GRE 0x22EB + ERSPAN type III */
 };
 
 /* The network's overlay: how its frames cross the underlay. */
@@ -103,6 +108,27 @@ struct dp_worker_plan {
 	uint16_t ports[NFVA_MAX_PORTS];
 };
 
+enum dp_mirror_dest {
+	DP_MIRROR_PORT = 1, /* a local port */
+	DP_MIRROR_VXLAN,    /* a remote collector over VXLAN (TaaS style) */
+	DP_MIRROR_ERSPAN,   /* a remote collector over ERSPAN II or III */
+};
+
+/* A mirror session as the datapath sees it. */
+struct dp_mirror {
+	bool active;
+	uint8_t dest;           /* enum dp_mirror_dest */
+	uint8_t erspan_version; /* 2 or 3 */
+	uint8_t hw_id;          /* ERSPAN III hardware id (6 bits) */
+	uint16_t dest_port;     /* DP_MIRROR_PORT */
+	uint16_t session_id;    /* ERSPAN session id (10 bits) */
+	uint32_t dest_ip;       /* collector, network order */
+	uint32_t owner;         /* encapsulation template owner */
+	uint32_t sample_n;      /* copy 1 frame in sample_n */
+	uint32_t snaplen;       /* copy at most snaplen bytes, 0 = whole frame */
+	struct mirror_filter filter;
+};
+
 struct emu_switch;
 
 struct dp_config {
@@ -115,6 +141,9 @@ struct dp_config {
 	struct dp_underlay underlay;
 	uint16_t n_vnis;
 	struct dp_vni_entry vnis[NFVA_MAX_NETWORKS];
+	uint16_t n_groups;
+	uint32_t groups[NFVA_MAX_NETWORKS]; /* multicast groups of overlay networks */
+	struct dp_mirror mirrors[NFVA_MAX_MIRRORS];
 };
 
 /* Fills the parts of the snapshot a module owns. Called on the control thread
@@ -149,6 +178,15 @@ static inline uint16_t dp_port_network(const struct dp_port *p, uint16_t vlan)
 		if (p->vlans[i].vlan == vlan)
 			return p->vlans[i].network;
 	return NFVA_NETWORK_NONE;
+}
+
+/* Is ip (network order) the multicast group of some overlay network? */
+static inline bool dp_is_group(const struct dp_config *cfg, uint32_t ip)
+{
+	for (uint16_t i = 0; i < cfg->n_groups; i++)
+		if (cfg->groups[i] == ip)
+			return true;
+	return false;
 }
 
 /* Network of a decapsulated packet, or NFVA_NETWORK_NONE. */

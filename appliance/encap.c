@@ -19,7 +19,7 @@
 NFVA_LOG_REGISTER(encap)
 
 struct encap_key {
-	uint32_t network;
+	uint32_t owner;
 	uint32_t ip;
 };
 
@@ -27,6 +27,42 @@ static struct rte_hash *table;
 static struct rte_rcu_qsbr *qsbr;
 static uint64_t hold_dropped;
 static struct encap_listener *listeners;
+static struct encap_owner_class *owner_classes;
+
+void encap_register_owner(struct encap_owner_class *c)
+{
+	c->next = owner_classes;
+	owner_classes = c;
+}
+
+static bool network_wants(const struct network *n, uint32_t ip)
+{
+	const struct network_overlay *o = &n->overlay;
+	if (ip == o->group)
+		return true;
+	for (unsigned i = 0; i < o->n_vteps; i++)
+		if (o->vteps[i] == ip)
+			return true;
+	return false;
+}
+
+/* Tunnel parameters of an owner; *keep_ip tells whether a template toward
+ * ip should stay (strict networks keep only their configured VTEPs). */
+static const struct network_overlay *owner_overlay(uint32_t owner, uint32_t ip, bool *keep_ip)
+{
+	*keep_ip = true;
+	if (owner < NFVA_MAX_NETWORKS) {
+		const struct network *n = network_by_index(owner);
+		if (n == NULL || n->overlay.encap == DP_ENCAP_NONE)
+			return NULL;
+		*keep_ip = !n->overlay.strict || network_wants(n, ip);
+		return &n->overlay;
+	}
+	for (const struct encap_owner_class *c = owner_classes; c != NULL; c = c->next)
+		if (owner >= c->base && owner - c->base < c->count)
+			return c->overlay(owner);
+	return NULL;
+}
 
 void encap_register_listener(struct encap_listener *l)
 {
@@ -64,9 +100,9 @@ void encap_fini(void)
 	table = NULL;
 }
 
-const struct encap_template *encap_lookup(uint16_t network, uint32_t vtep_ip)
+const struct encap_template *encap_lookup(uint32_t owner, uint32_t vtep_ip)
 {
-	struct encap_key key = { .network = network, .ip = vtep_ip };
+	struct encap_key key = { .owner = owner, .ip = vtep_ip };
 	void *data;
 	return rte_hash_lookup_data(table, &key, &data) >= 0 ? data : NULL;
 }
@@ -94,12 +130,13 @@ static void encap_collect(void)
 /* Build and publish the template for key; the old one goes to garbage. */
 static int encap_publish(const struct encap_key *key, void *old)
 {
-	const struct network *n = network_by_index(key->network);
+	bool keep;
+	const struct network_overlay *ov = owner_overlay(key->owner, key->ip, &keep);
 	struct encap_template *t = calloc(1, sizeof(*t));
 
 	if (t == NULL)
 		return -ENOMEM;
-	if (n == NULL || encap_build(t, n, key->ip) < 0) {
+	if (ov == NULL || !keep || encap_build(t, ov, key->owner, key->ip) < 0) {
 		free(t);
 		return -EINVAL;
 	}
@@ -119,9 +156,9 @@ static int encap_publish(const struct encap_key *key, void *old)
 	return 0;
 }
 
-int encap_ensure(uint16_t network, uint32_t vtep_ip)
+int encap_ensure(uint32_t owner, uint32_t vtep_ip)
 {
-	struct encap_key key = { .network = network, .ip = vtep_ip };
+	struct encap_key key = { .owner = owner, .ip = vtep_ip };
 	void *data;
 
 	if (rte_hash_lookup_data(table, &key, &data) >= 0)
@@ -137,17 +174,6 @@ static void encap_remove(const struct encap_key *key, void *old)
 	if (pos >= 0)
 		garbage.slots[garbage.n_slots++] = pos;
 	garbage.templates[garbage.n_templates++] = old;
-}
-
-static bool network_wants(const struct network *n, uint32_t ip)
-{
-	const struct network_overlay *o = &n->overlay;
-	if (ip == o->group)
-		return true;
-	for (unsigned i = 0; i < o->n_vteps; i++)
-		if (o->vteps[i] == ip)
-			return true;
-	return false;
 }
 
 /* Rebuild every template from the current configuration and neighbours;
@@ -169,14 +195,9 @@ static void encap_refresh(uint32_t only_nexthop)
 		keys[n] = *(const struct encap_key *)key;
 		olds[n++] = data;
 	}
-	for (unsigned i = 0; i < n; i++) {
-		const struct network *net = network_by_index(keys[i].network);
-		if (net == NULL || net->overlay.encap == DP_ENCAP_NONE ||
-				(net->overlay.strict && !network_wants(net, keys[i].ip)))
+	for (unsigned i = 0; i < n; i++)
+		if (encap_publish(&keys[i], olds[i]) < 0)
 			encap_remove(&keys[i], olds[i]);
-		else if (encap_publish(&keys[i], olds[i]) < 0)
-			encap_remove(&keys[i], olds[i]);
-	}
 	bool changed = garbage.n_templates != 0;
 	encap_collect();
 	for (struct encap_listener *l = listeners; changed && l != NULL; l = l->next)
@@ -204,13 +225,13 @@ void encap_hold(struct rte_mbuf *m)
 	const struct pkt_meta *meta = pkt_meta(m);
 	const struct encap_template *t = NULL;
 
-	if (encap_ensure(meta->network, meta->vtep_ip) == 0)
-		t = encap_lookup(meta->network, meta->vtep_ip);
+	if (encap_ensure(meta->owner, meta->vtep_ip) == 0)
+		t = encap_lookup(meta->owner, meta->vtep_ip);
 	if (t == NULL || t->nexthop_ip == 0) {
 		hold_dropped++;
 		rte_pktmbuf_free(m);
 	} else if (t->resolved) {
-		ctrl_reinject(m, meta->network, meta->vtep_ip);
+		ctrl_reinject(m, meta->owner, meta->vtep_ip);
 	} else {
 		neigh_hold(t->nexthop_ip, m);
 	}

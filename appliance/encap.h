@@ -1,13 +1,16 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * Encapsulation templates: one per (network, remote VTEP or group), holding
+ * Encapsulation templates: one per (owner, remote VTEP or group), holding
  * the outer headers exactly as they go on the wire (outer Ethernet with the
  * resolved next-hop MAC, IPv4, UDP+VXLAN or GRE+key). The slow path prepends
  * these bytes and patches the per-packet fields (lengths, checksum, UDP
  * source port); the offload layer will turn the very same bytes into
  * VXLAN_ENCAP / RAW_ENCAP definitions, so hardware and software emit the same.
  *
- * Table: rte_hash (RW_CONCURRENCY_LF) keyed by (network, ip), written by the
+ * An owner is a network (owner = network index) or another user of tunnels,
+ * such as a mirror session toward a remote collector (encap_register_owner).
+ *
+ * Table: rte_hash (RW_CONCURRENCY_LF) keyed by (owner, ip), written by the
  * control thread only, read lock-free by workers. Templates are immutable:
  * a change (neighbour MAC, network option) builds a new template, swaps the
  * pointer, and frees the old one after an RCU grace period.
@@ -23,7 +26,7 @@
 #define ENCAP_MAX_HDR 64
 
 struct encap_template {
-	uint16_t network;
+	uint32_t owner;         /* network index, or a registered owner */
 	uint8_t encap;          /* enum dp_encap */
 	uint8_t len;            /* bytes to prepend */
 	bool resolved;          /* outer destination MAC known */
@@ -37,12 +40,12 @@ struct encap_template {
 int encap_init(struct rte_rcu_qsbr *qsbr);
 void encap_fini(void);
 
-/* Workers: the template for (network, ip), or NULL. Lock-free. */
-const struct encap_template *encap_lookup(uint16_t network, uint32_t vtep_ip);
+/* Workers: the template for (owner, ip), or NULL. Lock-free. */
+const struct encap_template *encap_lookup(uint32_t owner, uint32_t vtep_ip);
 
 /* Control: make sure a template exists (and its next hop is being resolved). */
-int encap_ensure(uint16_t network, uint32_t vtep_ip);
-/* Control: a punted frame for (network, vtep) without a usable template. */
+int encap_ensure(uint32_t owner, uint32_t vtep_ip);
+/* Control: a punted frame for (owner, vtep) without a usable template. */
 void encap_hold(struct rte_mbuf *m);
 
 /* Told (control thread) after templates were rebuilt or removed. */
@@ -51,6 +54,16 @@ struct encap_listener {
 	struct encap_listener *next;
 };
 void encap_register_listener(struct encap_listener *l);
+
+/* Owners other than networks: [base, base + count). */
+struct network_overlay;
+struct encap_owner_class {
+	uint32_t base, count;
+	/* The tunnel parameters of owner, or NULL when it is gone. */
+	const struct network_overlay *(*overlay)(uint32_t owner);
+	struct encap_owner_class *next;
+};
+void encap_register_owner(struct encap_owner_class *c);
 
 typedef void (*encap_walk_cb)(const struct encap_template *t, void *arg);
 void encap_walk(encap_walk_cb cb, void *arg);

@@ -40,20 +40,21 @@ static void encap_resolve(struct encap_template *t, struct rte_ether_hdr *eth, b
 	t->resolved = t->nexthop_ip != 0 && neigh_mac(t->nexthop_ip, &eth->dst_addr);
 }
 
-int encap_build(struct encap_template *t, const struct network *n, uint32_t ip)
+int encap_build(struct encap_template *t, const struct network_overlay *ov, uint32_t owner,
+		uint32_t ip)
 {
-	const struct tunnel_ops *ops = tunnel_ops_get(n->overlay.encap);
+	const struct tunnel_ops *ops = tunnel_ops_get(ov->encap);
 	const struct underlay *u = underlay_get();
-	bool multicast = ip == n->overlay.group;
+	bool multicast = ov->group != 0 && ip == ov->group;
 
 	if (ops == NULL)
 		return -ENOTSUP;
 	memset(t, 0, sizeof(*t));
-	t->network = n->index;
-	t->encap = n->overlay.encap;
+	t->owner = owner;
+	t->encap = ov->encap;
 	t->vtep_ip = ip;
-	t->udp_csum = n->overlay.udp_csum;
-	t->nvgre = n->overlay.nvgre;
+	t->udp_csum = ov->udp_csum;
+	t->nvgre = ov->nvgre;
 	t->len = sizeof(struct rte_ether_hdr) + sizeof(struct rte_ipv4_hdr) + ops->hdr_len;
 
 	struct rte_ether_hdr *eth = (struct rte_ether_hdr *)t->hdr;
@@ -63,12 +64,12 @@ int encap_build(struct encap_template *t, const struct network *n, uint32_t ip)
 
 	struct rte_ipv4_hdr *iph = (struct rte_ipv4_hdr *)(eth + 1);
 	iph->version_ihl = RTE_IPV4_VHL_DEF;
-	iph->fragment_offset = n->overlay.df ? RTE_BE16(RTE_IPV4_HDR_DF_FLAG) : 0;
+	iph->fragment_offset = ov->df ? RTE_BE16(RTE_IPV4_HDR_DF_FLAG) : 0;
 	iph->time_to_live = multicast ? OUTER_TTL_MULTICAST : OUTER_TTL;
 	iph->next_proto_id = ops->ip_proto;
 	iph->src_addr = u->ip;
 	iph->dst_addr = ip;
 	/* total_length and the checksum are filled per packet. */
-	ops->write((uint8_t *)(iph + 1), &n->overlay);
+	ops->write((uint8_t *)(iph + 1), ov);
 	return 0;
 }

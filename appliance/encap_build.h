@@ -25,7 +25,8 @@ struct tunnel_ops {
 void tunnel_ops_register(struct tunnel_ops *ops);
 const struct tunnel_ops *tunnel_ops_get(uint8_t encap);
 
-/* Fill t for network n toward ip (a VTEP or the network's group). */
-int encap_build(struct encap_template *t, const struct network *n, uint32_t ip);
+/* Fill t for owner's overlay ov toward ip (a VTEP, a collector or the group). */
+int encap_build(struct encap_template *t, const struct network_overlay *ov, uint32_t owner,
+		uint32_t ip);
 
 #endif

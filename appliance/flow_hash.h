@@ -8,6 +8,7 @@
 #define NFVA_FLOW_HASH_H
 
 #include <netinet/in.h>
+#include <string.h>
 #include <rte_ether.h>
 #include <rte_hash_crc.h>
 #include <rte_ip.h>
@@ -31,7 +32,11 @@ static inline uint32_t inner_flow_hash(const struct rte_mbuf *m)
 	uint32_t l4 = sizeof(*eth) + rte_ipv4_hdr_len(ip);
 	if ((ip->next_proto_id == IPPROTO_UDP || ip->next_proto_id == IPPROTO_TCP) &&
 			len >= l4 + 4 && !rte_ipv4_frag_pkt_is_fragmented(ip))
-		h = rte_hash_crc_4byte(*rte_pktmbuf_mtod_offset(m, const uint32_t *, l4), h);
+	{
+		uint32_t ports;
+		memcpy(&ports, rte_pktmbuf_mtod_offset(m, const uint8_t *, l4), sizeof(ports));
+		h = rte_hash_crc_4byte(ports, h);
+	}
 	return h;
 }
 

@@ -24,6 +24,7 @@
 #include "punt.h"
 #include "punt_service.h"
 #include "log.h"
+#include "mirror/mirror.h"
 #include "offload/offload.h"
 #include "port.h"
 #include "worker.h"
@@ -54,6 +55,8 @@ static int init_state(const struct nfva_args *args, struct rte_mempool **pool)
 		ret = punt_init();
 	if (ret == 0)
 		ret = offload_init();
+	if (ret == 0)
+		ret = mirror_init();
 	if (ret == 0)
 		ret = dp_config_commit();
 	return ret;

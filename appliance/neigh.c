@@ -99,7 +99,7 @@ static void neigh_release_held(struct neigh *n, bool deliver)
 		struct rte_mbuf *m = n->held[i];
 		if (deliver) {
 			const struct pkt_meta *meta = pkt_meta(m);
-			ctrl_reinject(m, meta->network, meta->vtep_ip);
+			ctrl_reinject(m, meta->owner, meta->vtep_ip);
 		} else {
 			neigh_table.stats.held_dropped++;
 			rte_pktmbuf_free(m);
@@ -118,7 +118,7 @@ void neigh_hold(uint32_t ip, struct rte_mbuf *m)
 	}
 	if (n != NULL && neigh_usable(n)) {
 		const struct pkt_meta *meta = pkt_meta(m);
-		ctrl_reinject(m, meta->network, meta->vtep_ip);
+		ctrl_reinject(m, meta->owner, meta->vtep_ip);
 		return;
 	}
 	if (n == NULL || n->n_held == NEIGH_HOLD_MAX) {

@@ -252,6 +252,8 @@ static void network_build_overlay(struct dp_config *cfg, const struct network *n
 	d->vni = o->vni;
 	d->udp_port = rte_cpu_to_be_16(o->udp_port);
 	d->group = o->group;
+	if (o->group != 0 && !dp_is_group(cfg, o->group))
+		cfg->groups[cfg->n_groups++] = o->group;
 	d->n_vteps = o->n_vteps;
 	memcpy(d->vteps, o->vteps, o->n_vteps * sizeof(o->vteps[0]));
 	cfg->vnis[cfg->n_vnis++] = (struct dp_vni_entry){

@@ -26,6 +26,7 @@ struct network_overlay {
 	bool df;            /* set DF on outer IPv4 */
 	bool udp_csum;      /* compute the outer UDP checksum (else 0) */
 	bool strict;        /* accept only the configured VTEPs */
+	uint8_t erspan_hw_id; /* ERSPAN III hardware id (mirror sessions) */
 	uint16_t n_vteps;
 	uint32_t vteps[NFVA_MAX_VTEPS]; /* head-end replication list, network order */
 };

@@ -84,11 +84,11 @@ bool ctrl_send(struct rte_mbuf *m, uint16_t port)
 	return ctrl_enqueue(m);
 }
 
-bool ctrl_reinject(struct rte_mbuf *m, uint16_t network, uint32_t vtep_ip)
+bool ctrl_reinject(struct rte_mbuf *m, uint32_t owner, uint32_t vtep_ip)
 {
 	struct pkt_meta *meta = pkt_meta(m);
 	meta->kind = CTRL_REINJECT; /* meta->port keeps the frame's ingress port */
-	meta->network = network;
+	meta->owner = owner;
 	meta->vtep_ip = vtep_ip;
 	return ctrl_enqueue(m);
 }

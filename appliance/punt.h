@@ -18,15 +18,15 @@
 
 enum punt_kind {
 	PUNT_ARP = 1,    /* an ARP frame from the uplink */
-	PUNT_HOLD,       /* a frame for (network, vtep) whose template is missing or unresolved */
+	PUNT_HOLD,       /* a frame for (owner, vtep) whose template is missing or unresolved */
 	CTRL_TX,         /* send as is on port */
-	CTRL_REINJECT,   /* encapsulate again toward (network, vtep) */
+	CTRL_REINJECT,   /* encapsulate again toward (owner, vtep) */
 };
 
 struct pkt_meta {
 	uint8_t kind;     /* enum punt_kind */
 	uint16_t port;    /* CTRL_TX: appliance port */
-	uint16_t network; /* PUNT_HOLD / CTRL_REINJECT */
+	uint32_t owner;   /* PUNT_HOLD / CTRL_REINJECT: template owner (encap.h) */
 	uint32_t vtep_ip; /* PUNT_HOLD / CTRL_REINJECT, network order */
 };
 
@@ -45,7 +45,7 @@ bool punt_to_control(struct rte_mbuf *m, enum punt_kind kind);
 unsigned punt_dequeue(struct rte_mbuf **pkts, unsigned max);
 /* Control: queue a frame for worker 0; frees it and returns false when full. */
 bool ctrl_send(struct rte_mbuf *m, uint16_t port);
-bool ctrl_reinject(struct rte_mbuf *m, uint16_t network, uint32_t vtep_ip);
+bool ctrl_reinject(struct rte_mbuf *m, uint32_t owner, uint32_t vtep_ip);
 /* Worker 0: take frames from control. */
 unsigned ctrl_dequeue(struct rte_mbuf **pkts, unsigned max);
 

@@ -17,12 +17,12 @@
 static void gre_write(uint8_t *hdr, const struct network_overlay *o)
 {
 	struct rte_gre_hdr *gre = (struct rte_gre_hdr *)hdr;
-	rte_be32_t *key = (rte_be32_t *)(gre + 1);
 
 	memset(gre, 0, sizeof(*gre));
 	*(rte_be16_t *)gre = rte_cpu_to_be_16(GRE_KEY_PRESENT);
 	gre->proto = RTE_BE16(ETHER_TYPE_TEB);
-	*key = rte_cpu_to_be_32(o->nvgre ? o->vni << 8 : o->vni);
+	rte_be32_t key = rte_cpu_to_be_32(o->nvgre ? o->vni << 8 : o->vni);
+	memcpy(gre + 1, &key, sizeof(key)); /* not 4-byte aligned in the template */
 }
 
 static struct tunnel_ops gre_ops = {

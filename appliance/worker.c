@@ -155,6 +155,18 @@ const struct worker *worker_get(unsigned id)
 	return id < n_workers ? workers[id] : NULL;
 }
 
+void workers_mirror_counters(unsigned session, struct mirror_counters *sum)
+{
+	memset(sum, 0, sizeof(*sum));
+	for (unsigned i = 0; i < n_workers; i++) {
+		const struct mirror_counters *c = &workers[i]->mirrors[session];
+		sum->mirrored += c->mirrored;
+		sum->filtered += c->filtered;
+		sum->sampled_out += c->sampled_out;
+		sum->dropped += c->dropped;
+	}
+}
+
 void workers_port_counters(uint16_t port, struct port_counters *sum)
 {
 	memset(sum, 0, sizeof(*sum));

@@ -33,6 +33,14 @@ struct port_counters {
 	uint64_t drops[DROP_MAX];
 };
 
+struct mirror_counters {
+	uint64_t mirrored;    /* copies sent */
+	uint64_t filtered;    /* frames the filter left out */
+	uint64_t sampled_out; /* frames sampling skipped */
+	uint64_t dropped;     /* copies lost: destination down, no mbuf, unresolved */
+	uint64_t tick;        /* sampling position */
+};
+
 struct tx_buffer {
 	bool dirty; /* listed in worker.dirty */
 	uint16_t n;
@@ -49,6 +57,7 @@ struct worker {
 	uint16_t dirty[NFVA_MAX_PORTS];
 	struct tx_buffer tx[NFVA_MAX_PORTS];
 	struct port_counters counters[NFVA_MAX_PORTS] __rte_cache_aligned;
+	struct mirror_counters mirrors[NFVA_MAX_MIRRORS] __rte_cache_aligned;
 };
 
 struct worker_options {
@@ -61,6 +70,9 @@ int workers_start(struct rte_mempool *pool, const struct worker_options *opts);
 void workers_stop(void);
 unsigned workers_count(void);
 const struct worker *worker_get(unsigned id);
+
+/* Sum of every worker's counters of a mirror session. */
+void workers_mirror_counters(unsigned session, struct mirror_counters *sum);
 
 /* Sum of every worker's counters for a port. */
 void workers_port_counters(uint16_t port, struct port_counters *sum);

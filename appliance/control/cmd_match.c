@@ -117,16 +117,42 @@ static bool seq_match(char *const *elems, unsigned n_elems, char **tokens, unsig
 	return true;
 }
 
-static int group_starting_with(const struct cmd_syntax *s, const bool *used, const char *token)
+static bool group_may_start(const struct cmd_syntax *s, unsigned g, const char *token)
 {
+	const char *first = s->groups[g][0];
+	return is_placeholder(first) || keyword_matches(first, token);
+}
+
+/* Match one unused optional group at *pos. Groups may share a first keyword
+ * (`[to port PORT] [to vxlan IP ...]`): each candidate is tried in turn and
+ * the first that matches entirely wins. */
+static bool group_match(const struct cmd_syntax *s, bool *used, char **tokens, unsigned n_tokens,
+		unsigned *pos, struct cmd_args *args, struct match_result *res)
+{
+	struct match_result best = { 0 };
+	bool tried = false;
+
 	for (unsigned g = 0; g < s->n_groups; g++) {
-		if (used[g])
+		if (used[g] || !group_may_start(s, g, tokens[*pos]))
 			continue;
-		const char *first = s->groups[g][0];
-		if (is_placeholder(first) || keyword_matches(first, token))
-			return g;
+		unsigned p = *pos, n_args = args->n;
+		struct match_result r = *res;
+		if (seq_match(s->groups[g], s->group_len[g], tokens, n_tokens, &p, args, &r)) {
+			used[g] = true;
+			*pos = p;
+			*res = r;
+			return true;
+		}
+		args->n = n_args;
+		if (!tried || r.depth > best.depth)
+			best = r;
+		tried = true;
 	}
-	return -1;
+	if (tried)
+		*res = best;
+	else
+		snprintf(res->error, sizeof(res->error), "unexpected '%s'", tokens[*pos]);
+	return false;
 }
 
 struct cmd_syntax *cmd_syntax_compile(const char *text)
@@ -149,15 +175,8 @@ bool cmd_match(const struct cmd_syntax *s, char **tokens, unsigned n_tokens,
 	args->n = 0;
 	if (!seq_match(s->fixed, s->n_fixed, tokens, n_tokens, &pos, args, res))
 		return false;
-	while (pos < n_tokens) {
-		int g = group_starting_with(s, used, tokens[pos]);
-		if (g < 0) {
-			snprintf(res->error, sizeof(res->error), "unexpected '%s'", tokens[pos]);
+	while (pos < n_tokens)
+		if (!group_match(s, used, tokens, n_tokens, &pos, args, res))
 			return false;
-		}
-		used[g] = true;
-		if (!seq_match(s->groups[g], s->group_len[g], tokens, n_tokens, &pos, args, res))
-			return false;
-	}
 	return true;
 }

@@ -8,6 +8,7 @@
 #include <rte_ethdev.h>
 
 #include "../fdb.h"
+#include "../mirror/mirror.h"
 #include "../network.h"
 #include "../port.h"
 #include "../underlay.h"
@@ -75,6 +76,10 @@ bool decision_current(const struct offload_decision *d, struct compile_ctx *ctx,
 	*why = "port or network gone, or offload off";
 	if (n == NULL || sw < 0 || !port_offloadable(d->in_port, sw) ||
 			!port_offloadable(d->out_port, sw))
+		return false;
+	/* Copies are made by the slow path: flows of mirrored ports stay there. */
+	*why = "a mirror session uses the port";
+	if (mirror_port_is_source(d->in_port) || mirror_port_is_source(d->out_port))
 		return false;
 	ctx->in_ethdev = port_ethdev(d->in_port);
 	ctx->out_ethdev = port_ethdev(d->out_port);

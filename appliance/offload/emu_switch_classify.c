@@ -17,6 +17,7 @@
 #include <rte_mbuf.h>
 #include <rte_prefetch.h>
 #include <rte_udp.h>
+#include <rte_vect.h>
 #include <rte_vxlan.h>
 
 #include "emu_switch_private.h"
@@ -168,11 +169,20 @@ static inline void lookup_table(const struct emu_table *t, const struct emu_key 
 
 static inline bool key_equal(const struct emu_key *a, const struct emu_key *b)
 {
+#ifdef __SSE4_1__
+	const __m128i *x = (const __m128i *)a->w, *y = (const __m128i *)b->w;
+	__m128i d = _mm_or_si128(_mm_xor_si128(_mm_load_si128(&x[0]), _mm_load_si128(&y[0])),
+			_mm_xor_si128(_mm_load_si128(&x[1]), _mm_load_si128(&y[1])));
+	d = _mm_or_si128(d, _mm_xor_si128(_mm_load_si128(&x[2]), _mm_load_si128(&y[2])));
+	d = _mm_or_si128(d, _mm_xor_si128(_mm_load_si128(&x[3]), _mm_load_si128(&y[3])));
+	return _mm_testz_si128(d, d);
+#else
 	uint64_t diff = 0;
 
 	for (unsigned i = 0; i < EMU_KEY_WORDS; i++)
 		diff |= a->w[i] ^ b->w[i];
 	return diff == 0;
+#endif
 }
 
 /* Frames of one flow often come in a row: a frame whose key equals the

@@ -97,6 +97,15 @@ void emu_defer(struct emu_switch *sw, enum emu_defer_kind kind, void *ptr, uint3
 	defer_free_one(sw, &e);
 }
 
+/* Control: free what is past its grace period, without waiting. */
+void emu_defer_reclaim(struct emu_switch *sw)
+{
+	unsigned int freed, pending, available;
+
+	if (sw->dq != NULL)
+		rte_rcu_qsbr_dq_reclaim(sw->dq, UINT_MAX, &freed, &pending, &available);
+}
+
 /* Control: wait for a grace period and free everything deferred so far. */
 void emu_defer_drain(struct emu_switch *sw)
 {

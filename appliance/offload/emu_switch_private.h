@@ -214,6 +214,7 @@ enum emu_defer_kind {
 };
 int emu_defer_init(struct emu_switch *sw);
 void emu_defer(struct emu_switch *sw, enum emu_defer_kind kind, void *ptr, uint32_t pos);
+void emu_defer_reclaim(struct emu_switch *sw);
 void emu_defer_drain(struct emu_switch *sw);
 void emu_defer_fini(struct emu_switch *sw);
 

@@ -25,6 +25,8 @@
 
 NFVA_LOG_REGISTER(emu_switch)
 
+#define GROW_FAST (1u << 20) /* below this capacity a table grows 4x at a time */
+
 static struct rte_hash *hash_create(struct emu_switch *sw, uint32_t capacity)
 {
 	char name[RTE_HASH_NAMESIZE];
@@ -122,15 +124,17 @@ static struct emu_table *table_get(struct emu_switch *sw, const struct emu_key *
 	return t;
 }
 
-/* Rebuild t's hash twice as large; workers switch over at the pointer swap. */
+/* Rebuild t's hash larger (4x while small, then 2x: rebuilds cost about one
+ * add per rule in all); workers switch over at the pointer swap. */
 static int table_grow(struct emu_switch *sw, struct emu_table *t)
 {
-	uint32_t capacity = t->capacity * 2;
+	uint32_t limit = 2 * rte_align32pow2(sw->max_rules);
+	uint32_t capacity = RTE_MIN(t->capacity * (t->capacity < GROW_FAST ? 4 : 2), limit);
 	const void *key;
 	void *data;
 	uint32_t iter = 0;
 
-	if (capacity > 2 * rte_align32pow2(sw->max_rules))
+	if (capacity <= t->capacity)
 		return -ENOSPC;
 	struct rte_hash *h = hash_create(sw, capacity);
 	if (h == NULL)
@@ -154,10 +158,20 @@ static int table_add(struct emu_switch *sw, struct emu_table *t, struct emu_rule
 {
 	int ret;
 
-	while ((ret = rte_hash_add_key_with_hash_data(t->h, &r->key, sig, r)) == -ENOSPC) {
+	/* A cuckoo hash nearly full spends long searches on each add. */
+	if (t->n_keys >= t->capacity / 8 * 7 && t->capacity < rte_align32pow2(sw->max_rules))
+		table_grow(sw, t); /* on failure, the add below may still fit */
+	ret = rte_hash_add_key_with_hash_data(t->h, &r->key, sig, r);
+	if (ret == -ENOSPC) {
+		/* slots of deleted keys may be waiting for their grace period */
+		emu_defer_reclaim(sw);
+		ret = rte_hash_add_key_with_hash_data(t->h, &r->key, sig, r);
+	}
+	while (ret == -ENOSPC) {
 		ret = table_grow(sw, t);
 		if (ret < 0)
 			return ret;
+		ret = rte_hash_add_key_with_hash_data(t->h, &r->key, sig, r);
 	}
 	if (ret == 0)
 		__atomic_store_n(&t->n_keys, t->n_keys + 1, __ATOMIC_RELEASE);

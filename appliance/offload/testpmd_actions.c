@@ -300,6 +300,15 @@ static int prepare_sample(struct tp_rule *r, const struct rte_flow_action_sample
 	snprintf(where, sizeof(where), "sample_actions %d action", slot);
 	struct tp_list sub = { c->actions, sub_slot, SUB_MAX, true, where };
 	list_prepare(r, &sub);
+	unsigned printable = 0;
+	for (unsigned i = 0; i < n; i++)
+		printable += sub_slot[i] != OMIT && c->actions[i].type != RTE_FLOW_ACTION_TYPE_VOID;
+	if (printable == 0) {
+		tp_printf(r->o, "# sample: no sub-action to print and testpmd refuses an empty "
+				"list: left out\n");
+		r->n_sample--; /* give the slot back: nothing used it */
+		return OMIT;
+	}
 	tp_printf(r->o, "set sample_actions %d ", slot);
 	list_print(r->o, &sub);
 	tp_printf(r->o, "end\n");

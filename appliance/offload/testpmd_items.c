@@ -393,16 +393,25 @@ void tp_raw_print(struct tp_out *o, const uint8_t *data, size_t size)
 		return;
 	for (unsigned k = 0; k < n; k++) {
 		const struct tp_item *t = l[k].t;
+		const struct tp_field *first = NULL;
+		unsigned printed = 0;
 		tp_printf(o, "%s", t->name);
 		for (unsigned i = 0; i < t->n_fields; i++) {
 			const struct tp_field *f = &t->fields[i];
 			if (f->get != NULL || f->no_token)
 				continue;
 			uint64_t v = field_get(f, data + l[k].off);
+			first = first != NULL ? first : f;
 			if (v == 0 || v == f->implied)
 				continue;
 			tp_printf(o, " %s is ", f->name);
 			value_print(o, f, v, false);
+			printed++;
+		}
+		/* a bare item would be built from its default mask (all-ones fields) */
+		if (printed == 0 && first != NULL) {
+			tp_printf(o, " %s is ", first->name);
+			value_print(o, first, field_get(first, data + l[k].off), false);
 		}
 		tp_printf(o, " / ");
 	}

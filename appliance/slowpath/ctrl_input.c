@@ -13,7 +13,7 @@ void ctrl_input(struct worker *w)
 	for (unsigned i = 0; i < n; i++) {
 		const struct pkt_meta *meta = pkt_meta(pkts[i]);
 		if (meta->kind == CTRL_REINJECT)
-			tunnel_output(w, pkts[i], meta->port, meta->network, meta->vtep_ip);
+			tunnel_output(w, pkts[i], meta->port, meta->owner, meta->vtep_ip);
 		else if (meta->port < NFVA_MAX_PORTS)
 			port_output(w, meta->port, NFVA_VLAN_NONE, pkts[i]);
 		else

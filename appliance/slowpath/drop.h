@@ -32,7 +32,8 @@
 	X(SPLIT_HORIZON, "split_horizon") /* tunnel to tunnel: never re-flooded */     \
 	X(NO_UNDERLAY, "no_underlay")     /* overlay network without an uplink */      \
 	X(PUNT_FULL, "punt_full")         /* control ring full (ARP, held frames) */   \
-	X(ICMP_INVALID, "icmp_invalid")   /* malformed ICMP to the VTEP address */
+	X(ICMP_INVALID, "icmp_invalid")   /* malformed ICMP to the VTEP address */     \
+	X(UDP_CHECKSUM, "udp_bad_checksum") /* outer UDP checksum set and wrong */
 
 enum drop_reason {
 #define NFVA_DROP_ENUM(id, name) DROP_##id,

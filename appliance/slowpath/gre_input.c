@@ -4,6 +4,8 @@
  * set, version 0, no routing; checksum and sequence words are skipped. The
  * key finds the network (plain GRE), or its upper 24 bits do (NVGRE VSID).
  */
+#include <string.h>
+
 #include <rte_gre.h>
 
 #include "../worker.h"
@@ -21,8 +23,8 @@ int gre_input(struct worker *w, struct rte_mbuf *m, uint32_t outer_src, struct l
 	if (rte_pktmbuf_data_len(m) < sizeof(struct rte_gre_hdr))
 		return DROP_TUNNEL_TRUNCATED;
 	const uint8_t *p = rte_pktmbuf_mtod(m, const uint8_t *);
-	uint16_t flags = rte_be_to_cpu_16(*(const rte_be16_t *)p);
-	uint16_t proto = rte_be_to_cpu_16(*(const rte_be16_t *)(p + 2));
+	uint16_t flags = (uint16_t)(p[0] << 8 | p[1]);
+	uint16_t proto = (uint16_t)(p[2] << 8 | p[3]);
 	if (proto != ETHER_TYPE_TEB)
 		return DROP_NOT_TUNNEL;
 	if (!(flags & GRE_K) || (flags & (GRE_R | GRE_VERSION)))
@@ -32,7 +34,9 @@ int gre_input(struct worker *w, struct rte_mbuf *m, uint32_t outer_src, struct l
 	hdr_len += 4 + (flags & GRE_S ? 4 : 0);
 	if (rte_pktmbuf_data_len(m) < hdr_len)
 		return DROP_TUNNEL_TRUNCATED;
-	uint32_t key = rte_be_to_cpu_32(*(const rte_be32_t *)(p + key_off));
+	rte_be32_t key_be;
+	memcpy(&key_be, p + key_off, sizeof(key_be)); /* headers are not aligned */
+	uint32_t key = rte_be_to_cpu_32(key_be);
 	uint16_t network = dp_vni_lookup(w->cfg, DP_ENCAP_GRE, 0, key);
 	if (network == NFVA_NETWORK_NONE)
 		network = dp_vni_lookup(w->cfg, DP_ENCAP_GRE | DP_VNI_NVGRE, 0, key >> 8);

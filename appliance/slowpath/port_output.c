@@ -8,6 +8,7 @@
 #include <rte_ethdev.h>
 #include <rte_spinlock.h>
 
+#include "../mirror/mirror.h"
 #include "../worker.h"
 #include "slowpath.h"
 
@@ -57,6 +58,8 @@ void port_output(struct worker *w, uint16_t port, uint16_t vlan, struct rte_mbuf
 		worker_drop(w, port, DROP_MTU, m);
 		return;
 	}
+	if (p->mirror_out != 0 && !(m->ol_flags & mirror_copy_flag))
+		mirror_out(w, port, m);
 	if (!b->dirty) {
 		b->dirty = true;
 		w->dirty[w->n_dirty++] = port;

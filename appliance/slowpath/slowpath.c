@@ -9,6 +9,9 @@ void slowpath_input(struct worker *w, uint16_t port, struct rte_mbuf **pkts, uin
 
 	const struct dp_underlay *u = &w->cfg->underlay;
 
+	if (w->cfg->ports[port].mirror_in != 0)
+		mirror_in(w, port, pkts, n);
+
 	if (u->active && port == u->port)
 		n = underlay_input(w, port, pkts, meta, n);
 	else

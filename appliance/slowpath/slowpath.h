@@ -47,8 +47,18 @@ int tunnel_accept(struct worker *w, struct rte_mbuf *m, uint16_t network, uint32
 void icmp_input(struct worker *w, struct rte_mbuf *m, uint16_t port);
 /* Encapsulate toward (network, vtep) and send on the uplink; drops before
  * encapsulation are counted on in_port. */
-void tunnel_output(struct worker *w, struct rte_mbuf *m, uint16_t in_port, uint16_t network,
+void tunnel_output(struct worker *w, struct rte_mbuf *m, uint16_t in_port, uint32_t owner,
 		uint32_t vtep_ip);
+/* Prepend template t and fill the per-packet fields; returns the outer IPv4
+ * header, or NULL when m was dropped (counted on in_port). */
+struct encap_template;
+struct rte_ipv4_hdr *tunnel_encap(struct worker *w, struct rte_mbuf *m, uint16_t in_port,
+		const struct encap_template *t);
+/* Mirror sessions: copies of frames entering from (in) or leaving through
+ * (out) a source port. The original frame is never changed or delayed. */
+void mirror_in(struct worker *w, uint16_t port, struct rte_mbuf **pkts, uint16_t n);
+void mirror_out(struct worker *w, uint16_t port, struct rte_mbuf *m);
+
 /* Worker 0: frames from the control thread (ARP, IGMP, released held frames). */
 void ctrl_input(struct worker *w);
 

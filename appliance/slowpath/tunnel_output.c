@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * tunnel_output: prepends the (network, VTEP) template's outer headers and
+ * tunnel_output: prepends the (owner, VTEP) template's outer headers and
  * fills what changes per packet: IPv4 length and checksum, UDP length and
  * source port (RFC 7348 entropy: a hash of the inner flow in 49152-65535),
  * optional UDP checksum. A frame whose template is missing or
@@ -30,18 +30,45 @@ static void fill_l4(const struct encap_template *t, struct rte_ipv4_hdr *ip, uin
 	 * which cannot hash per packet, emit the same bytes. */
 }
 
-static void hold(struct worker *w, struct rte_mbuf *m, uint16_t in_port, uint16_t network,
+static void hold(struct worker *w, struct rte_mbuf *m, uint16_t in_port, uint32_t owner,
 		uint32_t vtep_ip)
 {
 	struct pkt_meta *meta = pkt_meta(m);
 	meta->port = in_port;
-	meta->network = network;
+	meta->owner = owner;
 	meta->vtep_ip = vtep_ip;
 	if (!punt_to_control(m, PUNT_HOLD))
 		worker_drop(w, in_port, DROP_PUNT_FULL, m);
 }
 
-void tunnel_output(struct worker *w, struct rte_mbuf *m, uint16_t in_port, uint16_t network,
+struct rte_ipv4_hdr *tunnel_encap(struct worker *w, struct rte_mbuf *m, uint16_t in_port,
+		const struct encap_template *t)
+{
+	const struct dp_underlay *u = &w->cfg->underlay;
+	uint32_t ip_len = rte_pktmbuf_pkt_len(m) + t->len - sizeof(struct rte_ether_hdr);
+	if (ip_len > u->mtu) {
+		worker_drop(w, in_port, DROP_MTU, m);
+		return NULL;
+	}
+	if (!rte_pktmbuf_is_contiguous(m) && rte_pktmbuf_linearize(m) != 0) {
+		worker_drop(w, in_port, DROP_NO_MBUF, m);
+		return NULL;
+	}
+	uint32_t hash = inner_flow_hash(m);
+	uint8_t *hdr = (uint8_t *)rte_pktmbuf_prepend(m, t->len);
+	if (hdr == NULL) {
+		worker_drop(w, in_port, DROP_NO_MBUF, m);
+		return NULL;
+	}
+	rte_memcpy(hdr, t->hdr, t->len);
+	struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)(hdr + sizeof(struct rte_ether_hdr));
+	ip->total_length = rte_cpu_to_be_16(ip_len);
+	ip->hdr_checksum = rte_ipv4_cksum(ip);
+	fill_l4(t, ip, hash);
+	return ip;
+}
+
+void tunnel_output(struct worker *w, struct rte_mbuf *m, uint16_t in_port, uint32_t owner,
 		uint32_t vtep_ip)
 {
 	const struct dp_underlay *u = &w->cfg->underlay;
@@ -50,30 +77,9 @@ void tunnel_output(struct worker *w, struct rte_mbuf *m, uint16_t in_port, uint1
 		worker_drop(w, in_port, DROP_NO_UNDERLAY, m);
 		return;
 	}
-	const struct encap_template *t = encap_lookup(network, vtep_ip);
-	if (t == NULL || !t->resolved) {
-		hold(w, m, in_port, network, vtep_ip);
-		return;
-	}
-	uint32_t ip_len = rte_pktmbuf_pkt_len(m) + t->len - sizeof(struct rte_ether_hdr);
-	if (ip_len > u->mtu) {
-		worker_drop(w, in_port, DROP_MTU, m);
-		return;
-	}
-	if (!rte_pktmbuf_is_contiguous(m) && rte_pktmbuf_linearize(m) != 0) {
-		worker_drop(w, in_port, DROP_NO_MBUF, m);
-		return;
-	}
-	uint32_t hash = inner_flow_hash(m);
-	uint8_t *hdr = (uint8_t *)rte_pktmbuf_prepend(m, t->len);
-	if (hdr == NULL) {
-		worker_drop(w, in_port, DROP_NO_MBUF, m);
-		return;
-	}
-	rte_memcpy(hdr, t->hdr, t->len);
-	struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)(hdr + sizeof(struct rte_ether_hdr));
-	ip->total_length = rte_cpu_to_be_16(ip_len);
-	ip->hdr_checksum = rte_ipv4_cksum(ip);
-	fill_l4(t, ip, hash);
-	port_output(w, u->port, NFVA_VLAN_NONE, m);
+	const struct encap_template *t = encap_lookup(owner, vtep_ip);
+	if (t == NULL || !t->resolved)
+		hold(w, m, in_port, owner, vtep_ip);
+	else if (tunnel_encap(w, m, in_port, t) != NULL)
+		port_output(w, u->port, NFVA_VLAN_NONE, m);
 }

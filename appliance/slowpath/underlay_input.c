@@ -7,6 +7,7 @@
  * overlay: it is counted (not_tunnel, not_for_us) and dropped.
  */
 #include <rte_ip.h>
+#include <rte_udp.h>
 #include <rte_ip_frag.h>
 
 #include "../punt.h"
@@ -41,6 +42,17 @@ static enum drop_reason ipv4_check(struct rte_mbuf *m, const struct rte_ipv4_hdr
 	return DROP_MAX;
 }
 
+/* A UDP checksum, when the sender set one, must be right (IPv4 allows 0). */
+static bool udp_checksum_ok(const struct rte_ipv4_hdr *ip)
+{
+	uint32_t hlen = rte_ipv4_hdr_len(ip);
+	const struct rte_udp_hdr *udp = (const void *)((const uint8_t *)ip + hlen);
+
+	if (rte_be_to_cpu_16(ip->total_length) < hlen + sizeof(*udp) || udp->dgram_cksum == 0)
+		return true;
+	return rte_ipv4_udptcp_cksum_verify(ip, udp) == 0;
+}
+
 /* IPv4 on the uplink: decapsulate into meta, or return why not. DROP_MAX
  * with meta->network == NFVA_NETWORK_NONE means "consumed" (ICMP echo). */
 static int ipv4_input(struct worker *w, uint16_t port, struct rte_mbuf *m, struct l2_meta *meta)
@@ -52,7 +64,7 @@ static int ipv4_input(struct worker *w, uint16_t port, struct rte_mbuf *m, struc
 	if (why != DROP_MAX)
 		return why;
 	bool to_us = ip->dst_addr == u->ip;
-	if (!to_us && !RTE_IS_IPV4_MCAST(rte_be_to_cpu_32(ip->dst_addr)))
+	if (!to_us && !dp_is_group(w->cfg, ip->dst_addr))
 		return DROP_NOT_FOR_US;
 	uint32_t src = ip->src_addr;
 	uint8_t proto = ip->next_proto_id;
@@ -63,6 +75,8 @@ static int ipv4_input(struct worker *w, uint16_t port, struct rte_mbuf *m, struc
 	}
 	if (proto != IPPROTO_UDP && proto != IPPROTO_GRE)
 		return DROP_NOT_TUNNEL;
+	if (proto == IPPROTO_UDP && !udp_checksum_ok(ip))
+		return DROP_UDP_CHECKSUM;
 	rte_pktmbuf_adj(m, sizeof(struct rte_ether_hdr) + rte_ipv4_hdr_len(ip));
 	meta->in_port = port;
 	meta->in_vlan = NFVA_VLAN_NONE;

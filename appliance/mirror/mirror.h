@@ -1,0 +1,64 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Mirror sessions, control side. A session copies what its source ports
+ * receive ("in": what the VM sent) and/or send ("out": what is delivered to
+ * the VM) — direction as Tap-as-a-Service defines it, from the VM's point of
+ * view — through an optional filter, 1-in-N sampling and a snap length, to a
+ * local port or a remote collector (VXLAN, ERSPAN II/III). Copies are never
+ * mirrored again.
+ *
+ * Tenant isolation: the sources of a session belong to one network; a local
+ * destination port must be in that network or in none (a dedicated analyser
+ * port); a VXLAN destination must not use the VNI of another local network.
+ * Sessions marked `external` (an operator's collector) lift these checks.
+ */
+#ifndef NFVA_MIRROR_H
+#define NFVA_MIRROR_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "../bounds.h"
+#include "../dp_config.h"
+#include "../network.h"
+#include "../worker.h"
+#include "mirror_filter.h"
+
+enum mirror_direction {
+	MIRROR_IN = 1,
+	MIRROR_OUT = 2,
+};
+
+struct mirror_session {
+	bool used;
+	uint8_t index;
+	char name[NFVA_NAME_SIZE];
+	uint8_t directions;           /* MIRROR_IN | MIRROR_OUT */
+	uint16_t n_sources;
+	uint16_t sources[NFVA_MAX_PORTS];
+	char filter_text[256];
+	struct mirror_filter filter;
+	uint32_t sample_n;            /* 1 = every frame */
+	uint32_t snaplen;             /* 0 = whole frame */
+	bool external;
+	uint8_t dest;                 /* enum dp_mirror_dest */
+	uint16_t dest_port;
+	uint32_t dest_ip;
+	uint8_t erspan_version;
+	struct network_overlay overlay; /* tunnel parameters of remote destinations */
+	struct mirror_counters baseline;
+};
+
+struct mirror_session *mirror_find(const char *name);
+struct mirror_session *mirror_by_index(unsigned i);
+/* Checks isolation and limits, then installs; 0 or -errno with err set. */
+int mirror_add(const struct mirror_session *s, char *err, size_t errlen);
+int mirror_del(struct mirror_session *s);
+/* Is the port a source of any session (its flows are mirrored in software)? */
+bool mirror_port_is_source(uint16_t port);
+
+/* Mirror copies carry this dynamic mbuf flag so they are never mirrored again. */
+extern uint64_t mirror_copy_flag;
+int mirror_init(void);
+
+#endif

@@ -1,0 +1,71 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* mirror show: sessions with their destination, counters and offload state. */
+#include <arpa/inet.h>
+#include <string.h>
+
+#include "../control/cmd.h"
+#include "../port.h"
+#include "mirror.h"
+
+static const char *port_name(uint16_t i)
+{
+	const struct port *p = port_by_index(i);
+	return p != NULL ? p->name : "?";
+}
+
+static json_t *dest_json(const struct mirror_session *s)
+{
+	char ip[INET_ADDRSTRLEN];
+	if (s->dest == DP_MIRROR_PORT)
+		return json_pack("{s:s, s:s}", "kind", "port", "port", port_name(s->dest_port));
+	inet_ntop(AF_INET, &s->dest_ip, ip, sizeof(ip));
+	if (s->dest == DP_MIRROR_VXLAN)
+		return json_pack("{s:s, s:s, s:i}", "kind", "vxlan", "ip", ip, "vni",
+				(int)s->overlay.vni);
+	return json_pack("{s:s, s:s, s:i, s:i, s:i}", "kind", "erspan", "ip", ip, "session",
+			(int)s->overlay.vni, "version", s->erspan_version, "hw_id",
+			s->overlay.erspan_hw_id);
+}
+
+static json_t *counters_json(const struct mirror_session *s)
+{
+	struct mirror_counters c;
+	workers_mirror_counters(s->index, &c);
+	return json_pack("{s:I, s:I, s:I, s:I}",
+			"mirrored", (json_int_t)(c.mirrored - s->baseline.mirrored),
+			"filtered_out", (json_int_t)(c.filtered - s->baseline.filtered),
+			"sampled_out", (json_int_t)(c.sampled_out - s->baseline.sampled_out),
+			"dropped", (json_int_t)(c.dropped - s->baseline.dropped));
+}
+
+static json_t *session_json(const struct mirror_session *s)
+{
+	static const char *const dirs[] = { "", "in", "out", "both" };
+	json_t *sources = json_array();
+
+	for (unsigned k = 0; k < s->n_sources; k++)
+		json_array_append_new(sources, json_string(port_name(s->sources[k])));
+	return json_pack("{s:s, s:o, s:s, s:o, s:i, s:i, s:b, s:o, s:o, s:s}",
+			"name", s->name, "sources", sources, "direction", dirs[s->directions],
+			"filter", s->filter_text[0] ? json_string(s->filter_text) : json_null(),
+			"sample", (int)s->sample_n, "snaplen", (int)s->snaplen,
+			"external", s->external, "to", dest_json(s), "counters", counters_json(s),
+			"offload", "software: copies are made by the slow path; flows of the "
+				"source ports stay in software while the session exists");
+}
+
+static int mirror_show_cmd(const struct cmd_args *a, struct cmd_reply *r)
+{
+	const char *name = cmd_arg(a, "NAME");
+	if (name != NULL && mirror_find(name) == NULL)
+		return cmd_error(r, ENOENT, "no mirror named %s", name);
+	json_t *list = json_array();
+	for (unsigned i = 0; i < NFVA_MAX_MIRRORS; i++) {
+		const struct mirror_session *s = mirror_by_index(i);
+		if (s != NULL && (name == NULL || strcmp(name, s->name) == 0))
+			json_array_append_new(list, session_json(s));
+	}
+	r->result = list;
+	return 0;
+}
+NFVA_CMD(mirror_show_cmd, "mirror show [NAME]", "sessions, destinations and their counters")

@@ -1,0 +1,12 @@
+# SPDX-License-Identifier: BSD-3-Clause
+"""gen_inputs.py DIR NAME...: write bench's named inputs (see
+bench/nfvabench/inputs.py) into DIR, e.g. udp64 learn1m, for the lab."""
+import os
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from nfvabench import inputs  # noqa: E402
+
+os.makedirs(sys.argv[1], exist_ok=True)
+for name in sys.argv[2:]:
+    print(inputs.ensure(name, sys.argv[1]))
