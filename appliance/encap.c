@@ -5,7 +5,7 @@
 
 #include <rte_errno.h>
 #include <rte_hash.h>
-#include <rte_jhash.h>
+#include "hash_key8.h"
 
 #include "dp_config.h"
 #include "encap.h"
@@ -76,15 +76,17 @@ int encap_init(struct rte_rcu_qsbr *v)
 		.name = "nfva_encap",
 		.entries = NFVA_MAX_TEMPLATES,
 		.key_len = sizeof(struct encap_key),
-		.hash_func = rte_jhash,
+		.hash_func = hash_key8_crc,
 		.socket_id = SOCKET_ID_ANY,
 		.extra_flag = RTE_HASH_EXTRA_FLAGS_RW_CONCURRENCY_LF |
 			RTE_HASH_EXTRA_FLAGS_NO_FREE_ON_DEL,
 	};
 	qsbr = v;
+	RTE_BUILD_BUG_ON(sizeof(struct encap_key) != 8);
 	table = rte_hash_create(&params);
 	if (table == NULL)
 		return errno_log(rte_errno, "rte_hash_create(encap)");
+	rte_hash_set_cmp_func(table, hash_key8_cmp);
 	return 0;
 }
 

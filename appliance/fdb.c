@@ -5,7 +5,7 @@
 
 #include <rte_errno.h>
 #include <rte_hash.h>
-#include <rte_jhash.h>
+#include "hash_key8.h"
 #include <rte_spinlock.h>
 
 #include "fdb.h"
@@ -76,14 +76,16 @@ static int fdb_hash_create(uint32_t capacity)
 		.name = "nfva_fdb",
 		.entries = capacity,
 		.key_len = sizeof(struct fdb_key),
-		.hash_func = rte_jhash,
+		.hash_func = hash_key8_crc,
 		.socket_id = SOCKET_ID_ANY,
 		.extra_flag = RTE_HASH_EXTRA_FLAGS_RW_CONCURRENCY_LF |
 			RTE_HASH_EXTRA_FLAGS_EXT_TABLE,
 	};
+	RTE_BUILD_BUG_ON(sizeof(struct fdb_key) != 8);
 	fdb.hash = rte_hash_create(&params);
 	if (fdb.hash == NULL)
 		return errno_log(rte_errno, "rte_hash_create(fdb)");
+	rte_hash_set_cmp_func(fdb.hash, hash_key8_cmp);
 	return 0;
 }
 
