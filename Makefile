@@ -22,6 +22,7 @@ build: deps $(BUILDDIR)/build.ninja
 
 demo: build
 	bash demo/run.sh $(BUILDDIR)
+	bash demo/seeds.sh $(BUILDDIR)
 
 test: build
 	meson test -C $(BUILDDIR) --print-errorlogs $(foreach s,$(SUITES),--suite $(s))

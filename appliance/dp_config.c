@@ -55,6 +55,8 @@ static void dp_config_defaults(struct dp_config *cfg)
 		cfg->ports[i].untagged_network = NFVA_NETWORK_NONE;
 	for (unsigned i = 0; i < RTE_MAX_ETHPORTS; i++)
 		cfg->ethdev_port[i] = NFVA_PORT_NONE;
+	for (unsigned i = 0; i < RTE_DIM(cfg->erspan_collect); i++)
+		cfg->erspan_collect[i] = NFVA_PORT_NONE;
 }
 
 int dp_config_commit(void)

@@ -62,6 +62,7 @@ enum dp_encap {
 	DP_ENCAP_GRE,
 	DP_ENCAP_ERSPAN2,  /* mirror copies only: GRE 0x88BE + ERSPAN type II */
 	DP_ENCAP_ERSPAN3,  /* mirror copies only: GRE 0x22EB + ERSPAN type III */
+	DP_ENCAP_LISP,     /* L3 overlay: IPv4/UDP 4341/LISP (RFC 9300), vni = instance ID */
 };
 
 /* The network's overlay: how its frames cross the underlay. */
@@ -129,6 +130,13 @@ struct dp_mirror {
 	struct mirror_filter filter;
 };
 
+/* LISP (lisp/lisp.h): what workers need beyond the networks' overlays. The
+ * EID table and the map-cache are lock-free tables of their own (lisp_dp.h). */
+struct dp_lisp {
+	bool active;                   /* some network has encap lisp */
+	struct rte_ether_addr gw_mac;  /* proxy ARP/ND answers, source of decapsulated frames */
+};
+
 struct emu_switch;
 
 struct dp_config {
@@ -144,6 +152,8 @@ struct dp_config {
 	uint16_t n_groups;
 	uint32_t groups[NFVA_MAX_NETWORKS]; /* multicast groups of overlay networks */
 	struct dp_mirror mirrors[NFVA_MAX_MIRRORS];
+	uint16_t erspan_collect[1024]; /* ERSPAN session id -> analyser port, or NONE */
+	struct dp_lisp lisp;
 };
 
 /* Fills the parts of the snapshot a module owns. Called on the control thread

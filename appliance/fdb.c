@@ -381,8 +381,10 @@ static bool fdb_doomed_by_age(const struct fdb_entry *e, const void *arg)
 	if (e->dest.flags & FDB_F_STATIC)
 		return false;
 	uint32_t seen = __atomic_load_n(&e->last_seen, __ATOMIC_RELAXED);
-	/* Signed: a worker may stamp a second newer than the walk's "now". */
-	return (int32_t)(a->now - seen) >= (int32_t)a->ageing_s;
+	/* Signed: a worker may stamp a second newer than the walk's "now".
+	 * Strictly greater: stamps are whole seconds, so an entry seen late in
+	 * second S must live until S + ageing + 1 to have lived ageing seconds. */
+	return (int32_t)(a->now - seen) > (int32_t)a->ageing_s;
 }
 
 unsigned fdb_age(uint32_t now, uint32_t ageing_s)

@@ -45,13 +45,13 @@ NFVA_LOG_REGISTER(guest)
 enum guest_kind { GUEST_NONE, GUEST_VHOST_USER, GUEST_VF };
 
 struct guest_port {
-	uint8_t kind;            /* enum guest_kind; GUEST_NONE = no guest here */
-	bool nfva_listens;       /* vhost-user: nfva is the socket's server */
-	uint16_t network;        /* network index */
-	uint16_t vlan;           /* attachment VLAN or NFVA_VLAN_NONE */
+	uint8_t kind;	   /* enum guest_kind; GUEST_NONE = no guest here */
+	bool nfva_listens; /* vhost-user: nfva is the socket's server */
+	uint16_t network;  /* network index */
+	uint16_t vlan;	   /* attachment VLAN or NFVA_VLAN_NONE */
 	struct rte_ether_addr mac;
 	char socket[sizeof(((struct sockaddr_un *)0)->sun_path)];
-	char pci[HW_PCI_SIZE];   /* vf: the VF's PCI function */
+	char pci[HW_PCI_SIZE]; /* vf: the VF's PCI function */
 };
 
 /* Indexed by appliance port index. */
@@ -72,8 +72,8 @@ static void random_mac(struct rte_ether_addr *mac)
 {
 	uint64_t r = rte_rand();
 	/* 52:54:00 is what QEMU and libvirt use for guests. */
-	*mac = (struct rte_ether_addr){ { 0x52, 0x54, 0x00, r & 0xff, (r >> 8) & 0xff,
-		(r >> 16) & 0xff } };
+	*mac = (struct rte_ether_addr){
+		{0x52, 0x54, 0x00, r & 0xff, (r >> 8) & 0xff, (r >> 16) & 0xff}};
 }
 
 static bool mac_in_use(const struct rte_ether_addr *mac)
@@ -106,16 +106,16 @@ static json_t *guest_to_json(const struct port *p)
 	/* Lower case, as Linux and libvirt print MACs. */
 	const uint8_t *b = g->mac.addr_bytes;
 	snprintf(mac, sizeof(mac), "%02x:%02x:%02x:%02x:%02x:%02x", b[0], b[1], b[2], b[3], b[4],
-			b[5]);
+		b[5]);
 	json_t *j = json_pack("{s:s, s:s, s:s, s:s, s:o}", "name", p->name, "type",
-			vhu ? "vhost-user" : "vf", "network", n != NULL ? n->name : "?", "mac",
-			mac, "vlan", g->vlan == NFVA_VLAN_NONE ? json_null() : json_integer(g->vlan));
+		vhu ? "vhost-user" : "vf", "network", n != NULL ? n->name : "?", "mac", mac, "vlan",
+		g->vlan == NFVA_VLAN_NONE ? json_null() : json_integer(g->vlan));
 	/* What libvirt's <source mode=...> says is QEMU's side of the socket. */
 	json_object_set_new(j, "socket", vhu ? json_string(g->socket) : json_null());
-	json_object_set_new(j, "mode", !vhu ? json_null() :
-			json_string(g->nfva_listens ? "client" : "server"));
-	json_object_set_new(j, "listener", !vhu ? json_null() :
-			json_string(g->nfva_listens ? "nfva" : "qemu"));
+	json_object_set_new(
+		j, "mode", !vhu ? json_null() : json_string(g->nfva_listens ? "client" : "server"));
+	json_object_set_new(
+		j, "listener", !vhu ? json_null() : json_string(g->nfva_listens ? "nfva" : "qemu"));
 	json_object_set_new(j, "queues", vhu ? json_integer(1) : json_null());
 	json_object_set_new(j, "pci", vhu ? json_null() : json_string(g->pci));
 	json_object_set_new(j, "vf_of", up != NULL ? json_string(up->name) : json_null());
@@ -124,8 +124,7 @@ static json_t *guest_to_json(const struct port *p)
 }
 
 /* The options both kinds share: network, vlan, mac. */
-static int request_common(const struct cmd_args *a, struct cmd_reply *r,
-		struct guest_request *req)
+static int request_common(const struct cmd_args *a, struct cmd_reply *r, struct guest_request *req)
 {
 	memset(req, 0, sizeof(*req));
 	req->net = network_find(cmd_arg(a, "NETWORK"));
@@ -133,13 +132,14 @@ static int request_common(const struct cmd_args *a, struct cmd_reply *r,
 		return cmd_error(r, ENOENT, "no network named %s", cmd_arg(a, "NETWORK"));
 	if (req->net->n_members == NFVA_MAX_MEMBERS)
 		return cmd_error(r, ENOSPC, "network %s is full (%d members)", req->net->name,
-				NFVA_MAX_MEMBERS);
+			NFVA_MAX_MEMBERS);
 	req->vlan = (uint16_t)cmd_arg_u32(a, "VLAN", NFVA_VLAN_NONE);
 	if (cmd_arg_mac(a, "MAC", &req->mac)) {
 		if (!rte_is_unicast_ether_addr(&req->mac) || rte_is_zero_ether_addr(&req->mac))
 			return cmd_error(r, EINVAL, "a guest MAC is a unicast address");
 		if (mac_in_use(&req->mac))
-			return cmd_error(r, EEXIST, "another guest port has MAC %s", cmd_arg(a, "MAC"));
+			return cmd_error(
+				r, EEXIST, "another guest port has MAC %s", cmd_arg(a, "MAC"));
 	} else {
 		do
 			random_mac(&req->mac);
@@ -150,14 +150,17 @@ static int request_common(const struct cmd_args *a, struct cmd_reply *r,
 }
 
 /* The attachment and the record; on failure the caller's port is untouched. */
-static int guest_attach(struct port *p, const struct guest_request *req, uint8_t kind,
-		struct cmd_reply *r)
+static int guest_attach(
+	struct port *p, const struct guest_request *req, uint8_t kind, struct cmd_reply *r)
 {
 	int ret = network_attach(req->net, p->index, req->vlan, r->error, sizeof(r->error));
 	if (ret < 0)
 		return ret;
-	guests[p->index] = (struct guest_port){ .kind = kind, .network = req->net->index,
-		.vlan = req->vlan, .mac = req->mac, .nfva_listens = req->nfva_listens };
+	guests[p->index] = (struct guest_port){.kind = kind,
+		.network = req->net->index,
+		.vlan = req->vlan,
+		.mac = req->mac,
+		.nfva_listens = req->nfva_listens};
 	return 0;
 }
 
@@ -176,12 +179,12 @@ static void qemu_ids(uid_t *uid, gid_t *gid)
 /* A socket path nothing listens on any more (a previous run's) may go. */
 static int socket_path_check(const char *path, bool nfva_listens, char *err, size_t errlen)
 {
-	struct sockaddr_un sun = { .sun_family = AF_UNIX };
+	struct sockaddr_un sun = {.sun_family = AF_UNIX};
 	struct stat st;
 
 	if (strlen(path) >= sizeof(sun.sun_path)) {
 		snprintf(err, errlen, "socket path %s is too long (max %zu)", path,
-				sizeof(sun.sun_path) - 1);
+			sizeof(sun.sun_path) - 1);
 		return -ENAMETOOLONG;
 	}
 	if (lstat(path, &st) < 0)
@@ -198,7 +201,7 @@ static int socket_path_check(const char *path, bool nfva_listens, char *err, siz
 	if (fd >= 0)
 		close(fd);
 	if (live) {
-		snprintf(err, errlen, "%s is in use by another process", path);
+		snprintf(err, errlen, "%s is in use (something listens on it)", path);
 		return -EADDRINUSE;
 	}
 	unlink(path);
@@ -207,8 +210,8 @@ static int socket_path_check(const char *path, bool nfva_listens, char *err, siz
 
 /* Creates dir (and its parents) if missing; QEMU must be able to enter it and,
  * when it listens, create its socket there. *created: the last level was new. */
-static int socket_dir_prepare(const char *dir, bool qemu_writes, bool *created, char *err,
-		size_t errlen)
+static int socket_dir_prepare(
+	const char *dir, bool qemu_writes, bool *created, char *err, size_t errlen)
 {
 	char path[PATH_MAX];
 	struct stat st;
@@ -246,8 +249,8 @@ fail:
 }
 
 /* Adds a net_vhost port; when nfva listens, its socket is handed to QEMU's user. */
-static int vhost_port_add(const char *name, const char *path, bool nfva_listens,
-		uint16_t vf_of, char *err, size_t errlen)
+static int vhost_port_add(const char *name, const char *path, bool nfva_listens, uint16_t vf_of,
+	char *err, size_t errlen)
 {
 	char devargs[256];
 	int ret = socket_path_check(path, nfva_listens, err, errlen);
@@ -255,11 +258,11 @@ static int vhost_port_add(const char *name, const char *path, bool nfva_listens,
 	if (ret < 0)
 		return ret;
 	if ((size_t)snprintf(devargs, sizeof(devargs), "net_vhost_%s,iface=%s,client=%d", name,
-			path, nfva_listens ? 0 : 1) >= sizeof(devargs)) {
+		    path, nfva_listens ? 0 : 1) >= sizeof(devargs)) {
 		snprintf(err, errlen, "devargs for %s too long", path);
 		return -ENAMETOOLONG;
 	}
-	struct port_params params = { .name = name, .devargs = devargs, .vf_of = vf_of };
+	struct port_params params = {.name = name, .devargs = devargs, .vf_of = vf_of};
 	ret = port_add(&params, err, errlen);
 	if (ret < 0 || !nfva_listens)
 		return ret;
@@ -268,7 +271,7 @@ static int vhost_port_add(const char *name, const char *path, bool nfva_listens,
 	qemu_ids(&uid, &gid);
 	if (uid != (uid_t)-1 && (chown(path, uid, gid) < 0 || chmod(path, 0660) < 0))
 		NFVA_LOG(WARNING, "%s: cannot hand the socket to libvirt-qemu: %s", path,
-				strerror(errno));
+			strerror(errno));
 	return 0;
 }
 
@@ -296,8 +299,9 @@ static int guest_vhost_add_cmd(const struct cmd_args *a, struct cmd_reply *r)
 	if (cmd_arg(a, "PORT") != NULL) {
 		const struct port *up = port_find(cmd_arg(a, "PORT"));
 		if (up == NULL || up->eswitch != PORT_ESWITCH_EMULATED)
-			return cmd_error(r, EINVAL, "vf-of %s: no such port with an emulated e-switch",
-					cmd_arg(a, "PORT"));
+			return cmd_error(r, EINVAL,
+				"vf-of %s: no such port with an emulated e-switch",
+				cmd_arg(a, "PORT"));
 		req.vf_of = up->index;
 	}
 	if (cmd_arg(a, "NAME") != NULL)
@@ -312,8 +316,8 @@ static int guest_vhost_add_cmd(const struct cmd_args *a, struct cmd_reply *r)
 	snprintf(path, sizeof(path), "%s/%s.sock", dir, name);
 	ret = socket_dir_prepare(dir, !req.nfva_listens, &created, r->error, sizeof(r->error));
 	if (ret == 0)
-		ret = vhost_port_add(name, path, req.nfva_listens, req.vf_of, r->error,
-				sizeof(r->error));
+		ret = vhost_port_add(
+			name, path, req.nfva_listens, req.vf_of, r->error, sizeof(r->error));
 	if (ret == 0) {
 		struct port *p = port_find(name);
 		ret = guest_attach(p, &req, GUEST_VHOST_USER, r);
@@ -322,7 +326,7 @@ static int guest_vhost_add_cmd(const struct cmd_args *a, struct cmd_reply *r)
 			rte_strscpy(guests[p->index].socket, path, sizeof(guests[p->index].socket));
 			r->result = guest_to_json(p);
 			NFVA_LOG(INFO, "guest port %s: vhost-user %s on network %s", name, path,
-					req.net->name);
+				req.net->name);
 			return 0;
 		}
 		port_del(p);
@@ -349,18 +353,18 @@ static int port_vhost_add_cmd(const struct cmd_args *a, struct cmd_reply *r)
 		const struct port *up = port_find(cmd_arg(a, "PORT"));
 		if (up == NULL || up->eswitch == PORT_ESWITCH_NONE)
 			return cmd_error(r, EINVAL, "vf-of %s: no such port with an e-switch",
-					cmd_arg(a, "PORT"));
+				cmd_arg(a, "PORT"));
 		vf_of = up->index;
 	}
 	if (path[0] != '/')
 		return cmd_error(r, EINVAL, "%s: give an absolute socket path", path);
 	if (port_find(cmd_arg(a, "NAME")) != NULL)
 		return cmd_error(r, EEXIST, "port %s exists", cmd_arg(a, "NAME"));
-	int ret = vhost_port_add(cmd_arg(a, "NAME"), path, cmd_has(a, "server"), vf_of, r->error,
-			sizeof(r->error));
+	int ret = vhost_port_add(
+		cmd_arg(a, "NAME"), path, cmd_has(a, "server"), vf_of, r->error, sizeof(r->error));
 	if (ret == 0)
 		r->result = json_pack("{s:s, s:s, s:s}", "name", cmd_arg(a, "NAME"), "socket", path,
-				"role", cmd_has(a, "server") ? "server" : "client");
+			"role", cmd_has(a, "server") ? "server" : "client");
 	return ret;
 }
 NFVA_CMD(port_vhost_add_cmd, "port add NAME vhost-user PATH [server|client] [vf-of PORT]",
@@ -378,20 +382,19 @@ static int vf_pci(const struct port *p, char *pci, size_t len, char *why, size_t
 
 	if (hw_parse_representor(p->devargs, pf, sizeof(pf), &vf) < 0) {
 		snprintf(why, whylen, "%s (%.160s) is not a representor of a PCI VF", p->name,
-				p->devargs);
+			p->devargs);
 		return -ENODEV;
 	}
 	if (hw_vf_pci(NULL, pf, vf, pci, len) < 0) {
 		snprintf(why, whylen, "%s: PF %s has no VF %u in sysfs (sriov_numvfs?)", p->name,
-				pf, vf);
+			pf, vf);
 		return -ENODEV;
 	}
 	return 0;
 }
 
 /* The first VF port attached to no network that has a PCI function. */
-static struct port *free_vf(const struct cmd_args *a, char *pci, size_t len,
-		struct cmd_reply *r)
+static struct port *free_vf(const struct cmd_args *a, char *pci, size_t len, struct cmd_reply *r)
 {
 	const char *only = cmd_arg(a, "NAME");
 	const struct port *up = cmd_arg(a, "PORT") != NULL ? port_find(cmd_arg(a, "PORT")) : NULL;
@@ -405,8 +408,8 @@ static struct port *free_vf(const struct cmd_args *a, char *pci, size_t len,
 	for (uint16_t i = 0; i < NFVA_MAX_PORTS; i++) {
 		struct port *p = port_by_index(i);
 		if (p == NULL || p->vf_of == NFVA_PORT_NONE || guests[i].kind != GUEST_NONE ||
-				port_in_any_network(i) || (only != NULL && strcmp(p->name, only) != 0) ||
-				(up != NULL && p->vf_of != up->index))
+			port_in_any_network(i) || (only != NULL && strcmp(p->name, only) != 0) ||
+			(up != NULL && p->vf_of != up->index))
 			continue;
 		n_free++;
 		if (vf_pci(p, pci, len, why, sizeof(why)) == 0)
@@ -414,13 +417,16 @@ static struct port *free_vf(const struct cmd_args *a, char *pci, size_t len,
 	}
 	if (n_free == 0 && only != NULL)
 		cmd_error(r, ENOENT, "%s is not a free VF port (no such VF, or already attached)",
-				only);
+			only);
 	else if (n_free == 0)
-		cmd_error(r, ENOSPC, "no free VF: every VF port is attached to a network "
-				"(add VFs with `port add NAME dev DEVARGS vf-of UPLINK`)");
+		cmd_error(r, ENOSPC,
+			"no free VF: every VF port is attached to a network "
+			"(add VFs with `port add NAME dev DEVARGS vf-of UPLINK`)");
 	else
-		cmd_error(r, ENODEV, "no free VF with a PCI function a guest could be given: %s "
-				"(emulated VFs cannot be hostdevs; use vhost-user)", why);
+		cmd_error(r, ENODEV,
+			"no free VF with a PCI function a guest could be given: %s "
+			"(emulated VFs cannot be hostdevs; use vhost-user)",
+			why);
 	return NULL;
 }
 
@@ -506,7 +512,7 @@ static void guest_port_removed(uint16_t index)
 	memset(&guests[index], 0, sizeof(guests[index]));
 }
 
-static struct port_del_hook guest_port_hook = { .removed = guest_port_removed };
+static struct port_del_hook guest_port_hook = {.removed = guest_port_removed};
 
 RTE_INIT(guest_register)
 {

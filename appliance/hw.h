@@ -22,9 +22,9 @@
 int hw_vf_pci(const char *root, const char *pf_pci, unsigned vf, char *out, size_t outlen);
 
 /* Splits representor devargs "0000:08:00.0,representor=vf3" (also
- * "representor=3", "representor=[3]", "representor=vf[3]") into the PF's PCI
- * address and the VF number. 0, or -EINVAL when devargs name no single VF
- * of a PCI device (a vdev, a range of representors). */
+ * "representor=3", "[3]", "vf[3]", "pf0vf3") into the PF's PCI address and
+ * the VF number. 0, or -EINVAL when devargs name no single VF of a PCI
+ * device (a vdev, a range of representors). */
 int hw_parse_representor(const char *devargs, char *pf_pci, size_t pcilen, unsigned *vf);
 
 /* True when s is a PCI address (DDDD:BB:DD.F or BB:DD.F). */

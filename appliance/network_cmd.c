@@ -18,7 +18,8 @@ static json_t *ip_json(uint32_t ip)
 
 static json_t *overlay_to_json(const struct network *n)
 {
-	static const char *const names[] = { [DP_ENCAP_VXLAN] = "vxlan", [DP_ENCAP_GRE] = "gre" };
+	static const char *const names[] = { [DP_ENCAP_VXLAN] = "vxlan", [DP_ENCAP_GRE] = "gre",
+		[DP_ENCAP_LISP] = "lisp" };
 	const struct network_overlay *o = &n->overlay;
 
 	if (o->encap == DP_ENCAP_NONE)
@@ -66,8 +67,9 @@ static struct network *network_arg(const struct cmd_args *a, struct cmd_reply *r
 /* Overlay options of `network add`; -errno with the reply's error set. */
 static int overlay_args(const struct cmd_args *a, struct cmd_reply *r, struct network_overlay *o)
 {
-	bool has_vni = cmd_arg(a, "VNI") != NULL;
-	bool has_encap = cmd_has(a, "vxlan") || cmd_has(a, "gre") || cmd_has(a, "nvgre");
+	bool has_vni = cmd_arg(a, "VNI") != NULL || cmd_arg(a, "VNI2") != NULL;
+	bool has_encap = cmd_has(a, "vxlan") || cmd_has(a, "gre") || cmd_has(a, "nvgre") ||
+		cmd_has(a, "lisp");
 
 	memset(o, 0, sizeof(*o));
 	if (!has_vni && !has_encap) {
@@ -80,6 +82,14 @@ static int overlay_args(const struct cmd_args *a, struct cmd_reply *r, struct ne
 	o->encap = cmd_has(a, "vxlan") ? DP_ENCAP_VXLAN : DP_ENCAP_GRE;
 	o->nvgre = cmd_has(a, "nvgre");
 	o->vni = cmd_arg_u32(a, "VNI", 0);
+	if ((cmd_arg(a, "VNI2") != NULL) != cmd_has(a, "lisp") || (cmd_has(a, "lisp") &&
+			(cmd_arg(a, "VNI") != NULL || cmd_arg(a, "N2") != NULL ||
+			 cmd_arg(a, "IP") != NULL || cmd_has(a, "strict"))))
+		return cmd_error(r, EINVAL, "encap lisp takes iid (not vni, udp-port, group, strict)");
+	if (cmd_has(a, "lisp")) {
+		o->encap = DP_ENCAP_LISP; /* the instance ID travels in vni */
+		o->vni = cmd_arg_u32(a, "VNI2", 0);
+	}
 	o->udp_port = (uint16_t)cmd_arg_u32(a, "N2", 4789);
 	if (cmd_arg(a, "N2") != NULL && (o->encap != DP_ENCAP_VXLAN || o->udp_port == 0 ||
 			cmd_arg_u32(a, "N2", 0) > 65535))
@@ -108,10 +118,11 @@ static int network_add_cmd(const struct cmd_args *a, struct cmd_reply *r)
 	return ret;
 }
 NFVA_CMD(network_add_cmd,
-	"network add NAME [mac-limit N] [vni VNI] [encap vxlan|gre|nvgre] [udp-port N2] "
-	"[group IP] [df on|off] [udp-csum] [strict]",
+	"network add NAME [mac-limit N] [vni VNI] [iid VNI2] [encap vxlan|gre|nvgre|lisp] "
+	"[udp-port N2] [group IP] [df on|off] [udp-csum] [strict]",
 	"create a network; with vni and encap it crosses the underlay (VXLAN port 4789 "
-	"by default; group: BUM to a multicast group; strict: only configured VTEPs)")
+	"by default; group: BUM to a multicast group; strict: only configured VTEPs); "
+	"iid N encap lisp: an L3 LISP overlay with instance ID N (see lisp ...)")
 
 static int network_vtep_cmd(const struct cmd_args *a, struct cmd_reply *r)
 {

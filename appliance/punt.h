@@ -21,6 +21,10 @@ enum punt_kind {
 	PUNT_HOLD,       /* a frame for (owner, vtep) whose template is missing or unresolved */
 	CTRL_TX,         /* send as is on port */
 	CTRL_REINJECT,   /* encapsulate again toward (owner, vtep) */
+	PUNT_LISP_CTRL,  /* LISP control message (UDP 4342) from the uplink, whole frame */
+	PUNT_LISP_MISS,  /* map-cache miss: frame from a VM of network owner (Map-Request) */
+	PUNT_LISP_HOLD,  /* frame of network owner for RLOC vtep_ip, template not usable */
+	PUNT_LISP_GLEAN, /* decapsulated IP packet of network owner to an unknown EID */
 };
 
 struct pkt_meta {

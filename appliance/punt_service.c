@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* Control thread: handles what workers punted (ARP, frames to hold). */
 #include "encap.h"
+#include "lisp/lisp.h"
 #include "neigh.h"
 #include "punt.h"
 #include "punt_service.h"
@@ -19,6 +20,12 @@ unsigned punt_service(void)
 			break;
 		case PUNT_HOLD:
 			encap_hold(pkts[i]);
+			break;
+		case PUNT_LISP_CTRL:
+		case PUNT_LISP_MISS:
+		case PUNT_LISP_HOLD:
+		case PUNT_LISP_GLEAN:
+			lisp_punt_input(pkts[i]);
 			break;
 		default:
 			rte_pktmbuf_free(pkts[i]);

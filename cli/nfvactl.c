@@ -4,7 +4,9 @@
  * command into one line, the UNIX socket exchange with the daemon and the
  * exit status. The commands themselves are defined by the daemon: nfvactl
  * sends the words as they are and renders whatever JSON comes back
- * (render.c), or prints it with -j for scripts.
+ * (render.c), or prints it with -j for scripts. Three commands run here on
+ * top of daemon commands: guest-xml (guest_xml.c), attach and detach
+ * (attach.c, through libvirt); they use client_request() (client.h).
  *
  * Wire protocol: one line "word word \"a b\"\n" to the daemon, one line
  * {"status":"ok","result":...} or {"status":"error","error":"..."} back.
@@ -25,6 +27,9 @@
 
 #include <jansson.h>
 
+#include "attach.h"
+#include "client.h"
+#include "guest_xml.h"
 #include "render.h"
 
 #define DEFAULT_SOCKET "/run/nfva/nfva.sock"
@@ -40,7 +45,7 @@ struct options {
 	int nwords;
 };
 
-static int __attribute__((format(printf, 1, 2))) fail(const char *fmt, ...)
+int client_fail(const char *fmt, ...)
 {
 	va_list ap;
 
@@ -65,6 +70,14 @@ static void usage(FILE *f)
 	      "  -t, --timeout SECONDS  wait at most this long for the reply\n"
 	      "                         (default 30, 0 = forever)\n"
 	      "  -h, --help             print this help\n"
+	      "\n"
+	      "Commands nfvactl runs itself (each has --help):\n"
+	      "  guest-xml --network NAME [--vf | --vhost-user] ...\n"
+	      "                         create a guest port, print its libvirt interface XML\n"
+	      "  attach DOMAIN --network NAME ...\n"
+	      "                         the same, hot-plugged into a libvirt domain\n"
+	      "  detach DOMAIN --port NAME\n"
+	      "                         unplug it from the domain, then remove the port\n"
 	      "\n"
 	      "Exit status: 0 success, 1 error, 2 usage error.\n",
 		f);
@@ -113,7 +126,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 			break;
 		case 't':
 			if (parse_timeout(optarg, &o->timeout_ms) < 0) {
-				fail("invalid timeout '%s'", optarg);
+				client_fail("invalid timeout '%s'", optarg);
 				return 2;
 			}
 			break;
@@ -147,14 +160,14 @@ static char *build_line(char **words, int n)
 
 	for (int i = 0; i < n; i++) {
 		if (strpbrk(words[i], "\r\n") != NULL) {
-			fail("argument %d contains a line break", i + 1);
+			client_fail("argument %d contains a line break", i + 1);
 			return NULL;
 		}
 		size += 2 * strlen(words[i]) + 3;
 	}
 	p = line = malloc(size);
 	if (line == NULL) {
-		fail("out of memory");
+		client_fail("out of memory");
 		return NULL;
 	}
 	for (int i = 0; i < n; i++) {
@@ -195,18 +208,18 @@ static int connect_daemon(const char *path, int timeout_ms)
 	int fd;
 
 	if (strlen(path) >= sizeof(sun.sun_path)) {
-		fail("cannot connect to %s: %s", path, strerror(ENAMETOOLONG));
+		client_fail("cannot connect to %s: %s", path, strerror(ENAMETOOLONG));
 		return -1;
 	}
 	strcpy(sun.sun_path, path);
 	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (fd < 0) {
-		fail("socket: %s", strerror(errno));
+		client_fail("socket: %s", strerror(errno));
 		return -1;
 	}
 	set_send_timeout(fd, timeout_ms);
 	if (connect(fd, (struct sockaddr *)&sun, sizeof(sun)) < 0) {
-		fail("cannot connect to %s: %s", path, strerror(errno));
+		client_fail("cannot connect to %s: %s", path, strerror(errno));
 		close(fd);
 		return -1;
 	}
@@ -223,7 +236,7 @@ static int send_line(int fd, const char *line)
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0)
-			return fail("cannot send command: %s", strerror(errno));
+			return client_fail("cannot send command: %s", strerror(errno));
 		line += n;
 		len -= (size_t)n;
 	}
@@ -240,11 +253,11 @@ static int wait_readable(int fd, int timeout_ms)
 		n = poll(&pfd, 1, timeout_ms > 0 ? timeout_ms : -1);
 	while (n < 0 && errno == EINTR);
 	if (n < 0) {
-		fail("poll: %s", strerror(errno));
+		client_fail("poll: %s", strerror(errno));
 		return -1;
 	}
 	if (n == 0) {
-		fail("no reply from the daemon within %g s", timeout_ms / 1000.0);
+		client_fail("no reply from the daemon within %g s", timeout_ms / 1000.0);
 		return -1;
 	}
 	return 0;
@@ -262,7 +275,7 @@ static char *read_reply(int fd, int timeout_ms, size_t *lenp)
 			cap = cap ? cap * 2 : 2 * READ_CHUNK;
 			nl = realloc(buf, cap);
 			if (nl == NULL) {
-				fail("out of memory reading a %zu byte reply", len);
+				client_fail("out of memory reading a %zu byte reply", len);
 				break;
 			}
 			buf = nl;
@@ -273,11 +286,11 @@ static char *read_reply(int fd, int timeout_ms, size_t *lenp)
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0) {
-			fail("cannot read reply: %s", strerror(errno));
+			client_fail("cannot read reply: %s", strerror(errno));
 			break;
 		}
 		if (n == 0) {
-			fail(len ? "truncated reply from the daemon"
+			client_fail(len ? "truncated reply from the daemon"
 				 : "the daemon closed the connection without replying");
 			break;
 		}
@@ -299,12 +312,21 @@ static int print_json(const json_t *result, bool pretty)
 	if (json_is_null(result))
 		return 0;
 	if (json_dumpf(result, stdout, flags) < 0)
-		return fail("cannot encode the result as JSON");
+		return client_fail("cannot encode the result as JSON");
 	fputc('\n', stdout);
 	return 0;
 }
 
-static int handle_reply(const char *buf, size_t len, const struct options *o)
+int client_print(const struct client *c, const json_t *result)
+{
+	if (c->json)
+		return print_json(result != NULL ? result : json_null(), c->pretty);
+	render_result(stdout, result);
+	return 0;
+}
+
+// 0 with the result (a new reference), or 1 with the error printed.
+static int parse_reply(const char *buf, size_t len, json_t **result)
 {
 	json_error_t err;
 	json_t *reply = json_loadb(buf, len, 0, &err);
@@ -312,45 +334,68 @@ static int handle_reply(const char *buf, size_t len, const struct options *o)
 	int ret;
 
 	if (reply == NULL)
-		return fail("malformed reply from the daemon: %s", err.text);
+		return client_fail("malformed reply from the daemon: %s", err.text);
 	status = json_string_value(json_object_get(reply, "status"));
 	if (status != NULL && strcmp(status, "ok") == 0) {
-		json_t *result = json_object_get(reply, "result");
+		json_t *r = json_object_get(reply, "result");
 
+		*result = json_incref(r != NULL ? r : json_null());
 		ret = 0;
-		if (o->json)
-			ret = print_json(result != NULL ? result : json_null(), o->pretty);
-		else
-			render_result(stdout, result);
 	} else if (status != NULL && strcmp(status, "error") == 0) {
 		const char *msg = json_string_value(json_object_get(reply, "error"));
 
-		ret = fail("%s", msg != NULL ? msg : "unknown error (no message)");
+		ret = client_fail("%s", msg != NULL ? msg : "unknown error (no message)");
 	} else {
-		ret = fail("malformed reply from the daemon: no valid \"status\"");
+		ret = client_fail("malformed reply from the daemon: no valid \"status\"");
 	}
 	json_decref(reply);
 	return ret;
 }
 
-static int run(const struct options *o)
+int client_request(const struct client *c, char **words, int nwords, json_t **result)
 {
-	char *line = build_line(o->words, o->nwords);
+	char *line = build_line(words, nwords);
 	char *reply = NULL;
 	size_t len = 0;
 	int fd, ret = 1;
 
+	*result = NULL;
 	if (line == NULL)
 		return 1;
-	fd = connect_daemon(o->socket, o->timeout_ms);
+	fd = connect_daemon(c->socket, c->timeout_ms);
 	if (fd >= 0 && send_line(fd, line) == 0)
-		reply = read_reply(fd, o->timeout_ms, &len);
+		reply = read_reply(fd, c->timeout_ms, &len);
 	if (reply != NULL)
-		ret = handle_reply(reply, len, o);
+		ret = parse_reply(reply, len, result);
 	if (fd >= 0)
 		close(fd);
 	free(reply);
 	free(line);
+	return ret;
+}
+
+static int run(const struct options *o)
+{
+	struct client c = {
+		.socket = o->socket,
+		.timeout_ms = o->timeout_ms,
+		.json = o->json,
+		.pretty = o->pretty,
+	};
+	json_t *result;
+	int ret;
+
+	// Local commands: they talk to the daemon and to libvirt themselves.
+	if (strcmp(o->words[0], "guest-xml") == 0)
+		return guest_xml_main(&c, o->nwords, o->words);
+	if (strcmp(o->words[0], "attach") == 0)
+		return attach_main(&c, o->nwords, o->words);
+	if (strcmp(o->words[0], "detach") == 0)
+		return detach_main(&c, o->nwords, o->words);
+	ret = client_request(&c, o->words, o->nwords, &result);
+	if (ret == 0)
+		ret = client_print(&c, result);
+	json_decref(result);
 	return ret;
 }
 
@@ -369,6 +414,6 @@ int main(int argc, char **argv)
 		return ret;
 	ret = run(&o);
 	if (fflush(stdout) != 0 || ferror(stdout))
-		ret = fail("cannot write the output: %s", strerror(errno));
+		ret = client_fail("cannot write the output: %s", strerror(errno));
 	return ret;
 }

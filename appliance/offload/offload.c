@@ -6,6 +6,7 @@
  * the control thread drains it, installs rules, and revalidates every rule
  * whenever the state they depend on changed.
  */
+#include <stdio.h>
 #include <string.h>
 #include <time.h>
 
@@ -15,6 +16,7 @@
 
 #include "../dp_config.h"
 #include "../encap.h"
+#include "../clock.h"
 #include "../fdb.h"
 #include "../log.h"
 #include "offload_private.h"
@@ -25,11 +27,13 @@ NFVA_LOG_REGISTER(offload)
 #define FILTER_SLOTS 1024
 #define SERVICE_BATCH 256
 
-enum msg_type { MSG_INSTALL = 1, MSG_INVALIDATE };
+enum msg_type { MSG_INSTALL = 1, MSG_INVALIDATE, MSG_MOVE };
 
 struct offload_msg {
-	struct offload_decision d; /* MSG_INVALIDATE: network and dst only */
+	struct offload_decision d; /* MSG_INVALIDATE, MSG_MOVE: network and dst (the MAC) */
 	uint32_t type;
+	uint32_t limit_port, limit_network; /* MSG_MOVE */
+	uint64_t dest;                      /* MSG_MOVE: union fdb_dest */
 };
 
 struct request_filter {
@@ -44,6 +48,22 @@ struct offload_config offload_cfg = {
 	.max_rules_per_port = 1u << 20,
 };
 struct offload_stats offload_stats;
+struct failure_reason failure_reasons[FAILURE_REASONS];
+
+void offload_count_failure(const char *message)
+{
+	offload_stats.failures++;
+	for (unsigned i = 0; i < FAILURE_REASONS; i++) {
+		struct failure_reason *f = &failure_reasons[i];
+		if (f->count == 0)
+			snprintf(f->message, sizeof(f->message), "%s", message);
+		if (strncmp(f->message, message, sizeof(f->message) - 1) == 0) {
+			f->count++;
+			return;
+		}
+	}
+}
+
 
 static struct rte_ring *ring;
 static struct request_filter filters[NFVA_MAX_WORKERS][FILTER_SLOTS];
@@ -57,10 +77,12 @@ uint64_t offload_now_ms(void)
 	return (uint64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-static void ring_put(struct offload_msg *m, unsigned worker)
+static bool ring_put(struct offload_msg *m, unsigned worker)
 {
-	if (ring == NULL || rte_ring_mp_enqueue_elem(ring, m, sizeof(*m)) != 0)
-		dropped[worker < NFVA_MAX_WORKERS ? worker : 0]++;
+	if (ring != NULL && rte_ring_mp_enqueue_elem(ring, m, sizeof(*m)) == 0)
+		return true;
+	dropped[worker < NFVA_MAX_WORKERS ? worker : 0]++;
+	return false;
 }
 
 void offload_request(unsigned worker, uint32_t now_s, const struct offload_decision *d)
@@ -68,20 +90,49 @@ void offload_request(unsigned worker, uint32_t now_s, const struct offload_decis
 	uint32_t h = rte_hash_crc(d, sizeof(*d), 0);
 	struct request_filter *f = &filters[worker][h % FILTER_SLOTS];
 
-	if (f->hash == h && now_s - f->when < 2)
-		return;
+	if (f->hash == h && f->when == now_s)
+		return; /* asked this second already */
 	f->hash = h;
 	f->when = now_s;
 	struct offload_msg m = { .d = *d, .type = MSG_INSTALL };
 	ring_put(&m, worker);
 }
 
-void offload_invalidate_mac(uint16_t network, const struct rte_ether_addr *mac)
+bool offload_request_move(unsigned worker, uint32_t now_s, uint16_t network,
+		const struct rte_ether_addr *mac, uint64_t dest, const struct fdb_limits *limits)
 {
-	struct offload_msg m = { .type = MSG_INVALIDATE };
+	struct offload_msg m = { .type = MSG_MOVE, .dest = dest,
+		.limit_port = limits->port, .limit_network = limits->network };
 	m.d.network = network;
 	m.d.dst = *mac;
-	ring_put(&m, 0);
+	uint32_t h = rte_hash_crc(&m, sizeof(m), 0);
+	struct request_filter *f = &filters[worker][h % FILTER_SLOTS];
+	if (f->hash == h && f->when == now_s)
+		return false;
+	f->hash = h;
+	f->when = now_s;
+	return ring_put(&m, worker);
+}
+
+static bool rule_uses_mac(const struct offload_rule *r, const void *arg)
+{
+	const struct offload_msg *m = arg;
+	return r->decision.network == m->d.network &&
+		(rte_is_same_ether_addr(&r->decision.src, &m->d.dst) ||
+		 rte_is_same_ether_addr(&r->decision.dst, &m->d.dst));
+}
+
+/* Rules first, FDB after: nothing ever forwards by a stale rule. */
+static void apply_move(const struct offload_msg *m)
+{
+	struct fdb_key key = { .network = m->d.network, .mac = m->d.dst };
+	struct fdb_limits limits = { .port = m->limit_port, .network = m->limit_network };
+	union fdb_dest dest = { .u64 = m->dest };
+	unsigned before = rules_count();
+
+	rules_remove_if(rule_uses_mac, m);
+	offload_stats.invalidations += before - rules_count();
+	fdb_learn(&key, dest, nfva_now_s(), &limits);
 }
 
 static bool rule_stale(const struct offload_rule *r, const void *arg)
@@ -116,12 +167,21 @@ unsigned offload_service(void)
 			revalidate_pending = true;
 			continue;
 		}
+		if (msgs[i].type == MSG_MOVE) {
+			apply_move(&msgs[i]);
+			continue;
+		}
 		offload_stats.requests++;
 		rules_install(&msgs[i].d);
 	}
 	if (revalidate_pending)
 		revalidate();
 	return n;
+}
+
+unsigned offload_pending(void)
+{
+	return ring == NULL ? 0 : rte_ring_count(ring);
 }
 
 uint64_t offload_dropped_requests(void)

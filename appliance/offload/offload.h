@@ -10,7 +10,7 @@
  * decision depends on (FDB entries, encapsulation template, ports, network),
  * and removes or replaces the rule when any of them changes.
  *
- * Threads: workers call offload_request()/offload_invalidate_mac(), which
+ * Threads: workers call offload_request()/offload_request_move(), which
  * only enqueue (lock-free ring, per-worker duplicate filter). Everything else
  * runs on the control thread, the single writer of rules.
  */
@@ -46,8 +46,14 @@ struct offload_decision {
 
 /* Workers: ask for a rule (cheap, may be dropped when the ring is full). */
 void offload_request(unsigned worker, uint32_t now_s, const struct offload_decision *d);
-/* Workers: a MAC moved; rules that depend on it must go now. */
-void offload_invalidate_mac(uint16_t network, const struct rte_ether_addr *mac);
+/* Workers: a MAC seen at a new place where e-switch rules may depend on it.
+ * The control thread removes those rules, then moves the FDB entry to dest
+ * (a packed union fdb_dest) within limits (a struct fdb_limits). */
+struct fdb_limits;
+/* Returns true when the move was queued (false: asked already this second,
+ * or the ring is full — the next frame asks again). */
+bool offload_request_move(unsigned worker, uint32_t now_s, uint16_t network,
+		const struct rte_ether_addr *mac, uint64_t dest, const struct fdb_limits *limits);
 
 /* Workers: run a received burst through the port's emulated e-switch; hits
  * are executed and sent through out(ctx, ethdev, m); misses are compacted to

@@ -168,8 +168,13 @@ static json_t *offload_stats_json(void)
 {
 	const struct offload_stats *s = &offload_stats;
 	uint64_t avg = s->installs ? s->install_us_total / s->installs : 0;
-	return json_pack("{s:b, s:i, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:i}",
+	json_t *reasons = json_object();
+	for (unsigned i = 0; i < FAILURE_REASONS && failure_reasons[i].count != 0; i++)
+		json_object_set_new(reasons, failure_reasons[i].message,
+				json_integer((json_int_t)failure_reasons[i].count));
+	json_t *j = json_pack("{s:b, s:i, s:i, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:i}",
 			"enabled", offload_cfg.enabled, "rules", (int)rules_count(),
+			"pending", (int)offload_pending(),
 			"requests", (json_int_t)s->requests,
 			"requests_dropped", (json_int_t)offload_dropped_requests(),
 			"installs", (json_int_t)s->installs, "removals", (json_int_t)s->removals,
@@ -177,6 +182,8 @@ static json_t *offload_stats_json(void)
 			"limit", (json_int_t)s->limit, "idle_removed", (json_int_t)s->idle_removed,
 			"invalidations", (json_int_t)s->invalidations,
 			"install_us_avg", (json_int_t)avg, "install_us_max", (int)s->install_us_max);
+	json_object_set_new(j, "failure_reasons", reasons);
+	return j;
 }
 
 static struct stats_section offload_section = { .name = "offload", .show = offload_stats_json };

@@ -84,7 +84,7 @@ struct offload_stats {
 	uint64_t requests_dropped;  /* ring full */
 	uint64_t installs;
 	uint64_t removals;
-	uint64_t failures;          /* refused by the backend */
+	uint64_t failures;          /* refused by the backend (by reason: failure_reasons) */
 	uint64_t stale;             /* request no longer true when handled */
 	uint64_t limit;             /* per-port or total rule limit reached */
 	uint64_t idle_removed;
@@ -103,6 +103,16 @@ struct offload_config {
 
 extern struct offload_config offload_cfg;
 extern struct offload_stats offload_stats;
+
+/* Backend refusals by message (the first FAILURE_REASONS distinct ones). */
+#define FAILURE_REASONS 16
+struct failure_reason {
+	char message[96];
+	uint64_t count;
+};
+extern struct failure_reason failure_reasons[FAILURE_REASONS];
+void offload_count_failure(const char *message);
+unsigned offload_pending(void);
 
 /* eswitch.c */
 struct offload_eswitch *eswitch_get(uint16_t id);

@@ -82,14 +82,14 @@ static void rule_offload(struct offload_rule *r, struct offload_eswitch *sw)
 			offload_stats.install_us_max = r->install_us;
 		return;
 	}
-	offload_stats.failures++;
 	snprintf(r->reason, sizeof(r->reason), "%s (%s)", err.message != NULL ? err.message :
 			"refused", rte_strerror(rte_errno));
+	offload_count_failure(err.message != NULL ? err.message : "refused");
 	NFVA_LOG(DEBUG, "rule refused: %s", r->reason);
 }
 
 static struct offload_rule *rule_build(const struct offload_decision *d,
-		const struct compile_ctx *ctx, int sw_id)
+		const struct compile_ctx *ctx, int sw_id, bool limited)
 {
 	struct offload_rule *r = calloc(1, sizeof(*r));
 	if (r == NULL || (r->spec = malloc(sizeof(*r->spec))) == NULL) {
@@ -105,15 +105,12 @@ static struct offload_rule *rule_build(const struct offload_decision *d,
 	int ret = offload_compile(d, ctx, r->spec, &r->shape);
 	if (ret < 0)
 		snprintf(r->reason, sizeof(r->reason), "compile: %s", strerror(-ret));
+	else if (limited)
+		snprintf(r->reason, sizeof(r->reason), "rule limit of the port reached (%u)",
+				offload_cfg.max_rules_per_port);
 	else
 		rule_offload(r, eswitch_get(sw_id));
 	return r;
-}
-
-static bool rules_limit_reached(const struct offload_decision *d)
-{
-	return rules_count() >= offload_cfg.max_rules ||
-		port_rules[d->in_port] >= offload_cfg.max_rules_per_port;
 }
 
 void rules_install(const struct offload_decision *d)
@@ -123,7 +120,7 @@ void rules_install(const struct offload_decision *d)
 
 	if (rte_hash_lookup(table, d) >= 0)
 		return;
-	if (rules_limit_reached(d)) {
+	if (rules_count() >= offload_cfg.max_rules) {
 		offload_stats.limit++;
 		return;
 	}
@@ -131,14 +128,19 @@ void rules_install(const struct offload_decision *d)
 		offload_stats.stale++;
 		return;
 	}
-	struct offload_rule *r = rule_build(d, &ctx, eswitch_of_port(d->in_port));
+	/* Beyond the port's limit the flow stays in software, visibly. */
+	bool limited = port_rules[d->in_port] >= offload_cfg.max_rules_per_port;
+	struct offload_rule *r = rule_build(d, &ctx, eswitch_of_port(d->in_port), limited);
 	if (r == NULL)
 		return;
+	if (limited)
+		offload_stats.limit++;
 	if (rte_hash_add_key_data(table, d, r) < 0) {
 		rules_remove(r);
 		return;
 	}
-	port_rules[d->in_port]++;
+	if (r->state == RULE_OFFLOADED)
+		port_rules[d->in_port]++;
 }
 
 /* Destroys the rule in the backend and forgets it. */
@@ -147,12 +149,13 @@ void rules_remove(struct offload_rule *r)
 	struct rte_flow_error err = { 0 };
 	struct offload_eswitch *sw = eswitch_get(r->eswitch);
 
-	if (r->state == RULE_OFFLOADED && sw != NULL) {
+	bool offloaded = r->state == RULE_OFFLOADED;
+	if (offloaded && sw != NULL) {
 		if (sw->backend->destroy(sw, r->handle, &err) != 0)
 			NFVA_LOG(WARNING, "destroy: %s", err.message ? err.message : "failed");
 		offload_stats.removals++;
 	}
-	if (rte_hash_del_key(table, &r->decision) >= 0)
+	if (rte_hash_del_key(table, &r->decision) >= 0 && offloaded)
 		port_rules[r->decision.in_port]--;
 	rule_free(r);
 }

@@ -33,7 +33,19 @@
 	X(NO_UNDERLAY, "no_underlay")     /* overlay network without an uplink */      \
 	X(PUNT_FULL, "punt_full")         /* control ring full (ARP, held frames) */   \
 	X(ICMP_INVALID, "icmp_invalid")   /* malformed ICMP to the VTEP address */     \
-	X(UDP_CHECKSUM, "udp_bad_checksum") /* outer UDP checksum set and wrong */
+	X(UDP_CHECKSUM, "udp_bad_checksum") /* outer UDP checksum set and wrong */   \
+	X(ERSPAN_UNKNOWN, "erspan_unknown") /* ERSPAN session nobody collects */   \
+	X(LISP_NOT_IP, "lisp_not_ip")     /* LISP network: neither IPv4, IPv6 nor ARP */ \
+	X(LISP_ARP_INVALID, "lisp_arp_invalid") /* malformed ARP / ND from a VM */     \
+	X(LISP_MULTICAST, "lisp_multicast") /* broadcast/multicast IP: no L3 path */   \
+	X(LISP_MAP_REQUEST, "lisp_map_request") /* map-cache miss: resolving */        \
+	X(LISP_NEGATIVE, "lisp_negative") /* negative map-cache entry (drop/native) */ \
+	X(LISP_NO_RLOC, "lisp_no_rloc")   /* entry without a usable RLOC */            \
+	X(LISP_TRUNCATED, "lisp_truncated") /* LISP header or inner IP cut short */    \
+	X(LISP_BAD_FLAGS, "lisp_bad_flags") /* N and V both set */                     \
+	X(LISP_UNKNOWN_IID, "lisp_unknown_iid") /* instance ID of no network */        \
+	X(LISP_INNER_INVALID, "lisp_inner_invalid") /* inner not IPv4/IPv6 or bad */   \
+	X(LISP_NOT_LOCAL_EID, "lisp_not_local_eid") /* inner destination not here */
 
 enum drop_reason {
 #define NFVA_DROP_ENUM(id, name) DROP_##id,

@@ -8,6 +8,7 @@
 
 #include <rte_gre.h>
 
+#include "../erspan.h"
 #include "../worker.h"
 #include "slowpath.h"
 
@@ -25,6 +26,8 @@ int gre_input(struct worker *w, struct rte_mbuf *m, uint32_t outer_src, struct l
 	const uint8_t *p = rte_pktmbuf_mtod(m, const uint8_t *);
 	uint16_t flags = (uint16_t)(p[0] << 8 | p[1]);
 	uint16_t proto = (uint16_t)(p[2] << 8 | p[3]);
+	if (proto == ERSPAN2_PROTO || proto == ERSPAN3_PROTO)
+		return erspan_input(w, m, flags, proto, meta);
 	if (proto != ETHER_TYPE_TEB)
 		return DROP_NOT_TUNNEL;
 	if (!(flags & GRE_K) || (flags & (GRE_R | GRE_VERSION)))

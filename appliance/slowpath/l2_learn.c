@@ -2,7 +2,11 @@
 /*
  * l2_learn: source MAC learning. One bulk lookup per burst; a known MAC on
  * the same attachment only refreshes its hit stamp, a new or moved MAC goes
- * to fdb_learn(), which enforces the port and network MAC limits.
+ * to fdb_learn(), which enforces the port and network MAC limits. A move
+ * that touches an e-switch port is handed to the control thread instead: it
+ * removes the rules that depend on the MAC first and applies the move after,
+ * so hardware and the FDB never disagree (until then both still point to
+ * the old place).
  */
 #include <rte_ether.h>
 
@@ -37,7 +41,6 @@ static void l2_learn_one(struct worker *w, const struct fdb_key *key, const stru
 		break;
 	case FDB_LEARN_MOVED:
 		c->moved++;
-		offload_invalidate_mac(key->network, &key->mac);
 		break;
 	case FDB_LEARN_LIMIT_PORT:
 	case FDB_LEARN_LIMIT_NETWORK:
@@ -50,6 +53,19 @@ static void l2_learn_one(struct worker *w, const struct fdb_key *key, const stru
 	case FDB_LEARN_STATIC:
 		break;
 	}
+}
+
+static void l2_move_via_control(struct worker *w, const struct fdb_key *key,
+		const struct l2_meta *meta)
+{
+	const struct dp_config *cfg = w->cfg;
+	struct fdb_limits limits = {
+		.port = meta->from_vtep ? 0 : cfg->ports[meta->in_port].mac_limit,
+		.network = cfg->networks[meta->network].mac_limit,
+	};
+	if (offload_request_move(w->id, w->now, key->network, &key->mac,
+			l2_source_dest(meta).u64, &limits))
+		w->counters[meta->in_port].moved++;
 }
 
 void l2_learn(struct worker *w, struct rte_mbuf **pkts, const struct l2_meta *meta, uint16_t n)
@@ -74,6 +90,10 @@ void l2_learn(struct worker *w, struct rte_mbuf **pkts, const struct l2_meta *me
 			}
 			if (d.flags & FDB_F_STATIC)
 				continue;
+			if (w->cfg->ports[d.port].offload || w->cfg->ports[meta[i].in_port].offload) {
+				l2_move_via_control(w, &keys[i], &meta[i]);
+				continue;
+			}
 		}
 		l2_learn_one(w, &keys[i], &meta[i]);
 	}

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* Slow-path entry: chains the stages for one received burst. */
+#include "../lisp/lisp_dp.h"
 #include "../worker.h"
 #include "slowpath.h"
 
@@ -16,6 +17,8 @@ void slowpath_input(struct worker *w, uint16_t port, struct rte_mbuf **pkts, uin
 		n = underlay_input(w, port, pkts, meta, n);
 	else
 		n = eth_input(w, port, pkts, meta, n);
+	if (w->cfg->lisp.active) /* frames of LISP networks take the L3 stages */
+		n = lisp_local_input(w, pkts, meta, n);
 	if (n == 0)
 		return;
 	l2_learn(w, pkts, meta, n);

@@ -41,6 +41,10 @@ uint16_t underlay_input(struct worker *w, uint16_t port, struct rte_mbuf **pkts,
  * Returns the drop reason, or DROP_MAX with meta filled and m at the inner frame. */
 int vxlan_input(struct worker *w, struct rte_mbuf *m, uint32_t outer_src, struct l2_meta *meta);
 int gre_input(struct worker *w, struct rte_mbuf *m, uint32_t outer_src, struct l2_meta *meta);
+/* ERSPAN II/III to a collected session: the mirrored frame goes to the
+ * session's analyser port (consumed: meta->network = NONE). */
+int erspan_input(struct worker *w, struct rte_mbuf *m, uint16_t gre_flags, uint16_t proto,
+		struct l2_meta *meta);
 /* Strict-mode and inner-length checks shared by the decapsulators. */
 int tunnel_accept(struct worker *w, struct rte_mbuf *m, uint16_t network, uint32_t outer_src,
 		struct l2_meta *meta);

@@ -10,6 +10,7 @@
 #include <rte_udp.h>
 #include <rte_ip_frag.h>
 
+#include "../lisp/lisp_dp.h"
 #include "../punt.h"
 #include "../worker.h"
 #include "slowpath.h"
@@ -77,6 +78,11 @@ static int ipv4_input(struct worker *w, uint16_t port, struct rte_mbuf *m, struc
 		return DROP_NOT_TUNNEL;
 	if (proto == IPPROTO_UDP && !udp_checksum_ok(ip))
 		return DROP_UDP_CHECKSUM;
+	if (proto == IPPROTO_UDP && to_us && w->cfg->lisp.active) {
+		why = lisp_udp_input(w, port, m, ip, meta); /* 4341 data, 4342 control */
+		if (why != DROP_NOT_TUNNEL)
+			return why;
+	}
 	rte_pktmbuf_adj(m, sizeof(struct rte_ether_hdr) + rte_ipv4_hdr_len(ip));
 	meta->in_port = port;
 	meta->in_vlan = NFVA_VLAN_NONE;

@@ -1,0 +1,449 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The xTR control plane (RFC 9301), control thread:
+ * - ITR: a map-cache miss sends a Map-Request (ECM, UDP 4342) to a
+ *   map-resolver, at most one per EID per second, with a fresh nonce, and
+ *   installs a short "pending" entry so workers drop quietly meanwhile; a
+ *   Map-Reply is accepted only if its nonce is one we sent, and only its
+ *   records covering the EID we asked for are installed, with their TTL.
+ * - ETR: Map-Requests for our EIDs are answered (Map-Reply to the ITR-RLOC).
+ * - Registration: local EIDs are sent to every map-server in Map-Registers
+ *   (HMAC, want-map-notify), every 3 s until a Map-Notify with the same
+ *   nonce and a valid HMAC arrives, then every minute, and at once when the
+ *   EID set changes.
+ * Messages for the map-server/map-resolver role go to lisp_ms.c.
+ */
+#include <string.h>
+#include <sys/socket.h>
+
+#include <rte_ip.h>
+#include <rte_random.h>
+#include <rte_udp.h>
+
+#include "../log.h"
+#include "../punt.h"
+#include "../underlay.h"
+#include "lisp_private.h"
+
+NFVA_LOG_REGISTER(lisp_ctrl)
+
+#define PENDING_MAX 256
+#define PENDING_KEEP_MS 10000
+
+struct pending {
+	bool used;
+	uint16_t network;
+	struct lisp_addr eid;
+	uint64_t nonce;
+	uint64_t sent_ms;
+	uint32_t tries;
+};
+static struct pending pending[PENDING_MAX];
+
+static uint8_t host_plen(uint8_t family)
+{
+	return family == AF_INET ? 32 : 128;
+}
+
+static struct pending *pending_find(uint16_t network, const struct lisp_addr *eid)
+{
+	for (unsigned i = 0; i < PENDING_MAX; i++)
+		if (pending[i].used && pending[i].network == network &&
+				memcmp(&pending[i].eid, eid, sizeof(*eid)) == 0)
+			return &pending[i];
+	return NULL;
+}
+
+static struct pending *pending_new(uint16_t network, const struct lisp_addr *eid)
+{
+	struct pending *oldest = &pending[0];
+	for (unsigned i = 0; i < PENDING_MAX; i++) {
+		if (!pending[i].used) {
+			oldest = &pending[i];
+			break;
+		}
+		if (pending[i].sent_ms < oldest->sent_ms)
+			oldest = &pending[i];
+	}
+	memset(oldest, 0, sizeof(*oldest));
+	oldest->used = true;
+	oldest->network = network;
+	oldest->eid = *eid;
+	return oldest;
+}
+
+void lisp_requests_expire(void)
+{
+	uint64_t now = lisp_now_ms();
+	for (unsigned i = 0; i < PENDING_MAX; i++)
+		if (pending[i].used && now - pending[i].sent_ms > PENDING_KEEP_MS)
+			pending[i].used = false;
+}
+
+static void install_pending(uint16_t network, const struct lisp_addr *eid)
+{
+	uint8_t plen = host_plen(eid->family);
+	const struct lisp_mc_entry *e = lisp_mc_find(network, eid, plen);
+	if (e != NULL && e->kind != LISP_MC_PENDING)
+		return;
+	struct lisp_mc_spec s = { .network = network, .prefix = *eid, .plen = plen,
+		.kind = LISP_MC_PENDING, .action = LISP_ACT_DROP, .ttl_s = LISP_PENDING_TTL_S };
+	lisp_mc_set(&s);
+}
+
+static void record_to_spec(const struct lisp_record *r, uint16_t network, struct lisp_mc_spec *s)
+{
+	memset(s, 0, sizeof(*s));
+	s->network = network;
+	s->prefix = r->eid;
+	s->plen = r->plen;
+	s->ttl_s = r->ttl_min * 60;
+	s->n_rlocs = r->n_locs;
+	memcpy(s->rlocs, r->locs, r->n_locs * sizeof(r->locs[0]));
+	s->kind = r->n_locs != 0 ? LISP_MC_DYNAMIC : LISP_MC_NEGATIVE;
+	s->action = r->n_locs != 0 ? LISP_ACT_NONE : r->action;
+}
+
+void lisp_install_records(const struct lisp_record *recs, unsigned n)
+{
+	for (unsigned i = 0; i < n; i++) {
+		uint16_t network = lisp_network_of_iid(recs[i].iid);
+		struct lisp_mc_spec s;
+		if (network == NFVA_NETWORK_NONE || recs[i].ttl_min == 0)
+			continue;
+		record_to_spec(&recs[i], network, &s);
+		if (s.kind == LISP_MC_NEGATIVE)
+			lisp.c.replies_negative++;
+		/* A pending host entry under a shorter prefix would hide it. */
+		const struct lisp_mc_entry *p = lisp_mc_find(network, &s.prefix,
+				host_plen(s.prefix.family));
+		if (s.plen != host_plen(s.prefix.family) && p != NULL && p->kind == LISP_MC_PENDING)
+			lisp_mc_del(network, &s.prefix, host_plen(s.prefix.family));
+		lisp_mc_set(&s);
+	}
+}
+
+/* Where Map-Requests go: the first resolver, or ourselves. */
+static bool resolver_is_self(void)
+{
+	const struct underlay *u = underlay_get();
+	return lisp.n_resolvers == 0 || (u->active && lisp.resolvers[0] == u->ip);
+}
+
+static int send_map_request(struct pending *p, const struct lisp_addr *src_eid)
+{
+	const struct underlay *u = underlay_get();
+	uint32_t iid = lisp_network_iid(p->network);
+	struct lisp_map_request rq = { .nonce = p->nonce, .src_iid = iid, .itr_rloc = u->ip,
+		.n_eids = 1 };
+	uint8_t msg[LISP_MSG_MAX_SIZE];
+
+	if (src_eid != NULL && src_eid->family == p->eid.family)
+		rq.src_eid = *src_eid;
+	rq.eids[0].iid = iid;
+	rq.eids[0].eid = p->eid;
+	rq.eids[0].plen = host_plen(p->eid.family);
+	int len = lisp_put_map_request(msg, sizeof(msg), &rq);
+	if (len < 0)
+		return len;
+	struct lisp_addr inner_src = rq.src_eid;
+	if (inner_src.family == 0) { /* no source EID: the RLOC, or :: */
+		inner_src.family = p->eid.family;
+		if (p->eid.family == AF_INET)
+			memcpy(inner_src.bytes, &u->ip, 4);
+	}
+	uint32_t mr = lisp.resolvers[p->tries % lisp.n_resolvers];
+	int ret = lisp_tx_ecm(mr, &inner_src, &p->eid, msg, (uint16_t)len, NULL);
+	if (ret == 0)
+		lisp.c.requests_sent++;
+	return ret;
+}
+
+/* A frame of network owner missed the map-cache (or hit a send-map-request
+ * entry): resolve its destination. */
+void lisp_ctrl_miss(struct rte_mbuf *m)
+{
+	uint16_t network = (uint16_t)pkt_meta(m)->owner;
+	const struct rte_ether_hdr *eth = rte_pktmbuf_mtod(m, const struct rte_ether_hdr *);
+	struct lisp_addr dst = { 0 }, src = { 0 };
+	uint32_t len = rte_pktmbuf_data_len(m);
+
+	if (eth->ether_type == RTE_BE16(RTE_ETHER_TYPE_IPV4) &&
+			len >= sizeof(*eth) + sizeof(struct rte_ipv4_hdr)) {
+		const struct rte_ipv4_hdr *ip = (const void *)(eth + 1);
+		dst.family = src.family = AF_INET;
+		memcpy(dst.bytes, &ip->dst_addr, 4);
+		memcpy(src.bytes, &ip->src_addr, 4);
+	} else if (eth->ether_type == RTE_BE16(RTE_ETHER_TYPE_IPV6) &&
+			len >= sizeof(*eth) + sizeof(struct rte_ipv6_hdr)) {
+		const struct rte_ipv6_hdr *ip = (const void *)(eth + 1);
+		dst.family = src.family = AF_INET6;
+		memcpy(dst.bytes, ip->dst_addr, 16);
+		memcpy(src.bytes, ip->src_addr, 16);
+	}
+	rte_pktmbuf_free(m);
+	if (dst.family == 0 || !lisp_network_is_lisp(network))
+		return;
+	uint64_t now = lisp_now_ms();
+	struct pending *p = pending_find(network, &dst);
+	if (p != NULL && now - p->sent_ms < LISP_REQUEST_INTERVAL_MS) {
+		lisp.c.requests_rate_limited++;
+		return;
+	}
+	if (p == NULL)
+		p = pending_new(network, &dst);
+	p->sent_ms = now;
+	p->tries++;
+	p->nonce = rte_rand();
+	if (resolver_is_self()) {
+		struct lisp_record recs[1];
+		p->used = false;
+		if (lisp_ms_lookup(network, &dst, recs) != 0)
+			lisp_install_records(recs, 1);
+		else
+			install_pending(network, &dst); /* nobody to ask: drop quietly */
+		return;
+	}
+	install_pending(network, &dst);
+	send_map_request(p, &src);
+}
+
+static void local_record(struct lisp_record *r, uint32_t iid, const struct lisp_addr *eid)
+{
+	const struct underlay *u = underlay_get();
+	memset(r, 0, sizeof(*r));
+	r->iid = iid;
+	r->eid = *eid;
+	r->plen = host_plen(eid->family);
+	r->ttl_min = lisp.record_ttl_min;
+	r->authoritative = true;
+	r->n_locs = 1;
+	r->locs[0] = (struct lisp_rloc){ .ip = u->ip, .priority = 1, .weight = 100 };
+	r->loc_flags[0] = LISP_LOC_L | LISP_LOC_R;
+}
+
+bool lisp_etr_answer(const struct lisp_map_request *rq, uint16_t dport)
+{
+	struct lisp_map_reply rp = { .nonce = rq->nonce, .probe = rq->probe };
+	uint8_t msg[LISP_MSG_MAX_SIZE];
+
+	for (unsigned i = 0; i < rq->n_eids; i++) {
+		uint16_t net = lisp_network_of_iid(rq->eids[i].iid);
+		if (net == NFVA_NETWORK_NONE || !lisp_eid_is_local(net, &rq->eids[i].eid))
+			continue;
+		local_record(&rp.records[rp.n_records++], rq->eids[i].iid, &rq->eids[i].eid);
+	}
+	if (rp.n_records == 0)
+		return false;
+	int len = lisp_put_map_reply(msg, sizeof(msg), &rp);
+	if (len > 0 && lisp_tx_udp(rq->itr_rloc, LISP_CTRL_PORT, dport, msg,
+			(uint16_t)len, NULL) == 0)
+		lisp.c.replies_sent++;
+	lisp.c.requests_answered++;
+	return true;
+}
+
+static void reply_input(const uint8_t *msg, size_t len)
+{
+	struct lisp_map_reply rp;
+
+	if (lisp_parse_map_reply(msg, len, &rp) < 0) {
+		lisp.c.replies_rejected_malformed++;
+		return;
+	}
+	struct pending *p = NULL;
+	for (unsigned i = 0; i < PENDING_MAX && p == NULL; i++)
+		if (pending[i].used && pending[i].nonce == rp.nonce)
+			p = &pending[i];
+	if (p == NULL) {
+		lisp.c.replies_rejected_nonce++;
+		return;
+	}
+	/* Only what we asked for: records covering the requested EID. */
+	uint32_t iid = lisp_network_iid(p->network);
+	struct lisp_record ok[LISP_MSG_MAX_RECORDS];
+	unsigned n = 0;
+	for (unsigned i = 0; i < rp.n_records; i++)
+		if (rp.records[i].iid == iid && lisp_prefix_covers(&rp.records[i].eid,
+				rp.records[i].plen, &p->eid, host_plen(p->eid.family)))
+			ok[n++] = rp.records[i];
+	p->used = false;
+	lisp.c.replies_accepted++;
+	lisp_install_records(ok, n);
+}
+
+static void request_input(const struct lisp_map_request *rq, const uint8_t *raw, size_t raw_len,
+		uint16_t reply_port, uint32_t src_ip, const struct rte_ether_addr *src_mac)
+{
+	lisp.c.requests_received++;
+	if (lisp_etr_answer(rq, reply_port))
+		return;
+	if (lisp_ms_active() && raw != NULL)
+		lisp_ms_request_input(rq, raw, raw_len, src_ip, src_mac);
+	else
+		lisp.c.control_ignored++;
+}
+
+static void ecm_input(const uint8_t *msg, size_t len, uint32_t src_ip,
+		const struct rte_ether_addr *src_mac)
+{
+	struct lisp_ecm ecm;
+	struct lisp_map_request rq;
+
+	if (lisp_parse_ecm(msg, len, &ecm) < 0 || lisp_msg_type(ecm.msg, ecm.msg_len) !=
+			LISP_MAP_REQUEST || lisp_parse_map_request(ecm.msg, ecm.msg_len, &rq) < 0) {
+		lisp.c.control_malformed++;
+		return;
+	}
+	request_input(&rq, msg, len, ecm.inner_sport, src_ip, src_mac);
+}
+
+static void notify_input(const uint8_t *msg, size_t len, uint32_t src_ip)
+{
+	struct lisp_map_register nt;
+	struct lisp_server *s = NULL;
+
+	for (unsigned i = 0; i < lisp.n_servers; i++)
+		if (lisp.servers[i].ip == src_ip)
+			s = &lisp.servers[i];
+	if (s == NULL) {
+		lisp.c.control_ignored++;
+		return;
+	}
+	if (lisp_parse_map_register(msg, len, &nt) < 0) {
+		lisp.c.notifies_rejected_malformed++;
+		return;
+	}
+	if (nt.nonce != s->nonce) {
+		lisp.c.notifies_rejected_nonce++;
+		return;
+	}
+	if (nt.key_id != s->key_id || !lisp_auth_verify(s->key_id, s->key, msg, len,
+			nt.auth_off)) {
+		lisp.c.notifies_rejected_auth++;
+		return;
+	}
+	lisp.c.notifies_accepted++;
+	s->notifies_ok++;
+	if (s->generation_sent == lisp.eid_generation)
+		s->notified = true;
+	s->next_register_ms = lisp_now_ms() + LISP_REGISTER_INTERVAL_S * 1000;
+}
+
+/* Map-Register / Map-Notify / Map-Reply / ECM from the uplink. m is the
+ * whole frame; its IPv4 header was validated by the worker. */
+void lisp_ctrl_input(struct rte_mbuf *m)
+{
+	const struct rte_ether_hdr *eth = rte_pktmbuf_mtod(m, const struct rte_ether_hdr *);
+	const struct rte_ipv4_hdr *ip = (const void *)(eth + 1);
+	uint32_t hlen = rte_ipv4_hdr_len(ip);
+	uint32_t total = rte_be_to_cpu_16(ip->total_length);
+	const struct rte_udp_hdr *udp = (const void *)((const uint8_t *)ip + hlen);
+	uint32_t ulen = rte_be_to_cpu_16(udp->dgram_len);
+
+	if (!rte_pktmbuf_is_contiguous(m) || ulen < sizeof(*udp) || hlen + ulen > total) {
+		lisp.c.control_malformed++;
+		rte_pktmbuf_free(m);
+		return;
+	}
+	const uint8_t *msg = (const uint8_t *)(udp + 1);
+	size_t len = ulen - sizeof(*udp);
+	struct rte_ether_addr src_mac = eth->src_addr;
+	uint32_t src_ip = ip->src_addr;
+	uint16_t sport = rte_be_to_cpu_16(udp->src_port);
+	struct lisp_map_request rq;
+
+	switch (lisp_msg_type(msg, len)) {
+	case LISP_ECM:
+		ecm_input(msg, len, src_ip, &src_mac);
+		break;
+	case LISP_MAP_REQUEST: /* RLOC probes and SMRs arrive unencapsulated */
+		if (lisp_parse_map_request(msg, len, &rq) < 0)
+			lisp.c.control_malformed++;
+		else
+			request_input(&rq, NULL, 0, sport, src_ip, &src_mac);
+		break;
+	case LISP_MAP_REPLY:
+		reply_input(msg, len);
+		break;
+	case LISP_MAP_REGISTER:
+		if (lisp_ms_active())
+			lisp_ms_register_input(msg, len, src_ip, sport, &src_mac);
+		else
+			lisp.c.control_ignored++;
+		break;
+	case LISP_MAP_NOTIFY:
+		notify_input(msg, len, src_ip);
+		break;
+	default:
+		lisp.c.control_malformed++;
+		break;
+	}
+	rte_pktmbuf_free(m);
+}
+
+/* Every local EID of every LISP network, in records. */
+struct reg_ctx {
+	struct lisp_record *recs;
+	unsigned n, max;
+};
+
+static void reg_collect(const struct lisp_eid *e, void *arg)
+{
+	struct reg_ctx *c = arg;
+	struct lisp_addr a = { .family = e->key.family };
+	if (c->n == c->max || !lisp_network_is_lisp(e->key.network))
+		return;
+	memcpy(a.bytes, e->key.addr, 16);
+	local_record(&c->recs[c->n++], lisp_network_iid(e->key.network), &a);
+}
+
+static void register_send(struct lisp_server *s, const struct lisp_record *recs, unsigned n)
+{
+	struct lisp_map_register rg = { .type = LISP_MAP_REGISTER, .want_notify = true,
+		.key_id = s->key_id };
+	uint8_t msg[LISP_MSG_MAX_SIZE];
+	size_t auth_off;
+
+	for (unsigned off = 0; off < n; off += LISP_MSG_MAX_RECORDS) {
+		rg.n_records = (uint8_t)RTE_MIN(n - off, (unsigned)LISP_MSG_MAX_RECORDS);
+		memcpy(rg.records, recs + off, rg.n_records * sizeof(recs[0]));
+		rg.nonce = rte_rand();
+		int len = lisp_put_map_register(msg, sizeof(msg), &rg, &auth_off);
+		if (len < 0 || lisp_auth_sign(s->key_id, s->key, msg, (size_t)len, auth_off) < 0)
+			continue;
+		if (lisp_tx_udp(s->ip, LISP_CTRL_PORT, LISP_CTRL_PORT, msg, (uint16_t)len,
+				NULL) == 0) {
+			s->nonce = rg.nonce;
+			s->registers_sent++;
+			lisp.c.registers_sent++;
+		}
+	}
+}
+
+void lisp_register_tick(void)
+{
+	static struct lisp_record recs[1024];
+	uint64_t now = lisp_now_ms();
+	struct reg_ctx c = { .recs = recs, .max = RTE_DIM(recs) };
+	bool collected = false;
+
+	for (unsigned i = 0; i < lisp.n_servers; i++) {
+		struct lisp_server *s = &lisp.servers[i];
+		if (s->generation_sent == lisp.eid_generation && now < s->next_register_ms)
+			continue;
+		if (!collected) {
+			lisp_eid_walk(reg_collect, &c);
+			collected = true;
+		}
+		if (s->generation_sent != lisp.eid_generation)
+			s->notified = false;
+		s->generation_sent = lisp.eid_generation;
+		s->next_register_ms = now + (s->notified ? LISP_REGISTER_INTERVAL_S :
+				LISP_REGISTER_RETRY_S) * 1000;
+		if (c.n != 0)
+			register_send(s, recs, c.n);
+		else
+			lisp_tx_prepare(s->ip);
+	}
+}

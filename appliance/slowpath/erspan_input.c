@@ -1,0 +1,45 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * erspan_input: terminates ERSPAN type II (GRE 0x88BE) and type III (GRE
+ * 0x22EB) sent to our VTEP address: the session id picks the analyser port
+ * configured with `mirror collect`, the outer headers are stripped and the
+ * mirrored frame is delivered there as is (it never enters a network, and it
+ * is flagged so that it is not mirrored again).
+ */
+#include "../erspan.h"
+#include "../mirror/mirror.h"
+#include "../worker.h"
+#include "slowpath.h"
+
+#define GRE_C 0x8000
+#define GRE_K 0x2000
+#define GRE_S 0x1000
+#define ERSPAN3_O 0x01 /* optional platform-specific subheader follows */
+
+int erspan_input(struct worker *w, struct rte_mbuf *m, uint16_t gre_flags, uint16_t proto,
+		struct l2_meta *meta)
+{
+	uint32_t off = 4 + (gre_flags & GRE_C ? 4 : 0) + (gre_flags & GRE_K ? 4 : 0) +
+		(gre_flags & GRE_S ? 4 : 0);
+	uint32_t len = proto == ERSPAN2_PROTO ? ERSPAN2_LEN : ERSPAN3_LEN;
+
+	if (rte_pktmbuf_data_len(m) < off + len)
+		return DROP_TUNNEL_TRUNCATED;
+	const uint8_t *e = rte_pktmbuf_mtod_offset(m, const uint8_t *, off);
+	unsigned version = e[0] >> 4;
+	if ((proto == ERSPAN2_PROTO && version != 1) || (proto == ERSPAN3_PROTO && version != 2))
+		return DROP_TUNNEL_FLAGS;
+	if (proto == ERSPAN3_PROTO && (e[11] & ERSPAN3_O))
+		len += 8;
+	uint16_t session = (uint16_t)((e[2] & 0x03) << 8 | e[3]);
+	uint16_t port = w->cfg->erspan_collect[session];
+	if (port == NFVA_PORT_NONE)
+		return DROP_ERSPAN_UNKNOWN;
+	if (rte_pktmbuf_data_len(m) < off + len + sizeof(struct rte_ether_hdr))
+		return DROP_INNER_SHORT;
+	rte_pktmbuf_adj(m, off + len);
+	m->ol_flags |= mirror_copy_flag;
+	meta->network = NFVA_NETWORK_NONE;
+	port_output(w, port, NFVA_VLAN_NONE, m);
+	return DROP_MAX;
+}

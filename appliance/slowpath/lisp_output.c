@@ -1,0 +1,93 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * lisp_output: LISP encapsulation (RFC 9300 section 5) of an IP packet whose
+ * Ethernet header is already gone. The (network, RLOC) template carries the
+ * outer Ethernet, IPv4 (TTL 64, DF per network), UDP to 4341 and the LISP
+ * header with N and I set and the instance ID; per packet: lengths, the
+ * IPv4 checksum, the UDP source port (a hash of the inner flow in
+ * 49152-65535, RFC 9300 section 5.3 entropy), a random 24-bit nonce and,
+ * when the network asks for it, the UDP checksum (else 0, allowed for IPv4).
+ * Also called by the control thread (w == NULL) for frames it held.
+ */
+#include <rte_ip.h>
+#include <rte_random.h>
+#include <rte_udp.h>
+
+#include "../encap.h"
+#include "../flow_hash.h"
+#include "../lisp/lisp_dp.h"
+#include "../worker.h"
+#include "slowpath.h"
+
+static void drop(struct worker *w, uint16_t port, enum drop_reason why, struct rte_mbuf *m)
+{
+	if (w != NULL)
+		worker_drop(w, port, why, m);
+	else
+		rte_pktmbuf_free(m);
+}
+
+uint32_t lisp_flow_hash(const struct rte_mbuf *m)
+{
+	const uint8_t *p = rte_pktmbuf_mtod(m, const uint8_t *);
+	uint32_t len = rte_pktmbuf_data_len(m), l4, h;
+	uint8_t proto;
+
+	if (len >= sizeof(struct rte_ipv4_hdr) && p[0] >> 4 == 4) {
+		const struct rte_ipv4_hdr *ip = (const struct rte_ipv4_hdr *)p;
+		h = rte_hash_crc_8byte(((uint64_t)ip->src_addr << 32) | ip->dst_addr, 0);
+		proto = ip->next_proto_id;
+		l4 = rte_ipv4_hdr_len(ip);
+		if (rte_ipv4_frag_pkt_is_fragmented(ip))
+			return rte_hash_crc_1byte(proto, h);
+	} else if (len >= sizeof(struct rte_ipv6_hdr) && p[0] >> 4 == 6) {
+		const struct rte_ipv6_hdr *ip = (const struct rte_ipv6_hdr *)p;
+		h = rte_hash_crc(ip->src_addr, 32, 0);
+		proto = ip->proto;
+		l4 = sizeof(*ip);
+	} else {
+		return 0;
+	}
+	h = rte_hash_crc_1byte(proto, h);
+	if ((proto == IPPROTO_UDP || proto == IPPROTO_TCP) && len >= l4 + 4) {
+		uint32_t ports;
+		memcpy(&ports, p + l4, sizeof(ports));
+		h = rte_hash_crc_4byte(ports, h);
+	}
+	return h;
+}
+
+bool lisp_encap(struct worker *w, struct rte_mbuf *m, uint16_t in_port,
+		const struct encap_template *t, uint32_t hash, uint16_t mtu)
+{
+	uint32_t ip_len = rte_pktmbuf_pkt_len(m) + t->len - sizeof(struct rte_ether_hdr);
+
+	if (ip_len > mtu) {
+		drop(w, in_port, DROP_MTU, m);
+		return false;
+	}
+	if (!rte_pktmbuf_is_contiguous(m) && rte_pktmbuf_linearize(m) != 0) {
+		drop(w, in_port, DROP_NO_MBUF, m);
+		return false;
+	}
+	uint8_t *hdr = (uint8_t *)rte_pktmbuf_prepend(m, t->len);
+	if (hdr == NULL) {
+		drop(w, in_port, DROP_NO_MBUF, m);
+		return false;
+	}
+	rte_memcpy(hdr, t->hdr, t->len);
+	struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)(hdr + sizeof(struct rte_ether_hdr));
+	ip->total_length = rte_cpu_to_be_16(ip_len);
+	ip->hdr_checksum = rte_ipv4_cksum(ip);
+	struct rte_udp_hdr *udp = (struct rte_udp_hdr *)(ip + 1);
+	udp->src_port = rte_cpu_to_be_16(entropy_udp_port(hash));
+	udp->dgram_len = rte_cpu_to_be_16(ip_len - sizeof(*ip));
+	uint8_t *lisp = (uint8_t *)(udp + 1);
+	uint32_t nonce = (uint32_t)rte_rand();
+	lisp[1] = (uint8_t)(nonce >> 16);
+	lisp[2] = (uint8_t)(nonce >> 8);
+	lisp[3] = (uint8_t)nonce;
+	if (t->udp_csum)
+		udp->dgram_cksum = rte_ipv4_udptcp_cksum(ip, udp);
+	return true;
+}

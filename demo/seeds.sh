@@ -1,0 +1,59 @@
+#!/bin/bash
+# SPDX-License-Identifier: BSD-3-Clause
+#
+# The seed scenarios of nfva, end to end, after the L2 demo (`make demo`):
+# each runs real peers in network namespaces it creates and tears down —
+# the Linux kernel vxlan driver, a second nfva, Open vSwitch, tshark — and
+# checks what crosses the wire. They are the same scripts the netns test
+# suite runs; here they print what they do as they go.
+#
+# Usage: sudo bash demo/seeds.sh [BUILDDIR]      SEEDS="vxlan gre" to pick some.
+# Exit status: 0 when every scenario passed (a scenario whose peer cannot run
+# here is reported SKIPPED with the reason, and does not fail the demo).
+set -u
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+BUILD=${1:-build}
+[ -d "$BUILD" ] || BUILD="$ROOT/$BUILD"
+BUILD=$(cd "$BUILD" && pwd)
+export NFVA="$BUILD/appliance/nfva" NFVACTL="$BUILD/cli/nfvactl" NFVA_SOURCE_ROOT="$ROOT"
+
+# name | title | script (relative to the source root)
+SCENARIOS=(
+	"vxlan|Linux VXLAN interop: nfva and a kernel vxlan device (VNI 6000), unicast and multicast|tests/overlay/test_vxlan_kernel.sh"
+	"gre|L2 over GRE between two hosts: two nfva, VM1 10.1.1.20 and VM2 10.1.1.30, key 5001 (then VXLAN, NVGRE)|tests/overlay/test_gre_two_hosts.sh"
+	"gre-ovs|GRE interop with Open vSwitch (userspace datapath, key 5001)|tests/overlay/test_gre_ovs.sh"
+	"offload|SR-IOV offload: the same overlays carried by emulated e-switch rules|tests/offload_e2e/test_offload_overlay.sh"
+	"mirror|Port mirroring across a tunnel (tap-as-a-service): vm1, vm3 mirrored to vm4 over VXLAN|tests/mirror/test_taas_seed.sh"
+	"lisp|LISP between two hosts, no static ARP, no MAC rewrite|tests/lisp/test_lisp_seed.sh"
+)
+
+want() {
+	[ -z "${SEEDS:-}" ] && return 0
+	for s in $SEEDS; do [ "$s" = "$1" ] && return 0; done
+	return 1
+}
+
+passed=0 failed=0 skipped=0
+for entry in "${SCENARIOS[@]}"; do
+	IFS='|' read -r name title script <<<"$entry"
+	want "$name" || continue
+	printf '\n==== seed scenario: %s\n     %s\n' "$name" "$title"
+	if [ ! -f "$ROOT/$script" ]; then
+		echo "     SKIPPED: $script is not part of this build"
+		skipped=$((skipped + 1))
+		continue
+	fi
+	log=$(mktemp)
+	bash "$ROOT/$script" 2>&1 | tee "$log" | grep -E '^(ok|FAIL|SKIP|NOTE)' | sed 's/^/     /'
+	rc=${PIPESTATUS[0]}
+	case $rc in
+	0) echo "     PASSED"; passed=$((passed + 1)) ;;
+	77) echo "     SKIPPED: $(tail -n 1 "$log")"; skipped=$((skipped + 1)) ;;
+	*) echo "     FAILED (exit $rc); last lines:"; tail -n 15 "$log" | sed 's/^/       /'
+	   failed=$((failed + 1)) ;;
+	esac
+	rm -f "$log"
+done
+printf '\nseed scenarios: %d passed, %d failed, %d skipped\n' "$passed" "$failed" "$skipped"
+[ "$failed" -eq 0 ]

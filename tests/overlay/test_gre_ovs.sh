@@ -1,0 +1,160 @@
+#!/bin/bash
+# SPDX-License-Identifier: BSD-3-Clause
+#
+# test_gre_ovs: L2 GRE (key 5001) between nfva and Open vSwitch's userspace
+# datapath (datapath_type=netdev, native tunnelling), both directions. OVS runs
+# privately in its own namespace: its own ovsdb-server, ovs-vswitchd, database
+# and sockets under the test's temporary directory (no system service used).
+#
+#   ns V1 (vm1 10.1.1.20)                       ns V2 (vm2 10.1.1.30)
+#        eth0                                        eth0
+#         |                                           |
+#        vm1p                                        vm2p (system port)
+#   net_af_packet1: port vm1                  br-int (netdev) -- gre0: type=gre
+#   nfva, network blue (gre, key 5001)          remote_ip=192.168.1.249, key=5001
+#   net_af_packet0: port uplink               br-phy (netdev), LOCAL tap
+#        |                                      192.168.1.252, hwaddr 02:00:00:00:02:52
+#        u1 192.168.1.249 ====== veth ====== u2 (system port of br-phy)
+#   ---- ns H1 ---------------                ---- ns H2: ovsdb-server + ovs-vswitchd
+#
+# OVS learns nfva's MAC with `ovs-appctl tnl/neigh/set` and routes to it with
+# `ovs/route/add`; nfva resolves 192.168.1.252 by ARP (answered by br-phy).
+# Before: empty FDB, zero counters. After:
+# - ping vm1 <-> vm2 both ways, 3/3 each;
+# - nfva FDB is exactly {vm1 -> port vm1, vm2 -> vtep 192.168.1.252}; its
+#   neighbour 192.168.1.252 is reachable with br-phy's MAC; no drops;
+# - OVS `fdb/show br-int` has vm1's MAC behind the gre0 port;
+# - tshark on u2, each direction: exactly 6 inner ICMP frames; gre.flags.key
+#   == 1, gre.key == 5001, gre.proto == 0x6558, TTL 64; OVS sets DF, nfva
+#   (df off) does not; nothing malformed, no bad checksum.
+set -eu -o pipefail
+. "$(dirname "$0")/lib.sh"
+
+ov_require
+ov_need tshark tshark
+
+# Open vSwitch: install it if missing (a Debian package), else skip.
+if ! command -v ovs-vswitchd >/dev/null || ! command -v ovsdb-server >/dev/null; then
+	log "openvswitch-switch is missing: trying apt-get install"
+	if ! command -v apt-get >/dev/null ||
+		! DEBIAN_FRONTEND=noninteractive timeout 200 apt-get install -y -q \
+			--no-install-recommends openvswitch-switch >"$OV_TMP/apt.log" 2>&1; then
+		tail -n 5 "$OV_TMP/apt.log" 2>/dev/null || true
+		skip "Open vSwitch (openvswitch-switch) is not installed and could not be installed"
+	fi
+fi
+SCHEMA=/usr/share/openvswitch/vswitch.ovsschema
+[ -r "$SCHEMA" ] || skip "Open vSwitch schema $SCHEMA is missing"
+for t in ovs-vsctl ovs-appctl ovsdb-tool; do ov_need "$t" openvswitch-switch; done
+
+H1=oos-h1-$OV_ID H2=oos-h2-$OV_ID V1=oos-v1-$OV_ID V2=oos-v2-$OV_ID
+ns_add "$H1" "$H2" "$V1" "$V2"
+veth "$H1" u1 "$H2" u2
+veth "$V1" eth0 "$H1" vm1p
+veth "$V2" eth0 "$H2" vm2p
+ip -n "$V1" addr add 10.1.1.20/24 dev eth0
+ip -n "$V2" addr add 10.1.1.30/24 dev eth0
+# Only br-phy (which has the address) answers ARP for 192.168.1.252, not the
+# kernel behind the u2 port.
+ip netns exec "$H2" sysctl -qw net.ipv4.conf.all.arp_ignore=1
+
+VM1_MAC=$(mac_of "$V1" eth0)
+VM2_MAC=$(mac_of "$V2" eth0)
+U1_MAC=$(mac_of "$H1" u1)
+BRPHY_MAC=02:00:00:00:02:52
+log "vm1 $VM1_MAC, vm2 $VM2_MAC, u1 (nfva uplink) $U1_MAC, br-phy $BRPHY_MAC"
+
+# --- Open vSwitch, private instance in H2 ------------------------------------
+D="$OV_TMP/ovs"
+mkdir -p "$D"
+export OVS_RUNDIR="$D" OVS_DBDIR="$D" OVS_LOGDIR="$D" OVS_SYSCONFDIR="$D"
+ovsdb-tool create "$D/conf.db" "$SCHEMA" >/dev/null
+ip netns exec "$H2" ovsdb-server "$D/conf.db" --remote="punix:$D/db.sock" \
+	--unixctl="$D/ovsdb.ctl" --pidfile="$D/ovsdb.pid" --log-file="$D/ovsdb.daemon.log" \
+	>"$D/ovsdb.out" 2>&1 &
+bg_track $!
+wait_for 10 test -S "$D/db.sock" || skip "ovsdb-server did not start: $(tail -n 3 "$D/ovsdb.out" "$D/ovsdb.daemon.log" 2>&1)"
+VSCTL=(ovs-vsctl --db="unix:$D/db.sock" --timeout=20)
+"${VSCTL[@]}" --no-wait init
+ip netns exec "$H2" ovs-vswitchd "unix:$D/db.sock" --unixctl="$D/vswitchd.ctl" \
+	--pidfile="$D/vswitchd.pid" --log-file="$D/vswitchd.daemon.log" >"$D/vswitchd.out" 2>&1 &
+bg_track $!
+wait_for 15 test -S "$D/vswitchd.ctl" ||
+	skip "ovs-vswitchd did not start: $(tail -n 5 "$D/vswitchd.out" "$D/vswitchd.daemon.log" 2>&1)"
+appctl() { ip netns exec "$H2" ovs-appctl -t "$D/vswitchd.ctl" "$@"; }
+
+"${VSCTL[@]}" add-br br-phy -- set bridge br-phy datapath_type=netdev \
+	other_config:hwaddr="$BRPHY_MAC" -- add-port br-phy u2 ||
+	skip "OVS cannot create a netdev bridge here: $(tail -n 5 "$D/vswitchd.daemon.log")"
+wait_for 10 ip -n "$H2" link show br-phy >/dev/null 2>&1 ||
+	skip "OVS netdev bridge br-phy has no tap device: $(tail -n 5 "$D/vswitchd.daemon.log")"
+ip -n "$H2" addr add 192.168.1.252/24 dev br-phy
+ip -n "$H2" link set br-phy up
+"${VSCTL[@]}" add-br br-int -- set bridge br-int datapath_type=netdev \
+	-- add-port br-int vm2p \
+	-- add-port br-int gre0 -- set interface gre0 type=gre \
+		options:remote_ip=192.168.1.249 options:key=5001
+appctl tnl/neigh/set br-phy 192.168.1.249 "$U1_MAC" >/dev/null
+appctl ovs/route/add 192.168.1.249/32 br-phy >/dev/null
+"${VSCTL[@]}" show
+appctl dpif/show
+GRE_OFPORT=$("${VSCTL[@]}" get interface gre0 ofport)
+check_eq "OVS gre0 interface type" "$("${VSCTL[@]}" get interface gre0 type)" gre
+check_eq "OVS tunnel neighbour 192.168.1.249" \
+	"$(appctl tnl/neigh/show | awk '$1 == "192.168.1.249" { print $2 }')" "$U1_MAC"
+
+# --- nfva in H1 ------------------------------------------------------------------
+CONF="$OV_TMP/nfva.conf"
+cat >"$CONF" <<EOF
+port add uplink dev $(afp 0 u1)
+port add vm1 dev $(afp 1 vm1p)
+underlay set uplink uplink ip 192.168.1.249/24
+network add blue vni 5001 encap gre
+network blue attach vm1
+network blue vtep add 192.168.1.252
+EOF
+cap_start ovs "$H2" u2
+nfva_up nfva "$H1" "$CONF"
+
+# --- before ------------------------------------------------------------------------
+check_eq "nfva fdb entries before" "$(ctlj nfva fdb summary | json_get "j['entries']")" 0
+check_eq "nfva vm1 rx_packets before" "$(port_counter nfva vm1 rx_packets)" 0
+check_eq "nfva uplink learned before" "$(port_counter nfva uplink learned)" 0
+check_eq "OVS br-int fdb entries before" "$(appctl fdb/show br-int | tail -n +2 | wc -l)" 0
+
+# --- traffic -----------------------------------------------------------------------
+check_ping "vm1 (nfva) -> vm2 (OVS) 10.1.1.30" "$V1" 10.1.1.30 3
+check_ping "vm2 (OVS) -> vm1 (nfva) 10.1.1.20" "$V2" 10.1.1.20 3
+
+# --- after -------------------------------------------------------------------------
+echo "nfva: fdb show"; ctl nfva fdb show
+check_eq "nfva fdb (mac port vtep type)" \
+	"$(ctlj nfva fdb show | json_get '",".join(sorted("%s %s %s %s" % (e["mac"].lower(),
+		e["port"], e["vtep"], e["type"]) for e in j))')" \
+	"$(printf '%s\n' "$VM1_MAC vm1 None dynamic" "$VM2_MAC uplink 192.168.1.252 dynamic" |
+		sort | paste -sd, -)"
+check_eq "nfva uplink learned" "$(port_counter nfva uplink learned)" 1
+check_eq "nfva neigh 192.168.1.252 state" "$(neigh_field nfva 192.168.1.252 state)" reachable
+check_eq "nfva neigh 192.168.1.252 lladdr (br-phy)" \
+	"$(neigh_field nfva 192.168.1.252 lladdr | tr A-F a-f)" "$BRPHY_MAC"
+check_eq "nfva uplink drops" "$(port_drops nfva uplink)" "{}"
+check_eq "nfva vm1 drops" "$(port_drops nfva vm1)" "{}"
+echo "OVS: fdb/show br-int"; appctl fdb/show br-int
+check_eq "OVS br-int: port of vm1's MAC (gre0 is ofport $GRE_OFPORT)" \
+	"$(appctl fdb/show br-int | awk -v m="$VM1_MAC" '$3 == m { print $1 }')" "$GRE_OFPORT"
+
+cap_stop ovs
+f_nfva="ip.src == 192.168.1.249 && ip.dst == 192.168.1.252 && gre"
+f_ovs="ip.src == 192.168.1.252 && ip.dst == 192.168.1.249 && gre"
+gre_ok=('gre.flags.key=v in ("1", "True")' 'gre.key=i(v) == 5001' 'gre.proto=i(v) == 0x6558'
+	'ip.ttl=v == "64"')
+check_pcap "nfva -> OVS GRE" ovs "$f_nfva" 6 "${gre_ok[@]}" 'ip.flags.df=v in ("0", "False")' \
+	"eth.dst=v == '$BRPHY_MAC'"
+check_pcap "OVS -> nfva GRE" ovs "$f_ovs" 6 "${gre_ok[@]}" 'ip.flags.df=v in ("1", "True")' \
+	"eth.dst=v == '$U1_MAC'"
+check_eq "nfva -> OVS GRE: inner ICMP frames" "$(pcap_count ovs "$f_nfva && icmp")" 6
+check_eq "OVS -> nfva GRE: inner ICMP frames" "$(pcap_count ovs "$f_ovs && icmp")" 6
+pcap_no_malformed ovs
+
+nfva_down nfva
+echo "PASS: test_gre_ovs"
