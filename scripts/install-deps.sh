@@ -7,7 +7,8 @@ set -euo pipefail
 PACKAGES=(
 	build-essential pkg-config meson ninja-build
 	libdpdk-dev dpdk dpdk-dev libjansson-dev libcmocka-dev libpcap-dev
-	iproute2 iputils-ping ethtool procps tcpdump tshark python3-scapy
+	iproute2 iputils-ping iputils-arping ethtool procps tcpdump tshark python3-scapy
+	libssl-dev openvswitch-switch
 )
 
 missing=()

@@ -34,7 +34,9 @@ const struct cmd_def *cmd_first(void)
 struct best_failure {
 	unsigned depth;
 	const struct cmd_def *def;
-	char error[256];
+	const struct cmd_def *other; /* a second command that fit as far */
+	unsigned n_alternatives;
+	char error[320];
 };
 
 static void note_failure(struct best_failure *bf, const struct cmd_def *def,
@@ -43,7 +45,17 @@ static void note_failure(struct best_failure *bf, const struct cmd_def *def,
 	if (res->depth > bf->depth || bf->def == NULL) {
 		bf->depth = res->depth;
 		bf->def = def;
+		bf->n_alternatives = 0;
 		snprintf(bf->error, sizeof(bf->error), "%s", res->error);
+	} else if (res->depth == bf->depth && res->depth > 0 &&
+			strcmp(res->error, bf->error) != 0 && bf->n_alternatives == 0) {
+		/* Two commands fit as far: name both ("missing dev or vhost-user"). */
+		size_t len = strlen(bf->error);
+		const char *alt = strncmp(res->error, "missing ", 8) == 0 &&
+			strncmp(bf->error, "missing ", 8) == 0 ? res->error + 8 : res->error;
+		snprintf(bf->error + len, sizeof(bf->error) - len, " or %s", alt);
+		bf->other = def;
+		bf->n_alternatives = 1;
 	}
 }
 
@@ -91,6 +103,9 @@ int cmd_parse(const char *line, struct cmd_parsed *out, char *err, size_t errlen
 		return 0;
 	if (bf.depth == 0)
 		snprintf(err, errlen, "unknown command '%s' (try 'help')", out->tokens[0]);
+	else if (bf.other != NULL)
+		snprintf(err, errlen, "%s (usage: %s | %s)", bf.error, bf.def->syntax,
+				bf.other->syntax);
 	else
 		snprintf(err, errlen, "%s (usage: %s)", bf.error, bf.def->syntax);
 	return -EINVAL;

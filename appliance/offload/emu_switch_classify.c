@@ -171,10 +171,10 @@ static inline bool key_equal(const struct emu_key *a, const struct emu_key *b)
 {
 #ifdef __SSE4_1__
 	const __m128i *x = (const __m128i *)a->w, *y = (const __m128i *)b->w;
-	__m128i d = _mm_or_si128(_mm_xor_si128(_mm_load_si128(&x[0]), _mm_load_si128(&y[0])),
-			_mm_xor_si128(_mm_load_si128(&x[1]), _mm_load_si128(&y[1])));
-	d = _mm_or_si128(d, _mm_xor_si128(_mm_load_si128(&x[2]), _mm_load_si128(&y[2])));
-	d = _mm_or_si128(d, _mm_xor_si128(_mm_load_si128(&x[3]), _mm_load_si128(&y[3])));
+	__m128i d = _mm_or_si128(_mm_xor_si128(_mm_loadu_si128(&x[0]), _mm_loadu_si128(&y[0])),
+			_mm_xor_si128(_mm_loadu_si128(&x[1]), _mm_loadu_si128(&y[1])));
+	d = _mm_or_si128(d, _mm_xor_si128(_mm_loadu_si128(&x[2]), _mm_loadu_si128(&y[2])));
+	d = _mm_or_si128(d, _mm_xor_si128(_mm_loadu_si128(&x[3]), _mm_loadu_si128(&y[3])));
 	return _mm_testz_si128(d, d);
 #else
 	uint64_t diff = 0;

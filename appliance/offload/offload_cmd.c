@@ -172,8 +172,10 @@ static json_t *offload_stats_json(void)
 	for (unsigned i = 0; i < FAILURE_REASONS && failure_reasons[i].count != 0; i++)
 		json_object_set_new(reasons, failure_reasons[i].message,
 				json_integer((json_int_t)failure_reasons[i].count));
-	json_t *j = json_pack("{s:b, s:i, s:i, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:i}",
-			"enabled", offload_cfg.enabled, "rules", (int)rules_count(),
+	unsigned offloaded = rules_count_offloaded();
+	json_t *j = json_pack("{s:b, s:i, s:i, s:i, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:i}",
+			"enabled", offload_cfg.enabled, "rules", (int)offloaded,
+			"software", (int)(rules_count() - offloaded),
 			"pending", (int)offload_pending(),
 			"requests", (json_int_t)s->requests,
 			"requests_dropped", (json_int_t)offload_dropped_requests(),

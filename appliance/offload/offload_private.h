@@ -77,6 +77,7 @@ struct offload_rule {
 	uint64_t hits, bytes;       /* last counter reading */
 	uint64_t created_ms, active_ms;
 	uint32_t install_us;
+	bool limited;               /* kept in software by the port's rule limit */
 };
 
 struct offload_stats {
@@ -153,7 +154,8 @@ void rules_remove_if(bool (*doomed)(const struct offload_rule *r, const void *ar
 		const void *arg);
 typedef void (*rules_walk_cb)(struct offload_rule *r, void *arg);
 void rules_walk(rules_walk_cb cb, void *arg);
-unsigned rules_count(void);
+unsigned rules_count(void);           /* every decision in the table */
+unsigned rules_count_offloaded(void); /* those the e-switch carries */
 unsigned rules_count_port(uint16_t port);
 /* Is the decision still what the slow path would do? Fills ctx. */
 bool decision_current(const struct offload_decision *d, struct compile_ctx *ctx,

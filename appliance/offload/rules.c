@@ -49,6 +49,14 @@ unsigned rules_count(void)
 	return table == NULL ? 0 : (unsigned)rte_hash_count(table);
 }
 
+unsigned rules_count_offloaded(void)
+{
+	unsigned n = 0;
+	for (unsigned i = 0; i < NFVA_MAX_PORTS; i++)
+		n += port_rules[i];
+	return n;
+}
+
 unsigned rules_count_port(uint16_t port)
 {
 	return port < NFVA_MAX_PORTS ? port_rules[port] : 0;
@@ -105,7 +113,7 @@ static struct offload_rule *rule_build(const struct offload_decision *d,
 	int ret = offload_compile(d, ctx, r->spec, &r->shape);
 	if (ret < 0)
 		snprintf(r->reason, sizeof(r->reason), "compile: %s", strerror(-ret));
-	else if (limited)
+	else if ((r->limited = limited))
 		snprintf(r->reason, sizeof(r->reason), "rule limit of the port reached (%u)",
 				offload_cfg.max_rules_per_port);
 	else
@@ -118,8 +126,14 @@ void rules_install(const struct offload_decision *d)
 	struct compile_ctx ctx = { 0 };
 	const char *why;
 
-	if (rte_hash_lookup(table, d) >= 0)
-		return;
+	void *data;
+	if (rte_hash_lookup_data(table, d, &data) >= 0) {
+		struct offload_rule *old = data;
+		/* Retry a flow the limit kept in software once there is room. */
+		if (!old->limited || port_rules[d->in_port] >= offload_cfg.max_rules_per_port)
+			return;
+		rules_remove(old);
+	}
 	if (rules_count() >= offload_cfg.max_rules) {
 		offload_stats.limit++;
 		return;

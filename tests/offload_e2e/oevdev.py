@@ -324,7 +324,12 @@ class FifoDaemon:
         return self.ctl("stats")["offload"]
 
     def rules(self):
-        return self.ctl("offload", "show")
+        """The rules the e-switch carries (flows kept in software, e.g. over a
+        port's rule limit, are listed by `offload show` too: see software_rules)."""
+        return [r for r in self.ctl("offload", "show") if r["state"] == "offloaded"]
+
+    def software_rules(self):
+        return [r for r in self.ctl("offload", "show") if r["state"] == "software"]
 
     # ------------------------------------------------------------ rounds
 

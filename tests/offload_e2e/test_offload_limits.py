@@ -68,6 +68,10 @@ def main():
         v.check_eq((st["requests"], st["installs"], st["limit"], st["rules"]), (2, 1, 1, 1),
                    "stats offload requests/installs/limit/rules after two flows from vf1")
         v.check_eq(rule_keys(d), [("vf1", "vf2")], "the one rule of vf1 is A->B")
+        sw = d.software_rules()
+        v.check_eq([(r["in"], r["out"], r["reason"]) for r in sw],
+                   [("vf1", "vf3", "rule limit of the port reached (1)")],
+                   "offload show lists A->D in software with the limit as the reason")
 
         c0 = d.counters()
         d.round({"vf1": [f(A, B, "A>B") for _ in range(10)] + [f(A, D, "A>D") for _ in range(10)],
