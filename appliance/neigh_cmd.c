@@ -22,6 +22,8 @@ static int neigh_add_cmd(const struct cmd_args *a, struct cmd_reply *r)
 
 	cmd_arg_ipv4(a, "IP", &ip);
 	cmd_arg_mac(a, "MAC", &mac);
+	if (ip == 0 || IN_MULTICAST(ntohl(ip)) || ip == INADDR_BROADCAST)
+		return cmd_error(r, EINVAL, "a neighbour is a unicast address");
 	if (!rte_is_unicast_ether_addr(&mac) || rte_is_zero_ether_addr(&mac))
 		return cmd_error(r, EINVAL, "%s is not a unicast MAC", cmd_arg(a, "MAC"));
 	int ret = neigh_add_static(ip, &mac);

@@ -49,8 +49,8 @@ static json_t *network_to_json(const struct network *n)
 				p != NULL ? p->name : "?", "vlan",
 				vlan == NFVA_VLAN_NONE ? json_null() : json_integer(vlan)));
 	}
-	json_t *j = json_pack("{s:s, s:i, s:i, s:i, s:o}", "name", n->name, "index", n->index,
-			"mac_limit", (int)n->mac_limit, "macs",
+	json_t *j = json_pack("{s:s, s:i, s:I, s:i, s:o}", "name", n->name, "index", n->index,
+			"mac_limit", (json_int_t)n->mac_limit, "macs",
 			(int)fdb_count_network(n->index), "members", members);
 	json_object_set_new(j, "overlay", overlay_to_json(n));
 	return j;
@@ -73,8 +73,10 @@ static int overlay_args(const struct cmd_args *a, struct cmd_reply *r, struct ne
 
 	memset(o, 0, sizeof(*o));
 	if (!has_vni && !has_encap) {
-		if (cmd_arg(a, "IP") != NULL || cmd_arg(a, "N2") != NULL || cmd_has(a, "strict"))
-			return cmd_error(r, EINVAL, "group, udp-port and strict need vni and encap");
+		if (cmd_arg(a, "IP") != NULL || cmd_arg(a, "N2") != NULL || cmd_has(a, "strict") ||
+				cmd_has(a, "on") || cmd_has(a, "off") || cmd_has(a, "udp-csum"))
+			return cmd_error(r, EINVAL,
+					"group, udp-port, df, udp-csum and strict need vni and encap");
 		return 0;
 	}
 	if (!has_vni || !has_encap)

@@ -14,11 +14,12 @@ static int port_add_cmd(const struct cmd_args *a, struct cmd_reply *r)
 		.devargs = cmd_arg(a, "DEVARGS"),
 		.mtu = (uint16_t)cmd_arg_u32(a, "MTU", 0),
 		.mac_limit = cmd_arg_u32(a, "N", 0),
-		.rxd = (uint16_t)cmd_arg_u32(a, "N2", 0),
-		.txd = (uint16_t)cmd_arg_u32(a, "N3", 0),
 	};
-	if (params.rxd > 16384 || params.txd > 16384)
+	uint32_t rxd = cmd_arg_u32(a, "N2", 0), txd = cmd_arg_u32(a, "N3", 0);
+	if (rxd > 16384 || txd > 16384)
 		return cmd_error(r, EINVAL, "rxd/txd must be at most 16384");
+	params.rxd = (uint16_t)rxd;
+	params.txd = (uint16_t)txd;
 	params.eswitch = cmd_has(a, "emulated") ? PORT_ESWITCH_EMULATED :
 		cmd_has(a, "nic") ? PORT_ESWITCH_NIC : PORT_ESWITCH_NONE;
 	params.vf_of = NFVA_PORT_NONE;
@@ -55,7 +56,15 @@ static struct port *port_arg(const struct cmd_args *a, struct cmd_reply *r)
 static int port_del_cmd(const struct cmd_args *a, struct cmd_reply *r)
 {
 	struct port *p = port_arg(a, r);
-	return p == NULL ? -ENOENT : port_del(p);
+	if (p == NULL)
+		return -ENOENT;
+	for (uint16_t i = 0; p->eswitch != PORT_ESWITCH_NONE && i < NFVA_MAX_PORTS; i++) {
+		const struct port *vf = port_by_index(i);
+		if (vf != NULL && vf->vf_of == p->index)
+			return cmd_error(r, EBUSY, "port %s is a VF of %s: delete the VFs first",
+					vf->name, p->name);
+	}
+	return port_del(p);
 }
 NFVA_CMD(port_del_cmd, "port del PORT", "stop and remove a port (its FDB entries go too)")
 

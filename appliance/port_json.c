@@ -44,7 +44,7 @@ json_t *port_to_json(const struct port *p)
 	rte_ether_format_addr(mac_str, sizeof(mac_str), &mac);
 	static const char *const eswitch[] = { "none", "emulated", "nic" };
 	const struct port *up = port_by_index(p->vf_of);
-	json_t *j = json_pack("{s:s, s:i, s:i, s:s, s:s, s:s, s:i, s:i, s:i, s:i, s:i, s:o}",
+	json_t *j = json_pack("{s:s, s:i, s:i, s:s, s:s, s:s, s:i, s:i, s:i, s:I, s:i, s:o}",
 			"name", p->name,
 			"index", p->index,
 			"ethdev", p->ethdev,
@@ -54,7 +54,7 @@ json_t *port_to_json(const struct port *p)
 			"speed", (int)link.link_speed,
 			"mtu", p->mtu,
 			"txq", p->n_txq,
-			"mac_limit", (int)p->mac_limit,
+			"mac_limit", (json_int_t)p->mac_limit,
 			"macs", (int)fdb_count_port(p->index),
 			"counters", port_counters_to_json(p));
 	json_object_set_new(j, "eswitch", json_string(eswitch[p->eswitch]));

@@ -69,4 +69,4 @@ static int stats_clear_cmd(const struct cmd_args *a, struct cmd_reply *r)
 	}
 	return 0;
 }
-NFVA_CMD(stats_clear_cmd, "stats clear", "reset the counters shown by stats and port show")
+NFVA_CMD(stats_clear_cmd, "stats clear", "reset the port counters (stats and port show)")

@@ -45,6 +45,7 @@ static void note_failure(struct best_failure *bf, const struct cmd_def *def,
 	if (res->depth > bf->depth || bf->def == NULL) {
 		bf->depth = res->depth;
 		bf->def = def;
+		bf->other = NULL;
 		bf->n_alternatives = 0;
 		snprintf(bf->error, sizeof(bf->error), "%s", res->error);
 	} else if (res->depth == bf->depth && res->depth > 0 &&

@@ -44,10 +44,21 @@ static bool parse_ulong(const char *s, unsigned long lo, unsigned long hi)
 	return errno == 0 && *end == '\0' && v >= lo && v <= hi;
 }
 
+/* Words of the grammar that would make a name ambiguous on a command line. */
+static bool reserved_word(const char *s)
+{
+	static const char *const words[] = { "add", "del", "show", "set", "attach", "detach",
+		"vtep", "flush", "summary", "ageing", "clear", "caps", "all", "dump", "collect" };
+	for (unsigned i = 0; i < RTE_DIM(words); i++)
+		if (strcmp(s, words[i]) == 0)
+			return true;
+	return false;
+}
+
 static bool valid_name(const char *s)
 {
 	size_t len = strlen(s);
-	if (len == 0 || len >= 32 || !isalpha((unsigned char)s[0]))
+	if (len == 0 || len >= 32 || !isalpha((unsigned char)s[0]) || reserved_word(s))
 		return false;
 	for (size_t i = 0; i < len; i++)
 		if (!isalnum((unsigned char)s[i]) && strchr("_.-", s[i]) == NULL)
@@ -121,7 +132,8 @@ static bool valid_level(const char *s)
 #define NFVA_TYPE(var, tname, desc, fn) \
 	static struct cmd_type var = { .name = tname, .describe = desc, .valid = fn };
 
-NFVA_TYPE(t_name, "NAME", "a name: a letter then letters, digits, _ . - (max 31)", valid_name)
+NFVA_TYPE(t_name, "NAME",
+	"a name: a letter then letters, digits, _ . - (max 31), not a command word", valid_name)
 NFVA_TYPE(t_port, "PORT", "a port name", valid_name)
 NFVA_TYPE(t_network, "NETWORK", "a network name", valid_name)
 NFVA_TYPE(t_devargs, "DEVARGS", "DPDK device arguments", valid_any)

@@ -145,7 +145,9 @@ static int answer_line(int fd, const char *line)
 	json_decref(j);
 	if (text == NULL)
 		return -ENOMEM;
-	NFVA_LOG(DEBUG, "'%s' -> %s", line, status < 0 ? reply.error : "ok");
+	/* The command itself is not logged: it may carry secrets (LISP keys). */
+	NFVA_LOG(DEBUG, "command %.*s... -> %s", (int)strcspn(line, " "), line,
+			status < 0 ? reply.error : "ok");
 	int ret = write_all(fd, text, strlen(text));
 	free(text);
 	return ret == 0 ? write_all(fd, "\n", 1) : ret;

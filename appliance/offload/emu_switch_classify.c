@@ -24,82 +24,78 @@
 
 #define PREFETCH_AHEAD 4
 
-static inline void extract_inner(const uint8_t *p, uint32_t len, struct emu_key *k)
-{
-	const struct rte_ether_hdr *eth = (const struct rte_ether_hdr *)p;
+/* The key was laid out so that each header's matched fields are one run of
+ * bytes, as on the wire: each is one copy. Functions return presence bits. */
+#define COPY(k, field, src, n) memcpy((uint8_t *)(k) + offsetof(struct emu_key, field), (src), (n))
 
-	if (len < sizeof(*eth))
-		return;
-	k->flags |= EMU_F_INNER;
-	k->i_dst = eth->dst_addr;
-	k->i_src = eth->src_addr;
-	k->i_type = eth->ether_type;
+static inline uint16_t extract_inner(const uint8_t *p, uint32_t len, struct emu_key *k)
+{
+	if (len < sizeof(struct rte_ether_hdr))
+		return 0;
+	COPY(k, i_dst, p, sizeof(struct rte_ether_hdr));
+	return EMU_F_INNER;
 }
 
-static inline void extract_udp(const struct emu_switch *sw, const uint8_t *p, uint32_t len,
+static inline uint16_t extract_udp(const struct emu_switch *sw, const uint8_t *p, uint32_t len,
 		struct emu_key *k)
 {
 	const struct rte_udp_hdr *udp = (const struct rte_udp_hdr *)p;
 
 	if (len < sizeof(*udp))
-		return;
-	k->flags |= EMU_F_UDP;
-	k->l4_src = udp->src_port;
-	k->l4_dst = udp->dst_port;
+		return 0;
+	COPY(k, l4_src, p, 2 * sizeof(rte_be16_t)); /* source and destination ports */
 	if (!emu_vxlan_port(sw, rte_be_to_cpu_16(udp->dst_port)) ||
 			len < sizeof(*udp) + sizeof(struct rte_vxlan_hdr))
-		return;
+		return EMU_F_UDP;
 	const struct rte_vxlan_hdr *vx = (const struct rte_vxlan_hdr *)(udp + 1);
-	k->flags |= EMU_F_VXLAN;
 	k->tun_id = vx->vx_vni;
-	extract_inner((const uint8_t *)(vx + 1), len - sizeof(*udp) - sizeof(*vx), k);
+	return EMU_F_UDP | EMU_F_VXLAN |
+		extract_inner((const uint8_t *)(vx + 1), len - sizeof(*udp) - sizeof(*vx), k);
 }
 
 /* GRE (RFC 2784/2890): checksum, key and sequence words as the flags say. */
-static inline void extract_gre(const uint8_t *p, uint32_t len, struct emu_key *k)
+static inline uint16_t extract_gre(const uint8_t *p, uint32_t len, struct emu_key *k)
 {
 	const rte_be16_t *w = (const rte_be16_t *)p;
 	uint32_t off = 4;
 
 	if (len < off)
-		return;
-	k->flags |= EMU_F_GRE;
-	k->gre_flags = w[0];
-	k->gre_proto = w[1];
+		return 0;
+	COPY(k, gre_flags, p, 2 * sizeof(rte_be16_t)); /* flags and protocol */
 	if (w[0] & EMU_GRE_C)
 		off += 4;
 	if (w[0] & EMU_GRE_K) {
 		if (len < off + 4)
-			return;
-		memcpy(&k->tun_id, p + off, sizeof(k->tun_id));
+			return EMU_F_GRE;
+		COPY(k, tun_id, p + off, sizeof(k->tun_id));
 		off += 4;
 	}
 	if (w[0] & EMU_GRE_S)
 		off += 4;
-	if (w[1] == RTE_BE16(EMU_ETHER_TYPE_TEB) && len >= off)
-		extract_inner(p + off, len - off, k);
+	if (w[1] != RTE_BE16(EMU_ETHER_TYPE_TEB) || len < off)
+		return EMU_F_GRE;
+	return EMU_F_GRE | extract_inner(p + off, len - off, k);
 }
 
-static inline void extract_ipv4(const struct emu_switch *sw, const uint8_t *p, uint32_t len,
+static inline uint16_t extract_ipv4(const struct emu_switch *sw, const uint8_t *p, uint32_t len,
 		struct emu_key *k)
 {
 	const struct rte_ipv4_hdr *ip = (const struct rte_ipv4_hdr *)p;
 
 	if (len < sizeof(*ip) || (ip->version_ihl >> 4) != 4)
-		return;
+		return 0;
 	uint32_t ihl = rte_ipv4_hdr_len(ip);
 	if (ihl < sizeof(*ip) || len < ihl)
-		return;
-	k->flags |= EMU_F_IPV4;
-	k->ip_src = ip->src_addr;
-	k->ip_dst = ip->dst_addr;
+		return 0;
+	COPY(k, ip_src, &ip->src_addr, 2 * sizeof(rte_be32_t)); /* source and destination */
 	k->ip_proto = ip->next_proto_id;
 	if ((ip->fragment_offset & RTE_BE16(RTE_IPV4_HDR_OFFSET_MASK)) != 0)
-		return; /* no L4 header in a non-first fragment */
+		return EMU_F_IPV4; /* no L4 header in a non-first fragment */
 	if (ip->next_proto_id == IPPROTO_UDP)
-		extract_udp(sw, p + ihl, len - ihl, k);
-	else if (ip->next_proto_id == IPPROTO_GRE)
-		extract_gre(p + ihl, len - ihl, k);
+		return EMU_F_IPV4 | extract_udp(sw, p + ihl, len - ihl, k);
+	if (ip->next_proto_id == IPPROTO_GRE)
+		return EMU_F_IPV4 | extract_gre(p + ihl, len - ihl, k);
+	return EMU_F_IPV4;
 }
 
 static inline void extract(const struct emu_switch *sw, const struct rte_mbuf *m,
@@ -109,26 +105,26 @@ static inline void extract(const struct emu_switch *sw, const struct rte_mbuf *m
 	uint32_t len = rte_pktmbuf_data_len(m);
 	const struct rte_ether_hdr *eth = (const struct rte_ether_hdr *)p;
 	uint32_t off = sizeof(*eth);
+	uint16_t flags = 0;
 
 	memset(k, 0, sizeof(*k));
 	k->in_port = in_port;
 	if (len < off)
 		return;
-	k->o_dst = eth->dst_addr;
-	k->o_src = eth->src_addr;
-	k->o_type = eth->ether_type;
+	COPY(k, o_dst, p, sizeof(*eth)); /* MACs and EtherType or TPID */
 	rte_be16_t type = eth->ether_type;
 	if (type == RTE_BE16(RTE_ETHER_TYPE_VLAN) || type == RTE_BE16(RTE_ETHER_TYPE_QINQ)) {
 		const struct rte_vlan_hdr *vh = (const struct rte_vlan_hdr *)(eth + 1);
 		off += sizeof(*vh);
 		if (len < off)
 			return;
-		k->flags |= EMU_F_VLAN;
-		k->vlan_tci = vh->vlan_tci;
-		k->vlan_type = type = vh->eth_proto;
+		COPY(k, vlan_tci, vh, sizeof(*vh)); /* TCI and EtherType */
+		type = vh->eth_proto;
+		flags = EMU_F_VLAN;
 	}
 	if (type == RTE_BE16(RTE_ETHER_TYPE_IPV4))
-		extract_ipv4(sw, p + off, len - off, k);
+		flags |= extract_ipv4(sw, p + off, len - off, k);
+	k->flags = flags;
 }
 
 static inline void key_and(struct emu_key *restrict dst, const struct emu_key *restrict a,
@@ -169,6 +165,8 @@ static inline void lookup_table(const struct emu_table *t, const struct emu_key 
 
 static inline bool key_equal(const struct emu_key *a, const struct emu_key *b)
 {
+	if (a->w[1] != b->w[1]) /* MACs: where distinct flows usually differ */
+		return false;
 #ifdef __SSE4_1__
 	const __m128i *x = (const __m128i *)a->w, *y = (const __m128i *)b->w;
 	__m128i d = _mm_or_si128(_mm_xor_si128(_mm_loadu_si128(&x[0]), _mm_loadu_si128(&y[0])),

@@ -82,6 +82,14 @@ struct emu_key {
 	};
 };
 _Static_assert(sizeof(struct emu_key) == EMU_KEY_WORDS * 8, "emu_key must have no hole");
+/* Runs of fields copied from the frame as they are on the wire. */
+_Static_assert(offsetof(struct emu_key, o_type) == offsetof(struct emu_key, o_dst) + 12 &&
+		offsetof(struct emu_key, vlan_type) == offsetof(struct emu_key, vlan_tci) + 2 &&
+		offsetof(struct emu_key, ip_dst) == offsetof(struct emu_key, ip_src) + 4 &&
+		offsetof(struct emu_key, l4_dst) == offsetof(struct emu_key, l4_src) + 2 &&
+		offsetof(struct emu_key, gre_proto) == offsetof(struct emu_key, gre_flags) + 2 &&
+		offsetof(struct emu_key, i_type) == offsetof(struct emu_key, i_dst) + 12,
+		"emu_key runs must follow the wire");
 
 /* A pattern compiled: key (already masked) and mask. */
 struct emu_match {

@@ -144,9 +144,11 @@ NFVA_CMD(offload_switch_cmd, "offload on|off [port PORT]",
 
 static int offload_set_cmd(const struct cmd_args *a, struct cmd_reply *r)
 {
-	(void)r;
+	uint32_t idle = cmd_arg_u32(a, "SECONDS", 10);
+	if (idle > 86400)
+		return cmd_error(r, EINVAL, "idle-timeout is at most 86400 seconds (a day)");
 	if (cmd_arg(a, "SECONDS") != NULL)
-		offload_cfg.idle_timeout_ms = cmd_arg_u32(a, "SECONDS", 10) * 1000;
+		offload_cfg.idle_timeout_ms = idle * 1000;
 	if (cmd_arg(a, "N") != NULL)
 		offload_cfg.max_rules_per_port = cmd_arg_u32(a, "N", 0);
 	return 0;
