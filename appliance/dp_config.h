@@ -69,6 +69,7 @@ enum dp_encap {
 struct dp_overlay {
 	uint8_t encap;      /* enum dp_encap */
 	bool strict;        /* accept tunnel packets only from vteps[] */
+	bool collector;     /* mirror-copy sink: never learn, always flood locally */
 	uint32_t vni;       /* VXLAN VNI or GRE key */
 	uint16_t udp_port;  /* VXLAN destination port, network order */
 	uint32_t group;     /* multicast group for BUM (network order), 0 = none */

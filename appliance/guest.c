@@ -243,9 +243,10 @@ static int socket_dir_prepare(
 			goto fail;
 	}
 	return 0;
-fail:
-	snprintf(err, errlen, "cannot prepare socket directory %s: %s", dir, strerror(errno));
-	return -errno;
+fail:;
+	int e = errno;
+	snprintf(err, errlen, "cannot prepare socket directory %s: %s", dir, strerror(e));
+	return -e;
 }
 
 /* Adds a net_vhost port; when nfva listens, its socket is handed to QEMU's user. */

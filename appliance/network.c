@@ -13,6 +13,23 @@
 NFVA_LOG_REGISTER(network)
 
 static struct network networks[NFVA_MAX_NETWORKS];
+static struct network_validator *validators;
+
+void network_register_validator(struct network_validator *v)
+{
+	v->next = validators;
+	validators = v;
+}
+
+static int network_validate(char *err, size_t errlen)
+{
+	for (struct network_validator *v = validators; v != NULL; v = v->next) {
+		int ret = v->check(err, errlen);
+		if (ret < 0)
+			return ret;
+	}
+	return 0;
+}
 
 struct network *network_find(const char *name)
 {
@@ -88,6 +105,11 @@ int network_add(const char *name, uint32_t mac_limit, const struct network_overl
 		n->mac_limit = mac_limit;
 		n->overlay = *ov;
 		snprintf(n->name, sizeof(n->name), "%s", name);
+		int ret = network_validate(err, errlen);
+		if (ret < 0) {
+			n->used = false;
+			return ret;
+		}
 		NFVA_LOG(INFO, "network %s added", name);
 		return dp_config_commit();
 	}
@@ -129,6 +151,11 @@ int network_attach(struct network *n, uint16_t port, uint16_t vlan, char *err, s
 		return -ENOSPC;
 	}
 	n->members[n->n_members++] = (struct dp_attachment){ .port = port, .vlan = vlan };
+	int ret = network_validate(err, errlen);
+	if (ret < 0) {
+		n->n_members--;
+		return ret;
+	}
 	return dp_config_commit();
 }
 
@@ -191,6 +218,8 @@ unsigned network_encap_overhead(const struct network *n)
 		return 20 + 8 + 8; /* IPv4 + UDP + VXLAN */
 	case DP_ENCAP_GRE:
 		return 20 + 4 + 4; /* IPv4 + GRE + key */
+	case DP_ENCAP_LISP:
+		return 20 + 8 + 8; /* IPv4 + UDP + LISP; the inner Ethernet is not carried */
 	default:
 		return 0;
 	}
@@ -249,6 +278,7 @@ static void network_build_overlay(struct dp_config *cfg, const struct network *n
 		return;
 	d->encap = o->encap;
 	d->strict = o->strict;
+	d->collector = o->collector;
 	d->vni = o->vni;
 	d->udp_port = rte_cpu_to_be_16(o->udp_port);
 	d->group = o->group;

@@ -28,13 +28,15 @@ static json_t *overlay_to_json(const struct network *n)
 	for (unsigned i = 0; i < o->n_vteps; i++)
 		json_array_append_new(vteps, ip_json(o->vteps[i]));
 	unsigned mtu = underlay_mtu();
-	unsigned overhead = network_encap_overhead(n) + RTE_ETHER_HDR_LEN;
-	return json_pack("{s:s, s:i, s:o, s:o, s:b, s:b, s:b, s:o, s:o}",
+	/* inner_mtu is the inner IP MTU: L2 overlays also carry the inner Ethernet. */
+	unsigned overhead = network_encap_overhead(n) +
+		(o->encap == DP_ENCAP_LISP ? 0 : RTE_ETHER_HDR_LEN);
+	return json_pack("{s:s, s:i, s:o, s:o, s:b, s:b, s:b, s:b, s:o, s:o}",
 			"encap", o->nvgre ? "nvgre" : names[o->encap], "vni", (int)o->vni,
 			"udp_port", o->encap == DP_ENCAP_VXLAN ? json_integer(o->udp_port) : json_null(),
 			"group", o->group != 0 ? ip_json(o->group) : json_null(),
 			"df", o->df, "udp_csum", o->udp_csum, "strict", o->strict,
-			"inner_mtu", mtu > overhead ? json_integer(mtu - overhead) : json_null(),
+			"collector", o->collector, "inner_mtu", mtu > overhead ? json_integer(mtu - overhead) : json_null(),
 			"vteps", vteps);
 }
 
@@ -74,9 +76,10 @@ static int overlay_args(const struct cmd_args *a, struct cmd_reply *r, struct ne
 	memset(o, 0, sizeof(*o));
 	if (!has_vni && !has_encap) {
 		if (cmd_arg(a, "IP") != NULL || cmd_arg(a, "N2") != NULL || cmd_has(a, "strict") ||
-				cmd_has(a, "on") || cmd_has(a, "off") || cmd_has(a, "udp-csum"))
-			return cmd_error(r, EINVAL,
-					"group, udp-port, df, udp-csum and strict need vni and encap");
+				cmd_has(a, "on") || cmd_has(a, "off") || cmd_has(a, "udp-csum") ||
+				cmd_has(a, "collector"))
+			return cmd_error(r, EINVAL, "group, udp-port, df, udp-csum, strict and "
+					"collector need vni and encap");
 		return 0;
 	}
 	if (!has_vni || !has_encap)
@@ -102,6 +105,9 @@ static int overlay_args(const struct cmd_args *a, struct cmd_reply *r, struct ne
 	o->df = cmd_has(a, "on");
 	o->udp_csum = cmd_has(a, "udp-csum");
 	o->strict = cmd_has(a, "strict");
+	o->collector = cmd_has(a, "collector");
+	if (o->collector && o->encap == DP_ENCAP_LISP)
+		return cmd_error(r, EINVAL, "a LISP network cannot be a mirror collector");
 	if (o->nvgre && o->vni > 0xffffff)
 		return cmd_error(r, EINVAL, "an NVGRE VSID has 24 bits");
 	return 0;
@@ -121,9 +127,10 @@ static int network_add_cmd(const struct cmd_args *a, struct cmd_reply *r)
 }
 NFVA_CMD(network_add_cmd,
 	"network add NAME [mac-limit N] [vni VNI] [iid VNI2] [encap vxlan|gre|nvgre|lisp] "
-	"[udp-port N2] [group IP] [df on|off] [udp-csum] [strict]",
+	"[udp-port N2] [group IP] [df on|off] [udp-csum] [strict] [collector]",
 	"create a network; with vni and encap it crosses the underlay (VXLAN port 4789 "
-	"by default; group: BUM to a multicast group; strict: only configured VTEPs); "
+	"by default; group: BUM to a multicast group; strict: only configured VTEPs; "
+	"collector: a sink for remote mirror copies — no learning, flooded locally); "
 	"iid N encap lisp: an L3 LISP overlay with instance ID N (see lisp ...)")
 
 static int network_vtep_cmd(const struct cmd_args *a, struct cmd_reply *r)

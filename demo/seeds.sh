@@ -24,7 +24,7 @@ SCENARIOS=(
 	"gre|L2 over GRE between two hosts: two nfva, VM1 10.1.1.20 and VM2 10.1.1.30, key 5001 (then VXLAN, NVGRE)|tests/overlay/test_gre_two_hosts.sh"
 	"gre-ovs|GRE interop with Open vSwitch (userspace datapath, key 5001)|tests/overlay/test_gre_ovs.sh"
 	"offload|SR-IOV offload: the same overlays carried by emulated e-switch rules|tests/offload_e2e/test_offload_overlay.sh"
-	"mirror|Port mirroring across a tunnel (tap-as-a-service): vm1, vm3 mirrored to vm4 over VXLAN|tests/mirror/test_taas_seed.sh"
+	"mirror|Port mirroring across a tunnel (tap-as-a-service): vm1, vm3 mirrored to vm4 over VXLAN|tests/mirror/test_mirror_taas.sh"
 	"lisp|LISP between two hosts, no static ARP, no MAC rewrite|tests/lisp/test_lisp_seed.sh"
 )
 

@@ -8,7 +8,9 @@ PACKAGES=(
 	build-essential pkg-config meson ninja-build
 	libdpdk-dev dpdk dpdk-dev libjansson-dev libcmocka-dev libpcap-dev
 	iproute2 iputils-ping iputils-arping ethtool procps tcpdump tshark python3-scapy
-	libssl-dev openvswitch-switch
+	libssl-dev openvswitch-switch openoverlayrouter
+	qemu-system-x86 qemu-utils libvirt-daemon-system libvirt-clients libvirt-dev
+	libxml2-utils cpio e2fsprogs debootstrap libibverbs-dev
 )
 
 missing=()

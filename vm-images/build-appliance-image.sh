@@ -98,8 +98,9 @@ if [ "$DRY" = 0 ]; then
 	for tool in debootstrap mkfs.ext4 qemu-img chroot; do
 		command -v "$tool" > /dev/null || die "$tool is missing (apt-get install debootstrap e2fsprogs qemu-utils)"
 	done
-	[ -x "$NFVA_BIN" ] && [ -x "$NFVACTL_BIN" ] ||
+	if [ ! -x "$NFVA_BIN" ] || [ ! -x "$NFVACTL_BIN" ]; then
 		die "no nfva/nfvactl in $BUILD (build first: meson setup build && ninja -C build)"
+	fi
 fi
 
 # The Debian packages that nfva's and nfvactl's shared libraries come from.
@@ -129,6 +130,7 @@ run mkdir -p "$OUT"
 [ "$DRY" = 1 ] || rm -rf "$ROOT"
 run debootstrap --variant=minbase --include="$BASE" "$SUITE" "$ROOT" "$MIRROR"
 # The DPDK runtime with every PMD (Recommends), and what nfva links against.
+# shellcheck disable=SC2086 # EXTRA is a list of package names
 run chroot "$ROOT" apt-get install -y -q --install-recommends dpdk $EXTRA
 run chroot "$ROOT" apt-get clean
 

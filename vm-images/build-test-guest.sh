@@ -56,7 +56,7 @@ fi
 # apt-get download writes into the current directory; _apt must be able to.
 fetch() {
 	local pkg=$1
-	ls "$OUT/debs/${pkg}"_*.deb > /dev/null 2>&1 && return 0
+	[ -n "$(find "$OUT/debs" -name "${pkg}_*.deb")" ] && return 0
 	(cd "$OUT/debs" && apt-get download -q -o APT::Sandbox::User=root "$pkg" > /dev/null) ||
 		die "apt-get download $pkg failed"
 }
@@ -65,8 +65,13 @@ fetch busybox-static
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-dpkg-deb -x "$(ls "$OUT"/debs/"${KPKG}"_*.deb | head -n 1)" "$work/kernel"
-dpkg-deb -x "$(ls "$OUT"/debs/busybox-static_*.deb | head -n 1)" "$work/bb"
+kdeb=$(find "$OUT/debs" -name "${KPKG}_*.deb" | head -n 1)
+bdeb=$(find "$OUT/debs" -name "busybox-static_*.deb" | head -n 1)
+mkdir -p "$work/kernel"
+# Only vmlinuz and the virtio/failover modules of the 70 MB package.
+dpkg-deb --fsys-tarfile "$kdeb" | tar -x -C "$work/kernel" --wildcards './boot/vmlinuz-*' \
+	'*/virtio*.ko*' '*/failover.ko*' '*/net_failover.ko*'
+dpkg-deb -x "$bdeb" "$work/bb"
 
 root="$work/root"
 mkdir -p "$root"/{bin,sbin,proc,sys,dev,tmp,lib/modules}
@@ -94,7 +99,7 @@ else
 fi
 (cd "$root" && find . | cpio -o -H newc --quiet | gzip -9) > "$work/initrd.img"
 
-cp "$(ls "$work"/kernel/boot/vmlinuz-* | head -n 1)" "$work/vmlinuz"
+cp "$(find "$work/kernel/boot" -name 'vmlinuz-*' | head -n 1)" "$work/vmlinuz"
 mv "$work/vmlinuz" "$OUT/vmlinuz"
 mv "$work/initrd.img" "$OUT/initrd.img"
 chmod 0644 "$OUT/vmlinuz" "$OUT/initrd.img"

@@ -30,6 +30,7 @@ exec < /dev/console > /dev/console 2>&1
 say() { echo "nfva-guest: $*" > /dev/console; }
 
 arg() { # arg NAME: value of nfva.NAME= on the kernel command line
+	# shellcheck disable=SC2013 # the command line is words
 	for w in $(cat /proc/cmdline); do
 		case "$w" in "nfva.$1="*) echo "${w#*=}"; return;; esac
 	done
@@ -103,7 +104,7 @@ esac
 if [ -n "$(arg ip1)" ]; then
 	setup_nic 1 > /dev/null && [ -n "$(arg peer1)" ] && ping_peer ping1 "$(arg peer1)"
 fi
-say done
+say "done"
 [ "$(arg poweroff)" = 1 ] && poweroff -f
 # Stay up: the kernel answers pings; a shell on the console helps debugging.
 while :; do

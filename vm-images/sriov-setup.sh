@@ -45,7 +45,7 @@ while [ $# -gt 0 ]; do
 	esac
 	shift
 done
-[ -n "$PF" ] && [ -n "$VFS" ] || { usage >&2; exit 2; }
+if [ -z "$PF" ] || [ -z "$VFS" ]; then usage >&2; exit 2; fi
 [[ "$VFS" =~ ^[0-9]+$ ]] || die "--vfs wants a number"
 [[ "$TRUST" =~ ^(on|off)$ && "$SPOOFCHK" =~ ^(on|off)$ ]] || die "trust/spoofchk: on or off"
 [ -z "$VLAN" ] || [[ "$VLAN" =~ ^[0-9]+$ && "$VLAN" -ge 1 && "$VLAN" -le 4094 ]] ||

@@ -232,6 +232,21 @@ static void mirror_port_removing(uint16_t port)
 		}
 }
 
+/* A network change must not make an existing session leak. */
+static int mirror_validate_all(char *err, size_t errlen)
+{
+	char why[256];
+	for (unsigned i = 0; i < NFVA_MAX_MIRRORS; i++) {
+		if (!sessions[i].used || mirror_check(&sessions[i], why, sizeof(why)) == 0)
+			continue;
+		snprintf(err, errlen, "mirror session %s would break tenant isolation: %s",
+				sessions[i].name, why);
+		return -EPERM;
+	}
+	return 0;
+}
+
+static struct network_validator mirror_validator = { .check = mirror_validate_all };
 static struct dp_config_builder mirror_builder = { .name = "mirror", .build = mirror_build };
 static struct encap_owner_class mirror_owners = { .base = NFVA_MIRROR_OWNER_BASE,
 	.count = NFVA_MAX_MIRRORS, .overlay = mirror_overlay };
@@ -242,4 +257,5 @@ RTE_INIT(mirror_register)
 	dp_config_register_builder(&mirror_builder);
 	encap_register_owner(&mirror_owners);
 	port_register_del_hook(&mirror_port_hook);
+	network_register_validator(&mirror_validator);
 }

@@ -36,7 +36,7 @@ struct mirror_session {
 	uint8_t directions;           /* MIRROR_IN | MIRROR_OUT */
 	uint16_t n_sources;
 	uint16_t sources[NFVA_MAX_PORTS];
-	char filter_text[256];
+	char filter_text[512];
 	struct mirror_filter filter;
 	uint32_t sample_n;            /* 1 = every frame */
 	uint32_t snaplen;             /* 0 = whole frame */

@@ -27,13 +27,17 @@ static int item_port(struct flow_spec *s, uint16_t ethdev)
 			sizeof(spec)) == NULL ? -ENOSPC : 0;
 }
 
-static int item_eth_macs(struct flow_spec *s, const struct offload_decision *d)
+/* Ethernet by both MACs; untagged only when the ingress attachment is
+ * untagged (an ETH item alone would match tagged frames too). */
+static int item_eth_macs(struct flow_spec *s, const struct offload_decision *d, uint16_t vlan)
 {
 	struct rte_flow_item_eth spec = { 0 }, mask = { 0 };
 	spec.hdr.dst_addr = d->dst;
 	spec.hdr.src_addr = d->src;
 	memset(&mask.hdr.dst_addr, 0xff, RTE_ETHER_ADDR_LEN);
 	memset(&mask.hdr.src_addr, 0xff, RTE_ETHER_ADDR_LEN);
+	if (vlan == NFVA_VLAN_NONE)
+		mask.has_vlan = 1; /* spec.has_vlan = 0 */
 	return flow_spec_item(s, RTE_FLOW_ITEM_TYPE_ETH, &spec, &mask, sizeof(spec)) == NULL ?
 		-ENOSPC : 0;
 }
@@ -77,7 +81,7 @@ static int compile_l2(const struct offload_decision *d, const struct compile_ctx
 {
 	int ret = item_port(s, ctx->in_ethdev);
 	if (ret == 0)
-		ret = item_eth_macs(s, d);
+		ret = item_eth_macs(s, d, d->in_vlan);
 	if (ret == 0)
 		ret = item_vlan(s, d->in_vlan);
 	action_pop_vlan(s, d->in_vlan);
@@ -93,7 +97,7 @@ static int compile_encap(const struct offload_decision *d, const struct compile_
 {
 	int ret = item_port(s, ctx->in_ethdev);
 	if (ret == 0)
-		ret = item_eth_macs(s, d);
+		ret = item_eth_macs(s, d, d->in_vlan);
 	if (ret == 0)
 		ret = item_vlan(s, d->in_vlan);
 	action_pop_vlan(s, d->in_vlan);
@@ -118,7 +122,7 @@ static int compile_decap(const struct offload_decision *d, const struct compile_
 		ret = vxlan ? flow_vxlan_decap_items(s, ctx, d->vtep_ip) :
 			      flow_gre_decap_items(s, ctx, d->vtep_ip);
 	if (ret == 0)
-		ret = item_eth_macs(s, d);
+		ret = item_eth_macs(s, d, NFVA_VLAN_NONE);
 	if (vxlan)
 		flow_spec_action(s, RTE_FLOW_ACTION_TYPE_VXLAN_DECAP, NULL, 0);
 	else if (ret == 0)

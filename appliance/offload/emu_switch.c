@@ -199,15 +199,17 @@ int emu_switch_rule_query(struct emu_switch *sw, struct emu_rule *rule,
 	if (rule == NULL || count == NULL)
 		return rte_flow_error_set(error, EINVAL, RTE_FLOW_ERROR_TYPE_HANDLE, rule,
 				"no rule or no count to fill");
-	if (!rule->prog.count)
+	if (rule->prog.count == EMU_COUNT_NONE)
 		return rte_flow_error_set(error, ENOTSUP, RTE_FLOW_ERROR_TYPE_ACTION, NULL,
 				"rule has no COUNT action");
+	/* Workers own the counters; a reset moves the base line. */
+	uint64_t hits = __atomic_load_n(&rule->hits, __ATOMIC_RELAXED);
+	uint64_t bytes = __atomic_load_n(&rule->bytes, __ATOMIC_RELAXED);
+	count->hits = hits - rule->hits_base;
+	count->bytes = bytes - rule->bytes_base;
 	if (count->reset) {
-		count->hits = __atomic_exchange_n(&rule->hits, 0, __ATOMIC_RELAXED);
-		count->bytes = __atomic_exchange_n(&rule->bytes, 0, __ATOMIC_RELAXED);
-	} else {
-		count->hits = __atomic_load_n(&rule->hits, __ATOMIC_RELAXED);
-		count->bytes = __atomic_load_n(&rule->bytes, __ATOMIC_RELAXED);
+		rule->hits_base = hits;
+		rule->bytes_base = bytes;
 	}
 	count->hits_set = 1;
 	count->bytes_set = 1;

@@ -3,9 +3,10 @@
  * Per-packet classification of the emulated e-switch: one field extraction
  * per frame into struct emu_key (outer Ethernet, one tag, IPv4, UDP or GRE,
  * and for VXLAN on a port some rule uses or GRE carrying 0x6558, the tunnel
- * id and the inner Ethernet header), then per mask table one masked copy of
- * the burst's distinct keys, their hashes (over the words the mask keeps)
- * and one rte_hash_lookup_with_hash_bulk_data; the best rank wins.
+ * id and the inner Ethernet header). Consecutive equal keys are classified
+ * once, through the tuple space: per mask table one masked copy of the
+ * keys, their hashes (over the words the mask keeps) and one
+ * rte_hash_lookup_with_hash_bulk_data; the best rank wins.
  * Only the first segment is parsed: a header beyond it is absent.
  */
 #include <netinet/in.h>
@@ -134,10 +135,9 @@ static inline void key_and(struct emu_key *restrict dst, const struct emu_key *r
 		dst->w[i] = a->w[i] & mask->w[i];
 }
 
-/* One mask table over the burst's distinct keys (keys[idx[j]], j < n): keep,
- * per key, the better-ranked rule. */
-static inline void lookup_table(const struct emu_table *t, const struct emu_key *keys,
-		const uint8_t *idx, unsigned n, struct emu_rule **best)
+/* One mask table over keys[0..n): keep, per key, the better-ranked rule. */
+static inline void lookup_table(const struct emu_table *t, const struct emu_key *const *keys,
+		unsigned n, struct emu_rule **best)
 {
 	const struct rte_hash *h = __atomic_load_n(&t->h, __ATOMIC_ACQUIRE);
 	struct emu_key masked[EMU_BURST] __rte_cache_aligned;
@@ -147,7 +147,7 @@ static inline void lookup_table(const struct emu_table *t, const struct emu_key 
 	uint64_t hits = 0;
 
 	for (unsigned j = 0; j < n; j++) {
-		key_and(&masked[j], &keys[idx[j]], &t->mask);
+		key_and(&masked[j], keys[j], &t->mask);
 		sig[j] = emu_table_hash(t, &masked[j]);
 		kp[j] = &masked[j];
 	}
@@ -161,6 +161,16 @@ static inline void lookup_table(const struct emu_table *t, const struct emu_key 
 		if (best[j] == NULL || r->rank < best[j]->rank)
 			best[j] = r;
 	}
+}
+
+static inline void tuple_space(const struct emu_tableset *set, const struct emu_key *const *keys,
+		unsigned n, struct emu_rule **best)
+{
+	for (unsigned j = 0; j < n; j++)
+		best[j] = NULL;
+	for (uint32_t t = 0; t < set->n && n != 0; t++)
+		if (__atomic_load_n(&set->t[t]->n_keys, __ATOMIC_RELAXED) != 0)
+			lookup_table(set->t[t], keys, n, best);
 }
 
 static inline bool key_equal(const struct emu_key *a, const struct emu_key *b)
@@ -184,15 +194,16 @@ static inline bool key_equal(const struct emu_key *a, const struct emu_key *b)
 }
 
 /* Frames of one flow often come in a row: a frame whose key equals the
- * previous one's shares its lookups (slot[i] names its distinct key). The
- * comparison waits for all extractions: reading a key right after its
- * narrow stores would stall on store forwarding. */
+ * previous one's shares its classification (slot[i] names its distinct
+ * key). The comparison waits for all extractions: reading a key right
+ * after its narrow stores would stall on store forwarding. */
 void emu_classify(const struct emu_switch *sw, const struct emu_tableset *set,
 		uint16_t in_port, struct rte_mbuf **pkts, unsigned n, struct emu_rule **best)
 {
 	struct emu_key keys[EMU_BURST] __rte_cache_aligned;
+	const struct emu_key *distinct[EMU_BURST];
 	struct emu_rule *unique_best[EMU_BURST];
-	uint8_t idx[EMU_BURST], slot[EMU_BURST];
+	uint8_t slot[EMU_BURST];
 	unsigned i, nu = 0;
 
 	for (i = 0; i < n && i < PREFETCH_AHEAD; i++)
@@ -203,17 +214,14 @@ void emu_classify(const struct emu_switch *sw, const struct emu_tableset *set,
 		extract(sw, pkts[i], in_port, &keys[i]);
 	}
 	for (i = 0; i < n; i++) {
-		if (nu > 0 && key_equal(&keys[i], &keys[idx[nu - 1]])) {
+		if (nu > 0 && key_equal(&keys[i], distinct[nu - 1])) {
 			slot[i] = (uint8_t)(nu - 1);
 			continue;
 		}
-		unique_best[nu] = NULL;
-		idx[nu] = (uint8_t)i;
+		distinct[nu] = &keys[i];
 		slot[i] = (uint8_t)nu++;
 	}
-	for (uint32_t t = 0; t < set->n; t++)
-		if (__atomic_load_n(&set->t[t]->n_keys, __ATOMIC_RELAXED) != 0)
-			lookup_table(set->t[t], keys, idx, nu, unique_best);
+	tuple_space(set, distinct, nu, unique_best);
 	for (i = 0; i < n; i++)
 		best[i] = unique_best[slot[i]];
 }

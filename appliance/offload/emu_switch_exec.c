@@ -5,7 +5,7 @@
  * a NIC makes) and its fate. No allocation, no lock, no log: a hit that
  * cannot be executed (no headroom, headers not where the rule said) is
  * dropped and counted in exec_errors. Counters of a run of frames hitting
- * the same rule are added once.
+ * the same rule are added once (see enum emu_count for how).
  */
 #include <string.h>
 
@@ -157,10 +157,20 @@ struct count_run {
 
 static inline void count_flush(struct count_run *c)
 {
-	if (c->r == NULL)
+	struct emu_rule *r = c->r;
+
+	if (r == NULL)
 		return;
-	__atomic_fetch_add(&c->r->hits, c->hits, __ATOMIC_RELAXED);
-	__atomic_fetch_add(&c->r->bytes, c->bytes, __ATOMIC_RELAXED);
+	if (r->prog.count == EMU_COUNT_SHARED) {
+		__atomic_fetch_add(&r->hits, c->hits, __ATOMIC_RELAXED);
+		__atomic_fetch_add(&r->bytes, c->bytes, __ATOMIC_RELAXED);
+		return;
+	}
+	/* the only writer: no locked add needed */
+	__atomic_store_n(&r->hits, __atomic_load_n(&r->hits, __ATOMIC_RELAXED) + c->hits,
+			__ATOMIC_RELAXED);
+	__atomic_store_n(&r->bytes, __atomic_load_n(&r->bytes, __ATOMIC_RELAXED) + c->bytes,
+			__ATOMIC_RELAXED);
 }
 
 static inline void count(struct count_run *c, struct emu_rule *r, uint32_t len)
@@ -188,7 +198,7 @@ static uint16_t exec_burst(struct emu_switch *sw, struct rte_mbuf **pkts, unsign
 			continue;
 		}
 		const struct emu_prog *p = &r->prog;
-		if (p->count)
+		if (p->count != EMU_COUNT_NONE)
 			count(&run, best[i], rte_pktmbuf_pkt_len(m));
 		if (p->fate == EMU_FATE_DROP) {
 			rte_pktmbuf_free(m);

@@ -131,24 +131,36 @@ enum emu_fate {
 	EMU_FATE_DROP,
 };
 
+/* COUNT: a rule whose pattern pins the ingress port has one writer (nfva
+ * polls a port's only rx queue from one worker at a time), so its counters
+ * take plain relaxed load + store; any other rule's take atomic adds. */
+enum emu_count {
+	EMU_COUNT_NONE,
+	EMU_COUNT_ONE_WRITER,
+	EMU_COUNT_SHARED,
+};
+
 struct emu_prog {
 	uint8_t n_ops;
 	uint8_t fate;           /* enum emu_fate */
 	uint16_t port;
-	bool count;
+	uint8_t count;          /* enum emu_count */
 	const struct emu_encap *encap; /* the ENCAP op's bytes */
 	struct emu_op ops[EMU_MAX_OPS];
 };
 
 struct emu_table;
 
+/* What workers touch is in the first cache line but the ops. */
 struct emu_rule {
 	/* read by workers */
 	uint64_t rank;          /* lower wins: priority, then installation order */
-	struct emu_prog prog;
-	uint64_t hits;          /* COUNT, relaxed atomics */
+	uint64_t hits;          /* COUNT, relaxed atomics, only workers write */
 	uint64_t bytes;
+	struct emu_prog prog;
 	/* control */
+	uint64_t hits_base;     /* at the last query with reset */
+	uint64_t bytes_base;
 	struct emu_rule *next;  /* same table and masked key, by rank */
 	TAILQ_ENTRY(emu_rule) link;
 	struct emu_table *table;

@@ -72,7 +72,8 @@ void l2_forward(struct worker *w, struct rte_mbuf **pkts, const struct l2_meta *
 	}
 	fdb_lookup_bulk(keys, n, entries);
 	for (uint16_t i = 0; i < n; i++) {
-		if (!rte_is_unicast_ether_addr(&keys[i].mac) || entries[i] == NULL)
+		if (!rte_is_unicast_ether_addr(&keys[i].mac) || entries[i] == NULL ||
+				w->cfg->networks[meta[i].network].overlay.collector)
 			l2_flood(w, pkts[i], &meta[i]);
 		else
 			l2_unicast(w, pkts[i], &meta[i], fdb_entry_dest(entries[i]));

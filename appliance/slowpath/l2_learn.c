@@ -68,12 +68,22 @@ static void l2_move_via_control(struct worker *w, const struct fdb_key *key,
 		w->counters[meta->in_port].moved++;
 }
 
+/* The burst without frames of collector networks (rare: slow path). */
+static void l2_learn_skip_collectors(struct worker *w, struct rte_mbuf **pkts,
+		const struct l2_meta *meta, uint16_t n);
+
 void l2_learn(struct worker *w, struct rte_mbuf **pkts, const struct l2_meta *meta, uint16_t n)
 {
 	struct fdb_key keys[NFVA_BURST];
 	struct fdb_entry *entries[NFVA_BURST];
 
 	for (uint16_t i = 0; i < n; i++) {
+		/* A collector network sees copies of other hosts' traffic: learning
+		 * from them would point real MACs at the mirroring host. */
+		if (w->cfg->networks[meta[i].network].overlay.collector) {
+			l2_learn_skip_collectors(w, pkts, meta, n);
+			return;
+		}
 		const struct rte_ether_hdr *eth = rte_pktmbuf_mtod(pkts[i], struct rte_ether_hdr *);
 		keys[i].network = meta[i].network;
 		rte_ether_addr_copy(&eth->src_addr, &keys[i].mac);
@@ -97,4 +107,21 @@ void l2_learn(struct worker *w, struct rte_mbuf **pkts, const struct l2_meta *me
 		}
 		l2_learn_one(w, &keys[i], &meta[i]);
 	}
+}
+
+static void l2_learn_skip_collectors(struct worker *w, struct rte_mbuf **pkts,
+		const struct l2_meta *meta, uint16_t n)
+{
+	struct rte_mbuf *keep[NFVA_BURST];
+	struct l2_meta keep_meta[NFVA_BURST];
+	uint16_t k = 0;
+
+	for (uint16_t i = 0; i < n; i++) {
+		if (w->cfg->networks[meta[i].network].overlay.collector)
+			continue;
+		keep[k] = pkts[i];
+		keep_meta[k++] = meta[i];
+	}
+	if (k != 0)
+		l2_learn(w, keep, keep_meta, k);
 }

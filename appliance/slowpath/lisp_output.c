@@ -42,7 +42,9 @@ uint32_t lisp_flow_hash(const struct rte_mbuf *m)
 			return rte_hash_crc_1byte(proto, h);
 	} else if (len >= sizeof(struct rte_ipv6_hdr) && p[0] >> 4 == 6) {
 		const struct rte_ipv6_hdr *ip = (const struct rte_ipv6_hdr *)p;
-		h = rte_hash_crc(ip->src_addr, 32, 0);
+		uint64_t addrs[4]; /* the header sits at offset 14: copy to align */
+		memcpy(addrs, ip->src_addr, sizeof(addrs));
+		h = rte_hash_crc(addrs, sizeof(addrs), 0);
 		proto = ip->proto;
 		l4 = sizeof(*ip);
 	} else {

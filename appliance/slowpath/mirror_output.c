@@ -60,7 +60,8 @@ static void send_remote(struct worker *w, const struct dp_mirror *s, unsigned se
 		rte_pktmbuf_free(copy);
 		return;
 	}
-	struct rte_ipv4_hdr *ip = tunnel_encap(w, copy, port, t);
+	(void)port;
+	struct rte_ipv4_hdr *ip = tunnel_encap(w, copy, NFVA_PORT_NONE, t);
 	if (ip == NULL) {
 		c->dropped++;
 		return;

@@ -41,23 +41,34 @@ static void hold(struct worker *w, struct rte_mbuf *m, uint16_t in_port, uint32_
 		worker_drop(w, in_port, DROP_PUNT_FULL, m);
 }
 
+/* Drops a frame; counted on in_port unless it is NFVA_PORT_NONE (a mirror
+ * copy, whose loss its session counts). */
+static void encap_drop(struct worker *w, uint16_t in_port, enum drop_reason why,
+		struct rte_mbuf *m)
+{
+	if (in_port == NFVA_PORT_NONE)
+		rte_pktmbuf_free(m);
+	else
+		worker_drop(w, in_port, why, m);
+}
+
 struct rte_ipv4_hdr *tunnel_encap(struct worker *w, struct rte_mbuf *m, uint16_t in_port,
 		const struct encap_template *t)
 {
 	const struct dp_underlay *u = &w->cfg->underlay;
 	uint32_t ip_len = rte_pktmbuf_pkt_len(m) + t->len - sizeof(struct rte_ether_hdr);
 	if (ip_len > u->mtu) {
-		worker_drop(w, in_port, DROP_MTU, m);
+		encap_drop(w, in_port, DROP_MTU, m);
 		return NULL;
 	}
 	if (!rte_pktmbuf_is_contiguous(m) && rte_pktmbuf_linearize(m) != 0) {
-		worker_drop(w, in_port, DROP_NO_MBUF, m);
+		encap_drop(w, in_port, DROP_NO_MBUF, m);
 		return NULL;
 	}
 	uint32_t hash = inner_flow_hash(m);
 	uint8_t *hdr = (uint8_t *)rte_pktmbuf_prepend(m, t->len);
 	if (hdr == NULL) {
-		worker_drop(w, in_port, DROP_NO_MBUF, m);
+		encap_drop(w, in_port, DROP_NO_MBUF, m);
 		return NULL;
 	}
 	rte_memcpy(hdr, t->hdr, t->len);

@@ -101,7 +101,7 @@ REFUSED = [
 ]
 
 ACCEPTED = [
-    ("external: another network's port", f"mirror add a1 source vm1 direction in external "
+    ("external: another network's port", "mirror add a1 source vm1 direction in external "
      "to port vm3"),
     ("external: sources in two networks", "mirror add a2 source vm1,vm3 direction both external "
      "to port tap1"),

@@ -98,7 +98,8 @@ def main():
         for p in ("vm1", "vm2", "t_in", "t_out", "t_both", "up"):
             m.check_tshark_clean(d.out_path(p), p)
         m.check_eq(m.tshark_fields(d.out_path("up"), ["vxlan.vni", "vxlan.flag_i", "vlan.id"]),
-                   [["7000", "1", "10"]] * 3, "tshark: uplink copies vni 7000, I flag, inner vlan 10")
+                   [["7000", "1", "10"]] * 3,
+                   "tshark: uplink copies vni 7000, I flag, inner vlan 10")
     finally:
         d.cleanup()
 

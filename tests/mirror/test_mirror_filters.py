@@ -121,7 +121,8 @@ def main():
         f"fdb add {m.VM3_MAC} network lan port vm3",
     ]
     for name, (src, flt, _) in FILTERS.items():
-        config.append(f'mirror add {name} source {src} direction in filter "{flt}" to port t_{name}')
+        config.append(f'mirror add {name} source {src} direction in filter "{flt}" '
+                      f"to port t_{name}")
     for name, (src, opts, _, _, _) in SAMPLES.items():
         config.append(f"mirror add {name} source {src} direction in {opts} to port t_{name}")
 

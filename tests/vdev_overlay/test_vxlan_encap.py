@@ -138,7 +138,7 @@ def run_default():
         d.start()
         o.check_eq(d.ctl("network", "show", "n1")[0]["overlay"],
                    {"encap": "vxlan", "vni": 5000, "udp_port": 4789, "group": None,
-                    "df": False, "udp_csum": False, "strict": False, "inner_mtu": 1450,
+                    "df": False, "udp_csum": False, "strict": False, "collector": False, "inner_mtu": 1450,
                     "vteps": [o.VTEP1, o.VTEP2]}, "default: network show overlay")
         sent = [(f, o.VTEP1, o.VTEP1_MAC) for f in flows] + \
             [(bcast, o.VTEP1, o.VTEP1_MAC), (bcast, o.VTEP2, o.VTEP2_MAC),

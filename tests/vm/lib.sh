@@ -23,6 +23,8 @@ VM_TMP=""
 VM_BG=()
 VM_NS=()
 VM_DOMAINS=()
+# QEMU PIDs by guest name (qemu_guest), for the tests
+declare -A QEMU_PID=()
 VM_STARTED_LIBVIRTD=0
 VM_T0=$(date +%s)
 NFVA_PID=""
@@ -165,7 +167,8 @@ qemu_guest() {
 		-serial "file:$VM_TMP/$name.console" > "$VM_TMP/$name.qemu.log" 2>&1 &
 	local pid=$!
 	VM_BG+=("$pid")
-	eval "QEMU_PID_$name=$pid"
+	# shellcheck disable=SC2034 # read by the tests
+	QEMU_PID[$name]=$pid
 	log "guest $name: QEMU pid $pid on $sock"
 }
 
@@ -197,7 +200,9 @@ libvirt_up() {
 		log "libvirtd already running"
 		return 0
 	fi
-	[ -e /run/virtlogd.pid ] && kill -0 "$(cat /run/virtlogd.pid)" 2>/dev/null || virtlogd -d
+	if ! { [ -e /run/virtlogd.pid ] && kill -0 "$(cat /run/virtlogd.pid)" 2>/dev/null; }; then
+		virtlogd -d
+	fi
 	libvirtd -d || skip "libvirtd does not start"
 	VM_STARTED_LIBVIRTD=1
 	for _ in $(seq 150); do

@@ -11,6 +11,7 @@
 #   QEMU: vda = nfva.qcow2 (snapshot), vdb = config drive (NFVA-CFG:
 #   nfva.conf "network add vmtest", default, selftest), ttyS0 -> console file
 set -euo pipefail
+# shellcheck source=tests/vm/lib.sh
 . "$(dirname "$0")/lib.sh"
 
 vm_require
@@ -28,7 +29,7 @@ NFVA_EAL_ARGS="-l 0,1 --huge-unlink"
 NFVA_ARGS="--fdb-entries 65536 --mbufs 8191"
 EOT
 touch "$VM_TMP/cfg/selftest"
-mkfs.ext4 -q -F -L NFVA-CFG -d "$VM_TMP/cfg" "$VM_TMP/cfg.img" 4M
+mkfs.ext4 -q -F -L NFVA-CFG -d "$VM_TMP/cfg" "$VM_TMP/cfg.img" 4M > /dev/null
 
 log "booting $IMG/nfva.qcow2 under TCG"
 qemu-system-x86_64 -machine q35,accel=tcg -cpu max -smp 2 -m 1024 -nodefaults -display none \

@@ -6,7 +6,10 @@
 # command line, the qcow2 and the config drive) without running anything.
 # The real build takes minutes and runs on its own (vm-images/README.md);
 # test_appliance_boot boots what it built.
+# The expected lines are regexes in single quotes, $ included.
+# shellcheck disable=SC2016
 set -euo pipefail
+# shellcheck source=tests/vm/lib.sh
 . "$(dirname "$0")/lib.sh"
 
 vm_require

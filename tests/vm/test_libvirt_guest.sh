@@ -17,6 +17,7 @@
 #        u2 192.168.50.2 ── vx (kernel vxlan 5000) ── br0 ── veth ── ns VM: v0
 #   ---- ns H2 -------------------------------------------     10.0.0.2, 10.0.1.2
 set -euo pipefail
+# shellcheck source=tests/vm/lib.sh
 . "$(dirname "$0")/lib.sh"
 
 vm_require

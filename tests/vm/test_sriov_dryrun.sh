@@ -9,6 +9,7 @@
 #   fake sysfs: PF 0000:08:00.0 (mlx5_core, enp8s0f0np0, mlx5_0), 2 VFs
 #   0000:08:00.2 / 0000:08:00.3, representors pf0vf0 / pf0vf1
 set -euo pipefail
+# shellcheck source=tests/vm/lib.sh
 . "$(dirname "$0")/lib.sh"
 
 vm_require

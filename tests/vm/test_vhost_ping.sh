@@ -18,6 +18,7 @@
 # Ports come from `guest port add lan vhost-user` (the same path as
 # `nfvactl guest-xml`); counters are checked on both ports.
 set -euo pipefail
+# shellcheck source=tests/vm/lib.sh
 . "$(dirname "$0")/lib.sh"
 
 vm_require
@@ -58,7 +59,7 @@ check_eq "FDB: g2's MAC on port g2" \
 	"$(ctlj fdb show | json_get "[e['port'] for e in j if e['mac'] == '52:54:00:00:00:02'][0]")" g2
 
 log "guest g2 goes away: its QEMU is killed"
-stop_pid "$QEMU_PID_g2" TERM
+stop_pid "${QEMU_PID[g2]}" TERM
 for _ in $(seq 50); do
 	[ "$(ctlj port show g2 | json_get "j[0]['link']")" = down ] && break
 	sleep 0.2

@@ -10,6 +10,7 @@
 #   nfvactl guest-xml ... ──▶ XML ──▶ libvirt-xml/validate.sh
 #   a fake daemon answers a VF request with a PCI VF (hostdev XML)
 set -euo pipefail
+# shellcheck source=tests/vm/lib.sh
 . "$(dirname "$0")/lib.sh"
 
 vm_require
