@@ -76,8 +76,9 @@ static void action_output(struct flow_spec *s, uint16_t ethdev)
 	flow_spec_action(s, RTE_FLOW_ACTION_TYPE_COUNT, &count, sizeof(count));
 }
 
-static int compile_l2(const struct offload_decision *d, const struct compile_ctx *ctx,
-		struct flow_spec *s, enum rule_shape *shape)
+/* What L2 and encap rules share: the frame from the VF, its tag popped. */
+static int match_from_vf(const struct offload_decision *d, const struct compile_ctx *ctx,
+		struct flow_spec *s)
 {
 	int ret = item_port(s, ctx->in_ethdev);
 	if (ret == 0)
@@ -85,6 +86,13 @@ static int compile_l2(const struct offload_decision *d, const struct compile_ctx
 	if (ret == 0)
 		ret = item_vlan(s, d->in_vlan);
 	action_pop_vlan(s, d->in_vlan);
+	return ret;
+}
+
+static int compile_l2(const struct offload_decision *d, const struct compile_ctx *ctx,
+		struct flow_spec *s, enum rule_shape *shape)
+{
+	int ret = match_from_vf(d, ctx, s);
 	action_push_vlan(s, d->out_vlan);
 	action_output(s, ctx->out_ethdev);
 	bool vlan = d->in_vlan != NFVA_VLAN_NONE || d->out_vlan != NFVA_VLAN_NONE;
@@ -95,12 +103,7 @@ static int compile_l2(const struct offload_decision *d, const struct compile_ctx
 static int compile_encap(const struct offload_decision *d, const struct compile_ctx *ctx,
 		struct flow_spec *s, enum rule_shape *shape)
 {
-	int ret = item_port(s, ctx->in_ethdev);
-	if (ret == 0)
-		ret = item_eth_macs(s, d, d->in_vlan);
-	if (ret == 0)
-		ret = item_vlan(s, d->in_vlan);
-	action_pop_vlan(s, d->in_vlan);
+	int ret = match_from_vf(d, ctx, s);
 	if (ret == 0 && ctx->encap == DP_ENCAP_VXLAN) {
 		ret = flow_vxlan_encap(s, ctx);
 		*shape = SHAPE_VXLAN_ENCAP;
