@@ -5,9 +5,9 @@
 BUILDDIR ?= build
 ASAN_BUILDDIR ?= build-asan
 MESON_OPTS ?=
-SUITES ?= unit vdev netns
+SUITES ?= unit vdev netns vm
 
-.PHONY: all deps build demo test test-asan bench bench-smoke lint clean
+.PHONY: all deps build demo test test-asan test-vm appliance-image bench bench-smoke lint clean
 
 all: build
 
@@ -35,6 +35,13 @@ $(ASAN_BUILDDIR)/build.ninja:
 test-asan: deps $(ASAN_BUILDDIR)/build.ninja
 	ninja -C $(ASAN_BUILDDIR)
 	meson test -C $(ASAN_BUILDDIR) --print-errorlogs --suite unit --suite vdev
+
+test-vm: build
+	meson test -C $(BUILDDIR) --print-errorlogs --suite vm
+
+# The appliance VM image (Debian 12 + DPDK + nfva, ~7 min; not part of CI).
+appliance-image: build
+	bash vm-images/build-appliance-image.sh -b $(BUILDDIR) -o $(BUILDDIR)/vm-images/appliance
 
 # Benchmarks (never run as tests): nfva vs dpdk-testpmd io vs Open vSwitch DPDK.
 bench: build

@@ -154,8 +154,8 @@ check_eq "offload requests/installs/failures" "$(odelta p1a p1b requests)/$(odel
 ctlj h offload dump testpmd | json_get j | grep -v '^$' >"$OE_TMP/dump_l2.txt" || true
 check_eq "dump: lines" "$(wc -l <"$OE_TMP/dump_l2.txt")" 2
 check_eq "dump: flow create lines" "$(grep -c '^flow create ' "$OE_TMP/dump_l2.txt" || true)" 2
-want1="flow create $E0 priority 1 transfer pattern represented_port ethdev_port_id is $E1 / eth dst is $M2 src is $M1 / end actions represented_port ethdev_port_id $E2 / count / end"
-want2="flow create $E0 priority 1 transfer pattern represented_port ethdev_port_id is $E2 / eth dst is $M1 src is $M2 / end actions represented_port ethdev_port_id $E1 / count / end"
+want1="flow create $E0 priority 1 transfer pattern represented_port ethdev_port_id is $E1 / eth dst is $M2 src is $M1 has_vlan is 0 / end actions represented_port ethdev_port_id $E2 / count / end"
+want2="flow create $E0 priority 1 transfer pattern represented_port ethdev_port_id is $E2 / eth dst is $M1 src is $M2 has_vlan is 0 / end actions represented_port ethdev_port_id $E1 / count / end"
 for w in "$want1" "$want2"; do
 	grep -qixF "$w" "$OE_TMP/dump_l2.txt" || fail "dump lacks: $w (dump: $(cat "$OE_TMP/dump_l2.txt"))"
 done

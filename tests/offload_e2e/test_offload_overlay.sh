@@ -150,8 +150,8 @@ log "dump: $(cat "$OE_TMP/dump_vxlan.txt")"
 check_eq "dump: flow create lines" "$(grep -c '^flow create ' "$OE_TMP/dump_vxlan.txt" || true)" 2
 EU=$(ctlj x1 port show uplink | json_get "j[0]['ethdev']") EV=$(ctlj x1 port show vm1 | json_get "j[0]['ethdev']")
 vx_set="set vxlan-tos-ttl ip-version ipv4 vni 6000 udp-src 0 udp-dst 4789 ip-tos 0 ip-ttl 64 ip-src 192.168.1.249 ip-dst 192.168.1.252 eth-src $MU1 eth-dst $MU2"
-vx_enc="flow create $EU priority 1 transfer pattern represented_port ethdev_port_id is $EV / eth dst is $MV2 src is $MV1 / end actions vxlan_encap / represented_port ethdev_port_id $EU / count / end"
-vx_dec="flow create $EU priority 1 transfer pattern represented_port ethdev_port_id is $EU / eth dst is $MU1 type is 0x0800 / ipv4 proto is 17 src is 192.168.1.252 dst is 192.168.1.249 / udp dst is 4789 / vxlan vni is 6000 / eth dst is $MV1 src is $MV2 / end actions vxlan_decap / represented_port ethdev_port_id $EV / count / end"
+vx_enc="flow create $EU priority 1 transfer pattern represented_port ethdev_port_id is $EV / eth dst is $MV2 src is $MV1 has_vlan is 0 / end actions vxlan_encap / represented_port ethdev_port_id $EU / count / end"
+vx_dec="flow create $EU priority 1 transfer pattern represented_port ethdev_port_id is $EU / eth dst is $MU1 type is 0x0800 / ipv4 proto is 17 src is 192.168.1.252 dst is 192.168.1.249 / udp dst is 4789 / vxlan vni is 6000 / eth dst is $MV1 src is $MV2 has_vlan is 0 / end actions vxlan_decap / represented_port ethdev_port_id $EV / count / end"
 check_eq "dump: lines" "$(wc -l <"$OE_TMP/dump_vxlan.txt")" 3
 for w in "$vx_set" "$vx_enc" "$vx_dec"; do
 	grep -qixF "$w" "$OE_TMP/dump_vxlan.txt" || fail "dump lacks: $w"
