@@ -31,7 +31,6 @@ struct encap_template {
 	uint8_t len;            /* bytes to prepend */
 	bool resolved;          /* outer destination MAC known */
 	bool udp_csum;          /* compute the UDP checksum (else 0) */
-	bool nvgre;             /* low 8 bits of the GRE key carry the flow id */
 	uint32_t vtep_ip;       /* remote VTEP or group, network order */
 	uint32_t nexthop_ip;    /* whose MAC is the outer destination */
 	uint8_t hdr[ENCAP_MAX_HDR] __rte_aligned(16);

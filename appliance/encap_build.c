@@ -54,7 +54,6 @@ int encap_build(struct encap_template *t, const struct network_overlay *ov, uint
 	t->encap = ov->encap;
 	t->vtep_ip = ip;
 	t->udp_csum = ov->udp_csum;
-	t->nvgre = ov->nvgre;
 	t->len = sizeof(struct rte_ether_hdr) + sizeof(struct rte_ipv4_hdr) + ops->hdr_len;
 
 	struct rte_ether_hdr *eth = (struct rte_ether_hdr *)t->hdr;
