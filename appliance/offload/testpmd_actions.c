@@ -372,6 +372,30 @@ static const char *const bare[] = {
 	[RTE_FLOW_ACTION_TYPE_OF_POP_VLAN] = "of_pop_vlan",
 };
 
+/* Actions that send to a port; false when a is none of them. */
+static bool port_action_print(struct tp_out *o, const struct rte_flow_action *a, bool sub)
+{
+	const void *c = a->conf;
+
+	switch (a->type) {
+	case RTE_FLOW_ACTION_TYPE_REPRESENTED_PORT:
+		tp_printf(o, sub ? "port_id id %u / " : "represented_port ethdev_port_id %u / ",
+				((const struct rte_flow_action_ethdev *)c)->port_id);
+		return true;
+	case RTE_FLOW_ACTION_TYPE_PORT_REPRESENTOR:
+		tp_printf(o, "port_representor port_id %u / ",
+				((const struct rte_flow_action_ethdev *)c)->port_id);
+		return true;
+	case RTE_FLOW_ACTION_TYPE_PORT_ID: {
+		const struct rte_flow_action_port_id *p = c;
+		tp_printf(o, "port_id %sid %u / ", p->original ? "original 1 " : "", p->id);
+		return true;
+	}
+	default:
+		return false;
+	}
+}
+
 static void action_print(struct tp_out *o, const struct rte_flow_action *a, int slot, bool sub)
 {
 	const void *c = a->conf;
@@ -381,20 +405,9 @@ static void action_print(struct tp_out *o, const struct rte_flow_action *a, int 
 			tp_printf(o, "%s / ", bare[a->type]);
 		return;
 	}
+	if (port_action_print(o, a, sub))
+		return;
 	switch (a->type) {
-	case RTE_FLOW_ACTION_TYPE_REPRESENTED_PORT:
-		tp_printf(o, sub ? "port_id id %u / " : "represented_port ethdev_port_id %u / ",
-				((const struct rte_flow_action_ethdev *)c)->port_id);
-		break;
-	case RTE_FLOW_ACTION_TYPE_PORT_REPRESENTOR:
-		tp_printf(o, "port_representor port_id %u / ",
-				((const struct rte_flow_action_ethdev *)c)->port_id);
-		break;
-	case RTE_FLOW_ACTION_TYPE_PORT_ID: {
-		const struct rte_flow_action_port_id *p = c;
-		tp_printf(o, "port_id %sid %u / ", p->original ? "original 1 " : "", p->id);
-		break;
-	}
 	case RTE_FLOW_ACTION_TYPE_QUEUE:
 		tp_printf(o, "queue index %u / ", ((const struct rte_flow_action_queue *)c)->index);
 		break;
