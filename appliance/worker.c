@@ -10,6 +10,7 @@
 #include "clock.h"
 #include "offload/offload.h"
 #include "log.h"
+#include "mirror/mirror.h"
 #include "slowpath/slowpath.h"
 #include "worker.h"
 
@@ -27,10 +28,14 @@ static void worker_eswitch_output(void *ctx, uint16_t out_ethdev, struct rte_mbu
 	struct worker *w = ctx;
 	uint16_t port = w->cfg->ethdev_port[out_ethdev];
 
-	if (port == NFVA_PORT_NONE)
+	if (port == NFVA_PORT_NONE) {
 		rte_pktmbuf_free(m);
-	else
-		port_output(w, port, NFVA_VLAN_NONE, m);
+		return;
+	}
+	/* The e-switch made this frame's mirror copies (its rule's SAMPLE):
+	 * sending it must not make them again. */
+	m->ol_flags |= mirror_copy_flag;
+	port_output(w, port, NFVA_VLAN_NONE, m);
 }
 
 /* Emulated e-switch in front of the port: rule hits never reach the slow
@@ -41,7 +46,10 @@ static uint16_t worker_eswitch(struct worker *w, const struct dp_port *p,
 	uint64_t bytes = 0;
 	for (uint16_t j = 0; j < n; j++)
 		bytes += rte_pktmbuf_pkt_len(pkts[j]);
-	uint16_t left = offload_eswitch_rx(p->emu, p->ethdev, pkts, n, worker_eswitch_output, w);
+	uint16_t left = offload_eswitch_rx(p->emu, p->ethdev, pkts, n, 2 * NFVA_BURST,
+			worker_eswitch_output, w);
+	/* Copies for software mirroring came back with the misses. */
+	left = mirror_marked(w, pkts, left);
 	for (uint16_t j = 0; j < left; j++)
 		bytes -= rte_pktmbuf_pkt_len(pkts[j]);
 	c->eswitch_packets += n - left;
@@ -52,7 +60,7 @@ static uint16_t worker_eswitch(struct worker *w, const struct dp_port *p,
 static unsigned worker_poll_ports(struct worker *w)
 {
 	const struct dp_worker_plan *plan = &w->cfg->workers[w->id];
-	struct rte_mbuf *pkts[NFVA_BURST];
+	struct rte_mbuf *pkts[2 * NFVA_BURST]; /* room for e-switch mirror copies */
 	unsigned total = 0;
 
 	for (uint16_t i = 0; i < plan->n_ports; i++) {

@@ -11,6 +11,7 @@
 #include "../log.h"
 #include "../port.h"
 #include "../underlay.h"
+#include "../offload/offload.h"
 #include "mirror.h"
 
 NFVA_LOG_REGISTER(mirror)
@@ -167,6 +168,7 @@ int mirror_add(const struct mirror_session *s, char *err, size_t errlen)
 	slot->used = true;
 	slot->index = index;
 	workers_mirror_counters(index, &slot->baseline);
+	slot->eswitch_baseline = offload_mirror_copies(index);
 	ret = dp_config_commit();
 	if (slot->dest != DP_MIRROR_PORT)
 		encap_ensure(NFVA_MIRROR_OWNER_BASE + index, slot->dest_ip);

@@ -47,6 +47,7 @@ struct mirror_session {
 	uint8_t erspan_version;
 	struct network_overlay overlay; /* tunnel parameters of remote destinations */
 	struct mirror_counters baseline;
+	uint64_t eswitch_baseline;    /* offload_mirror_copies() when added */
 };
 
 struct mirror_session *mirror_find(const char *name);
@@ -54,7 +55,7 @@ struct mirror_session *mirror_by_index(unsigned i);
 /* Checks isolation and limits, then installs; 0 or -errno with err set. */
 int mirror_add(const struct mirror_session *s, char *err, size_t errlen);
 int mirror_del(struct mirror_session *s);
-/* Is the port a source of any session (its flows are mirrored in software)? */
+/* Is the port a source of any session? */
 bool mirror_port_is_source(uint16_t port);
 
 /* Mirror copies carry this dynamic mbuf flag so they are never mirrored again. */

@@ -34,6 +34,18 @@ static int nic_query(struct offload_eswitch *sw, void *handle, struct rte_flow_q
 	return rte_flow_query(sw->proxy_ethdev, handle, count, c, err);
 }
 
+/* rte_flow_query names the counter by its action: the COUNT inside the
+ * SAMPLE's own list (the rule keeps its spec, so the pointer is stable). */
+static int nic_query_sample(struct offload_eswitch *sw, void *handle, const struct flow_spec *s,
+		unsigned index, struct rte_flow_query_count *c, struct rte_flow_error *err)
+{
+	const struct rte_flow_action *count = flow_spec_sample_count(s, index);
+	if (count == NULL)
+		return rte_flow_error_set(err, ENOENT, RTE_FLOW_ERROR_TYPE_ACTION, NULL,
+				"no such SAMPLE with COUNT in the rule");
+	return rte_flow_query(sw->proxy_ethdev, handle, count, c, err);
+}
+
 static int nic_flush(struct offload_eswitch *sw, struct rte_flow_error *err)
 {
 	return rte_flow_flush(sw->proxy_ethdev, err);
@@ -51,6 +63,7 @@ const struct offload_backend offload_backend_nic = {
 	.create = nic_create,
 	.destroy = nic_destroy,
 	.query = nic_query,
+	.query_sample = nic_query_sample,
 	.flush = nic_flush,
 	.fini = nic_fini,
 };

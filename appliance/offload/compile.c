@@ -11,6 +11,11 @@
  *          -> [of_pop_vlan] / vxlan_encap | raw_encap / represented_port(uplink) / count
  *   DECAP  represented_port(uplink) / eth / ipv4 / udp / vxlan | gre / gre_key / eth dst+src
  *          -> vxlan_decap | raw_decap / [push vlan] / represented_port(VF) / count
+ *   LISP   see lisp_flow.c
+ *
+ * Mirrored flows get a SAMPLE first (copies of what the ingress port
+ * received) and/or just before the fate (copies of what the egress port
+ * sends), built by compile_mirror.c from the flow's mirror plan.
  */
 #include <string.h>
 
@@ -76,8 +81,16 @@ static void action_output(struct flow_spec *s, uint16_t ethdev)
 	flow_spec_action(s, RTE_FLOW_ACTION_TYPE_COUNT, &count, sizeof(count));
 }
 
-/* What L2 and encap rules share: the frame from the VF, its tag popped. */
-static int match_from_vf(const struct offload_decision *d, const struct compile_ctx *ctx,
+/* A mirror side's SAMPLE: "in" first in the list, "out" just before the fate. */
+static int sample(struct flow_spec *s, const struct compile_ctx *ctx, bool out)
+{
+	return flow_mirror_sample(s, out ? &ctx->mirror.out : &ctx->mirror.in,
+			ctx->mirror_tmpl[out]);
+}
+
+/* What rules from a VF share: the frame's port, MACs and tag; then the copy
+ * of what the VM sent and the tag popped. */
+static int from_vf(const struct offload_decision *d, const struct compile_ctx *ctx,
 		struct flow_spec *s)
 {
 	int ret = item_port(s, ctx->in_ethdev);
@@ -85,55 +98,81 @@ static int match_from_vf(const struct offload_decision *d, const struct compile_
 		ret = item_eth_macs(s, d, d->in_vlan);
 	if (ret == 0)
 		ret = item_vlan(s, d->in_vlan);
+	if (ret == 0 && d->kind == OFFLOAD_LISP_ENCAP)
+		ret = flow_lisp_encap_items(s, d);
+	if (ret == 0)
+		ret = sample(s, ctx, false);
 	action_pop_vlan(s, d->in_vlan);
+	return ret;
+}
+
+/* What every rule ends with: the copy of what leaves, the port, the count. */
+static int finish(const struct compile_ctx *ctx, struct flow_spec *s, int ret)
+{
+	if (ret == 0)
+		ret = sample(s, ctx, true);
+	action_output(s, ctx->out_ethdev);
 	return ret;
 }
 
 static int compile_l2(const struct offload_decision *d, const struct compile_ctx *ctx,
 		struct flow_spec *s, enum rule_shape *shape)
 {
-	int ret = match_from_vf(d, ctx, s);
+	int ret = from_vf(d, ctx, s);
 	action_push_vlan(s, d->out_vlan);
-	action_output(s, ctx->out_ethdev);
 	bool vlan = d->in_vlan != NFVA_VLAN_NONE || d->out_vlan != NFVA_VLAN_NONE;
 	*shape = vlan ? SHAPE_L2_VLAN : SHAPE_L2;
-	return ret;
+	return finish(ctx, s, ret);
 }
 
 static int compile_encap(const struct offload_decision *d, const struct compile_ctx *ctx,
 		struct flow_spec *s, enum rule_shape *shape)
 {
-	int ret = match_from_vf(d, ctx, s);
-	if (ret == 0 && ctx->encap == DP_ENCAP_VXLAN) {
+	int ret = from_vf(d, ctx, s);
+	if (ret == 0 && d->kind == OFFLOAD_LISP_ENCAP) {
+		ret = flow_lisp_encap_actions(s, ctx);
+		*shape = SHAPE_LISP_ENCAP;
+	} else if (ret == 0 && ctx->encap == DP_ENCAP_VXLAN) {
 		ret = flow_vxlan_encap(s, ctx);
 		*shape = SHAPE_VXLAN_ENCAP;
 	} else if (ret == 0) {
 		ret = flow_gre_encap(s, ctx);
 		*shape = SHAPE_GRE_ENCAP;
 	}
-	action_output(s, ctx->out_ethdev);
-	return ret;
+	return finish(ctx, s, ret);
+}
+
+static int decap_items(const struct offload_decision *d, const struct compile_ctx *ctx,
+		struct flow_spec *s)
+{
+	int ret = item_port(s, ctx->in_ethdev);
+	if (ret < 0)
+		return ret;
+	if (d->kind == OFFLOAD_LISP_DECAP)
+		return flow_lisp_decap_items(s, d, ctx);
+	ret = ctx->encap == DP_ENCAP_VXLAN ? flow_vxlan_decap_items(s, ctx, d->vtep_ip) :
+		flow_gre_decap_items(s, ctx, d->vtep_ip);
+	return ret < 0 ? ret : item_eth_macs(s, d, NFVA_VLAN_NONE);
 }
 
 static int compile_decap(const struct offload_decision *d, const struct compile_ctx *ctx,
 		struct flow_spec *s, enum rule_shape *shape)
 {
-	bool vxlan = ctx->encap == DP_ENCAP_VXLAN;
-	int ret = item_port(s, ctx->in_ethdev);
-
+	int ret = decap_items(d, ctx, s);
 	if (ret == 0)
-		ret = vxlan ? flow_vxlan_decap_items(s, ctx, d->vtep_ip) :
-			      flow_gre_decap_items(s, ctx, d->vtep_ip);
-	if (ret == 0)
-		ret = item_eth_macs(s, d, NFVA_VLAN_NONE);
-	if (vxlan)
+		ret = sample(s, ctx, false);
+	if (ret == 0 && d->kind == OFFLOAD_LISP_DECAP) {
+		ret = flow_lisp_decap_actions(s, d);
+		*shape = SHAPE_LISP_DECAP;
+	} else if (ret == 0 && ctx->encap == DP_ENCAP_VXLAN) {
 		flow_spec_action(s, RTE_FLOW_ACTION_TYPE_VXLAN_DECAP, NULL, 0);
-	else if (ret == 0)
+		*shape = SHAPE_VXLAN_DECAP;
+	} else if (ret == 0) {
 		ret = flow_gre_decap_action(s);
+		*shape = SHAPE_GRE_DECAP;
+	}
 	action_push_vlan(s, d->out_vlan);
-	action_output(s, ctx->out_ethdev);
-	*shape = vxlan ? SHAPE_VXLAN_DECAP : SHAPE_GRE_DECAP;
-	return ret;
+	return finish(ctx, s, ret);
 }
 
 int offload_compile(const struct offload_decision *d, const struct compile_ctx *ctx,
@@ -142,14 +181,17 @@ int offload_compile(const struct offload_decision *d, const struct compile_ctx *
 	int ret;
 
 	flow_spec_init(s, 0, RULE_PRIORITY);
+	*shape = SHAPE_L2;
 	switch (d->kind) {
 	case OFFLOAD_L2:
 		ret = compile_l2(d, ctx, s, shape);
 		break;
 	case OFFLOAD_ENCAP:
+	case OFFLOAD_LISP_ENCAP:
 		ret = compile_encap(d, ctx, s, shape);
 		break;
 	case OFFLOAD_DECAP:
+	case OFFLOAD_LISP_DECAP:
 		ret = compile_decap(d, ctx, s, shape);
 		break;
 	default:

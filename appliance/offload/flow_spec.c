@@ -69,3 +69,19 @@ int flow_spec_finish(struct flow_spec *s)
 	s->actions[s->n_actions++].type = RTE_FLOW_ACTION_TYPE_END;
 	return 0;
 }
+
+const struct rte_flow_action *flow_spec_sample_count(const struct flow_spec *s, unsigned index)
+{
+	for (unsigned i = 0; i < s->n_actions; i++) {
+		const struct rte_flow_action *a = &s->actions[i];
+		if (a->type != RTE_FLOW_ACTION_TYPE_SAMPLE || a->conf == NULL || index-- != 0)
+			continue;
+		const struct rte_flow_action_sample *conf = a->conf;
+		for (const struct rte_flow_action *sub = conf->actions;
+				sub != NULL && sub->type != RTE_FLOW_ACTION_TYPE_END; sub++)
+			if (sub->type == RTE_FLOW_ACTION_TYPE_COUNT)
+				return sub;
+		return NULL;
+	}
+	return NULL;
+}

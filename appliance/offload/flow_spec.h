@@ -37,6 +37,8 @@ struct rte_flow_action *flow_spec_action(struct flow_spec *s, enum rte_flow_acti
 		const void *conf, size_t size);
 /* Raw bytes in the arena (encap data, SAMPLE sub-action lists, ...). */
 void *flow_spec_alloc(struct flow_spec *s, size_t size);
+/* The COUNT action inside the index-th SAMPLE of the action list, or NULL. */
+const struct rte_flow_action *flow_spec_sample_count(const struct flow_spec *s, unsigned index);
 /* Terminates pattern and actions with END; -ENOSPC if anything overflowed. */
 int flow_spec_finish(struct flow_spec *s);
 

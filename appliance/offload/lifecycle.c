@@ -10,9 +10,25 @@
 #include "../clock.h"
 #include "../control/periodic.h"
 #include "../dp_config.h"
+#include <sys/socket.h>
+
 #include "../fdb.h"
+#include "../lisp/lisp_dp.h"
 #include "emu_switch.h"
 #include "offload_private.h"
+
+/* Traffic in hardware keeps alive what the slow path no longer sees. */
+static void rule_touch(const struct offload_decision *d, uint32_t now_s)
+{
+	if (d->kind == OFFLOAD_LISP_ENCAP) {
+		lisp_eid_touch(d->network, AF_INET, &d->eid_src, now_s);
+		return;
+	}
+	if (d->kind == OFFLOAD_LISP_DECAP)
+		return;
+	fdb_touch_key(d->network, &d->src, now_s);
+	fdb_touch_key(d->network, &d->dst, now_s);
+}
 
 static void rule_tick(struct offload_rule *r, void *arg)
 {
@@ -21,6 +37,7 @@ static void rule_tick(struct offload_rule *r, void *arg)
 	struct rte_flow_query_count c = { 0 };
 	struct rte_flow_error err;
 
+	rule_read_copies(r);
 	if (r->state == RULE_OFFLOADED && sw != NULL &&
 			sw->backend->query(sw, r->handle, &c, &err) == 0 && c.hits_set &&
 			c.hits != r->hits) {
@@ -28,8 +45,7 @@ static void rule_tick(struct offload_rule *r, void *arg)
 		r->bytes = c.bytes;
 		r->active_ms = now;
 		uint32_t now_s = nfva_now_s();
-		fdb_touch_key(r->decision.network, &r->decision.src, now_s);
-		fdb_touch_key(r->decision.network, &r->decision.dst, now_s);
+		rule_touch(&r->decision, now_s);
 	}
 }
 

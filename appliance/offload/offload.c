@@ -135,25 +135,18 @@ static void apply_move(const struct offload_msg *m)
 	fdb_learn(&key, dest, nfva_now_s(), &limits);
 }
 
-static bool rule_stale(const struct offload_rule *r, const void *arg)
-{
-	struct compile_ctx ctx = { 0 };
-	const char *why;
-	(void)arg;
-	if (!decision_current(&r->decision, &ctx, &why))
-		return true;
-	/* An encap rule built from another template (new neighbour MAC...). */
-	return ctx.tmpl != NULL && memcmp(ctx.tmpl->hdr, r->tmpl.hdr, r->tmpl.len) != 0;
-}
-
-/* Remove every rule the slow path would no longer agree with; requests for
- * the new decisions follow from the next packets. */
+/* Remove every rule the slow path would no longer agree with (requests for
+ * the new decisions follow from the next packets); rebuild in place those
+ * whose actions changed (another template, other mirror sessions). */
 static void revalidate(void)
 {
-	unsigned before = rules_count();
-	rules_remove_if(rule_stale, NULL);
-	offload_stats.invalidations += before - rules_count();
+	offload_stats.invalidations += rules_refresh();
 	revalidate_pending = false;
+}
+
+void offload_revalidate_soon(void)
+{
+	revalidate_pending = true;
 }
 
 unsigned offload_service(void)

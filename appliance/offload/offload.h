@@ -28,9 +28,12 @@ enum offload_kind {
 	OFFLOAD_L2 = 1, /* VF -> VF by (src, dst) MAC and vlan */
 	OFFLOAD_ENCAP,  /* VF -> tunnel to a remote VTEP */
 	OFFLOAD_DECAP,  /* uplink tunnel -> VF */
+	OFFLOAD_LISP_ENCAP, /* VF -> LISP: IPv4 EID to the one best RLOC of its map-cache entry */
+	OFFLOAD_LISP_DECAP, /* uplink LISP from an RLOC -> the VF of a local IPv4 EID */
 };
 
-/* A decision of the slow path; also the key of the rule table (zero padded). */
+/* A decision of the slow path; also the key of the rule table (zero padded:
+ * build it with a designated initializer). */
 struct offload_decision {
 	uint8_t kind;        /* enum offload_kind */
 	uint8_t pad;
@@ -39,10 +42,36 @@ struct offload_decision {
 	uint16_t in_vlan;    /* tag on the ingress VF, NFVA_VLAN_NONE */
 	uint16_t out_port;   /* L2, DECAP: the VF; ENCAP: the uplink */
 	uint16_t out_vlan;   /* tag to push toward the VF, NFVA_VLAN_NONE */
-	uint32_t vtep_ip;    /* ENCAP: destination VTEP; DECAP: source VTEP */
-	struct rte_ether_addr src;
-	struct rte_ether_addr dst;
+	uint32_t vtep_ip;    /* ENCAP: destination VTEP / RLOC; DECAP: source VTEP / RLOC */
+	struct rte_ether_addr src; /* LISP: the VM's MAC (ENCAP), the gateway MAC (DECAP) */
+	struct rte_ether_addr dst; /* LISP: the gateway MAC (ENCAP), the VM's MAC (DECAP) */
+	uint32_t eid_src;    /* LISP_ENCAP: the VM's IPv4 EID (network order) */
+	uint32_t eid_dst;    /* LISP: the destination IPv4 EID, matched as a host */
 };
+
+/* Mirror copies the e-switch hands to the slow path (SAMPLE -> MARK +
+ * PORT_REPRESENTOR) carry this mark: the session set is the port's sessions
+ * in that direction, the copy is made there in software (filters, snap
+ * length, ERSPAN), the frame itself is not forwarded again. */
+#define OFFLOAD_MIRROR_MARK 0x4d000000u
+#define OFFLOAD_MIRROR_MARK_MASK 0xff000000u
+#define OFFLOAD_MIRROR_MARK_OUT 0x00010000u
+static inline uint32_t offload_mirror_mark(uint16_t port, bool out)
+{
+	return OFFLOAD_MIRROR_MARK | (out ? OFFLOAD_MIRROR_MARK_OUT : 0) | port;
+}
+
+/* Control thread: state a rule may depend on changed outside a datapath
+ * commit (map-cache, EID table): every rule is rechecked on the next service. */
+void offload_revalidate_soon(void);
+/* Copies the e-switch made itself for a mirror session (SAMPLE hits). */
+uint64_t offload_mirror_copies(unsigned session);
+struct offload_mirror_state {
+	unsigned rules_eswitch;         /* rules whose SAMPLE makes the session's copies */
+	unsigned rules_software_copies; /* rules handing frames to the slow path for copies */
+	uint64_t copies;                /* made by the e-switch since start */
+};
+void offload_mirror_state(unsigned session, struct offload_mirror_state *st);
 
 /* Workers: ask for a rule (cheap, may be dropped when the ring is full). */
 void offload_request(unsigned worker, uint32_t now_s, const struct offload_decision *d);
@@ -56,11 +85,12 @@ bool offload_request_move(unsigned worker, uint32_t now_s, uint16_t network,
 		const struct rte_ether_addr *mac, uint64_t dest, const struct fdb_limits *limits);
 
 /* Workers: run a received burst through the port's emulated e-switch; hits
- * are executed and sent through out(ctx, ethdev, m); misses are compacted to
- * the front of pkts and their count returned (they go to the slow path). */
+ * are executed and sent through out(ctx, ethdev, m); misses and copies for
+ * the slow path (marked) are compacted to the front of pkts (room for cap)
+ * and their count returned (they go to the slow path). */
 typedef void (*offload_output_fn)(void *ctx, uint16_t out_ethdev, struct rte_mbuf *m);
 uint16_t offload_eswitch_rx(struct emu_switch *sw, uint16_t in_ethdev, struct rte_mbuf **pkts,
-		uint16_t n, offload_output_fn out, void *ctx);
+		uint16_t n, uint16_t cap, offload_output_fn out, void *ctx);
 
 /* Control thread. */
 int offload_init(void);

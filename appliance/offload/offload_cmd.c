@@ -27,19 +27,36 @@ static json_t *mac_json(const struct rte_ether_addr *mac)
 	return json_string(buf);
 }
 
+/* LISP rules: the EIDs they match ("src -> dst", or the destination). */
+static json_t *eid_json(const struct offload_decision *d)
+{
+	char src[INET_ADDRSTRLEN], dst[INET_ADDRSTRLEN], both[2 * INET_ADDRSTRLEN + 4];
+
+	inet_ntop(AF_INET, &d->eid_dst, dst, sizeof(dst));
+	if (d->kind == OFFLOAD_LISP_DECAP)
+		return json_string(dst);
+	inet_ntop(AF_INET, &d->eid_src, src, sizeof(src));
+	snprintf(both, sizeof(both), "%s -> %s", src, dst);
+	return json_string(both);
+}
+
 static void rule_json(struct offload_rule *r, void *arg)
 {
 	static const char *const kinds[] = { [OFFLOAD_L2] = "l2", [OFFLOAD_ENCAP] = "encap",
-		[OFFLOAD_DECAP] = "decap" };
+		[OFFLOAD_DECAP] = "decap", [OFFLOAD_LISP_ENCAP] = "lisp-encap",
+		[OFFLOAD_LISP_DECAP] = "lisp-decap" };
 	const struct offload_decision *d = &r->decision;
 	const struct network *n = network_by_index(d->network);
 	const struct offload_eswitch *sw = eswitch_get(r->eswitch);
 	uint64_t now = offload_now_ms();
 	char vtep[INET_ADDRSTRLEN] = "";
 
+	char mirror[160];
+
 	if (d->kind != OFFLOAD_L2)
 		inet_ntop(AF_INET, &d->vtep_ip, vtep, sizeof(vtep));
-	json_array_append_new(arg, json_pack(
+	mirror_plan_describe(&r->mirror, mirror, sizeof(mirror));
+	json_t *j = json_pack(
 			"{s:s, s:s, s:s, s:s, s:s, s:o, s:o, s:o, s:s, s:s, s:I, s:I, s:I, s:I, s:i, s:s}",
 			"kind", kinds[d->kind], "shape", shape_name(r->shape),
 			"network", n ? n->name : "?", "in", port_name(d->in_port),
@@ -51,7 +68,11 @@ static void rule_json(struct offload_rule *r, void *arg)
 			"age_s", (json_int_t)((now - r->created_ms) / 1000),
 			"idle_s", (json_int_t)((now - r->active_ms) / 1000),
 			"install_us", (int)r->install_us,
-			"backend", sw ? sw->backend->name : "-"));
+			"backend", sw ? sw->backend->name : "-");
+	json_object_set_new(j, "mirror", mirror[0] ? json_string(mirror) : json_null());
+	if (d->kind == OFFLOAD_LISP_ENCAP || d->kind == OFFLOAD_LISP_DECAP)
+		json_object_set_new(j, "eid", eid_json(d));
+	json_array_append_new(arg, j);
 }
 
 static json_t *caps_json(void)
@@ -175,7 +196,7 @@ static json_t *offload_stats_json(void)
 		json_object_set_new(reasons, failure_reasons[i].message,
 				json_integer((json_int_t)failure_reasons[i].count));
 	unsigned offloaded = rules_count_offloaded();
-	json_t *j = json_pack("{s:b, s:i, s:i, s:i, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:i}",
+	json_t *j = json_pack("{s:b, s:i, s:i, s:i, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:i}",
 			"enabled", offload_cfg.enabled, "rules", (int)offloaded,
 			"software", (int)(rules_count() - offloaded),
 			"pending", (int)offload_pending(),
@@ -185,6 +206,7 @@ static json_t *offload_stats_json(void)
 			"failures", (json_int_t)s->failures, "stale", (json_int_t)s->stale,
 			"limit", (json_int_t)s->limit, "idle_removed", (json_int_t)s->idle_removed,
 			"invalidations", (json_int_t)s->invalidations,
+			"rebuilds", (json_int_t)s->rebuilds,
 			"install_us_avg", (json_int_t)avg, "install_us_max", (int)s->install_us_max);
 	json_object_set_new(j, "failure_reasons", reasons);
 	return j;

@@ -32,6 +32,9 @@ struct offload_backend {
 	int (*destroy)(struct offload_eswitch *sw, void *handle, struct rte_flow_error *err);
 	int (*query)(struct offload_eswitch *sw, void *handle, struct rte_flow_query_count *c,
 			struct rte_flow_error *err);
+	/* The COUNT inside the rule's index-th SAMPLE action (its copies). */
+	int (*query_sample)(struct offload_eswitch *sw, void *handle, const struct flow_spec *s,
+			unsigned index, struct rte_flow_query_count *c, struct rte_flow_error *err);
 	int (*flush)(struct offload_eswitch *sw, struct rte_flow_error *err);
 	void (*fini)(struct offload_eswitch *sw);
 };
@@ -46,7 +49,36 @@ enum rule_shape {
 	SHAPE_VXLAN_DECAP,
 	SHAPE_GRE_ENCAP,
 	SHAPE_GRE_DECAP,
+	SHAPE_LISP_ENCAP,
+	SHAPE_LISP_DECAP,
+	SHAPE_MIRROR_PORT,     /* l2 with SAMPLE ratio 1 -> REPRESENTED_PORT */
+	SHAPE_MIRROR_SOFTWARE, /* l2 with SAMPLE ratio 1 -> MARK + PORT_REPRESENTOR */
 	SHAPE_MAX
+};
+
+/* How the mirror sessions of one side of a flow are carried. */
+enum mirror_hw {
+	MIRROR_HW_NONE,     /* no session takes this side's frames */
+	MIRROR_HW_PORT,     /* SAMPLE -> REPRESENTED_PORT(destination VF) */
+	MIRROR_HW_VXLAN,    /* SAMPLE -> RAW_ENCAP(session template) -> REPRESENTED_PORT(uplink) */
+	MIRROR_HW_SOFTWARE, /* SAMPLE -> MARK -> PORT_REPRESENTOR: the slow path makes the copies */
+};
+
+/* One side: "in" = the ingress port's sessions with direction in (SAMPLE
+ * first in the action list), "out" = the egress port's sessions with
+ * direction out (SAMPLE last, before the fate). Compared as bytes: zero it. */
+struct mirror_side {
+	uint8_t mode;        /* enum mirror_hw */
+	uint8_t session;     /* PORT, VXLAN: the one session */
+	uint16_t ethdev;     /* PORT: destination; VXLAN: uplink; SOFTWARE: the representor */
+	uint32_t ratio;      /* SAMPLE ratio (1 in N) */
+	uint32_t mark;       /* SOFTWARE */
+	uint32_t tmpl_crc;   /* VXLAN: of the template's bytes */
+	char why[48];        /* SOFTWARE: what the e-switch cannot do itself */
+};
+
+struct mirror_plan {
+	struct mirror_side in, out;
 };
 
 struct shape_cap {
@@ -74,6 +106,8 @@ struct offload_rule {
 	void *handle;               /* backend handle when offloaded */
 	char reason[160];           /* why it stays in software */
 	struct encap_template tmpl; /* ENCAP: the template the rule was built from */
+	struct mirror_plan mirror;  /* the SAMPLE actions the rule was built with */
+	uint64_t copies[2];         /* MIRROR_HW_PORT/VXLAN copies: in, out (last reading) */
 	uint64_t hits, bytes;       /* last counter reading */
 	uint64_t created_ms, active_ms;
 	uint32_t install_us;
@@ -90,6 +124,7 @@ struct offload_stats {
 	uint64_t limit;             /* per-port or total rule limit reached */
 	uint64_t idle_removed;
 	uint64_t invalidations;
+	uint64_t rebuilds;          /* rules replaced in place (template, mirror sessions) */
 	uint64_t install_us_total;
 	uint32_t install_us_max;
 };
@@ -131,6 +166,9 @@ struct compile_ctx {
 	uint8_t encap;                     /* enum dp_encap */
 	uint32_t vni;                      /* VNI or GRE key on the wire */
 	uint16_t udp_port;                 /* VXLAN port, host order */
+	struct rte_ether_addr gw_mac;      /* LISP: the gateway MAC */
+	struct mirror_plan mirror;
+	const struct encap_template *mirror_tmpl[2]; /* MIRROR_HW_VXLAN: in, out */
 };
 int offload_compile(const struct offload_decision *d, const struct compile_ctx *ctx,
 		struct flow_spec *s, enum rule_shape *shape);
@@ -143,6 +181,23 @@ int flow_gre_decap_action(struct flow_spec *s);
 /* Outer ETH (to the uplink MAC) and IPV4 (src_vtep -> local, proto) items. */
 int flow_outer_items(struct flow_spec *s, const struct compile_ctx *ctx, uint32_t src_vtep,
 		uint8_t proto);
+/* lisp_flow.c: IPv4 EIDs over LISP (RFC 9300), no LISP item in rte_flow 22.11. */
+int flow_lisp_encap_items(struct flow_spec *s, const struct offload_decision *d);
+int flow_lisp_encap_actions(struct flow_spec *s, const struct compile_ctx *ctx);
+int flow_lisp_decap_items(struct flow_spec *s, const struct offload_decision *d,
+		const struct compile_ctx *ctx);
+int flow_lisp_decap_actions(struct flow_spec *s, const struct offload_decision *d);
+
+/* mirror_counters.c: add the rule's SAMPLE copies since the last reading. */
+void rule_read_copies(struct offload_rule *r);
+/* mirror_plan.c: which sessions take a flow's frames, and how (control). */
+void mirror_plan_make(const struct offload_decision *d, int sw, struct compile_ctx *ctx);
+bool mirror_plan_active(const struct mirror_plan *p);
+/* "in: port tap (1/1); out: software (ERSPAN)" or "" */
+void mirror_plan_describe(const struct mirror_plan *p, char *buf, size_t len);
+/* compile_mirror.c: the SAMPLE action of one side (nothing for NONE). */
+int flow_mirror_sample(struct flow_spec *s, const struct mirror_side *side,
+		const struct encap_template *t);
 
 /* rules.c */
 int rules_init(void);
@@ -150,6 +205,8 @@ void rules_fini(void);
 void rules_install(const struct offload_decision *d);
 void rules_remove(struct offload_rule *r);
 void rules_invalidate_mac(uint16_t network, const struct rte_ether_addr *mac);
+/* Recheck every rule: remove what no longer holds, rebuild what changed. */
+unsigned rules_refresh(void);
 void rules_remove_if(bool (*doomed)(const struct offload_rule *r, const void *arg),
 		const void *arg);
 typedef void (*rules_walk_cb)(struct offload_rule *r, void *arg);

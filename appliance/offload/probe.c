@@ -24,6 +24,8 @@ static const char *const shape_names[SHAPE_MAX] = {
 	[SHAPE_L2] = "l2", [SHAPE_L2_VLAN] = "l2-vlan",
 	[SHAPE_VXLAN_ENCAP] = "vxlan-encap", [SHAPE_VXLAN_DECAP] = "vxlan-decap",
 	[SHAPE_GRE_ENCAP] = "gre-encap", [SHAPE_GRE_DECAP] = "gre-decap",
+	[SHAPE_LISP_ENCAP] = "lisp-encap", [SHAPE_LISP_DECAP] = "lisp-decap",
+	[SHAPE_MIRROR_PORT] = "mirror-port", [SHAPE_MIRROR_SOFTWARE] = "mirror-software",
 };
 
 const char *shape_name(enum rule_shape s)
@@ -65,18 +67,41 @@ static void sample_decision(enum rule_shape shape, struct offload_decision *d,
 	ctx->local_ip = RTE_BE32(0xc0000201);
 	ctx->vni = 42;
 	ctx->udp_port = 4789;
+	d->eid_src = RTE_BE32(0xc6336401); /* 198.51.100.1 */
+	d->eid_dst = RTE_BE32(0xcb007101); /* 203.0.113.1 */
 	bool vxlan = shape == SHAPE_VXLAN_ENCAP || shape == SHAPE_VXLAN_DECAP;
-	ctx->encap = vxlan ? DP_ENCAP_VXLAN : DP_ENCAP_GRE;
+	bool lisp = shape == SHAPE_LISP_ENCAP || shape == SHAPE_LISP_DECAP;
+	ctx->encap = vxlan ? DP_ENCAP_VXLAN : lisp ? DP_ENCAP_LISP : DP_ENCAP_GRE;
 	sample_template(t, ctx->encap);
 	ctx->tmpl = t;
-	if (shape == SHAPE_L2 || shape == SHAPE_L2_VLAN)
-		d->kind = OFFLOAD_L2;
-	else if (shape == SHAPE_VXLAN_ENCAP || shape == SHAPE_GRE_ENCAP)
+	if (shape == SHAPE_VXLAN_ENCAP || shape == SHAPE_GRE_ENCAP)
 		d->kind = OFFLOAD_ENCAP;
-	else
+	else if (shape == SHAPE_VXLAN_DECAP || shape == SHAPE_GRE_DECAP)
 		d->kind = OFFLOAD_DECAP;
+	else if (shape == SHAPE_LISP_ENCAP)
+		d->kind = OFFLOAD_LISP_ENCAP;
+	else if (shape == SHAPE_LISP_DECAP)
+		d->kind = OFFLOAD_LISP_DECAP;
+	else
+		d->kind = OFFLOAD_L2;
 	if (shape == SHAPE_L2_VLAN)
 		d->in_vlan = d->out_vlan = 100;
+}
+
+/* Mirror shapes: an L2 rule copying what the VF sends. */
+static void sample_mirror(enum rule_shape shape, struct compile_ctx *ctx)
+{
+	struct mirror_side *in = &ctx->mirror.in;
+
+	if (shape == SHAPE_MIRROR_PORT) {
+		in->mode = MIRROR_HW_PORT;
+		in->ethdev = ctx->out_ethdev;
+	} else if (shape == SHAPE_MIRROR_SOFTWARE) {
+		in->mode = MIRROR_HW_SOFTWARE;
+		in->ethdev = ctx->in_ethdev;
+		in->mark = OFFLOAD_MIRROR_MARK;
+	}
+	in->ratio = 1;
 }
 
 static void probe_shape(struct offload_eswitch *sw, enum rule_shape shape, uint16_t vf)
@@ -92,9 +117,11 @@ static void probe_shape(struct offload_eswitch *sw, enum rule_shape shape, uint1
 	if (s == NULL)
 		return;
 	sample_decision(shape, &d, &ctx, &t);
-	bool from_vf = d.kind != OFFLOAD_DECAP;
+	bool from_vf = d.kind != OFFLOAD_DECAP && d.kind != OFFLOAD_LISP_DECAP;
+	bool to_uplink = d.kind == OFFLOAD_ENCAP || d.kind == OFFLOAD_LISP_ENCAP;
 	ctx.in_ethdev = port_ethdev(from_vf ? vf : sw->uplink);
-	ctx.out_ethdev = port_ethdev(d.kind == OFFLOAD_ENCAP ? sw->uplink : vf);
+	ctx.out_ethdev = port_ethdev(to_uplink ? sw->uplink : vf);
+	sample_mirror(shape, &ctx);
 	rte_eth_macaddr_get(port_ethdev(sw->uplink), &ctx.uplink_mac);
 	cap->probed = true;
 	cap->supported = false;

@@ -68,16 +68,27 @@ static void rule_free(struct offload_rule *r)
 	free(r);
 }
 
+/* The probed shape a mirrored rule also needs, SHAPE_MAX for none. */
+static enum rule_shape mirror_shape(const struct mirror_plan *p)
+{
+	if (p->in.mode == MIRROR_HW_SOFTWARE || p->out.mode == MIRROR_HW_SOFTWARE)
+		return SHAPE_MIRROR_SOFTWARE;
+	return mirror_plan_active(p) ? SHAPE_MIRROR_PORT : SHAPE_MAX;
+}
+
 /* Try the backend; on refusal the rule stays in software with the reason. */
 static void rule_offload(struct offload_rule *r, struct offload_eswitch *sw)
 {
 	struct rte_flow_error err = { 0 };
-	const struct shape_cap *cap = &sw->caps[r->shape];
+	enum rule_shape shapes[2] = { r->shape, mirror_shape(&r->mirror) };
 
-	if (cap->probed && !cap->supported) {
-		snprintf(r->reason, sizeof(r->reason), "shape %s not supported: %s",
-				shape_name(r->shape), cap->reason);
-		return;
+	for (unsigned i = 0; i < RTE_DIM(shapes); i++) {
+		const struct shape_cap *cap = &sw->caps[shapes[i]];
+		if (shapes[i] != SHAPE_MAX && cap->probed && !cap->supported) {
+			snprintf(r->reason, sizeof(r->reason), "shape %s not supported: %s",
+					shape_name(shapes[i]), cap->reason);
+			return;
+		}
 	}
 	uint64_t t0 = rte_rdtsc();
 	r->handle = sw->backend->create(sw, r->spec, &err);
@@ -96,6 +107,8 @@ static void rule_offload(struct offload_rule *r, struct offload_eswitch *sw)
 	NFVA_LOG(DEBUG, "rule refused: %s", r->reason);
 }
 
+static void rule_compile(struct offload_rule *r, const struct compile_ctx *ctx, bool limited);
+
 static struct offload_rule *rule_build(const struct offload_decision *d,
 		const struct compile_ctx *ctx, int sw_id, bool limited)
 {
@@ -106,19 +119,29 @@ static struct offload_rule *rule_build(const struct offload_decision *d,
 	}
 	r->decision = *d;
 	r->eswitch = sw_id;
-	r->state = RULE_SOFTWARE;
 	r->created_ms = r->active_ms = offload_now_ms();
+	rule_compile(r, ctx, limited);
+	return r;
+}
+
+/* Compile and hand to the backend (again, on a rebuild). */
+static void rule_compile(struct offload_rule *r, const struct compile_ctx *ctx, bool limited)
+{
+	r->state = RULE_SOFTWARE;
+	r->handle = NULL;
+	r->reason[0] = '\0';
+	memset(r->copies, 0, sizeof(r->copies));
 	if (ctx->tmpl != NULL)
 		r->tmpl = *ctx->tmpl;
-	int ret = offload_compile(d, ctx, r->spec, &r->shape);
+	r->mirror = ctx->mirror;
+	int ret = offload_compile(&r->decision, ctx, r->spec, &r->shape);
 	if (ret < 0)
 		snprintf(r->reason, sizeof(r->reason), "compile: %s", strerror(-ret));
 	else if ((r->limited = limited))
 		snprintf(r->reason, sizeof(r->reason), "rule limit of the port reached (%u)",
 				offload_cfg.max_rules_per_port);
 	else
-		rule_offload(r, eswitch_get(sw_id));
-	return r;
+		rule_offload(r, eswitch_get(r->eswitch));
 }
 
 void rules_install(const struct offload_decision *d)
@@ -164,6 +187,8 @@ void rules_remove(struct offload_rule *r)
 	struct offload_eswitch *sw = eswitch_get(r->eswitch);
 
 	bool offloaded = r->state == RULE_OFFLOADED;
+	if (offloaded)
+		rule_read_copies(r);
 	if (offloaded && sw != NULL) {
 		if (sw->backend->destroy(sw, r->handle, &err) != 0)
 			NFVA_LOG(WARNING, "destroy: %s", err.message ? err.message : "failed");
@@ -172,6 +197,70 @@ void rules_remove(struct offload_rule *r)
 	if (rte_hash_del_key(table, &r->decision) >= 0 && offloaded)
 		port_rules[r->decision.in_port]--;
 	rule_free(r);
+}
+
+/* Takes the rule out of the backend (keeping it in the table). */
+static void rule_unload(struct offload_rule *r)
+{
+	struct rte_flow_error err = { 0 };
+	struct offload_eswitch *sw = eswitch_get(r->eswitch);
+
+	if (r->state != RULE_OFFLOADED)
+		return;
+	rule_read_copies(r);
+	if (sw != NULL && sw->backend->destroy(sw, r->handle, &err) != 0)
+		NFVA_LOG(WARNING, "destroy: %s", err.message ? err.message : "failed");
+	offload_stats.removals++;
+	port_rules[r->decision.in_port]--;
+	r->state = RULE_SOFTWARE;
+}
+
+/* The rule's actions no longer match what the slow path would do (another
+ * template, other mirror sessions): replace it at once. In between, frames
+ * take the slow path, which already follows the new state. */
+static void rule_rebuild(struct offload_rule *r, const struct compile_ctx *ctx)
+{
+	rule_unload(r);
+	rule_compile(r, ctx, r->limited);
+	if (r->state == RULE_OFFLOADED)
+		port_rules[r->decision.in_port]++;
+	offload_stats.rebuilds++;
+}
+
+static bool rule_changed(const struct offload_rule *r, const struct compile_ctx *ctx)
+{
+	if (ctx->tmpl != NULL && (ctx->tmpl->len != r->tmpl.len ||
+			memcmp(ctx->tmpl->hdr, r->tmpl.hdr, r->tmpl.len) != 0))
+		return true;
+	return memcmp(&ctx->mirror, &r->mirror, sizeof(r->mirror)) != 0;
+}
+
+/* Every rule against the current state: gone, rebuilt or kept. Returns how
+ * many were removed. Collect first (see rules_remove_if). */
+unsigned rules_refresh(void)
+{
+	unsigned n = rules_count(), k = 0, removed = 0;
+	struct offload_rule **all = n ? malloc(n * sizeof(*all)) : NULL;
+	const void *key;
+	void *data;
+	uint32_t next = 0;
+
+	if (all == NULL)
+		return 0;
+	while (rte_hash_iterate(table, &key, &data, &next) >= 0 && k < n)
+		all[k++] = data;
+	for (unsigned i = 0; i < k; i++) {
+		struct compile_ctx ctx = { 0 };
+		const char *why;
+		if (!decision_current(&all[i]->decision, &ctx, &why)) {
+			rules_remove(all[i]);
+			removed++;
+		} else if (rule_changed(all[i], &ctx)) {
+			rule_rebuild(all[i], &ctx);
+		}
+	}
+	free(all);
+	return removed;
 }
 
 void rules_walk(rules_walk_cb cb, void *arg)

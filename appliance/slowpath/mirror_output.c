@@ -14,6 +14,7 @@
 #include "../encap.h"
 #include "../erspan.h"
 #include "../mirror/mirror.h"
+#include "../offload/offload.h"
 #include "../worker.h"
 #include "slowpath.h"
 
@@ -125,4 +126,37 @@ void mirror_in(struct worker *w, uint16_t port, struct rte_mbuf **pkts, uint16_t
 void mirror_out(struct worker *w, uint16_t port, struct rte_mbuf *m)
 {
 	mirror_frame(w, w->cfg->ports[port].mirror_out, port, m, true);
+}
+
+static bool marked_copy(const struct rte_mbuf *m)
+{
+	return (m->ol_flags & RTE_MBUF_F_RX_FDIR_ID) &&
+		(m->hash.fdir.hi & OFFLOAD_MIRROR_MARK_MASK) == OFFLOAD_MIRROR_MARK;
+}
+
+static void mirror_from_mark(struct worker *w, struct rte_mbuf *m)
+{
+	uint32_t mark = m->hash.fdir.hi;
+	uint16_t port = mark & 0xffff;
+	bool out = mark & OFFLOAD_MIRROR_MARK_OUT;
+
+	m->ol_flags &= ~(RTE_MBUF_F_RX_FDIR | RTE_MBUF_F_RX_FDIR_ID);
+	if (port < NFVA_MAX_PORTS) {
+		const struct dp_port *p = &w->cfg->ports[port];
+		mirror_frame(w, out ? p->mirror_out : p->mirror_in, port, m, out);
+	}
+	rte_pktmbuf_free(m);
+}
+
+uint16_t mirror_marked(struct worker *w, struct rte_mbuf **pkts, uint16_t n)
+{
+	uint16_t kept = 0;
+
+	for (uint16_t i = 0; i < n; i++) {
+		if (unlikely(marked_copy(pkts[i])))
+			mirror_from_mark(w, pkts[i]);
+		else
+			pkts[kept++] = pkts[i];
+	}
+	return kept;
 }

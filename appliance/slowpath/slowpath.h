@@ -62,6 +62,10 @@ struct rte_ipv4_hdr *tunnel_encap(struct worker *w, struct rte_mbuf *m, uint16_t
  * (out) a source port. The original frame is never changed or delayed. */
 void mirror_in(struct worker *w, uint16_t port, struct rte_mbuf **pkts, uint16_t n);
 void mirror_out(struct worker *w, uint16_t port, struct rte_mbuf *m);
+/* Copies an e-switch handed over for mirroring (OFFLOAD_MIRROR_MARK): the
+ * sessions' copies are made from each and it is freed. The other frames are
+ * compacted; returns their count. */
+uint16_t mirror_marked(struct worker *w, struct rte_mbuf **pkts, uint16_t n);
 
 /* Worker 0: frames from the control thread (ARP, IGMP, released held frames). */
 void ctrl_input(struct worker *w);

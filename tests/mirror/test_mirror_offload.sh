@@ -1,36 +1,39 @@
 #!/bin/bash
 # SPDX-License-Identifier: BSD-3-Clause
 #
-# test_mirror_offload: mirror sessions and already-offloaded flows (the
+# test_mirror_offload: mirror sessions on flows the e-switch carries (SAMPLE),
+# and session changes applied to already-installed rules at once (the
 # kube-ovn / OVS complaint: mirror changes not applied to cached flows).
 #
 #   ns vm1 10.0.0.1    ns vm2 10.0.0.2    ns vm3 10.0.0.3    ns tap (analyser, tshark)
 #       eth0               eth0               eth0               eth0
 #   ----|------------------|------------------|------------------|------ ns host ---
 #       v1                 v2                 v3                 vt
-#   port vm1 vf-of up  port vm2 vf-of up  port vm3 vf-of up  port tap (no network)
-#           \________________ | __________________/
+#   port vm1 vf-of up  port vm2 vf-of up  port vm3 vf-of up  port tap vf-of up (no network)
+#           \________________ | __________________/_______________/
 #                [ emulated e-switch: rules ] -- miss --> nfva slow path, network lan
 #                port up (net_null0,no-rx=1) eswitch emulated
 #
 # Permanent neighbours in the VMs: the only frames are the pings.
 # 1. vm1 <-> vm2 and vm3 <-> vm2 pings until their four L2 rules are in the
-#    e-switch; then 10 pings vm1 -> vm2 run there (eswitch_packets +10 on
-#    vm1 and vm2, slow path +0).
+#    e-switch; 10 pings vm1 -> vm2 run there (slow path +0).
 # 2. `mirror add m1 source vm1 direction both to port tap`: when the command
-#    returns, the two rules of vm1's flows are gone (`offload show` lists
-#    none with vm1, the vm3 <-> vm2 rules stay, `stats` offload
-#    invalidations +2 and removals +2). `mirror show m1` says the flows stay
-#    in software.
-# 3. 10 pings vm1 -> vm2: all answered by the slow path (rx_packets +10 on
-#    vm1 and vm2, eswitch_packets +0), every one copied: m1 mirrored 20,
-#    tap sent 20, the analyser captures the 10 requests and 10 replies; vm1's
-#    flows are not offloaded again while the session exists (no rule with
-#    vm1; requests for them are turned down: stale rises); vm3 -> vm2 still
-#    runs in the e-switch.
-# 4. `mirror del m1`: the rules come back after a ping or two (installs +2)
-#    and 10 more pings run in the e-switch (eswitch_packets +10, slow path
-#    +0, the tap sends nothing more).
+#    returns, vm1's two rules have been rebuilt in place (rebuilds +2, still
+#    offloaded, no rule removed): vm1 -> vm2 carries "in: e-switch SAMPLE"
+#    and vm2 -> vm1 "out: e-switch SAMPLE"; the vm3 rules are untouched;
+#    `offload dump testpmd` shows the sample actions; `mirror show` counts
+#    2 rules with SAMPLE.
+# 3. 10 pings vm1 -> vm2: originals and copies all made by the e-switch
+#    (eswitch_packets +10 on vm1 and vm2, slow path +0, the rules' hits +10
+#    each), m1 mirrored 20 of which mirrored_eswitch 20, the analyser
+#    captures exactly the 10 requests and 10 replies, byte-complete.
+# 4. the session is replaced by one with `snaplen 60 filter "proto icmp"`:
+#    rules rebuilt at once, now "copies made in software": 10 pings still
+#    carried by the e-switch (slow path +0), the e-switch hands one marked
+#    copy per frame to the slow path, which filters and truncates: m1
+#    mirrored 20 (mirrored_eswitch 0), analyser 20 frames of 60 bytes.
+# 5. `mirror del m1`: rules rebuilt without SAMPLE (rebuilds +2), 10 pings in
+#    the e-switch, the tap sends nothing more.
 set -eu -o pipefail
 # shellcheck source=tests/mirror/lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -54,7 +57,7 @@ port add up dev net_null0,no-rx=1 eswitch emulated
 port add vm1 dev $(afp 1 v1) vf-of up
 port add vm2 dev $(afp 2 v2) vf-of up
 port add vm3 dev $(afp 3 v3) vf-of up
-port add tap dev $(afp 4 vt)
+port add tap dev $(afp 4 vt) vf-of up
 network add lan
 network lan attach vm1
 network lan attach vm2
@@ -113,50 +116,75 @@ check_eq "vm1 eswitch_packets delta" "$(delta s1a s1b vm1 eswitch_packets)" 10
 check_eq "vm2 eswitch_packets delta" "$(delta s1a s1b vm2 eswitch_packets)" 10
 check_eq "vm1 rx_packets (slow path) delta" "$(delta s1a s1b vm1 rx_packets)" 0
 
-log "2. mirror add on vm1: its flows' rules go at once"
+log "2. mirror add on vm1: its flows' rules are rebuilt with SAMPLE at once"
 ctl_ok h mirror add m1 source vm1 direction both to port tap
-check_eq "rules with vm1 right after mirror add" "$(nrules "$F_VM1")" 0
-check_eq "rules vm3 <-> vm2 stay" "$(nrules "$(f_l2 vm3 vm2)") $(nrules "$(f_l2 vm2 vm3)")" "1 1"
 snap s2
-check_eq "offload invalidations delta" "$(odelta s1b s2 invalidations)" 2
-check_eq "offload removals delta" "$(odelta s1b s2 removals)" 2
-check_eq "mirror show m1 offload" "$(ctlj h mirror show m1 | json_get "j[0]['offload']")" \
-	"software: copies are made by the slow path; flows of the source ports stay in software while the session exists"
+check_eq "rebuilds right after mirror add" "$(odelta s1b s2 rebuilds)" 2
+check_eq "removals right after mirror add" "$(odelta s1b s2 removals)" 2
+check_eq "offloaded rules with vm1" "$(nrules "($F_VM1) and r['state'] == 'offloaded'")" 2
+check_eq "vm1 -> vm2 mirror" "$(ctlj h offload show | json_get "[r['mirror'] for r in j if r['in'] == 'vm1'][0]")" \
+	"in: e-switch SAMPLE 1/1 for m1"
+check_eq "vm2 -> vm1 mirror" "$(ctlj h offload show | json_get "[r['mirror'] for r in j if r['out'] == 'vm1'][0]")" \
+	"out: e-switch SAMPLE 1/1 for m1"
+check_eq "vm3 rules without mirror" "$(nrules "(r['in'] == 'vm3' or r['out'] == 'vm3') and r['mirror'] is None")" 2
+check_ge "testpmd dump: sample actions" "$(ctlj h offload dump testpmd | json_get "j.count('sample ratio 1')")" 2
+check_eq "mirror show m1 rules_sample" "$(ctlj h mirror show m1 | json_get "j[0]['offload']['rules_sample']")" 2
 
-log "3. mirrored flows run in the slow path, every frame copied"
+log "3. the e-switch makes originals and copies"
+hits() { ctlj h offload show | json_get "sum(r['hits'] for r in j if r['in'] == 'vm1' or r['out'] == 'vm1')"; }
+h0=$(hits)
 cap_start tap "$VT" eth0
 pings "$VM1" 10.0.0.2 10
-pings "$VM3" 10.0.0.2 5
+wait_for 5 cmd_eq "mcount h m1 mirrored_eswitch" 20 || true
 cap_stop tap
 snap s3
-check_eq "vm1 rx_packets (slow path) delta" "$(delta s2 s3 vm1 rx_packets)" 10
-check_eq "vm2 rx_packets (slow path) delta: vm1's 10 replies" "$(delta s2 s3 vm2 rx_packets)" 10
-check_eq "vm1 eswitch_packets delta" "$(delta s2 s3 vm1 eswitch_packets)" 0
-check_eq "vm3 eswitch_packets delta (vm3 -> vm2 still offloaded)" "$(delta s2 s3 vm3 eswitch_packets)" 5
-check_eq "mirror show m1 (mirrored filtered sampled dropped)" "$(mcounters h m1)" "20 0 0 0"
-check_eq "tap tx_packets delta" "$(delta s2 s3 tap tx_packets)" 20
+check_eq "vm1 eswitch_packets delta" "$(delta s2 s3 vm1 eswitch_packets)" 10
+check_eq "vm2 eswitch_packets delta" "$(delta s2 s3 vm2 eswitch_packets)" 10
+check_eq "vm1 rx_packets (slow path) delta" "$(delta s2 s3 vm1 rx_packets)" 0
+check_eq "vm2 rx_packets (slow path) delta" "$(delta s2 s3 vm2 rx_packets)" 0
+wait_for 3 cmd_eq hits $((h0 + 20)) || true
+check_eq "hits of vm1's rules" "$(($(hits) - h0))" 20
+check_eq "mirror show m1 mirrored" "$(mcount h m1 mirrored)" 20
+check_eq "mirror show m1 mirrored_eswitch" "$(mcount h m1 mirrored_eswitch)" 20
 check_eq "analyser: echo requests vm1 -> vm2" \
-	"$(pcap_count tap "icmp.type == 8 && ip.src == 10.0.0.1 && ip.dst == 10.0.0.2")" 10
+	"$(pcap_count tap "icmp.type == 8 && ip.src == 10.0.0.1 && ip.dst == 10.0.0.2 && frame.len == 98")" 10
 check_eq "analyser: echo replies vm2 -> vm1" \
-	"$(pcap_count tap "icmp.type == 0 && ip.src == 10.0.0.2 && ip.dst == 10.0.0.1")" 10
+	"$(pcap_count tap "icmp.type == 0 && ip.src == 10.0.0.2 && ip.dst == 10.0.0.1 && frame.len == 98")" 10
 check_eq "analyser: nothing else" "$(pcap_count tap "frame")" 20
 pcap_no_malformed tap
-check_eq "rules with vm1 while mirrored" "$(nrules "$F_VM1")" 0
-check_ge "offload requests turned down (stale) while mirrored" "$(odelta s2 s3 stale)" 1
 
-log "4. mirror del: the rules come back"
+log "4. session changed (snaplen, filter): copies made in software, originals stay offloaded"
 ctl_ok h mirror del m1
-n=$(ping_until "$VM1" 10.0.0.2 "$(f_l2 vm2 vm1)")
-n=$((n + $(ping_until "$VM1" 10.0.0.2 "$(f_l2 vm1 vm2)")))
-log "both rules back after $n pings"
+ctl_ok h mirror add m1 source vm1 direction both filter "proto icmp" snaplen 60 to port tap
 snap s4a
-check_eq "installs since the mirror was deleted" "$(odelta s3 s4a installs)" 2
+check_eq "offloaded rules with vm1" "$(nrules "($F_VM1) and r['state'] == 'offloaded'")" 2
+check_eq "vm1 -> vm2 mirror" "$(ctlj h offload show | json_get "[r['mirror'] for r in j if r['in'] == 'vm1'][0]")" \
+	"in: copies made in software (filter on IP/L4 fields)"
+check_eq "mirror show m1 rules_copies_in_software" \
+	"$(ctlj h mirror show m1 | json_get "j[0]['offload']['rules_copies_in_software']")" 2
+cap_start tap "$VT" eth0
 pings "$VM1" 10.0.0.2 10
+wait_for 5 cmd_eq "mcount h m1 mirrored" 20 || true
+cap_stop tap
 snap s4b
 check_eq "vm1 eswitch_packets delta" "$(delta s4a s4b vm1 eswitch_packets)" 10
 check_eq "vm2 eswitch_packets delta" "$(delta s4a s4b vm2 eswitch_packets)" 10
 check_eq "vm1 rx_packets (slow path) delta" "$(delta s4a s4b vm1 rx_packets)" 0
-check_eq "tap tx_packets delta" "$(delta s3 s4b tap tx_packets)" 0
+check_eq "mirror show m1 (mirrored filtered sampled dropped)" "$(mcounters h m1)" "20 0 0 0"
+check_eq "mirror show m1 mirrored_eswitch" "$(mcount h m1 mirrored_eswitch)" 0
+check_eq "analyser: 20 copies of 60 bytes" "$(pcap_count tap "icmp && frame.len == 60")" 20
+check_eq "analyser: nothing else" "$(pcap_count tap "frame")" 20
+
+log "5. mirror del: the rules are rebuilt without SAMPLE"
+ctl_ok h mirror del m1
+snap s5a
+check_eq "rebuilds right after mirror del" "$(odelta s4b s5a rebuilds)" 2
+check_eq "rules with vm1 and a mirror" "$(nrules "($F_VM1) and r['mirror'] is not None")" 0
+pings "$VM1" 10.0.0.2 10
+snap s5b
+check_eq "vm1 eswitch_packets delta" "$(delta s5a s5b vm1 eswitch_packets)" 10
+check_eq "vm1 rx_packets (slow path) delta" "$(delta s5a s5b vm1 rx_packets)" 0
+check_eq "tap tx_packets delta" "$(delta s5a s5b tap tx_packets)" 0
 
 nfva_down h
 echo "PASS: test_mirror_offload"
