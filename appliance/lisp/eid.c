@@ -17,6 +17,7 @@
 #include "../clock.h"
 #include "../dp_config.h"
 #include "../log.h"
+#include "../offload/offload.h"
 #include "lisp_private.h"
 
 NFVA_LOG_REGISTER(lisp_eid)
@@ -80,6 +81,14 @@ const struct lisp_eid *lisp_eid_lookup(uint16_t network, uint8_t family, const v
 	return rte_hash_lookup_data(table, &k, &data) >= 0 ? data : NULL;
 }
 
+void lisp_eid_touch(uint16_t network, uint8_t family, const void *addr, uint32_t now_s)
+{
+	const struct lisp_eid *e = lisp_eid_lookup(network, family, addr);
+	if (e != NULL)
+		__atomic_store_n(&((struct lisp_eid *)(uintptr_t)e)->last_seen, now_s,
+				__ATOMIC_RELAXED);
+}
+
 void lisp_eid_report(uint16_t network, uint8_t family, const void *addr,
 		const struct rte_ether_addr *mac, uint16_t port, uint16_t vlan)
 {
@@ -140,6 +149,7 @@ static int eid_publish(const struct lisp_eid_key *k, const struct rte_ether_addr
 	if (exists)
 		eid_trash(old, -1);
 	lisp.eid_generation++;
+	offload_revalidate_soon(); /* e-switch rules follow the table */
 	return 0;
 }
 
@@ -159,6 +169,7 @@ static void eid_remove(const struct lisp_eid_key *k, void *old)
 	int32_t slot = rte_hash_del_key(table, k);
 	eid_trash(old, slot);
 	lisp.eid_generation++;
+	offload_revalidate_soon(); /* e-switch rules follow the table */
 }
 
 int lisp_eid_del(uint16_t network, const struct lisp_addr *a)

@@ -214,3 +214,8 @@ RTE_INIT(lisp_register)
 	periodic_register(&lisp_second);
 	port_register_del_hook(&lisp_port_hook);
 }
+
+void lisp_gateway_mac(struct rte_ether_addr *mac)
+{
+	*mac = lisp.gw_mac;
+}

@@ -19,7 +19,11 @@
 #ifndef NFVA_LISP_H
 #define NFVA_LISP_H
 
+#include <rte_ether.h>
 #include <rte_mbuf.h>
+
+/* The gateway MAC of every LISP network (proxy ARP/ND, decapsulated frames). */
+void lisp_gateway_mac(struct rte_ether_addr *mac);
 
 /* A frame punted by a worker (PUNT_LISP_*); consumed. */
 void lisp_punt_input(struct rte_mbuf *m);

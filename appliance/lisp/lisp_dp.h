@@ -96,6 +96,8 @@ const struct lisp_eid *lisp_eid_lookup(uint16_t network, uint8_t family, const v
  * queue it for the control thread; cheap, lossy when the ring is full. */
 void lisp_eid_report(uint16_t network, uint8_t family, const void *addr,
 		const struct rte_ether_addr *mac, uint16_t port, uint16_t vlan);
+/* Control: traffic of the EID was seen elsewhere (an e-switch rule's hits). */
+void lisp_eid_touch(uint16_t network, uint8_t family, const void *addr, uint32_t now_s);
 const struct lisp_mc_entry *lisp_mc_lookup(uint16_t network, uint8_t family, const void *addr);
 /* The RLOC for a flow hash, or NULL when the entry has none usable. */
 const struct lisp_rloc *lisp_mc_pick(const struct lisp_mc_entry *e, uint32_t hash);

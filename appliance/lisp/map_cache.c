@@ -22,6 +22,7 @@
 #include "../dp_config.h"
 #include "../encap.h"
 #include "../log.h"
+#include "../offload/offload.h"
 #include "lisp_private.h"
 
 NFVA_LOG_REGISTER(lisp_mc)
@@ -204,6 +205,7 @@ int lisp_mc_set(const struct lisp_mc_spec *s)
 	if (old != 0)
 		mc_trash(old);
 	mc_sync();
+	offload_revalidate_soon(); /* e-switch rules follow the map-cache */
 	for (unsigned i = 0; i < e->n_rlocs; i++)
 		encap_ensure(s->network, e->rlocs[i].ip);
 	return 0;
@@ -222,6 +224,7 @@ int lisp_mc_del(uint16_t network, const struct lisp_addr *prefix, uint8_t plen)
 		return ret;
 	need_sync = true;
 	mc_trash(slot);
+	offload_revalidate_soon();
 	return 0;
 }
 

@@ -13,12 +13,14 @@
  *     A destination that is not (yet) a local EID is dropped and handed to
  *     control, which probes the network's ports for it (ARP).
  */
+#include <string.h>
 #include <sys/socket.h>
 
 #include <rte_ip.h>
 #include <rte_udp.h>
 
 #include "../lisp/lisp_dp.h"
+#include "../offload/offload.h"
 #include "../punt.h"
 #include "../worker.h"
 #include "slowpath.h"
@@ -75,6 +77,21 @@ static const void *inner_dst(const uint8_t *inner, uint8_t family)
 	return ((const struct rte_ipv6_hdr *)inner)->dst_addr;
 }
 
+/* The decision just taken, offered to the e-switch (IPv4 EIDs). */
+static void offer_decap(struct worker *w, uint16_t port, uint16_t network, uint32_t rloc,
+		const struct lisp_eid *e)
+{
+	const struct dp_config *cfg = w->cfg;
+
+	if (!cfg->ports[port].offload || !cfg->ports[e->port].offload || e->key.family != AF_INET)
+		return;
+	struct offload_decision d = { .kind = OFFLOAD_LISP_DECAP, .network = network,
+		.in_port = port, .in_vlan = NFVA_VLAN_NONE, .out_port = e->port,
+		.out_vlan = e->vlan, .vtep_ip = rloc, .src = cfg->lisp.gw_mac, .dst = e->mac };
+	memcpy(&d.eid_dst, e->key.addr, sizeof(d.eid_dst));
+	offload_request(w->id, w->now, &d);
+}
+
 static int data_input(struct worker *w, uint16_t port, struct rte_mbuf *m,
 		const struct rte_ipv4_hdr *ip, uint32_t l4_off, uint32_t l4_len)
 {
@@ -97,6 +114,7 @@ static int data_input(struct worker *w, uint16_t port, struct rte_mbuf *m,
 		return inner_len < sizeof(struct rte_ipv4_hdr) ? DROP_LISP_TRUNCATED :
 			DROP_LISP_INNER_INVALID;
 	uint8_t outer_ttl = ip->time_to_live;
+	uint32_t rloc = ip->src_addr;
 	const struct lisp_eid *e = lisp_eid_lookup(network, family, inner_dst(inner, family));
 	rte_pktmbuf_adj(m, (uint16_t)(inner - rte_pktmbuf_mtod(m, uint8_t *)));
 	rte_pktmbuf_trim(m, rte_pktmbuf_pkt_len(m) - total);
@@ -108,6 +126,7 @@ static int data_input(struct worker *w, uint16_t port, struct rte_mbuf *m,
 		return DROP_MAX;
 	}
 	ttl_inward(inner, family, outer_ttl);
+	offer_decap(w, port, network, rloc, e);
 	struct rte_ether_hdr *eth = (struct rte_ether_hdr *)rte_pktmbuf_prepend(m, sizeof(*eth));
 	if (eth == NULL)
 		return DROP_NO_MBUF;

@@ -17,6 +17,7 @@
 
 #include "../encap.h"
 #include "../lisp/lisp_dp.h"
+#include "../offload/offload.h"
 #include "../punt.h"
 #include "../worker.h"
 #include "slowpath.h"
@@ -53,6 +54,28 @@ static void punt_kind(struct worker *w, struct rte_mbuf *m, uint16_t port, enum 
 		w->counters[port].drops[count_as]++;
 }
 
+/* The decision just taken, offered to the e-switch: IPv4 EIDs whose
+ * map-cache entry has one best RLOC (several share flows by a hash no rule
+ * can express). m at the IP header, the Ethernet header just before it. */
+static void offer_encap(struct worker *w, const struct rte_mbuf *m, const struct l2_meta *meta,
+		const struct lisp_mc_entry *e, uint32_t rloc)
+{
+	const struct dp_config *cfg = w->cfg;
+	const uint8_t *p = rte_pktmbuf_mtod(m, const uint8_t *);
+
+	if (!cfg->ports[meta->in_port].offload || !cfg->ports[cfg->underlay.port].offload ||
+			e->n_best != 1 || p[0] >> 4 != 4)
+		return;
+	const struct rte_ipv4_hdr *ip = (const struct rte_ipv4_hdr *)p;
+	const struct rte_ether_hdr *eth = (const struct rte_ether_hdr *)(p - sizeof(*eth));
+	struct offload_decision d = { .kind = OFFLOAD_LISP_ENCAP, .network = meta->network,
+		.in_port = meta->in_port, .in_vlan = meta->in_vlan,
+		.out_port = cfg->underlay.port, .out_vlan = NFVA_VLAN_NONE, .vtep_ip = rloc,
+		.src = eth->src_addr, .dst = eth->dst_addr, .eid_src = ip->src_addr,
+		.eid_dst = ip->dst_addr };
+	offload_request(w->id, w->now, &d);
+}
+
 /* m at the IP header (Ethernet header just removed, still in the headroom). */
 static void to_rloc(struct worker *w, struct rte_mbuf *m, const struct l2_meta *meta,
 		const struct lisp_mc_entry *e)
@@ -75,6 +98,7 @@ static void to_rloc(struct worker *w, struct rte_mbuf *m, const struct l2_meta *
 		punt_kind(w, m, meta->in_port, PUNT_LISP_HOLD, meta->network, r->ip, DROP_MAX);
 		return;
 	}
+	offer_encap(w, m, meta, e, r->ip);
 	if (lisp_encap(w, m, meta->in_port, t, hash, u->mtu))
 		port_output(w, u->port, NFVA_VLAN_NONE, m);
 }
