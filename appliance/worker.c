@@ -73,6 +73,8 @@ static unsigned worker_poll_ports(struct worker *w)
 		total += n;
 		if (p->emu != NULL)
 			n = worker_eswitch(w, p, c, pkts, n);
+		else if (p->offload) /* a NIC's mirror copies arrive on the representor */
+			n = mirror_marked(w, pkts, n);
 		c->rx_packets += n;
 		for (uint16_t j = 0; j < n; j++)
 			c->rx_bytes += rte_pktmbuf_pkt_len(pkts[j]);

@@ -93,6 +93,7 @@ static void sample_mirror(enum rule_shape shape, struct compile_ctx *ctx)
 {
 	struct mirror_side *in = &ctx->mirror.in;
 
+	in->ratio = 1;
 	if (shape == SHAPE_MIRROR_PORT) {
 		in->mode = MIRROR_HW_PORT;
 		in->ethdev = ctx->out_ethdev;
@@ -101,7 +102,6 @@ static void sample_mirror(enum rule_shape shape, struct compile_ctx *ctx)
 		in->ethdev = ctx->in_ethdev;
 		in->mark = OFFLOAD_MIRROR_MARK;
 	}
-	in->ratio = 1;
 }
 
 static void probe_shape(struct offload_eswitch *sw, enum rule_shape shape, uint16_t vf)
