@@ -9,7 +9,8 @@
 #                     [--no-micro] [--no-rt] [--hugepages auto|on|off]
 #                     [--build DIR] [--out DIR] [--no-install] [--smoke]
 #
-#   --smoke   CI: a few seconds, one repetition, testpmd and one nfva scenario,
+#   --smoke   CI: a few seconds: every scenario file parses and renders, then one
+#             repetition of testpmd and two nfva scenarios (l2-known, mirror-l2),
 #             no installs, no hugepages; checks only that the table and the
 #             JSON are well formed. Exit 77 (skip) without dpdk-testpmd.
 #
@@ -27,6 +28,7 @@ while [ $# -gt 0 ]; do
 	--smoke) smoke=1; args+=("$1") ;;
 	--no-install) install=0 ;;
 	--hugepages) huge=$2; args+=("$1" "$2"); shift ;;
+	--build|--out) args+=("$1" "$(realpath -m -- "$2")"); shift ;;  # the harness runs in bench/
 	-h|--help) sed -n '3,18p' "$0"; exec "$PY" -c "import sys; sys.path.insert(0, '$BENCH_DIR')
 from nfvabench.main import main; main(['--help'])" ;;
 	*) args+=("$1") ;;

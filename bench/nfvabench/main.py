@@ -19,7 +19,7 @@ from . import inputs, micro, nfva, ovs, proc, report, scenarios, testpmd
 
 BENCH_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 ROOT = os.path.dirname(BENCH_DIR)
-SMOKE_SCENARIOS = ["l2-known"]
+SMOKE_SCENARIOS = ["l2-known", "mirror-l2"]  # a plain row and a row with copies
 
 
 def default_build():
@@ -216,6 +216,10 @@ class Runner:
                 rec["eswitch_share"] = round(w.get("eswitch_packets", 0) / w["rx_packets"], 4)
             if not rec["ok"]:
                 rec["error"] = "nothing transmitted in the window"
+            if "copy_packets" in w:
+                rec["copy_mpps"] = round(w["copy_packets"] / w["window_s"] / 1e6, 4)
+                if rec["ok"] and w["copy_packets"] == 0:
+                    rec["ok"], rec["error"] = False, "forwarded, but no copy in the window"
         except (proc.BenchError, OSError, ValueError, KeyError, IndexError) as e:
             rec["ok"], rec["error"] = False, str(e)[:600]
             if not isinstance(e, proc.BenchError):
@@ -230,8 +234,10 @@ class Runner:
         cpu = rec.get("fwd_oncpu")
         flag = "" if cpu is None or cpu >= 0.9 else f"  [forwarding thread on CPU {cpu:.0%}]"
         if rec["ok"]:
+            copies = f"  copies {rec['copy_mpps']:.2f} Mpps" if "copy_mpps" in rec else ""
             print(f"  rep {rep} {rec['unit']:<28} {rec['mpps']:7.2f} Mpps  ratio "
-                  f"{rec.get('ratio', 0):.3f}  ({rec['elapsed_s']} s){flag}", flush=True)
+                  f"{rec.get('ratio', 0):.3f}{copies}  ({rec['elapsed_s']} s){flag}",
+                  flush=True)
         else:
             print(f"  rep {rep} {rec['unit']:<28} FAILED: {rec['error'][:200]}", flush=True)
 
@@ -299,7 +305,7 @@ class Runner:
         text = [f"nfva benchmark {doc['date']} on {self.meta['cpu']} ({self.meta['cpus']} CPUs), "
                 f"DPDK {self.meta['dpdk']}, {a.reps} rep(s) x {a.window:g} s, median",
                 "", report.text_table(["ceiling", "Mpps"], ceil_rows), "",
-                report.text_table(report.TABLE_HEAD, main_rows)]
+                report.text_table(report.table_head(rows), main_rows)]
         if mrows:
             text += ["", report.text_table(["microbenchmark", "value", "target", "met"], mrows)]
         for n in self.notes:
@@ -314,13 +320,19 @@ class Runner:
         if soft:
             text.append("note: offload rows where the e-switch carried < 95% of the frames: " +
                         ", ".join(soft))
+        short = [f"{r['title']} ({r['copy_mpps'] / r['nfva_mpps']:.0%})" for r in rows
+                 if r.get("copy_mpps") is not None and r.get("nfva_mpps") and
+                 r["copy_mpps"] < 0.99 * r["nfva_mpps"]]
+        if short:
+            text.append("note: mirror rows with fewer copies than forwarded frames: " +
+                        ", ".join(short))
         text.append("")
         text.append(f"json: {json_path}")
         text.append(f"plot: {png or 'not drawn (no rows, or gnuplot missing)'}")
         out = "\n".join(text)
         print("\n" + out)
         md = ["Ceilings (dpdk-testpmd io, Mpps):", "", report.md_table(["input", "Mpps"], ceil_rows),
-              "", report.md_table(report.TABLE_HEAD, main_rows)]
+              "", report.md_table(report.table_head(rows), main_rows)]
         if mrows:
             md += ["", report.md_table(["microbenchmark", "value", "target", "met"], mrows)]
         with open(os.path.join(self.run_dir, "table.md"), "w") as f:

@@ -90,17 +90,27 @@ class Daemon:
             c = self.port_counters(self.sc.in_port)
             res["rx_packets"] = c["rx_packets"] + c.get("eswitch_packets", 0)
             res["eswitch_packets"] = c.get("eswitch_packets", 0)
+        if self.sc.copy_port:
+            res["copy_packets"] = self.port_counters(self.sc.copy_port)["tx_packets"]
         return res
 
-    def wait_fdb(self, entries, timeout=20):
+    def ready_count(self, kind):
+        if kind == "fdb":
+            return self.ctl("fdb summary")["entries"]
+        return self.ctl("lisp show")["counters"]["eids"]
+
+    def wait_ready(self, timeout=20):
+        """Waits for the scenario's `ready:` condition (nothing without one)."""
+        if self.sc.ready is None:
+            return None
+        kind, want = self.sc.ready
         deadline = time.monotonic() + timeout
         while True:
-            got = self.ctl("fdb summary")["entries"]
-            if got >= entries:
+            got = self.ready_count(kind)
+            if got >= want:
                 return got
             if time.monotonic() > deadline:
-                raise proc.BenchError(f"fdb holds {got} entries, expected {entries} "
-                                      f"after {timeout} s")
+                raise proc.BenchError(f"{kind}: {got} entries, expected {want} after {timeout} s")
             time.sleep(0.05)
 
     def stop(self):
@@ -121,7 +131,8 @@ class Daemon:
 def devargs(in_path=None, warm_path=None):
     return {"IN_DEV": f"net_pcap0,rx_pcap={in_path},infinite_rx=1",
             "OUT_DEV": "net_null0,no-rx=1",
-            "WARM_DEV": f"net_pcap1,rx_pcap={warm_path}"}
+            "WARM_DEV": f"net_pcap1,rx_pcap={warm_path}",
+            "COPY_DEV": "net_null1,no-rx=1"}
 
 
 def probe_uplink_mac(opts, run_dir, scenario):
@@ -151,8 +162,7 @@ def measure(opts, run_dir, scenario, tag, in_path, warm_path):
             if mac != opts.values["UPLINK_MAC"]:
                 raise proc.BenchError(f"uplink MAC {mac}, the inputs were built for "
                                       f"{opts.values['UPLINK_MAC']}")
-        if scenario.ready_fdb:
-            d.wait_fdb(scenario.ready_fdb)
+        d.wait_ready()
         time.sleep(opts.warmup)
         w = proc.Window(d.p.pid, d.tid, d.counters).measure(opts.window)
         w["fwd_thread"] = d.comm

@@ -126,8 +126,11 @@ class Ovs:
         return int(m.group(1)), int(m.group(2))
 
     def counters(self):
-        return {"tx_packets": self.port_counters(self.sc.out_port)[1],
-                "rx_packets": self.port_counters(self.sc.in_port)[0]}
+        res = {"tx_packets": self.port_counters(self.sc.out_port)[1],
+               "rx_packets": self.port_counters(self.sc.in_port)[0]}
+        if self.sc.copy_port:
+            res["copy_packets"] = self.port_counters(self.sc.copy_port)[1]
+        return res
 
     def stop(self):
         try:
@@ -147,7 +150,7 @@ class Ovs:
 
 def devargs(in_path):
     return {"IN_DEV": f"net_pcap_in,rx_pcap={in_path},infinite_rx=1",
-            "OUT_DEV": "net_null_out,no-rx=1"}
+            "OUT_DEV": "net_null_out,no-rx=1", "COPY_DEV": "net_null_copy,no-rx=1"}
 
 
 def measure(opts, run_dir, scenario, tag, in_path):

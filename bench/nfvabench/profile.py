@@ -44,8 +44,7 @@ def main(argv=None):
         data = os.path.join(a.out, f"{name}.perf.data")
         try:
             d.start()
-            if sc.ready_fdb:
-                d.wait_fdb(sc.ready_fdb)
+            d.wait_ready()
             time.sleep(a.warmup)
             c0 = d.counters()
             t0 = time.monotonic()

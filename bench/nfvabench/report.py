@@ -47,6 +47,10 @@ def summarize(runs, scenarios, selected_nfva):
             "error": None if mine else first_error(runs, f"nfva:{name}"),
             "peer_error": None if (peer or not sc.peer) else first_error(runs, f"ovs:{sc.peer}"),
         }
+        if sc.copy_port:  # mirror rows only: other rows keep their fields
+            row["copy_mpps"] = median(r.get("copy_mpps") for r in mine.values())
+            if sc.peer:
+                row["peer_copy_mpps"] = median(r.get("copy_mpps") for r in peer.values())
         if sc.target:
             kind, want = sc.target
             got = row["vs_peer"] if kind == "peer" else row["nfva_ratio"]
@@ -71,20 +75,40 @@ def _met(row):
 
 TABLE_HEAD = ["scenario", "input", "ceiling Mpps", "nfva Mpps", "nfva/ceil", "OVS Mpps",
               "OVS/ceil", "nfva/OVS", "target", "met"]
+# Mirror rows add the copies' Mpps beside the forwarded Mpps; a table without
+# mirror rows has exactly TABLE_HEAD.
+COPY_COLS = (("nfva Mpps", "copy Mpps", "copy_mpps"),
+             ("OVS Mpps", "OVS copy Mpps", "peer_copy_mpps"))
+
+
+def _copy_cols(rows):
+    return [c for c in COPY_COLS if any(c[2] in r for r in rows)]
+
+
+def table_head(rows):
+    head = list(TABLE_HEAD)
+    for after, name, _ in _copy_cols(rows):
+        head.insert(head.index(after) + 1, name)
+    return head
 
 
 def table_rows(rows):
     out = []
+    head = table_head(rows)
     for r in rows:
         if r["error"]:
             nf = f"not measured: {r['error'][:60]}"
-            out.append([r["title"], r["input"], _f(r["ceiling_mpps"]), nf, "", _f(r["peer_mpps"]),
-                        _f(r["peer_ratio"]), "", r.get("target", ""), _met(r)])
-            continue
-        out.append([r["title"], r["input"], _f(r["ceiling_mpps"]), _f(r["nfva_mpps"]),
-                    _f(r["nfva_ratio"]), _f(r["peer_mpps"]) if r["peer"] else "",
-                    _f(r["peer_ratio"]) if r["peer"] else "",
-                    _f(r["vs_peer"]) if r["peer"] else "", r.get("target", ""), _met(r)])
+            cells = [r["title"], r["input"], _f(r["ceiling_mpps"]), nf, "", _f(r["peer_mpps"]),
+                     _f(r["peer_ratio"]), "", r.get("target", ""), _met(r)]
+        else:
+            cells = [r["title"], r["input"], _f(r["ceiling_mpps"]), _f(r["nfva_mpps"]),
+                     _f(r["nfva_ratio"]), _f(r["peer_mpps"]) if r["peer"] else "",
+                     _f(r["peer_ratio"]) if r["peer"] else "",
+                     _f(r["vs_peer"]) if r["peer"] else "", r.get("target", ""), _met(r)]
+        by_name = dict(zip(TABLE_HEAD, cells))
+        for _, name, key in COPY_COLS:
+            by_name[name] = _f(r[key]) if key in r else ""
+        out.append([by_name[h] for h in head])
     return out
 
 

@@ -5,24 +5,30 @@ lines, then the body, one command per line.
 Header keys:
     title     the row's label in the table
     input     the named input (see inputs.py) fed to the input port, looped
-    ports     in=NAME out=NAME: the ports whose rx / tx are counted
+    ports     in=NAME out=NAME [copy=NAME]: the ports whose rx / tx are counted;
+              copy: a mirror's destination, whose tx is reported beside the
+              forwarded Mpps (nfva: a port on @COPY_DEV@ or the uplink; OVS:
+              BRIDGE:OFPORT like in and out)
     warm      an input read once on the port created with @WARM_DEV@ (nfva)
-    ready     fdb >= N: wait for the FDB to hold N entries before warming up (nfva)
+    ready     fdb >= N | eids >= N: wait for the FDB to hold N entries, or the
+              LISP tables N local EIDs, before warming up (nfva)
     peer      the OVS scenario doing the same job (nfva)
     target    `peer X` (nfva >= X times the peer) or `ceiling X` (ratio >= X)
     requires  offload: measured only when the daemon has the emulated e-switch
     args      extra daemon options (nfva)
     group     row order and grouping in the table (a number)
 
-Body placeholders: @IN_DEV@ @OUT_DEV@ @WARM_DEV@ (devargs of the looped input,
-the net_null output, the read-once warm-up input), @UPLINK_MAC@ @UPLINK_IP@
-@UPLINK_PREFIX@ @VTEP@ @VTEP_MAC@ @VNI@. A line `%each SET TEXT` repeats TEXT
-once per MAC of SET (src: the 1024 flow sources, dst: the 64 destinations),
-with @MAC@ replaced.
+Body placeholders: @IN_DEV@ @OUT_DEV@ @WARM_DEV@ @COPY_DEV@ (devargs of the
+looped input, the net_null output, the read-once warm-up input, a second
+net_null output for mirror copies), @UPLINK_MAC@ @UPLINK_IP@ @UPLINK_PREFIX@
+@VTEP@ @VTEP_MAC@ @VNI@. A line `%each SET TEXT` repeats TEXT once per host
+of SET (src: the 1024 flow sources, dst: the 64 destinations), with @MAC@
+and @IP@ replaced by that host's MAC and IPv4 address.
 """
 
 import glob
 import os
+import re
 
 from . import inputs
 
@@ -48,6 +54,7 @@ class Scenario:
         self.input = self.meta["input"]
         ports = dict(kv.split("=", 1) for kv in self.meta.get("ports", "").split())
         self.in_port, self.out_port = ports.get("in"), ports.get("out")
+        self.copy_port = ports.get("copy")
         self.warm = self.meta.get("warm")
         self.peer = self.meta.get("peer")
         self.requires = self.meta.get("requires", "").split()
@@ -56,7 +63,9 @@ class Scenario:
         t = self.meta.get("target", "").split()
         self.target = (t[0], float(t[1])) if len(t) == 2 else None
         r = self.meta.get("ready", "").split()
-        self.ready_fdb = int(r[2]) if len(r) == 3 and r[0] == "fdb" else None
+        if r and (len(r) != 3 or r[0] not in READY_KINDS or r[1] != ">="):
+            raise ValueError(f"{path}: ready: expected fdb|eids >= N, got {r}")
+        self.ready = (r[0], int(r[2])) if r else None
 
     def needs_uplink_mac(self):
         return any("@UPLINK_MAC@" in line for line in self.body) or \
@@ -67,20 +76,22 @@ class Scenario:
         out = []
         for line in self.body:
             if line.startswith("%each "):
-                _, macset, text = line.split(None, 2)
-                out += [text.replace("@MAC@", m) for m in inputs.MACSETS[macset]]
+                _, hostset, text = line.split(None, 2)
+                out += [text.replace("@MAC@", m).replace("@IP@", ip) for m, ip in
+                        zip(inputs.MACSETS[hostset], inputs.IPSETS[hostset])]
             else:
                 out.append(line)
         text = "\n".join(out) + "\n"
         for k, v in values.items():
             text = text.replace(f"@{k}@", str(v))
-        if "@" in text.replace("@MAC@", ""):
-            left = [w for w in text.split() if w.startswith("@")]
-            if left:
-                raise ValueError(f"{self.path}: unknown placeholder(s) {left}")
+        left = PLACEHOLDER_RE.findall(text)
+        if left:
+            raise ValueError(f"{self.path}: unknown placeholder(s) {left}")
         return text
 
 
+READY_KINDS = ("fdb", "eids")
+PLACEHOLDER_RE = re.compile(r"@[A-Z][A-Z0-9_]*@")
 HEADER_KEYS = {"title", "input", "ports", "warm", "ready", "peer", "target", "requires",
                "args", "group"}
 
