@@ -15,6 +15,11 @@ Inputs:
     udp64, udp512    the flows, 64 or 512 B on the wire (60/508 B in the file)
     vxlan64, gre64   the udp64 frames, VXLAN- or GRE-encapsulated from the remote
                      VTEP to the uplink (decap scenarios); need the uplink MAC
+    lisp64           the udp64 frames' IPv4 packets (Ethernet header removed),
+                     LISP-encapsulated (RFC 9300) by the remote RLOC (VTEP) to
+                     the uplink: UDP 49152+i -> 4341, N and I set, a nonce per
+                     frame, instance ID VNI; 96 B in the file (100 on the wire);
+                     needs the uplink MAC
     warm-vxlan,      64 encapsulated frames from the remote VTEP whose inner
     warm-gre         sources are DST[j]: decapsulating them teaches the FDB that
                      DST[j] is behind the VTEP, so encap scenarios are known unicast
@@ -44,6 +49,12 @@ MACSETS = {
     "src": [f"02:00:0a:00:{i >> 8:02x}:{i & 255:02x}" for i in range(N_FLOWS)],
     "dst": [f"02:00:0b:00:00:{j:02x}" for j in range(N_DSTS)],
 }
+# The IPv4 address that goes with each MAC of MACSETS (flow i: 10.0.H.L,
+# destination j: 10.1.0.j+1), for scenarios that name hosts by address (LISP EIDs).
+IPSETS = {
+    "src": [f"10.0.{i >> 8}.{i & 255}" for i in range(N_FLOWS)],
+    "dst": [f"10.1.0.{j + 1}" for j in range(N_DSTS)],
+}
 
 
 def learn_mac(k):
@@ -65,6 +76,14 @@ def _tunnel(kind, inner_frames, uplink_mac):
             yield pcap.vxlan_frame(vt, up, sip, dip, 49152 + i % 16384, VNI, inner)
         else:
             yield pcap.gre_frame(vt, up, sip, dip, VNI, inner)
+
+
+def _lisp(inner_frames, uplink_mac):
+    up, vt = pcap.mac(uplink_mac), pcap.mac(VTEP_MAC)
+    sip, dip = pcap.ip4(VTEP), pcap.ip4(UPLINK_IP)
+    for i, inner in enumerate(inner_frames):
+        nonce = (i * 2654435761) & 0xFFFFFF
+        yield pcap.lisp_frame(vt, up, sip, dip, 49152 + i % 16384, VNI, nonce, inner[14:])
 
 
 def _warm_inner():
@@ -99,6 +118,7 @@ def generators(uplink_mac=None):
         "udp512": (False, lambda: flow_frames(512)),
         "vxlan64": (True, lambda: _tunnel("vxlan", flow_frames(64), uplink_mac)),
         "gre64": (True, lambda: _tunnel("gre", flow_frames(64), uplink_mac)),
+        "lisp64": (True, lambda: _lisp(flow_frames(64), uplink_mac)),
         "warm-vxlan": (True, lambda: _tunnel("vxlan", _warm_inner(), uplink_mac)),
         "warm-gre": (True, lambda: _tunnel("gre", _warm_inner(), uplink_mac)),
         "learn1m": (False, _learn_frames),

@@ -62,6 +62,15 @@ def gre_frame(src_mac, dst_mac, src_ip, dst_ip, key, inner):
             ipv4(src_ip, dst_ip, 47, len(body), df=True) + body)
 
 
+def lisp_frame(src_mac, dst_mac, src_ip, dst_ip, sport, iid, nonce, inner, dport=4341):
+    """RFC 9300 data packet: UDP to 4341 (checksum 0), LISP header with N and
+    I set (0x88), the 24-bit nonce, the 24-bit instance ID and locator-status
+    bits 0, then the inner IP packet (no Ethernet header)."""
+    body = struct.pack("!II", (0x88 << 24) | (nonce & 0xFFFFFF), iid << 8) + inner
+    udp = struct.pack("!HHHH", sport, dport, 8 + len(body), 0) + body
+    return dst_mac + src_mac + b"\x08\x00" + ipv4(src_ip, dst_ip, 17, len(udp)) + udp
+
+
 def write_pcap(path, frames):
     """Classic little-endian pcap, LINKTYPE_ETHERNET; returns the frame count."""
     n = 0
