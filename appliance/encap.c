@@ -167,6 +167,10 @@ int encap_ensure(uint32_t owner, uint32_t vtep_ip)
 		return 0;
 	int ret = encap_publish(&key, NULL);
 	encap_collect();
+	/* A new template (resolved at once by a known neighbour) may let rules
+	 * that waited for it be built. */
+	for (struct encap_listener *l = listeners; ret == 0 && l != NULL; l = l->next)
+		l->changed();
 	return ret;
 }
 

@@ -34,6 +34,12 @@
 #    mirrored 20 (mirrored_eswitch 0), analyser 20 frames of 60 bytes.
 # 5. `mirror del m1`: rules rebuilt without SAMPLE (rebuilds +2), 10 pings in
 #    the e-switch, the tap sends nothing more.
+# 6. `mirror add m2 source vm3 direction in to vxlan 192.0.2.9 vni 900` (a
+#    TaaS-style collector behind the uplink, the PF of the same e-switch):
+#    vm3 -> vm2's rule gets SAMPLE with RAW_ENCAP + the uplink; 10 pings: the
+#    collector namespace receives exactly 10 VXLAN copies (vni 900, outer
+#    192.0.2.1 -> 192.0.2.9, inner vm3's echo requests, UDP source port in
+#    the entropy range), all made by the e-switch (slow path +0).
 set -eu -o pipefail
 # shellcheck source=tests/mirror/lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -47,13 +53,17 @@ for k in 1 2 3; do
 	ip -n "mf-vm$k-$MT_ID" addr add "10.0.0.$k/24" dev eth0
 done
 veth "$VT" eth0 "$H" vt
+VC="mf-col-$MT_ID"
+ns_add "$VC"
+veth "$VC" eth0 "$H" vu
+ip -n "$VC" addr add 192.0.2.9/24 dev eth0
 VM1="mf-vm1-$MT_ID" VM2="mf-vm2-$MT_ID" VM3="mf-vm3-$MT_ID"
 M1=$(mac_of "$VM1" eth0) M2=$(mac_of "$VM2" eth0) M3=$(mac_of "$VM3" eth0)
 pin "$VM1" 10.0.0.2 "$M2"; pin "$VM3" 10.0.0.2 "$M2"
 pin "$VM2" 10.0.0.1 "$M1"; pin "$VM2" 10.0.0.3 "$M3"
 
 cat >"$MT_TMP/h.conf" <<EOF
-port add up dev net_null0,no-rx=1 eswitch emulated
+port add up dev $(afp 0 vu) eswitch emulated
 port add vm1 dev $(afp 1 v1) vf-of up
 port add vm2 dev $(afp 2 v2) vf-of up
 port add vm3 dev $(afp 3 v3) vf-of up
@@ -63,6 +73,8 @@ network lan attach vm1
 network lan attach vm2
 network lan attach vm3
 offload set idle-timeout 300
+underlay set uplink up ip 192.0.2.1/24
+neigh add 192.0.2.9 lladdr $(mac_of "$VC" eth0)
 EOF
 nfva_up h "$H" "$MT_TMP/h.conf"
 check_eq "caps: l2 offloaded" "$(ctlj h offload show caps |
@@ -185,6 +197,26 @@ snap s5b
 check_eq "vm1 eswitch_packets delta" "$(delta s5a s5b vm1 eswitch_packets)" 10
 check_eq "vm1 rx_packets (slow path) delta" "$(delta s5a s5b vm1 rx_packets)" 0
 check_eq "tap tx_packets delta" "$(delta s5a s5b tap tx_packets)" 0
+
+log "6. VXLAN collector behind the uplink: SAMPLE with RAW_ENCAP"
+ctl_ok h mirror add m2 source vm3 direction in to vxlan 192.0.2.9 vni 900
+wait_for 5 cmd_eq "ctlj h offload show | json_get \"[r['mirror'] for r in j if r['in'] == 'vm3'][0]\"" \
+	"in: e-switch SAMPLE 1/1 for m2" || true
+check_eq "vm3 -> vm2 mirror" "$(ctlj h offload show | json_get "[r['mirror'] for r in j if r['in'] == 'vm3'][0]")" \
+	"in: e-switch SAMPLE 1/1 for m2"
+snap s6a
+cap_start col "$VC" eth0
+pings "$VM3" 10.0.0.2 10
+wait_for 5 cmd_eq "mcount h m2 mirrored_eswitch" 10 || true
+cap_stop col
+snap s6b
+check_eq "vm3 rx_packets (slow path) delta" "$(delta s6a s6b vm3 rx_packets)" 0
+check_eq "vm3 eswitch_packets delta" "$(delta s6a s6b vm3 eswitch_packets)" 10
+check_eq "mirror show m2 mirrored, mirrored_eswitch" "$(mcount h m2 mirrored) $(mcount h m2 mirrored_eswitch)" "10 10"
+check_eq "collector: VXLAN copies (not its own ICMP errors)" "$(pcap_count col "vxlan && !(icmp.type == 3)")" 10
+check_eq "collector: vni 900, 192.0.2.1 -> 192.0.2.9, inner vm3 -> vm2 requests" \
+	"$(pcap_count col "!(icmp.type == 3) && vxlan.vni == 900 && ip.src == 192.0.2.1 && ip.dst == 192.0.2.9 && udp.srcport >= 49152 && icmp.type == 8 && eth.src == $M3")" 10
+pcap_no_malformed col
 
 nfva_down h
 echo "PASS: test_mirror_offload"
