@@ -1,20 +1,23 @@
 # SPDX-License-Identifier: BSD-3-Clause
-"""bench/run.sh --smoke: run the harness for a few seconds (one repetition of
-dpdk-testpmd and one nfva scenario) into a temporary directory and check that
-it produced a well-formed table and JSON. Never judges the figures.
+"""bench/run.sh --smoke: check that every scenario file parses and renders
+and that the inputs are built as documented, then run the harness for a few
+seconds (one repetition of dpdk-testpmd and of the SMOKE_SCENARIOS, among
+them a mirror row) into a temporary directory and check that it produced a
+well-formed table and JSON. Never judges the figures.
 Exit 0 pass, 1 fail, 77 skip (no dpdk-testpmd, or EAL cannot start here)."""
 
 import io
 import json
 import os
 import shutil
+import struct
 import sys
 import tempfile
 from contextlib import redirect_stdout
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from nfvabench import inputs, nfva, ovs, report, scenarios  # noqa: E402
 from nfvabench import main as bench  # noqa: E402
-from nfvabench import report  # noqa: E402
 
 failures = []
 
@@ -25,7 +28,55 @@ def check(cond, what):
         failures.append(what)
 
 
+def check_scenarios():
+    """Every scenario renders with the harness's values, names a known input,
+    warm-up input and OVS peer; mirror rows name their copy port."""
+    found = scenarios.load(os.path.join(bench.BENCH_DIR, "scenarios"))
+    known = inputs.generators()
+    values = dict(scenarios.base_values(), UPLINK_MAC="02:00:00:00:00:01")
+    for name, sc in found.items():
+        try:
+            devs = nfva.devargs("in.pcap", "warm.pcap") if sc.system == "nfva" else \
+                ovs.devargs("in.pcap")
+            text = sc.render(dict(values, **devs))
+            ok = bool(text.strip()) and sc.input in known and \
+                (sc.warm is None or sc.warm in known) and \
+                (sc.peer is None or (sc.peer in found and found[sc.peer].system == "ovs")) and \
+                sc.in_port is not None and sc.out_port is not None
+        except (ValueError, KeyError) as e:
+            ok, text = False, str(e)
+        check(ok, f"scenario {name} parses and renders")
+        if sc.copy_port:
+            if sc.system == "nfva":
+                made = f"port add {sc.copy_port} " in text
+            else:
+                bridge, _, ofport = sc.copy_port.partition(":")
+                made = f"add-br {bridge}" in text and f"ofport_request={ofport} " in text
+            check(made, f"scenario {name}: its copy port {sc.copy_port} is created")
+    check(any(sc.copy_port for sc in found.values()), "a scenario has a copy port")
+
+
+def check_lisp_input():
+    """lisp64 as documented: outer to the uplink, UDP 4341, N and I, the
+    instance ID, a sound inner IPv4 packet to the first destination."""
+    mac = "02:00:00:00:00:01"
+    frames = inputs.generators(mac)["lisp64"][1]()
+    f0, f1 = next(frames), next(frames)
+    dport = struct.unpack("!H", f0[36:38])[0]
+    flags_nonce, iid_lsb = struct.unpack("!II", f0[42:50])
+    inner = f0[50:]
+    check(len(f0) == 96 and f0[:6] == bytes.fromhex("020000000001") and f0[30:34] ==
+          bytes(int(x) for x in inputs.UPLINK_IP.split(".")) and dport == 4341 and
+          flags_nonce >> 24 == 0x88 and iid_lsb >> 8 == inputs.VNI and inner[0] == 0x45 and
+          inner[16:20] == bytes((10, 1, 0, 1)) and len(inner) == struct.unpack("!H", inner[2:4])[0],
+          "input lisp64: outer, LISP header and inner packet as documented")
+    check(f1[34:36] != f0[34:36] and f1[43:46] != f0[43:46], "input lisp64: source port and "
+          "nonce vary")
+
+
 def main():
+    check_scenarios()
+    check_lisp_input()
     argv = sys.argv[1:]
     out = tempfile.mkdtemp(prefix="nfva-bench-smoke-")
     if "--out" not in argv:
@@ -72,6 +123,15 @@ def main():
         else:
             check(bool(r.get("error")), f"failed run {r.get('unit')} says why")
     check(len(doc.get("summary", [])) >= 1, "a summary row")
+    mirror = [r for r in doc.get("summary", []) if r["scenario"] in bench.SMOKE_SCENARIOS and
+              "copy_mpps" in r]
+    plain = [r for r in doc.get("summary", []) if r["scenario"] == "l2-known"]
+    if any(u.startswith("nfva:mirror") for u in units):
+        check(bool(mirror) and mirror[0]["copy_mpps"] is not None,
+              "the mirror row has copy_mpps in the summary")
+        check(any(ln.startswith("scenario") and "copy Mpps" in ln for ln in text.splitlines()),
+              "the table has the copy Mpps column")
+    check(all("copy_mpps" not in r for r in plain), "rows without a copy port have no copy_mpps")
     head = "  ".join(report.TABLE_HEAD[:3])
     check(any(ln.startswith("scenario") and "nfva Mpps" in ln for ln in text.splitlines()),
           "the table header is printed")
