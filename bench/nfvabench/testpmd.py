@@ -13,6 +13,9 @@ from . import proc
 
 TX_RE = re.compile(r"NIC statistics for port 1.*?TX-packets:\s+(\d+)", re.S)
 RX_RE = re.compile(r"NIC statistics for port 0.*?RX-packets:\s+(\d+)", re.S)
+# The end of port 1's block: its closing line of hashes, not the hashes that
+# end its title line (waiting for those raced with the TX-packets line).
+STATS_END_RE = re.compile(r"NIC statistics for port 1.*?TX-packets:\s+\d+.*?\n\s*#{20,}", re.S)
 
 
 def binary():
@@ -69,7 +72,7 @@ class Testpmd:
         with self.lock:
             start = len(self.buf)
         self._send("show port stats all")
-        self._wait_for(re.compile(r"NIC statistics for port 1.*?#{20,}", re.S), start)
+        self._wait_for(STATS_END_RE, start)
         with self.lock:
             text = self.buf[start:]
         return {"tx_packets": int(TX_RE.search(text).group(1)),
