@@ -13,6 +13,9 @@ Addressing (every scenario file under bench/scenarios/ relies on it):
 
 Inputs:
     udp64, udp512    the flows, 64 or 512 B on the wire (60/508 B in the file)
+    udp64-gw         the udp64 frames addressed to the LISP gateway MAC
+                     (LISP_GW_MAC), as VMs of a LISP network send them once
+                     nfva's proxy ARP answered (LISP encap scenarios)
     vxlan64, gre64   the udp64 frames, VXLAN- or GRE-encapsulated from the remote
                      VTEP to the uplink (decap scenarios); need the uplink MAC
     lisp64           the udp64 frames' IPv4 packets (Ethernet header removed),
@@ -40,6 +43,7 @@ UPLINK_IP = "192.168.1.249"
 UPLINK_PREFIX = 24
 VTEP = "192.168.1.252"
 VTEP_MAC = "02:00:00:00:02:52"
+LISP_GW_MAC = "02:00:00:00:00:01"  # nfva's default; scenarios set it explicitly
 N_LEARN = 1 << 20
 N_LOOKUP = 1 << 18
 STATIC_SELF = "02:00:0c:00:00:01"
@@ -61,10 +65,10 @@ def learn_mac(k):
     return bytes((0x02, 0x01, (k >> 24) & 255, (k >> 16) & 255, (k >> 8) & 255, k & 255))
 
 
-def flow_frames(wire_size):
+def flow_frames(wire_size, dst_mac=None):
     src, dst = [pcap.mac(m) for m in MACSETS["src"]], [pcap.mac(m) for m in MACSETS["dst"]]
     for i in range(N_FLOWS):
-        yield pcap.udp_frame(src[i], dst[i % N_DSTS], bytes((10, 0, i >> 8, i & 255)),
+        yield pcap.udp_frame(src[i], dst_mac or dst[i % N_DSTS], bytes((10, 0, i >> 8, i & 255)),
                              bytes((10, 1, 0, i % N_DSTS + 1)), 1024 + i, 5001, wire_size)
 
 
@@ -116,6 +120,7 @@ def generators(uplink_mac=None):
     return {
         "udp64": (False, lambda: flow_frames(64)),
         "udp512": (False, lambda: flow_frames(512)),
+        "udp64-gw": (False, lambda: flow_frames(64, pcap.mac(LISP_GW_MAC))),
         "vxlan64": (True, lambda: _tunnel("vxlan", flow_frames(64), uplink_mac)),
         "gre64": (True, lambda: _tunnel("gre", flow_frames(64), uplink_mac)),
         "lisp64": (True, lambda: _lisp(flow_frames(64), uplink_mac)),

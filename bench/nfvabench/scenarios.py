@@ -21,9 +21,9 @@ Header keys:
 Body placeholders: @IN_DEV@ @OUT_DEV@ @WARM_DEV@ @COPY_DEV@ (devargs of the
 looped input, the net_null output, the read-once warm-up input, a second
 net_null output for mirror copies), @UPLINK_MAC@ @UPLINK_IP@ @UPLINK_PREFIX@
-@VTEP@ @VTEP_MAC@ @VNI@. A line `%each SET TEXT` repeats TEXT once per host
-of SET (src: the 1024 flow sources, dst: the 64 destinations), with @MAC@
-and @IP@ replaced by that host's MAC and IPv4 address.
+@VTEP@ @VTEP_MAC@ @VNI@ @LISP_GW_MAC@. A line `%each SET TEXT` repeats TEXT
+once per host of SET (src: the 1024 flow sources, dst: the 64 destinations),
+with @MAC@ and @IP@ replaced by that host's MAC and IPv4 address.
 """
 
 import glob
@@ -98,7 +98,8 @@ HEADER_KEYS = {"title", "input", "ports", "warm", "ready", "peer", "target", "re
 
 def base_values():
     return {"UPLINK_IP": inputs.UPLINK_IP, "UPLINK_PREFIX": inputs.UPLINK_PREFIX,
-            "VTEP": inputs.VTEP, "VTEP_MAC": inputs.VTEP_MAC, "VNI": inputs.VNI}
+            "VTEP": inputs.VTEP, "VTEP_MAC": inputs.VTEP_MAC, "VNI": inputs.VNI,
+            "LISP_GW_MAC": inputs.LISP_GW_MAC}
 
 
 def load(directory):
