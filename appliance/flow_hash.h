@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * The inner-flow hash that picks the outer UDP source port of VXLAN frames
- * (RFC 7348 entropy). Shared by the slow path and the emulated e-switch so
- * both emit the same bytes for the same frame.
+ * The flow hashes that pick the outer UDP source port of tunnelled frames:
+ * of an Ethernet frame (VXLAN, RFC 7348 entropy) and of an IP packet (LISP,
+ * RFC 9300 section 5.3). Shared by the slow path and the emulated e-switch
+ * so both emit the same bytes for the same frame.
  */
 #ifndef NFVA_FLOW_HASH_H
 #define NFVA_FLOW_HASH_H
@@ -35,6 +36,41 @@ static inline uint32_t inner_flow_hash(const struct rte_mbuf *m)
 	{
 		uint32_t ports;
 		memcpy(&ports, rte_pktmbuf_mtod_offset(m, const uint8_t *, l4), sizeof(ports));
+		h = rte_hash_crc_4byte(ports, h);
+	}
+	return h;
+}
+
+/* Hash of an IP packet (m starts at the IPv4 or IPv6 header): addresses,
+ * protocol and, for UDP and TCP of a non-fragment, the ports; 0 for
+ * anything else. */
+static inline uint32_t ip_flow_hash(const struct rte_mbuf *m)
+{
+	const uint8_t *p = rte_pktmbuf_mtod(m, const uint8_t *);
+	uint32_t len = rte_pktmbuf_data_len(m), l4, h;
+	uint8_t proto;
+
+	if (len >= sizeof(struct rte_ipv4_hdr) && p[0] >> 4 == 4) {
+		const struct rte_ipv4_hdr *ip = (const struct rte_ipv4_hdr *)p;
+		h = rte_hash_crc_8byte(((uint64_t)ip->src_addr << 32) | ip->dst_addr, 0);
+		proto = ip->next_proto_id;
+		l4 = rte_ipv4_hdr_len(ip);
+		if (rte_ipv4_frag_pkt_is_fragmented(ip))
+			return rte_hash_crc_1byte(proto, h);
+	} else if (len >= sizeof(struct rte_ipv6_hdr) && p[0] >> 4 == 6) {
+		const struct rte_ipv6_hdr *ip = (const struct rte_ipv6_hdr *)p;
+		uint64_t addrs[4]; /* the header sits at offset 14: copy to align */
+		memcpy(addrs, ip->src_addr, sizeof(addrs));
+		h = rte_hash_crc(addrs, sizeof(addrs), 0);
+		proto = ip->proto;
+		l4 = sizeof(*ip);
+	} else {
+		return 0;
+	}
+	h = rte_hash_crc_1byte(proto, h);
+	if ((proto == IPPROTO_UDP || proto == IPPROTO_TCP) && len >= l4 + 4) {
+		uint32_t ports;
+		memcpy(&ports, p + l4, sizeof(ports));
 		h = rte_hash_crc_4byte(ports, h);
 	}
 	return h;

@@ -2,10 +2,18 @@
 /*
  * Action validation and compilation for the emulated e-switch: the action
  * list becomes a short program of header operations (decap, VLAN pop, push,
- * set, encap) in list order, then one fate (REPRESENTED_PORT, PORT_REPRESENTOR
- * or DROP), plus COUNT. As a switchdev PMD would, it refuses a rule with no
- * fate or two, a decap the pattern does not guarantee, a second decap or
- * encap, and anything it cannot execute.
+ * set, encap) and SAMPLEs in list order, then one fate (REPRESENTED_PORT,
+ * PORT_REPRESENTOR or DROP), plus COUNT and MARK. As a switchdev PMD would,
+ * it refuses a rule with no fate or two, a decap the pattern does not
+ * guarantee, a second decap, encap, COUNT or MARK, a third SAMPLE, and
+ * anything it cannot execute (SAMPLE lists: emu_switch_sample.c).
+ *
+ * L3 encap (LISP): an encap right after a RAW_DECAP that removed the
+ * Ethernet header sees an IP packet, and takes its UDP source port entropy
+ * from ip_flow_hash() rather than inner_flow_hash(). The decap is taken to
+ * have removed the Ethernet header when its size is 14, or 18 in a rule
+ * whose pattern requires a VLAN tag (tagged frames); any other size leaves
+ * an Ethernet frame as far as entropy is concerned.
  */
 #include <stdio.h>
 #include <string.h>
@@ -24,8 +32,10 @@ struct action_ctx {
 	const struct emu_match *m;
 	struct emu_prog *prog;
 	struct emu_encap *encap;
+	struct emu_sample *samples;
 	bool fate;
 	bool decap;
+	bool l3;                /* the frame is an IP packet at this point */
 	int push;               /* ops[] index of the tag now outermost, or -1 */
 };
 
@@ -93,6 +103,10 @@ static int decap(struct action_ctx *c, const struct rte_flow_action *a,
 					conf, "RAW_DECAP size must be 1 to 128 bytes");
 		op.code = EMU_OP_RAW_DECAP;
 		op.arg = (uint16_t)conf->size;
+		bool tagged = (c->m->mask.flags & c->m->key.flags & EMU_F_VLAN) != 0;
+		c->l3 = conf->size == sizeof(struct rte_ether_hdr) ||
+			(tagged && conf->size == sizeof(struct rte_ether_hdr) +
+				sizeof(struct rte_vlan_hdr));
 	}
 	c->decap = true;
 	c->push = -1;
@@ -113,9 +127,48 @@ static int encap(struct action_ctx *c, const struct rte_flow_action *a,
 			emu_encap_raw(a, c->encap, error);
 	if (ret < 0)
 		return ret;
+	c->encap->l3 = c->l3;
 	c->prog->encap = c->encap; /* moved into the rule by the caller */
 	c->push = -1;
+	c->l3 = false;
 	return add_op(c, a, op, error);
+}
+
+/* The copy is the frame as the ops listed before see it. */
+static int sample(struct action_ctx *c, const struct rte_flow_action *a,
+		struct rte_flow_error *error)
+{
+	struct emu_prog *p = c->prog;
+
+	if (p->n_samples == EMU_MAX_SAMPLES)
+		return rte_flow_error_set(error, ENOTSUP, RTE_FLOW_ERROR_TYPE_ACTION, a,
+				"more than 2 SAMPLE actions in a rule");
+	int ret = emu_sample_compile(a, c->m, c->l3, &c->samples[p->n_samples], error);
+	if (ret < 0)
+		return ret;
+	struct emu_op op = { .code = EMU_OP_SAMPLE, .arg = p->n_samples };
+	ret = add_op(c, a, op, error);
+	if (ret < 0)
+		return ret;
+	p->n_samples++;
+	p->flags |= EMU_P_SAMPLE;
+	c->push = -1; /* a VLAN set after the copy must not reach the copy */
+	return 0;
+}
+
+static int mark(struct action_ctx *c, const struct rte_flow_action *a,
+		struct rte_flow_error *error)
+{
+	const struct rte_flow_action_mark *conf = a->conf;
+
+	if (conf == NULL)
+		return conf_missing(a, error);
+	if (c->prog->flags & EMU_P_MARK)
+		return rte_flow_error_set(error, ENOTSUP, RTE_FLOW_ERROR_TYPE_ACTION, a,
+				"more than one MARK action");
+	c->prog->flags |= EMU_P_MARK;
+	c->prog->mark = conf->id;
+	return 0;
 }
 
 static int push_vlan(struct action_ctx *c, const struct rte_flow_action *a,
@@ -223,6 +276,10 @@ static int action_compile(struct action_ctx *c, const struct rte_flow_action *a,
 	case RTE_FLOW_ACTION_TYPE_OF_SET_VLAN_VID:
 	case RTE_FLOW_ACTION_TYPE_OF_SET_VLAN_PCP:
 		return vlan_action(c, a, error);
+	case RTE_FLOW_ACTION_TYPE_SAMPLE:
+		return sample(c, a, error);
+	case RTE_FLOW_ACTION_TYPE_MARK:
+		return mark(c, a, error);
 	default:
 		return rte_flow_error_set(error, ENOTSUP, RTE_FLOW_ERROR_TYPE_ACTION, a,
 				unsupported_action(a->type));
@@ -230,9 +287,11 @@ static int action_compile(struct action_ctx *c, const struct rte_flow_action *a,
 }
 
 int emu_actions_compile(const struct rte_flow_action actions[], const struct emu_match *m,
-		struct emu_prog *prog, struct emu_encap *encap, struct rte_flow_error *error)
+		struct emu_prog *prog, struct emu_encap *encap, struct emu_sample *samples,
+		struct rte_flow_error *error)
 {
-	struct action_ctx c = { .m = m, .prog = prog, .encap = encap, .push = -1 };
+	struct action_ctx c = { .m = m, .prog = prog, .encap = encap, .samples = samples,
+		.push = -1 };
 
 	memset(prog, 0, sizeof(*prog));
 	if (actions == NULL)

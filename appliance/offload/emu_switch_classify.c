@@ -3,7 +3,8 @@
  * Per-packet classification of the emulated e-switch: one field extraction
  * per frame into struct emu_key (outer Ethernet, one tag, IPv4, UDP or GRE,
  * and for VXLAN on a port some rule uses or GRE carrying 0x6558, the tunnel
- * id and the inner Ethernet header). Consecutive equal keys are classified
+ * id and the inner Ethernet header; for UDP to a port some RAW item uses,
+ * payload bytes 0-7 and 20-27). Consecutive equal keys are classified
  * once, through the tuple space: per mask table one masked copy of the
  * keys, their hashes (over the words the mask keeps) and one
  * rte_hash_lookup_with_hash_bulk_data; the best rank wins.
@@ -37,6 +38,16 @@ static inline uint16_t extract_inner(const uint8_t *p, uint32_t len, struct emu_
 	return EMU_F_INNER;
 }
 
+/* RAW items: the two runs of UDP payload that a rule can match. */
+static inline uint16_t extract_payload(const uint8_t *p, uint32_t len, struct emu_key *k)
+{
+	if (len < EMU_PAYLOAD_LEN)
+		return 0;
+	memcpy(&k->payload[0], p, EMU_PAYLOAD_HEAD);
+	memcpy(&k->payload[EMU_PAYLOAD_HEAD], p + EMU_PAYLOAD_TAIL, EMU_PAYLOAD_HEAD);
+	return EMU_F_PAYLOAD;
+}
+
 static inline uint16_t extract_udp(const struct emu_switch *sw, const uint8_t *p, uint32_t len,
 		struct emu_key *k)
 {
@@ -45,8 +56,13 @@ static inline uint16_t extract_udp(const struct emu_switch *sw, const uint8_t *p
 	if (len < sizeof(*udp))
 		return 0;
 	COPY(k, l4_src, p, 2 * sizeof(rte_be16_t)); /* source and destination ports */
-	if (!emu_vxlan_port(sw, rte_be_to_cpu_16(udp->dst_port)) ||
-			len < sizeof(*udp) + sizeof(struct rte_vxlan_hdr))
+	uint16_t dport = rte_be_to_cpu_16(udp->dst_port);
+	if (!emu_udp_port(sw, EMU_UDP_VXLAN, dport)) {
+		if (emu_udp_port(sw, EMU_UDP_PAYLOAD, dport))
+			return EMU_F_UDP | extract_payload(p + sizeof(*udp), len - sizeof(*udp), k);
+		return EMU_F_UDP;
+	}
+	if (len < sizeof(*udp) + sizeof(struct rte_vxlan_hdr))
 		return EMU_F_UDP;
 	const struct rte_vxlan_hdr *vx = (const struct rte_vxlan_hdr *)(udp + 1);
 	k->tun_id = vx->vx_vni;

@@ -5,7 +5,9 @@
  * a NIC makes) and its fate. No allocation, no lock, no log: a hit that
  * cannot be executed (no headroom, headers not where the rule said) is
  * dropped and counted in exec_errors. Counters of a run of frames hitting
- * the same rule are added once (see enum emu_count for how).
+ * the same rule are added once (see enum emu_count for how). Rules with a
+ * SAMPLE or a MARK (prog.flags) go to emu_exec_special() instead: one test
+ * per hit is all the others pay.
  */
 #include <string.h>
 
@@ -93,12 +95,13 @@ static int op_set_vlan(struct rte_mbuf *m, const struct emu_op *op)
 	return 0;
 }
 
-/* As tunnel_output() in the slow path: hash the inner frame, prepend, fix. */
+/* As tunnel_output() (lisp_encap() for an IP packet) in the slow path:
+ * hash the inner frame, prepend, fix. */
 static int op_encap(struct rte_mbuf *m, const struct emu_encap *e)
 {
 	if (!rte_pktmbuf_is_contiguous(m) && rte_pktmbuf_linearize(m) != 0)
 		return -1;
-	uint32_t hash = e->entropy ? inner_flow_hash(m) : 0;
+	uint32_t hash = !e->entropy ? 0 : e->l3 ? ip_flow_hash(m) : inner_flow_hash(m);
 	uint8_t *hdr = (uint8_t *)rte_pktmbuf_prepend(m, e->len);
 	if (hdr == NULL)
 		return -1;
@@ -118,34 +121,43 @@ static int op_encap(struct rte_mbuf *m, const struct emu_encap *e)
 	return 0;
 }
 
+static inline int exec_op(const struct emu_prog *p, const struct emu_op *op, struct rte_mbuf *m)
+{
+	switch (op->code) {
+	case EMU_OP_VXLAN_DECAP:
+		return op_vxlan_decap(m);
+	case EMU_OP_RAW_DECAP:
+		return rte_pktmbuf_adj(m, op->arg) == NULL ? -1 : 0;
+	case EMU_OP_POP_VLAN:
+		return op_pop_vlan(m);
+	case EMU_OP_PUSH_VLAN:
+		return op_push_vlan(m, op);
+	case EMU_OP_SET_VLAN:
+		return op_set_vlan(m, op);
+	case EMU_OP_ENCAP:
+		return op_encap(m, p->encap);
+	default:
+		return 0; /* SAMPLE: only in emu_exec_special() */
+	}
+}
+
 static int exec_ops(const struct emu_prog *p, struct rte_mbuf *m)
 {
 	int ret = 0;
 
-	for (unsigned i = 0; i < p->n_ops && ret == 0; i++) {
-		const struct emu_op *op = &p->ops[i];
-		switch (op->code) {
-		case EMU_OP_VXLAN_DECAP:
-			ret = op_vxlan_decap(m);
-			break;
-		case EMU_OP_RAW_DECAP:
-			ret = rte_pktmbuf_adj(m, op->arg) == NULL ? -1 : 0;
-			break;
-		case EMU_OP_POP_VLAN:
-			ret = op_pop_vlan(m);
-			break;
-		case EMU_OP_PUSH_VLAN:
-			ret = op_push_vlan(m, op);
-			break;
-		case EMU_OP_SET_VLAN:
-			ret = op_set_vlan(m, op);
-			break;
-		case EMU_OP_ENCAP:
-			ret = op_encap(m, p->encap);
-			break;
-		}
-	}
+	for (unsigned i = 0; i < p->n_ops && ret == 0; i++)
+		ret = exec_op(p, &p->ops[i], m);
 	return ret;
+}
+
+int emu_exec_op(const struct emu_prog *p, const struct emu_op *op, struct rte_mbuf *m)
+{
+	return exec_op(p, op, m);
+}
+
+int emu_exec_encap(struct rte_mbuf *m, const struct emu_encap *e)
+{
+	return op_encap(m, e);
 }
 
 /* Hits and bytes of consecutive frames on one rule, added at once. */
@@ -183,23 +195,27 @@ static inline void count(struct count_run *c, struct emu_rule *r, uint32_t len)
 	c->bytes += len;
 }
 
-/* Runs the hits; misses (and PORT_REPRESENTOR hits) go to miss[n_miss...]. */
-static uint16_t exec_burst(struct emu_switch *sw, struct rte_mbuf **pkts, unsigned n,
-		struct emu_rule **best, struct rte_mbuf **miss, uint16_t n_miss,
-		emu_output_fn out, void *ctx)
+/* Runs the hits of ret->pkts[base, base + n); misses (and PORT_REPRESENTOR
+ * hits, and their copies) go back through ret. */
+static void exec_burst(struct emu_switch *sw, unsigned base, unsigned n, struct emu_rule **best,
+		struct emu_ret *ret, emu_output_fn out, void *ctx)
 {
 	struct count_run run = { .r = NULL };
 
 	for (unsigned i = 0; i < n; i++) {
-		struct rte_mbuf *m = pkts[i];
+		struct rte_mbuf *m = ret->pkts[base + i];
 		const struct emu_rule *r = best[i];
 		if (r == NULL) {
-			miss[n_miss++] = m;
+			emu_ret_frame(ret, m);
 			continue;
 		}
 		const struct emu_prog *p = &r->prog;
 		if (p->count != EMU_COUNT_NONE)
 			count(&run, best[i], rte_pktmbuf_pkt_len(m));
+		if (unlikely(p->flags != 0)) {
+			emu_exec_special(sw, r, m, ret, base + i + 1, out, ctx);
+			continue;
+		}
 		if (p->fate == EMU_FATE_DROP) {
 			rte_pktmbuf_free(m);
 			continue;
@@ -212,27 +228,29 @@ static uint16_t exec_burst(struct emu_switch *sw, struct rte_mbuf **pkts, unsign
 		if (p->fate == EMU_FATE_PORT)
 			out(ctx, p->port, m);
 		else
-			miss[n_miss++] = m;
+			emu_ret_frame(ret, m);
 	}
 	count_flush(&run);
-	return n_miss;
 }
 
 uint16_t emu_switch_process(struct emu_switch *sw, uint16_t in_ethdev, struct rte_mbuf **pkts,
-		uint16_t n, emu_output_fn out, void *ctx)
+		uint16_t n, uint16_t cap, emu_output_fn out, void *ctx)
 {
 	const struct emu_tableset *set = __atomic_load_n(&sw->tables, __ATOMIC_ACQUIRE);
+	struct emu_ret ret = { .pkts = pkts, .n = n, .cap = RTE_MAX(cap, n) };
 	struct emu_rule *best[EMU_BURST];
-	uint16_t n_miss = 0;
 
 	if (set->n == 0)
 		return n;
-	/* miss[] is pkts[] itself: a miss is written at or before the slot
-	 * being read, so compaction never overwrites an unread frame. */
+	/* Returned frames go into pkts[] itself: a frame is written at or
+	 * before the slot being read, never over an unread one (emu_ret). */
 	for (uint16_t base = 0; base < n; base += EMU_BURST) {
 		unsigned chunk = RTE_MIN((unsigned)(n - base), (unsigned)EMU_BURST);
 		emu_classify(sw, set, in_ethdev, pkts + base, chunk, best);
-		n_miss = exec_burst(sw, pkts + base, chunk, best, pkts, n_miss, out, ctx);
+		exec_burst(sw, base, chunk, best, &ret, out, ctx);
 	}
-	return n_miss;
+	uint16_t front = (uint16_t)(ret.n_miss + ret.n_front);
+	if (ret.n_tail != 0 && front != n)
+		memmove(&pkts[front], &pkts[n], ret.n_tail * sizeof(pkts[0]));
+	return (uint16_t)(front + ret.n_tail);
 }

@@ -5,9 +5,14 @@
  * defines (NULL mask: the item's default mask; NULL spec: any such header).
  * Items must stack as on the wire:
  *
- *   [ETH [VLAN]] IPV4 (UDP [VXLAN ETH] | GRE [GRE_KEY] [ETH])   or  ETH [VLAN]
+ *   [ETH [VLAN]] IPV4 (UDP [VXLAN ETH | RAW] | GRE [GRE_KEY] [ETH])   or  ETH [VLAN]
  *
- * with REPRESENTED_PORT and VOID anywhere. Each item also sets its presence
+ * with REPRESENTED_PORT and VOID anywhere. RAW (DPDK 22.11 has no LISP item)
+ * matches bytes of the UDP payload at a fixed offset: relative 1, search 0,
+ * limit 0, offset + length <= 28, and mask bits only on payload bytes 0-7
+ * and 20-27 (LISP: its header, the inner IPv4 source and destination); its
+ * UDP item must give an exact destination port. The mask's own relative,
+ * search, offset, limit and length fields are ignored. Each item also sets its presence
  * bit, so "ETH / VLAN" only matches tagged frames; "ETH / IPV4" without a
  * VLAN item (or has_vlan) matches untagged frames only, as rte_flow.h
  * documents. A mask on a field that is not in the key is refused.
@@ -30,6 +35,7 @@ enum layer {
 	L_GRE,
 	L_GRE_KEY,
 	L_INNER,
+	L_RAW,
 	L_PORT,         /* REPRESENTED_PORT: meta, keeps the current layer */
 	L_MAX,          /* misplaced */
 };
@@ -46,7 +52,7 @@ typedef int (*item_compile_fn)(struct item_ctx *c, const struct rte_flow_item *i
 struct item_desc {
 	size_t size;
 	const void *default_mask;
-	const void *supported;  /* mask bits the key can match */
+	const void *supported;  /* mask bits the key can match; NULL: compile checks */
 	item_compile_fn compile;
 };
 
@@ -245,6 +251,63 @@ static int gre_key(struct item_ctx *c, const struct rte_flow_item *it, const voi
 	return 0;
 }
 
+static int raw_spec_check(const struct rte_flow_item *it, const struct rte_flow_item_raw *s,
+		struct rte_flow_error *error)
+{
+	if (s == NULL)
+		return rte_flow_error_set(error, EINVAL, RTE_FLOW_ERROR_TYPE_ITEM, it,
+				"RAW needs a spec");
+	if (!s->relative || s->search || s->limit != 0)
+		return rte_flow_error_set(error, ENOTSUP, RTE_FLOW_ERROR_TYPE_ITEM_SPEC, s,
+				"RAW: relative 1, search 0 and limit 0 only (bytes at a fixed "
+				"offset after UDP)");
+	if (s->pattern == NULL || s->length == 0 || s->offset < 0 ||
+			(int64_t)s->offset + s->length > EMU_PAYLOAD_LEN)
+		return rte_flow_error_set(error, ENOTSUP, RTE_FLOW_ERROR_TYPE_ITEM_SPEC, s,
+				"RAW: a pattern of 1 to 28 bytes within the first 28 bytes of "
+				"the UDP payload");
+	return 0;
+}
+
+/* Payload byte `at` in emu_key.payload, or -1 when the key does not have it. */
+static int payload_index(unsigned at)
+{
+	if (at < EMU_PAYLOAD_HEAD)
+		return (int)at;
+	if (at >= EMU_PAYLOAD_TAIL && at < EMU_PAYLOAD_TAIL + EMU_PAYLOAD_HEAD)
+		return (int)(at - EMU_PAYLOAD_TAIL + EMU_PAYLOAD_HEAD);
+	return -1;
+}
+
+/* The UDP destination port says which frames have their payload in the
+ * key. A NULL mask pattern matches every byte of the spec's. */
+static int raw(struct item_ctx *c, const struct rte_flow_item *it, const void *spec,
+		const void *mask, struct rte_flow_error *error)
+{
+	const struct rte_flow_item_raw *s = spec, *k = mask;
+	struct emu_match *m = c->m;
+
+	if (raw_spec_check(it, s, error) < 0)
+		return -rte_errno;
+	if (m->mask.l4_dst != FULL16 || m->key.l4_dst == 0)
+		return rte_flow_error_set(error, ENOTSUP, RTE_FLOW_ERROR_TYPE_ITEM, it,
+				"RAW must follow a UDP item with an exact destination port");
+	for (unsigned j = 0; j < s->length; j++) {
+		uint8_t bits = k->pattern != NULL ? k->pattern[j] : 0xff;
+		int i = payload_index((unsigned)s->offset + j);
+		if (bits == 0)
+			continue;
+		if (i < 0)
+			return rte_flow_error_set(error, ENOTSUP, RTE_FLOW_ERROR_TYPE_ITEM_MASK, k,
+					"RAW: the emulated e-switch extracts UDP payload bytes "
+					"0-7 and 20-27 only");
+		m->mask.payload[i] |= bits;
+		m->key.payload[i] |= s->pattern[j] & bits;
+	}
+	m->payload_port = rte_be_to_cpu_16(m->key.l4_dst);
+	return need(c, EMU_F_PAYLOAD, true, it, error);
+}
+
 static int port(struct item_ctx *c, const struct rte_flow_item *it, const void *spec,
 		const void *mask, struct rte_flow_error *error)
 {
@@ -277,6 +340,7 @@ static const struct item_desc descs[L_MAX] = {
 	[L_GRE_KEY] = DESC(rte_be32_t, &gre_key_full, &gre_key_full, gre_key),
 	[L_INNER] = DESC(struct rte_flow_item_eth, &rte_flow_item_eth_mask,
 			&eth_inner_supported, eth_inner),
+	[L_RAW] = DESC(struct rte_flow_item_raw, &rte_flow_item_raw_mask, NULL, raw),
 	[L_PORT] = DESC(struct rte_flow_item_ethdev, &rte_flow_item_ethdev_mask,
 			&port_supported, port),
 };
@@ -304,6 +368,8 @@ static enum layer next_layer(enum layer cur, enum rte_flow_item_type type)
 		return cur == L_IPV4 ? L_GRE : L_MAX;
 	case RTE_FLOW_ITEM_TYPE_GRE_KEY:
 		return cur == L_GRE ? L_GRE_KEY : L_MAX;
+	case RTE_FLOW_ITEM_TYPE_RAW:
+		return cur == L_UDP ? L_RAW : L_MAX;
 	default:
 		return L_START;
 	}
@@ -346,14 +412,16 @@ static int item_compile(struct item_ctx *c, const struct rte_flow_item *it,
 	if (next == L_MAX)
 		return rte_flow_error_set(error, ENOTSUP, RTE_FLOW_ERROR_TYPE_ITEM, it,
 				"item out of place: the emulated e-switch takes [ETH [VLAN]] "
-				"IPV4 (UDP [VXLAN ETH] | GRE [GRE_KEY] [ETH])");
+				"IPV4 (UDP [VXLAN ETH | RAW] | GRE [GRE_KEY] [ETH])");
 	if (it->last != NULL)
 		return rte_flow_error_set(error, ENOTSUP, RTE_FLOW_ERROR_TYPE_ITEM_LAST, it->last,
 				"ranges (item last) are not supported");
 	const struct item_desc *d = &descs[next];
 	const void *mask = it->mask != NULL ? it->mask : d->default_mask;
 	bool eth = next == L_ETH || next == L_INNER;
-	if (it->spec != NULL && mask_unsupported(mask, d->supported, d->size, eth))
+	/* RAW (no supported mask) checks its own pattern mask */
+	if (it->spec != NULL && d->supported != NULL &&
+			mask_unsupported(mask, d->supported, d->size, eth))
 		return rte_flow_error_set(error, ENOTSUP, RTE_FLOW_ERROR_TYPE_ITEM_MASK, mask,
 				"mask on a field the emulated e-switch cannot match");
 	int ret = d->compile(c, it, it->spec, mask, error);

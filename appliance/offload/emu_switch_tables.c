@@ -9,8 +9,9 @@
  * swap), the old one freed after a grace period. A table that empties stays,
  * skipped by workers, until a new mask needs its place or a flush.
  *
- * Also the set of UDP ports that rules use for VXLAN, which tells the
- * classifier where to look for a VXLAN header.
+ * Also the sets of UDP ports that rules use for VXLAN and for RAW items,
+ * which tell the classifier where to look for a VXLAN header or take the
+ * UDP payload into the key.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -259,16 +260,25 @@ size_t emu_tables_memory(const struct emu_switch *sw)
 	return bytes;
 }
 
-void emu_vxlan_port_ref(struct emu_switch *sw, uint16_t port)
+int emu_udp_port_check(const struct emu_switch *sw, enum emu_udp_kind kind, uint16_t port)
 {
-	if (sw->vxlan_refs[port]++ == 0)
-		__atomic_fetch_or(&sw->vxlan_ports[port >> 6], 1ull << (port & 63),
+	enum emu_udp_kind other = kind == EMU_UDP_VXLAN ? EMU_UDP_PAYLOAD : EMU_UDP_VXLAN;
+
+	return emu_udp_port(sw, other, port) ? -EBUSY : 0;
+}
+
+/* The port's bit is set while some rule uses it; a port is of one kind
+ * only (emu_udp_port_check()), so one count per port does for both. */
+void emu_udp_port_ref(struct emu_switch *sw, enum emu_udp_kind kind, uint16_t port)
+{
+	if (sw->udp_refs[port]++ == 0)
+		__atomic_fetch_or(&sw->udp_ports[kind][port >> 6], 1ull << (port & 63),
 				__ATOMIC_RELEASE);
 }
 
-void emu_vxlan_port_unref(struct emu_switch *sw, uint16_t port)
+void emu_udp_port_unref(struct emu_switch *sw, enum emu_udp_kind kind, uint16_t port)
 {
-	if (--sw->vxlan_refs[port] == 0)
-		__atomic_fetch_and(&sw->vxlan_ports[port >> 6], ~(1ull << (port & 63)),
+	if (--sw->udp_refs[port] == 0)
+		__atomic_fetch_and(&sw->udp_ports[kind][port >> 6], ~(1ull << (port & 63)),
 				__ATOMIC_RELEASE);
 }

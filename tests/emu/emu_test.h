@@ -222,7 +222,7 @@ static inline int send1(uint16_t in, const struct frame *f, struct frame *out)
 	assert_non_null(pkts[0]);
 	if (out == NULL)
 		out = &dummy;
-	uint16_t n = emu_switch_process(sw, in, pkts, 1, sink_out, &s);
+	uint16_t n = emu_switch_process(sw, in, pkts, 1, 1, sink_out, &s);
 	if (n == 1) {
 		assert_int_equal(s.n, 0);
 		m = pkts[0];
@@ -237,6 +237,34 @@ static inline int send1(uint16_t in, const struct frame *f, struct frame *out)
 	memcpy(out->b, rte_pktmbuf_read(m, 0, out->len, out->b), out->len);
 	rte_pktmbuf_free(m);
 	return ret;
+}
+
+/* What m holds, into f. */
+static inline void frame_from(struct frame *f, const struct rte_mbuf *m)
+{
+	f->len = (uint16_t)rte_pktmbuf_pkt_len(m);
+	const void *p = rte_pktmbuf_read(m, 0, f->len, f->b);
+	if (p != f->b)
+		memcpy(f->b, p, f->len);
+}
+
+/* One copy of f per slot of pkts[0, n), hash.usr = the slot; then the burst
+ * through the switch with room for cap. Returns what came back. */
+static inline uint16_t send_n(uint16_t in, const struct frame *f, struct rte_mbuf **pkts,
+		uint16_t n, uint16_t cap, struct sink *s)
+{
+	for (uint16_t i = 0; i < n; i++) {
+		pkts[i] = mbuf_of(f);
+		assert_non_null(pkts[i]);
+		pkts[i]->hash.usr = i;
+	}
+	return emu_switch_process(sw, in, pkts, n, cap, sink_out, s);
+}
+
+static inline void free_n(struct rte_mbuf **pkts, unsigned n)
+{
+	for (unsigned i = 0; i < n; i++)
+		rte_pktmbuf_free(pkts[i]);
 }
 
 static inline void query(struct emu_rule *r, int reset, uint64_t hits, uint64_t bytes)
@@ -260,6 +288,22 @@ void test_gre_raw(void **state);
 void test_vlan(void **state);
 void test_drop_and_representor(void **state);
 void test_counters(void **state);
+
+/* test_emu_switch_sample.c */
+void test_sample_mirror(void **state);
+void test_sample_position(void **state);
+void test_sample_encap(void **state);
+void test_sample_ratio(void **state);
+void test_sample_representor(void **state);
+void test_sample_cap(void **state);
+void test_sample_refusals(void **state);
+void test_mark(void **state);
+
+/* test_emu_switch_lisp.c */
+void test_raw_lisp(void **state);
+void test_raw_refusals(void **state);
+void test_lisp_encap(void **state);
+void test_raw_vxlan_coexist(void **state);
 
 /* test_emu_switch_limits.c */
 void test_destroy_flush(void **state);

@@ -5,7 +5,9 @@
  * mbuf pool, exact and masked matching as rte_flow defines it (NULL mask =
  * default mask, prefix and partial masks, "ETH / IPV4" = untagged), and
  * priorities. test_emu_switch_actions.c: what rules do to frames, byte for
- * byte. test_emu_switch_limits.c: lifecycle, refusals, limits, scale.
+ * byte. test_emu_switch_sample.c: SAMPLE and MARK. test_emu_switch_lisp.c:
+ * the RAW item, LISP decap and encap. test_emu_switch_limits.c: lifecycle,
+ * refusals, limits, scale.
  * test_emu_switch_rcu.c: deferred frees and a worker racing the control.
  *
  *   port 1 (VF a) ---+                    +--- port 2 (VF b)
@@ -86,7 +88,7 @@ static void test_l2_exact(void **state)
 		pkts[i] = mbuf_of(i % 2 ? &g : &f);
 		pkts[i]->hash.usr = i;
 	}
-	assert_int_equal(emu_switch_process(sw, 1, pkts, 100, sink_out, &s), 50);
+	assert_int_equal(emu_switch_process(sw, 1, pkts, 100, 100, sink_out, &s), 50);
 	assert_int_equal(s.n, 50);
 	for (unsigned i = 0; i < 50; i++) {
 		assert_int_equal(pkts[i]->hash.usr, 2 * i + 1);
@@ -253,7 +255,11 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		T(test_l2_exact), T(test_masks), T(test_default_masks), T(test_priorities),
 		T(test_vxlan_decap), T(test_vxlan_encap), T(test_gre_raw), T(test_vlan),
-		T(test_drop_and_representor), T(test_counters), T(test_destroy_flush),
+		T(test_drop_and_representor), T(test_counters), T(test_sample_mirror),
+		T(test_sample_position), T(test_sample_encap), T(test_sample_ratio),
+		T(test_sample_representor), T(test_sample_cap), T(test_sample_refusals),
+		T(test_mark), T(test_raw_lisp), T(test_raw_refusals), T(test_lisp_encap),
+		T(test_raw_vxlan_coexist), T(test_destroy_flush),
 		T(test_validation), T(test_capacity), T(test_mask_limit), T(test_rcu),
 		T(test_concurrent), T(test_many_rules),
 	};

@@ -74,7 +74,7 @@ static const struct refusal refusals[] = {
 		ENOTSUP, RTE_FLOW_ERROR_TYPE_ACTION },
 	{ "no fate", TRANSFER, { ITEM_END }, { ACT(COUNT, NULL), ACT_END },
 		EINVAL, RTE_FLOW_ERROR_TYPE_ACTION_NUM },
-	{ "MARK", TRANSFER, { ITEM_END }, { ACT(MARK, &(struct rte_flow_action_mark){ 1 }),
+	{ "QUEUE", TRANSFER, { ITEM_END }, { ACT(QUEUE, &(struct rte_flow_action_queue){ 1 }),
 		OUT(1), ACT_END }, ENOTSUP, RTE_FLOW_ERROR_TYPE_ACTION },
 	{ "VXLAN_ENCAP over IPv6", TRANSFER, { ITEM_END }, { ACT(VXLAN_ENCAP, &bad_encap),
 		OUT(1), ACT_END }, ENOTSUP, RTE_FLOW_ERROR_TYPE_ACTION_CONF },
@@ -218,7 +218,7 @@ static void lookup_rate(void)
 	for (unsigned round = 0; round < LOOKUP_ROUNDS; round++) {
 		memcpy(pkts, frames, sizeof(pkts));
 		s.n = 0;
-		assert_int_equal(emu_switch_process(sw, 1, pkts, 64, sink_out, &s), 0);
+		assert_int_equal(emu_switch_process(sw, 1, pkts, 64, 64, sink_out, &s), 0);
 	}
 	double t = since(&t0);
 	print_message("%u frames through %u rules: %.1f Mpps, %.1f ns/frame (CPU time)\n",

@@ -105,7 +105,7 @@ static void *worker_main(void *arg)
 	while (!w->stop) {
 		memcpy(pkts, frames, sizeof(pkts));
 		s.n = 0;
-		uint16_t miss = emu_switch_process(w->sw, 1, pkts, WORKER_FRAMES, sink_out, &s);
+		uint16_t miss = emu_switch_process(w->sw, 1, pkts, WORKER_FRAMES, WORKER_FRAMES, sink_out, &s);
 		w->hits += s.n;
 		for (unsigned i = 0; i < s.n; i++)
 			w->bad += s.port[i] != 2;
