@@ -26,6 +26,13 @@ static int emu_query(struct offload_eswitch *sw, void *handle, struct rte_flow_q
 	return emu_switch_rule_query(sw->backend_ctx, handle, c, err);
 }
 
+static int emu_query_sample(struct offload_eswitch *sw, void *handle, const struct flow_spec *s,
+		unsigned index, struct rte_flow_query_count *c, struct rte_flow_error *err)
+{
+	(void)s;
+	return emu_switch_rule_query_sample(sw->backend_ctx, handle, index, c, err);
+}
+
 static int emu_flush(struct offload_eswitch *sw, struct rte_flow_error *err)
 {
 	return emu_switch_flush(sw->backend_ctx, err);
@@ -43,12 +50,13 @@ const struct offload_backend offload_backend_emu = {
 	.create = emu_create,
 	.destroy = emu_destroy,
 	.query = emu_query,
+	.query_sample = emu_query_sample,
 	.flush = emu_flush,
 	.fini = emu_fini,
 };
 
 uint16_t offload_eswitch_rx(struct emu_switch *sw, uint16_t in_ethdev, struct rte_mbuf **pkts,
-		uint16_t n, offload_output_fn out, void *ctx)
+		uint16_t n, uint16_t cap, offload_output_fn out, void *ctx)
 {
-	return emu_switch_process(sw, in_ethdev, pkts, n, out, ctx);
+	return emu_switch_process(sw, in_ethdev, pkts, n, cap, out, ctx);
 }
