@@ -77,7 +77,9 @@ def main():
         caps = d.ctl("offload", "show", "caps")
         v.check_eq(sorted((c["shape"], c["support"]) for c in caps),
                    sorted((s, "offloaded") for s in ("l2", "l2-vlan", "vxlan-encap", "vxlan-decap",
-                                                     "gre-encap", "gre-decap")),
+                                                     "gre-encap", "gre-decap", "lisp-encap",
+                                                     "lisp-decap", "mirror-port",
+                                                     "mirror-software")),
                    "run 2: capability table")
         time.sleep(1.0)
         zero_state(d, "run 2, 1 s later, no traffic")
