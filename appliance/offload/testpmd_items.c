@@ -2,7 +2,12 @@
 /*
  * Pattern items, and encap/decap header bytes, as testpmd 22.11 items. One
  * table says, per item, which testpmd token names which bytes; the pattern
- * printer and the header-bytes printer both read it.
+ * printer and the header-bytes printer both read it. RAW, whose pattern is
+ * not in the item, has its own printer: "raw relative is R search is S
+ * offset is O limit is L pattern_hex is HEX", or "pattern_hex spec HEX
+ * pattern_hex mask HEX" when the mask is not all ones (testpmd 22.11 takes
+ * no negative offset). The RAW mask's own relative, search, offset, limit
+ * and length are not printed: PMDs ignore them, and "is" sets them anyway.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -128,6 +133,7 @@ static const rte_be32_t gre_key_mask = RTE_BE32(UINT32_MAX); /* as PMDs default 
 
 static const struct tp_item items[] = {
 	{ .type = RTE_FLOW_ITEM_TYPE_VOID, .name = "void" },
+	{ .type = RTE_FLOW_ITEM_TYPE_RAW, .name = "raw" }, /* raw_print() */
 	ITEM(ETH, "eth", RTE_ETHER_HDR_LEN, &rte_flow_item_eth_mask, eth_fields),
 	ITEM(VLAN, "vlan", sizeof(struct rte_vlan_hdr), &rte_flow_item_vlan_mask, vlan_fields),
 	ITEM(IPV4, "ipv4", sizeof(struct rte_ipv4_hdr), &rte_flow_item_ipv4_mask, ipv4_fields),
@@ -219,10 +225,60 @@ static void value_print(struct tp_out *o, const struct tp_field *f, uint64_t v, 
 	}
 }
 
+/* ---- RAW ---- */
+
+static void hex_print(struct tp_out *o, const uint8_t *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		tp_printf(o, "%02x", p[i]);
+}
+
+static const uint8_t *raw_mask_pattern(const struct rte_flow_item *item)
+{
+	const struct rte_flow_item_raw *m = item->mask;
+
+	return m != NULL ? m->pattern : NULL; /* the default mask has none: all bytes */
+}
+
+static void raw_notes(struct tp_out *o, unsigned pos, const struct rte_flow_item *item)
+{
+	const struct rte_flow_item_raw *s = item->spec;
+
+	if (s->offset < 0)
+		tp_printf(o, "# pattern item %u raw: offset %d: testpmd 22.11 takes no negative "
+				"offset, left out below (0)\n", pos, s->offset);
+	if (s->pattern == NULL || s->length == 0)
+		tp_printf(o, "# pattern item %u raw: no pattern, left out below\n", pos);
+}
+
+static void raw_print(struct tp_out *o, const struct rte_flow_item *item)
+{
+	const struct rte_flow_item_raw *s = item->spec;
+	const uint8_t *mask = raw_mask_pattern(item);
+	bool full = true;
+
+	tp_printf(o, "raw relative is %u search is %u", s->relative, s->search);
+	if (s->offset >= 0)
+		tp_printf(o, " offset is %d", s->offset);
+	tp_printf(o, " limit is %u", s->limit);
+	if (s->pattern == NULL || s->length == 0)
+		return;
+	for (unsigned i = 0; mask != NULL && i < s->length; i++)
+		full = full && mask[i] == 0xff;
+	tp_printf(o, " pattern_hex %s ", full ? "is" : "spec");
+	hex_print(o, s->pattern, s->length);
+	if (full)
+		return;
+	tp_printf(o, " pattern_hex mask ");
+	hex_print(o, mask, s->length);
+}
+
 void tp_item_notes(struct tp_out *o, unsigned pos, const struct rte_flow_item *item)
 {
 	const struct tp_item *t = item_find(item->type);
 
+	if (t != NULL && t->type == RTE_FLOW_ITEM_TYPE_RAW && item->spec != NULL)
+		raw_notes(o, pos, item);
 	if (t == NULL) {
 		tp_printf(o, "# unsupported pattern item %u (%s, type %d): left out below\n", pos,
 				item_type_name(item->type), (int)item->type);
@@ -251,6 +307,11 @@ void tp_item_print(struct tp_out *o, const struct rte_flow_item *item)
 {
 	const struct tp_item *t = item_find(item->type);
 
+	if (t->type == RTE_FLOW_ITEM_TYPE_RAW && item->spec != NULL) {
+		raw_print(o, item);
+		tp_printf(o, " / ");
+		return;
+	}
 	tp_printf(o, "%s", t->name);
 	if (item->spec != NULL) {
 		const void *mask = item->mask != NULL ? item->mask : t->default_mask;
@@ -279,6 +340,14 @@ struct raw_layer {
 	const struct tp_item *t;
 	size_t off;
 };
+
+#define LISP_DATA_PORT 4341
+
+/* The UDP header ending at off goes to the LISP data port. */
+static bool raw_lisp(const uint8_t *data, size_t off)
+{
+	return (data[off - 6] << 8 | data[off - 5]) == LISP_DATA_PORT;
+}
 
 /* Splits data into headers; *n layers. */
 static int raw_layout(const uint8_t *data, size_t size, struct raw_layer *l, unsigned *n,
@@ -312,8 +381,10 @@ static int raw_layout(const uint8_t *data, size_t size, struct raw_layer *l, uns
 		}
 		if (data[ip + 9] == IPPROTO_UDP && off < size) {
 			PUSH(UDP, sizeof(struct rte_udp_hdr));
-			/* VXLAN by its I flag, whatever the port */
-			if (size - off == sizeof(struct rte_vxlan_hdr) && (data[off] & 0x08))
+			/* VXLAN by its I flag, whatever the port; LISP by its port
+			 * (the same 8-byte layout: tp_raw_notes() says so) */
+			if (size - off == sizeof(struct rte_vxlan_hdr) &&
+					((data[off] & 0x08) || raw_lisp(data, off)))
 				PUSH(VXLAN, sizeof(struct rte_vxlan_hdr));
 		} else if (data[ip + 9] == IPPROTO_GRE && off < size) {
 			size_t gre = off;
@@ -365,6 +436,10 @@ void tp_raw_notes(struct tp_out *o, const char *what, const uint8_t *data, size_
 		return;
 	for (unsigned k = 0; k < n; k++) {
 		const struct tp_item *t = l[k].t;
+		if (t->type == RTE_FLOW_ITEM_TYPE_VXLAN && raw_lisp(data, l[k].off))
+			tp_printf(o, "# %s: the LISP header after UDP %u is written as testpmd's "
+					"vxlan item (same layout, instance ID as vni)\n", what,
+					LISP_DATA_PORT);
 		for (unsigned i = 0; i < t->n_fields; i++) {
 			const struct tp_field *f = &t->fields[i];
 			if (f->get != NULL)

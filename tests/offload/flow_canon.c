@@ -77,6 +77,29 @@ static void no_padding(enum rte_flow_item_type type, uint8_t *p)
 	}
 }
 
+/* RAW: the spec's fields and the pattern as matched (spec & mask, and the
+ * mask, NULL meaning every byte). The mask's relative, search, offset,
+ * limit and length are left out: PMDs (and the emulated e-switch) ignore
+ * them, and testpmd sets them from its own "is" / "spec" tokens. */
+static void raw_canon(FILE *f, const struct rte_flow_item *it)
+{
+	const struct rte_flow_item_raw *s = it->spec;
+	const struct rte_flow_item_raw *m = it->mask != NULL ? it->mask : &rte_flow_item_raw_mask;
+
+	if (s == NULL) {
+		fprintf(f, " any\n");
+		return;
+	}
+	fprintf(f, " relative=%u search=%u offset=%d limit=%u length=%u pattern=", s->relative,
+			s->search, s->offset, s->limit, s->length);
+	for (unsigned i = 0; s->pattern != NULL && i < s->length; i++)
+		fprintf(f, "%02x", s->pattern[i] & (m->pattern != NULL ? m->pattern[i] : 0xff));
+	fprintf(f, " mask=");
+	for (unsigned i = 0; s->pattern != NULL && i < s->length; i++)
+		fprintf(f, "%02x", m->pattern != NULL ? m->pattern[i] : 0xff);
+	fprintf(f, "\n");
+}
+
 static void item_canon(FILE *f, const struct rte_flow_item *it)
 {
 	uint8_t spec[64], mask[64];
@@ -86,6 +109,10 @@ static void item_canon(FILE *f, const struct rte_flow_item *it)
 	for (k = 0; k < RTE_DIM(known) && known[k].type != it->type; k++)
 		;
 	fprintf(f, "item %s", item_name(it->type));
+	if (it->type == RTE_FLOW_ITEM_TYPE_RAW) {
+		raw_canon(f, it);
+		return;
+	}
 	if (k == RTE_DIM(known)) {
 		fprintf(f, " (no canonical form)\n");
 		return;

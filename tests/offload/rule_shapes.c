@@ -1,141 +1,14 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * One flow_spec per rule shape nfva installs, built by hand the way the
- * offload compiler builds them (see rule_shapes.h).
- * Port numbers: 0 the uplink, 1 and 2 VF representors, 3 a mirror port.
+ * offload compiler builds them (see rule_shapes.h): this file has the L2,
+ * VLAN, VXLAN, GRE, drop and group shapes and the table of all of them;
+ * SAMPLE shapes are in rule_shapes_mirror.c, LISP in rule_shapes_lisp.c,
+ * the building blocks in rule_shapes_private.h.
  */
 #include <string.h>
 
-#include <netinet/in.h>
-#include <rte_byteorder.h>
-#include <rte_ether.h>
-#include <rte_gre.h>
-#include <rte_ip.h>
-#include <rte_udp.h>
-#include <rte_vxlan.h>
-
-#include "rule_shapes.h"
-
-#define UPLINK 0
-#define VF1 1
-#define VF2 2
-#define MIRROR 3
-#define VNI 42
-#define VXLAN_PORT 4789
-#define VXLAN_SPORT 49152
-static const struct rte_ether_addr vm1_mac = { { 0x02, 0, 0, 0, 0, 0x01 } };
-static const struct rte_ether_addr vm2_mac = { { 0x02, 0, 0, 0, 0, 0x02 } };
-static const struct rte_ether_addr uplink_mac = { { 0x02, 0, 0, 0, 0xff, 0x01 } };
-static const struct rte_ether_addr nexthop_mac = { { 0x02, 0, 0, 0, 0xff, 0x02 } };
-static const struct rte_ether_addr all_ones = { { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff } };
-#define LOCAL_VTEP RTE_BE32(UINT32_C(0xc0000201)) /* 192.0.2.1 */
-#define REMOTE_VTEP RTE_BE32(UINT32_C(0xc0000202)) /* 192.0.2.2 */
-
-/* ---- building blocks (a full arena shows in flow_spec_finish()) ---- */
-
-static void item(struct flow_spec *s, enum rte_flow_item_type t, const void *spec,
-		const void *mask, size_t size)
-{
-	flow_spec_item(s, t, spec, mask, size);
-}
-
-static void action(struct flow_spec *s, enum rte_flow_action_type t, const void *conf,
-		size_t size)
-{
-	flow_spec_action(s, t, conf, size);
-}
-
-static void from_port(struct flow_spec *s, uint16_t port)
-{
-	struct rte_flow_item_ethdev p = { .port_id = port };
-
-	item(s, RTE_FLOW_ITEM_TYPE_REPRESENTED_PORT, &p, &rte_flow_item_ethdev_mask, sizeof(p));
-}
-
-static void to_port(struct flow_spec *s, uint16_t port)
-{
-	struct rte_flow_action_ethdev p = { .port_id = port };
-
-	action(s, RTE_FLOW_ACTION_TYPE_REPRESENTED_PORT, &p, sizeof(p));
-}
-
-static void eth_dst_src(struct flow_spec *s, const struct rte_ether_addr *dst,
-		const struct rte_ether_addr *src)
-{
-	struct rte_flow_item_eth spec = { 0 }, mask = { 0 };
-
-	if (dst != NULL) {
-		spec.dst = *dst;
-		mask.dst = all_ones;
-	}
-	if (src != NULL) {
-		spec.src = *src;
-		mask.src = all_ones;
-	}
-	item(s, RTE_FLOW_ITEM_TYPE_ETH, &spec, &mask, sizeof(spec));
-}
-
-static void outer_ipv4(struct flow_spec *s, uint8_t proto)
-{
-	struct rte_flow_item_ipv4 spec = { .hdr = { .next_proto_id = proto,
-		.src_addr = REMOTE_VTEP, .dst_addr = LOCAL_VTEP } };
-	struct rte_flow_item_ipv4 mask = { .hdr = { .next_proto_id = 0xff,
-		.src_addr = RTE_BE32(UINT32_MAX), .dst_addr = RTE_BE32(UINT32_MAX) } };
-
-	item(s, RTE_FLOW_ITEM_TYPE_IPV4, &spec, &mask, sizeof(spec));
-}
-
-/* Outer Ethernet + IPv4 as encap_build() writes them; returns the IPv4 header. */
-static struct rte_ipv4_hdr *outer_hdr(uint8_t *p, uint8_t proto, bool df)
-{
-	struct rte_ether_hdr *eth = (struct rte_ether_hdr *)p;
-	struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)(eth + 1);
-
-	eth->dst_addr = nexthop_mac;
-	eth->src_addr = uplink_mac;
-	eth->ether_type = RTE_BE16(RTE_ETHER_TYPE_IPV4);
-	ip->version_ihl = RTE_IPV4_VHL_DEF;
-	ip->fragment_offset = df ? RTE_BE16(RTE_IPV4_HDR_DF_FLAG) : 0;
-	ip->time_to_live = 64;
-	ip->next_proto_id = proto;
-	ip->src_addr = LOCAL_VTEP;
-	ip->dst_addr = REMOTE_VTEP;
-	return ip;
-}
-
-/* 42 bytes: eth / ipv4 proto 47 DF / GRE K, 0x6558 / key (tun_gre.c's layout). */
-static uint8_t *gre_template(struct flow_spec *s, size_t *size)
-{
-	*size = RTE_ETHER_HDR_LEN + sizeof(struct rte_ipv4_hdr) + sizeof(struct rte_gre_hdr) + 4;
-	uint8_t *p = flow_spec_alloc(s, *size);
-	if (p == NULL)
-		return NULL;
-	struct rte_ipv4_hdr *ip = outer_hdr(p, IPPROTO_GRE, true);
-	uint8_t *gre = (uint8_t *)(ip + 1);
-	gre[0] = 0x20; /* K */
-	gre[2] = 0x65;
-	gre[3] = 0x58;
-	rte_be32_t key = RTE_BE32(VNI);
-	memcpy(gre + 4, &key, sizeof(key)); /* at offset 38: unaligned */
-	return p;
-}
-
-/* 50 bytes: eth / ipv4 proto 17 / UDP 4789 / VXLAN I flag, VNI. */
-static uint8_t *vxlan_template(struct flow_spec *s, size_t *size)
-{
-	*size = RTE_ETHER_HDR_LEN + sizeof(struct rte_ipv4_hdr) + RTE_ETHER_VXLAN_HLEN;
-	uint8_t *p = flow_spec_alloc(s, *size);
-	if (p == NULL)
-		return NULL;
-	struct rte_ipv4_hdr *ip = outer_hdr(p, IPPROTO_UDP, false);
-	struct rte_udp_hdr *udp = (struct rte_udp_hdr *)(ip + 1);
-	struct rte_vxlan_hdr *vx = (struct rte_vxlan_hdr *)(udp + 1);
-	udp->src_port = RTE_BE16(VXLAN_SPORT);
-	udp->dst_port = RTE_BE16(VXLAN_PORT);
-	vx->vx_flags = RTE_BE32(0x08000000);
-	vx->vx_vni = RTE_BE32(VNI << 8);
-	return p;
-}
+#include "rule_shapes_private.h"
 
 /* ---- the rule shapes ---- */
 
@@ -281,58 +154,6 @@ static void rule_drop(struct flow_spec *s)
 	action(s, RTE_FLOW_ACTION_TYPE_DROP, NULL, 0);
 }
 
-/* A sample whose sub-actions live in the arena. */
-static void sample(struct flow_spec *s, const struct rte_flow_action *sub, unsigned n)
-{
-	struct rte_flow_action *list = flow_spec_alloc(s, (n + 1) * sizeof(*list));
-	struct rte_flow_action_sample conf = { .ratio = 1, .actions = list };
-
-	if (list == NULL)
-		return;
-	memcpy(list, sub, n * sizeof(*list));
-	list[n].type = RTE_FLOW_ACTION_TYPE_END;
-	action(s, RTE_FLOW_ACTION_TYPE_SAMPLE, &conf, sizeof(conf));
-}
-
-static void rule_sample_mirror(struct flow_spec *s)
-{
-	struct rte_flow_action_ethdev *mirror = flow_spec_alloc(s, sizeof(*mirror));
-
-	if (mirror == NULL)
-		return;
-	mirror->port_id = MIRROR;
-	from_port(s, VF1);
-	eth_dst_src(s, &vm2_mac, NULL);
-	sample(s, &(struct rte_flow_action){ RTE_FLOW_ACTION_TYPE_REPRESENTED_PORT, mirror }, 1);
-	to_port(s, VF2);
-	action(s, RTE_FLOW_ACTION_TYPE_COUNT, NULL, 0);
-}
-
-/* Mirror into a VXLAN tunnel while the rule itself GRE-encapsulates: two
- * raw_encap slots in one rule, the sample's set first. */
-static void rule_sample_tunnel_mirror(struct flow_spec *s)
-{
-	struct rte_flow_action_raw_encap *enc = flow_spec_alloc(s, sizeof(*enc));
-	struct rte_flow_action_ethdev *up = flow_spec_alloc(s, sizeof(*up));
-	struct rte_flow_action_raw_encap gre = { 0 };
-
-	if (enc == NULL || up == NULL)
-		return;
-	enc->data = vxlan_template(s, &enc->size);
-	up->port_id = UPLINK;
-	gre.data = gre_template(s, &gre.size);
-	from_port(s, VF1);
-	eth_dst_src(s, &vm2_mac, NULL);
-	const struct rte_flow_action sub[] = {
-		{ RTE_FLOW_ACTION_TYPE_COUNT, NULL },
-		{ RTE_FLOW_ACTION_TYPE_RAW_ENCAP, enc },
-		{ RTE_FLOW_ACTION_TYPE_REPRESENTED_PORT, up },
-	};
-	sample(s, sub, RTE_DIM(sub));
-	action(s, RTE_FLOW_ACTION_TYPE_RAW_ENCAP, &gre, sizeof(gre));
-	to_port(s, UPLINK);
-}
-
 /* Group, priority, VOIDs, jump. */
 static void rule_group_jump(struct flow_spec *s)
 {
@@ -369,6 +190,12 @@ const struct test_rule test_rules[] = {
 	{ "drop", rule_drop, true },
 	{ "sample_mirror", rule_sample_mirror, true },
 	{ "sample_tunnel_mirror", rule_sample_tunnel_mirror, true },
+	{ "sample_mirror_count", rule_sample_mirror_count, true },
+	{ "sample_vxlan_mirror", rule_sample_vxlan_mirror, true },
+	{ "sample_representor_mark", rule_sample_representor_mark, true },
+	{ "sample_representor_first", rule_sample_representor_first, false },
+	{ "lisp_encap", rule_lisp_encap, true },
+	{ "lisp_decap", rule_lisp_decap, true },
 	{ "group_jump", rule_group_jump, true },
 	{ "unsupported", rule_unsupported, false },
 	{ NULL, NULL, false },

@@ -7,7 +7,7 @@
  *   commands.txt  the printed commands, "flow create" turned into "flow validate"
  *   expected.txt  per rule "= NAME" and the flow_canon() text of the rule built,
  *                 which the driver compares with what testpmd parsed.
- * The rules come from rule_shapes.c.
+ * The rules come from rule_shapes*.c.
  */
 #include <stdbool.h>
 #include <stdio.h>
@@ -90,6 +90,20 @@ static void check_exact(struct flow_spec *s, char *buf)
 
 	dump(shape("l2_vlan_pop"), s, 0, buf);
 	CHECK(strstr(buf, " / vlan tci spec 100 tci mask 0x0fff / ") != NULL, "vlan:\n%s", buf);
+
+	dump(shape("sample_representor_mark"), s, 2, buf);
+	CHECK(strcmp(buf, "set sample_actions 2 mark id 5046273 / port_representor port_id 1 / end\n"
+			  "flow create 0 transfer pattern represented_port ethdev_port_id is 1 / "
+			  "eth dst is 02:00:00:00:00:02 / end actions sample ratio 4 index 2 / "
+			  "represented_port ethdev_port_id 2 / end\n") == 0,
+			"sample_representor_mark text:\n%s", buf);
+
+	dump(shape("lisp_decap"), s, 0, buf);
+	CHECK(strstr(buf, " / udp dst is 4341 / raw relative is 1 search is 0 offset is 0 limit is 0 "
+			  "pattern_hex spec 0800000000abcd00000000000000000000000000000000000a010001 "
+			  "pattern_hex mask 08000000ffffff0000000000000000000000000000000000ffffffff / "
+			  "end actions raw_decap index 0 / raw_encap index 0 / ") != NULL,
+			"lisp_decap raw item:\n%s", buf);
 }
 
 static void check_notes(struct flow_spec *s, char *buf)
@@ -108,6 +122,17 @@ static void check_notes(struct flow_spec *s, char *buf)
 			strstr(buf, "raw_encap index 6 / port_id id 0 / end\n") != NULL &&
 			strstr(buf, "actions sample ratio 1 index 6 / raw_encap index 7 / ") != NULL,
 			"two slots:\n%s", buf);
+
+	dump(shape("lisp_encap"), s, 0, buf);
+	CHECK(strstr(buf, "set raw_decap 0 eth / end_set\n# raw_encap 0: the LISP header after "
+			  "UDP 4341 is written as testpmd's vxlan item") == buf, "LISP note:\n%s", buf);
+	CHECK(strstr(buf, " / udp dst is 4341 / vxlan vni is 43981 / end_set\n") != NULL,
+			"LISP template:\n%s", buf);
+
+	dump(shape("sample_representor_first"), s, 0, buf);
+	CHECK(strstr(buf, "# sample_actions 0 action 0: testpmd 22.11 takes port_representor in "
+			  "set sample_actions only after another action: left out\n") == buf &&
+			strstr(buf, "sample ratio") == NULL, "port_representor first:\n%s", buf);
 
 	dump(shape("unsupported"), s, 0, buf);
 	CHECK(strstr(buf, "# unsupported action 0 (METER, type ") != NULL, "meter note:\n%s", buf);
