@@ -152,9 +152,13 @@ void rules_install(const struct offload_decision *d)
 	void *data;
 	if (rte_hash_lookup_data(table, d, &data) >= 0) {
 		struct offload_rule *old = data;
-		/* Retry a flow the limit kept in software once there is room. */
-		if (!old->limited || port_rules[d->in_port] >= offload_cfg.max_rules_per_port)
+		if (!old->limited)
 			return;
+		/* Retry a flow the limit kept in software once there is room. */
+		if (port_rules[d->in_port] >= offload_cfg.max_rules_per_port) {
+			offload_stats.limit++; /* asked again, refused again */
+			return;
+		}
 		rules_remove(old);
 	}
 	if (rules_count() >= offload_cfg.max_rules) {
