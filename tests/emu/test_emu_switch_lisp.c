@@ -54,6 +54,7 @@ static struct {
 	uint8_t mask[28];
 	struct rte_flow_item_raw raw, raw_mask;
 	struct rte_flow_item_udp udp, udp_mask;
+	struct rte_flow_item_ethdev port;  /* outlives the call, unlike PORT_ITEM's literal */
 	struct rte_flow_item pat[6];
 } lisp_match;
 
@@ -72,7 +73,9 @@ static const struct rte_flow_item *lisp_pattern(uint16_t port, uint32_t iid, uin
 	l->raw_mask = (struct rte_flow_item_raw){ .pattern = l->mask };
 	l->udp.hdr.dst_port = rte_cpu_to_be_16(port);
 	l->udp_mask.hdr.dst_port = RTE_BE16(0xffff);
-	const struct rte_flow_item pat[] = { PORT_ITEM(0), ITEM(ETH, NULL, NULL),
+	l->port.port_id = 0;
+	const struct rte_flow_item pat[] = { ITEM(REPRESENTED_PORT, &l->port, NULL),
+		ITEM(ETH, NULL, NULL),
 		ITEM(IPV4, NULL, NULL), ITEM(UDP, &l->udp, &l->udp_mask),
 		ITEM(RAW, &l->raw, &l->raw_mask), ITEM_END };
 	memcpy(l->pat, pat, sizeof(pat));
