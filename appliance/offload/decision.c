@@ -19,12 +19,6 @@
 #include "../underlay.h"
 #include "offload_private.h"
 
-static bool port_offloadable(uint16_t port, int sw)
-{
-	return port < NFVA_MAX_PORTS && offload_cfg.enabled && offload_cfg.port_enabled[port] &&
-		eswitch_of_port(port) == sw;
-}
-
 static bool fdb_is_port(uint16_t net, const struct rte_ether_addr *mac, uint16_t port,
 		uint16_t vlan)
 {

@@ -126,3 +126,9 @@ RTE_INIT(eswitch_register)
 	port_register_add_hook(&eswitch_add_hook);
 	port_register_del_hook(&eswitch_del_hook);
 }
+
+bool port_offloadable(uint16_t port, int sw)
+{
+	return port < NFVA_MAX_PORTS && offload_cfg.enabled && offload_cfg.port_enabled[port] &&
+		eswitch_of_port(port) == sw;
+}

@@ -34,24 +34,6 @@
 #define LISP_DECAP_LEN (sizeof(struct rte_ether_hdr) + sizeof(struct rte_ipv4_hdr) + \
 		sizeof(struct rte_udp_hdr) + LISP_HDR_LEN)
 
-static int raw_encap(struct flow_spec *s, const void *bytes, size_t len)
-{
-	uint8_t *data = flow_spec_alloc(s, len);
-	if (data == NULL)
-		return -ENOSPC;
-	memcpy(data, bytes, len);
-	struct rte_flow_action_raw_encap conf = { .data = data, .size = len };
-	return flow_spec_action(s, RTE_FLOW_ACTION_TYPE_RAW_ENCAP, &conf, sizeof(conf)) == NULL ?
-		-ENOSPC : 0;
-}
-
-static int raw_decap(struct flow_spec *s, size_t len)
-{
-	struct rte_flow_action_raw_decap conf = { .data = NULL, .size = len };
-	return flow_spec_action(s, RTE_FLOW_ACTION_TYPE_RAW_DECAP, &conf, sizeof(conf)) == NULL ?
-		-ENOSPC : 0;
-}
-
 int flow_lisp_encap_items(struct flow_spec *s, const struct offload_decision *d)
 {
 	struct rte_flow_item_ipv4 ip = { .hdr = { .src_addr = d->eid_src,
@@ -78,8 +60,8 @@ int flow_lisp_encap_actions(struct flow_spec *s, const struct compile_ctx *ctx)
 	udp->dgram_cksum = 0;
 	lisp[0] &= (uint8_t)~LISP_F_N;
 	memset(&lisp[1], 0, 3);
-	int ret = raw_decap(s, sizeof(struct rte_ether_hdr));
-	return ret < 0 ? ret : raw_encap(s, hdr, t->len);
+	int ret = flow_raw_decap(s, sizeof(struct rte_ether_hdr));
+	return ret < 0 ? ret : flow_raw_encap(s, hdr, t->len);
 }
 
 static int item_lisp_raw(struct flow_spec *s, uint32_t iid, uint32_t eid)
@@ -121,6 +103,6 @@ int flow_lisp_decap_actions(struct flow_spec *s, const struct offload_decision *
 {
 	struct rte_ether_hdr eth = { .dst_addr = d->dst, .src_addr = d->src,
 		.ether_type = RTE_BE16(RTE_ETHER_TYPE_IPV4) };
-	int ret = raw_decap(s, LISP_DECAP_LEN);
-	return ret < 0 ? ret : raw_encap(s, &eth, sizeof(eth));
+	int ret = flow_raw_decap(s, LISP_DECAP_LEN);
+	return ret < 0 ? ret : flow_raw_encap(s, &eth, sizeof(eth));
 }

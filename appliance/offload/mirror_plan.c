@@ -61,12 +61,6 @@ static bool session_has_source(const struct mirror_session *s, uint16_t port)
 	return false;
 }
 
-static bool port_in_eswitch(uint16_t port, int sw)
-{
-	return port < NFVA_MAX_PORTS && offload_cfg.enabled && offload_cfg.port_enabled[port] &&
-		eswitch_of_port(port) == sw;
-}
-
 /* Can the e-switch make this session's copies by itself? why when not. */
 static bool session_native(const struct mirror_session *s, int sw, struct mirror_side *side,
 		const struct encap_template **tmpl)
@@ -78,9 +72,9 @@ static bool session_native(const struct mirror_session *s, int sw, struct mirror
 		why = "snap length";
 	else if (s->dest == DP_MIRROR_ERSPAN)
 		why = "ERSPAN sequence/timestamp";
-	else if (s->dest == DP_MIRROR_PORT && !port_in_eswitch(s->dest_port, sw))
+	else if (s->dest == DP_MIRROR_PORT && !port_offloadable(s->dest_port, sw))
 		why = "destination outside the e-switch";
-	else if (s->dest == DP_MIRROR_VXLAN && (!u->active || !port_in_eswitch(u->port, sw)))
+	else if (s->dest == DP_MIRROR_VXLAN && (!u->active || !port_offloadable(u->port, sw)))
 		why = "collector not behind this e-switch";
 	else if (s->dest == DP_MIRROR_VXLAN) {
 		*tmpl = encap_lookup(NFVA_MIRROR_OWNER_BASE + s->index, s->dest_ip);

@@ -153,6 +153,8 @@ unsigned offload_pending(void);
 /* eswitch.c */
 struct offload_eswitch *eswitch_get(uint16_t id);
 int eswitch_of_port(uint16_t port); /* e-switch id of a port, -1 if none */
+/* Offload on, for the port too, and the port a member of e-switch sw. */
+bool port_offloadable(uint16_t port, int sw);
 uint16_t port_ethdev(uint16_t port);
 void eswitch_probe(struct offload_eswitch *sw);
 const char *shape_name(enum rule_shape s);
@@ -172,6 +174,9 @@ struct compile_ctx {
 };
 int offload_compile(const struct offload_decision *d, const struct compile_ctx *ctx,
 		struct flow_spec *s, enum rule_shape *shape);
+/* RAW_ENCAP of len bytes (copied into the spec), RAW_DECAP of len bytes. */
+int flow_raw_encap(struct flow_spec *s, const void *bytes, size_t len);
+int flow_raw_decap(struct flow_spec *s, size_t len);
 /* Per tunnel (tun_vxlan.c, tun_gre.c). */
 int flow_vxlan_encap(struct flow_spec *s, const struct compile_ctx *ctx);
 int flow_vxlan_decap_items(struct flow_spec *s, const struct compile_ctx *ctx, uint32_t src_vtep);

@@ -3,7 +3,8 @@
  * L2 GRE in rte_flow terms. Encap: RAW_ENCAP with the template's bytes
  * (Ethernet / IPv4 proto 47 / GRE K=1 0x6558 / key). Decap items: outer ETH,
  * IPV4 proto 47, GRE with K set and C, S clear (so the header has a fixed
- * size), GRE_KEY; action RAW_DECAP of those 42 bytes.
+ * size), GRE_KEY; action RAW_DECAP of those 42 bytes. Also the RAW_ENCAP /
+ * RAW_DECAP builders other tunnels share (lisp_flow.c).
  */
 #include <string.h>
 
@@ -16,15 +17,27 @@
 #define GRE_CKS_MASK 0xb000 /* C, K and S bits */
 #define GRE_DECAP_LEN (sizeof(struct rte_ether_hdr) + sizeof(struct rte_ipv4_hdr) + 8)
 
-int flow_gre_encap(struct flow_spec *s, const struct compile_ctx *ctx)
+int flow_raw_encap(struct flow_spec *s, const void *bytes, size_t len)
 {
-	uint8_t *data = flow_spec_alloc(s, ctx->tmpl->len);
+	uint8_t *data = flow_spec_alloc(s, len);
 	if (data == NULL)
 		return -ENOSPC;
-	memcpy(data, ctx->tmpl->hdr, ctx->tmpl->len);
-	struct rte_flow_action_raw_encap conf = { .data = data, .size = ctx->tmpl->len };
+	memcpy(data, bytes, len);
+	struct rte_flow_action_raw_encap conf = { .data = data, .size = len };
 	return flow_spec_action(s, RTE_FLOW_ACTION_TYPE_RAW_ENCAP, &conf, sizeof(conf)) == NULL ?
 		-ENOSPC : 0;
+}
+
+int flow_raw_decap(struct flow_spec *s, size_t len)
+{
+	struct rte_flow_action_raw_decap conf = { .data = NULL, .size = len };
+	return flow_spec_action(s, RTE_FLOW_ACTION_TYPE_RAW_DECAP, &conf, sizeof(conf)) == NULL ?
+		-ENOSPC : 0;
+}
+
+int flow_gre_encap(struct flow_spec *s, const struct compile_ctx *ctx)
+{
+	return flow_raw_encap(s, ctx->tmpl->hdr, ctx->tmpl->len);
 }
 
 int flow_gre_decap_items(struct flow_spec *s, const struct compile_ctx *ctx, uint32_t src_vtep)
@@ -46,7 +59,5 @@ int flow_gre_decap_items(struct flow_spec *s, const struct compile_ctx *ctx, uin
 
 int flow_gre_decap_action(struct flow_spec *s)
 {
-	struct rte_flow_action_raw_decap conf = { .data = NULL, .size = GRE_DECAP_LEN };
-	return flow_spec_action(s, RTE_FLOW_ACTION_TYPE_RAW_DECAP, &conf, sizeof(conf)) == NULL ?
-		-ENOSPC : 0;
+	return flow_raw_decap(s, GRE_DECAP_LEN);
 }
