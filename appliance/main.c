@@ -14,20 +14,20 @@
 #include <rte_errno.h>
 #include <rte_mbuf.h>
 
-#include "args.h"
+#include "core/args.h"
 #include "control/config_file.h"
 #include "control/control_socket.h"
 #include "control/periodic.h"
-#include "dp_config.h"
-#include "encap.h"
-#include "fdb.h"
-#include "punt.h"
-#include "punt_service.h"
-#include "log.h"
+#include "core/dp_config.h"
+#include "overlay/encap.h"
+#include "l2/fdb.h"
+#include "core/punt.h"
+#include "core/punt_service.h"
+#include "core/log.h"
 #include "mirror/mirror.h"
 #include "offload/offload.h"
-#include "port.h"
-#include "worker.h"
+#include "ports/port.h"
+#include "core/datapath.h"
 
 NFVA_LOG_REGISTER(main)
 

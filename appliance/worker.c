@@ -7,12 +7,12 @@
 #include <rte_lcore.h>
 #include <rte_malloc.h>
 
-#include "clock.h"
+#include "core/clock.h"
 #include "offload/offload.h"
-#include "log.h"
+#include "core/log.h"
 #include "mirror/mirror.h"
 #include "slowpath/slowpath.h"
-#include "worker.h"
+#include "core/datapath.h"
 
 NFVA_LOG_REGISTER(worker)
 

@@ -6,7 +6,7 @@
 
 #include <rte_log.h>
 
-#include "cmd.h"
+#include "control/cmd.h"
 
 static int help(const struct cmd_args *a, struct cmd_reply *r)
 {

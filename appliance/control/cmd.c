@@ -7,8 +7,8 @@
 
 #include <rte_debug.h>
 
-#include "cmd.h"
-#include "cmd_match.h"
+#include "control/cmd.h"
+#include "control/cmd_match.h"
 
 static struct cmd_def *commands;
 

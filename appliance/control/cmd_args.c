@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cmd.h"
+#include "control/cmd.h"
 
 const char *cmd_arg(const struct cmd_args *a, const char *name)
 {

@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cmd_match.h"
+#include "control/cmd_match.h"
 
 #define MAX_ELEMS 32
 #define MAX_GROUPS 16

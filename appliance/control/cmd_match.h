@@ -3,7 +3,7 @@
 #ifndef NFVA_CMD_MATCH_H
 #define NFVA_CMD_MATCH_H
 
-#include "cmd.h"
+#include "control/cmd.h"
 
 struct match_result {
 	unsigned depth;    /* tokens consumed before success or failure */

@@ -3,7 +3,7 @@
 #include <ctype.h>
 #include <errno.h>
 
-#include "cmd.h"
+#include "control/cmd.h"
 
 int cmd_tokenize(char *line, char **tokens, unsigned max, unsigned *n)
 {

@@ -13,7 +13,7 @@
 #include <rte_common.h>
 #include <rte_ether.h>
 
-#include "cmd.h"
+#include "control/cmd.h"
 
 static struct cmd_type *types;
 

@@ -5,8 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cmd.h"
-#include "config_file.h"
+#include "control/cmd.h"
+#include "control/config_file.h"
 
 struct config_line {
 	unsigned lineno;

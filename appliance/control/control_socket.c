@@ -10,9 +10,9 @@
 #include <sys/un.h>
 #include <unistd.h>
 
-#include "../log.h"
-#include "cmd.h"
-#include "control_socket.h"
+#include "core/log.h"
+#include "control/cmd.h"
+#include "control/control_socket.h"
 
 NFVA_LOG_REGISTER(control)
 

@@ -2,7 +2,7 @@
 /* Running the control thread's periodic tasks (see periodic.h). */
 #include <time.h>
 
-#include "periodic.h"
+#include "control/periodic.h"
 
 static struct periodic_task *tasks;
 

@@ -14,11 +14,11 @@
 #include <rte_hash_crc.h>
 #include <rte_ring_elem.h>
 
-#include "../clock.h"
-#include "../dp_config.h"
-#include "../log.h"
-#include "../offload/offload.h"
-#include "lisp_private.h"
+#include "core/clock.h"
+#include "core/dp_config.h"
+#include "core/log.h"
+#include "offload/offload.h"
+#include "lisp/lisp_private.h"
 
 NFVA_LOG_REGISTER(lisp_eid)
 

@@ -7,14 +7,14 @@
 #include <string.h>
 #include <time.h>
 
-#include "../control/periodic.h"
-#include "../dp_config.h"
-#include "../log.h"
-#include "../network.h"
-#include "../port.h"
-#include "../punt.h"
-#include "lisp.h"
-#include "lisp_private.h"
+#include "control/periodic.h"
+#include "core/dp_config.h"
+#include "core/log.h"
+#include "l2/network.h"
+#include "ports/port.h"
+#include "core/punt.h"
+#include "lisp/lisp.h"
+#include "lisp/lisp_private.h"
 
 NFVA_LOG_REGISTER(lisp)
 

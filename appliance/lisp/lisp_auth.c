@@ -12,7 +12,7 @@
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 
-#include "lisp_private.h"
+#include "lisp/lisp_private.h"
 
 static const EVP_MD *key_md(uint16_t key_id)
 {

@@ -5,13 +5,13 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "../control/cmd.h"
-#include "../dp_config.h"
-#include "../network.h"
-#include "../port.h"
-#include "../stats.h"
-#include "../underlay.h"
-#include "lisp_private.h"
+#include "control/cmd.h"
+#include "core/dp_config.h"
+#include "l2/network.h"
+#include "ports/port.h"
+#include "control/stats.h"
+#include "overlay/underlay.h"
+#include "lisp/lisp_private.h"
 
 static bool valid_iid(const char *s)
 {

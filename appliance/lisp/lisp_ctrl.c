@@ -20,10 +20,10 @@
 #include <rte_random.h>
 #include <rte_udp.h>
 
-#include "../log.h"
-#include "../punt.h"
-#include "../underlay.h"
-#include "lisp_private.h"
+#include "core/log.h"
+#include "core/punt.h"
+#include "overlay/underlay.h"
+#include "lisp/lisp_private.h"
 
 NFVA_LOG_REGISTER(lisp_ctrl)
 

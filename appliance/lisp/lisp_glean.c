@@ -12,10 +12,10 @@
 #include <rte_arp.h>
 #include <rte_ip.h>
 
-#include "../network.h"
-#include "../port.h"
-#include "../punt.h"
-#include "lisp_private.h"
+#include "l2/network.h"
+#include "ports/port.h"
+#include "core/punt.h"
+#include "lisp/lisp_private.h"
 
 #define GLEAN_SLOTS 64
 

@@ -9,10 +9,10 @@
  */
 #include <rte_ether.h>
 
-#include "../encap.h"
-#include "../punt.h"
-#include "../underlay.h"
-#include "lisp_private.h"
+#include "overlay/encap.h"
+#include "core/punt.h"
+#include "overlay/underlay.h"
+#include "lisp/lisp_private.h"
 
 #define HOLD_MAX 64
 #define HOLD_MS 3000

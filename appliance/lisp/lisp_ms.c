@@ -15,9 +15,9 @@
 #include <string.h>
 #include <sys/socket.h>
 
-#include "../log.h"
-#include "../underlay.h"
-#include "lisp_private.h"
+#include "core/log.h"
+#include "overlay/underlay.h"
+#include "lisp/lisp_private.h"
 
 NFVA_LOG_REGISTER(lisp_ms)
 

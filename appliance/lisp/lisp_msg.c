@@ -6,7 +6,7 @@
 
 #include <rte_byteorder.h>
 
-#include "lisp_msg.h"
+#include "lisp/lisp_msg.h"
 
 /* A bounded cursor: every read and write checks the room left. */
 struct cur {

@@ -16,7 +16,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "lisp_dp.h"
+#include "lisp/lisp_dp.h"
 
 enum lisp_msg_type {
 	LISP_MAP_REQUEST = 1,

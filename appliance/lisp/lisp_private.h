@@ -9,9 +9,9 @@
 #include <rte_ether.h>
 #include <rte_mbuf.h>
 
-#include "../bounds.h"
-#include "lisp_dp.h"
-#include "lisp_msg.h"
+#include "core/bounds.h"
+#include "lisp/lisp_dp.h"
+#include "lisp/lisp_msg.h"
 
 #define LISP_MAX_RESOLVERS 4
 #define LISP_MAX_SERVERS 4

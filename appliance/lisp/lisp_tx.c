@@ -14,11 +14,11 @@
 #include <rte_ip.h>
 #include <rte_udp.h>
 
-#include "../neigh.h"
-#include "../port.h"
-#include "../punt.h"
-#include "../underlay.h"
-#include "lisp_private.h"
+#include "overlay/neigh.h"
+#include "ports/port.h"
+#include "core/punt.h"
+#include "overlay/underlay.h"
+#include "lisp/lisp_private.h"
 
 static uint16_t ip_ident;
 

@@ -19,11 +19,11 @@
 #include <rte_rib.h>
 #include <rte_rib6.h>
 
-#include "../dp_config.h"
-#include "../encap.h"
-#include "../log.h"
-#include "../offload/offload.h"
-#include "lisp_private.h"
+#include "core/dp_config.h"
+#include "overlay/encap.h"
+#include "core/log.h"
+#include "offload/offload.h"
+#include "lisp/lisp_private.h"
 
 NFVA_LOG_REGISTER(lisp_mc)
 

@@ -7,12 +7,12 @@
 #include <rte_errno.h>
 #include <rte_mbuf_dyn.h>
 
-#include "../encap.h"
-#include "../log.h"
-#include "../port.h"
-#include "../underlay.h"
-#include "../offload/offload.h"
-#include "mirror.h"
+#include "overlay/encap.h"
+#include "core/log.h"
+#include "ports/port.h"
+#include "overlay/underlay.h"
+#include "offload/offload.h"
+#include "mirror/mirror.h"
 
 NFVA_LOG_REGISTER(mirror)
 

@@ -18,11 +18,11 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "../bounds.h"
-#include "../dp_config.h"
-#include "../network.h"
-#include "../worker.h"
-#include "mirror_filter.h"
+#include "core/bounds.h"
+#include "core/dp_config.h"
+#include "l2/network.h"
+#include "core/datapath.h"
+#include "mirror/mirror_filter.h"
 
 enum mirror_direction {
 	MIRROR_IN = 1,

@@ -5,9 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../control/cmd.h"
-#include "../port.h"
-#include "mirror.h"
+#include "control/cmd.h"
+#include "ports/port.h"
+#include "mirror/mirror.h"
 
 static bool valid_sample(const char *s)
 {

@@ -6,9 +6,9 @@
  */
 #include <string.h>
 
-#include "../control/cmd.h"
-#include "../port.h"
-#include "mirror.h"
+#include "control/cmd.h"
+#include "ports/port.h"
+#include "mirror/mirror.h"
 
 #define ERSPAN_SESSIONS 1024
 

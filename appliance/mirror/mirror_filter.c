@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "mirror_filter.h"
+#include "mirror/mirror_filter.h"
 
 #define MAX_WORDS 32
 

@@ -4,7 +4,7 @@
 
 #include <rte_ip.h>
 
-#include "mirror_filter.h"
+#include "mirror/mirror_filter.h"
 
 struct frame_view {
 	const struct rte_ether_hdr *eth;

@@ -3,10 +3,10 @@
 #include <arpa/inet.h>
 #include <string.h>
 
-#include "../control/cmd.h"
-#include "../port.h"
-#include "../offload/offload.h"
-#include "mirror.h"
+#include "control/cmd.h"
+#include "ports/port.h"
+#include "offload/offload.h"
+#include "mirror/mirror.h"
 
 static const char *port_name(uint16_t i)
 {

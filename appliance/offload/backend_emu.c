@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* Backend: the emulated e-switch (same arrays as the NIC would get). */
-#include "emu_switch.h"
-#include "offload_private.h"
+#include "offload/emu/emu_switch.h"
+#include "offload/offload_private.h"
 
 static int emu_validate(struct offload_eswitch *sw, const struct flow_spec *s,
 		struct rte_flow_error *err)

@@ -5,7 +5,7 @@
  * passes is not trusted on its own — net_tap, for one, validates rules that
  * create then refuses — so callers always go on to create.
  */
-#include "offload_private.h"
+#include "offload/offload_private.h"
 
 static int nic_validate(struct offload_eswitch *sw, const struct flow_spec *s,
 		struct rte_flow_error *err)

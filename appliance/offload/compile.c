@@ -19,8 +19,8 @@
  */
 #include <string.h>
 
-#include "../dp_config.h"
-#include "offload_private.h"
+#include "core/dp_config.h"
+#include "offload/offload_private.h"
 
 #define RULE_PRIORITY 1 /* 0 is left for rules that must win (mirrors) */
 

@@ -15,7 +15,7 @@
 #include <rte_ip.h>
 #include <rte_udp.h>
 
-#include "offload_private.h"
+#include "offload/offload_private.h"
 
 #define SAMPLE_MAX_SUB 5
 

@@ -11,13 +11,13 @@
 
 #include <rte_ethdev.h>
 
-#include "../fdb.h"
-#include "../lisp/lisp.h"
-#include "../lisp/lisp_dp.h"
-#include "../network.h"
-#include "../port.h"
-#include "../underlay.h"
-#include "offload_private.h"
+#include "l2/fdb.h"
+#include "lisp/lisp.h"
+#include "lisp/lisp_dp.h"
+#include "l2/network.h"
+#include "ports/port.h"
+#include "overlay/underlay.h"
+#include "offload/offload_private.h"
 
 static bool fdb_is_port(uint16_t net, const struct rte_ether_addr *mac, uint16_t port,
 		uint16_t vlan)

@@ -8,11 +8,11 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "../dp_config.h"
-#include "../log.h"
-#include "../port.h"
-#include "emu_switch.h"
-#include "offload_private.h"
+#include "core/dp_config.h"
+#include "core/log.h"
+#include "ports/port.h"
+#include "offload/emu/emu_switch.h"
+#include "offload/offload_private.h"
 
 NFVA_LOG_REGISTER(eswitch)
 

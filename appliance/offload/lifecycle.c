@@ -7,15 +7,15 @@
  * Software rules (refused by the backend) are retried after the same time.
  * Also fills the e-switch part of every datapath snapshot.
  */
-#include "../clock.h"
-#include "../control/periodic.h"
-#include "../dp_config.h"
+#include "core/clock.h"
+#include "control/periodic.h"
+#include "core/dp_config.h"
 #include <sys/socket.h>
 
-#include "../fdb.h"
-#include "../lisp/lisp_dp.h"
-#include "emu_switch.h"
-#include "offload_private.h"
+#include "l2/fdb.h"
+#include "lisp/lisp_dp.h"
+#include "offload/emu/emu_switch.h"
+#include "offload/offload_private.h"
 
 /* Traffic in hardware keeps alive what the slow path no longer sees. */
 static void rule_touch(const struct offload_decision *d, uint32_t now_s)

@@ -5,8 +5,8 @@
  * before a rule goes), and how many rules carry a session natively or hand
  * its copies to the slow path. Control thread.
  */
-#include "../mirror/mirror.h"
-#include "offload_private.h"
+#include "mirror/mirror.h"
+#include "offload/offload_private.h"
 
 static uint64_t copies[NFVA_MAX_MIRRORS];
 

@@ -21,10 +21,10 @@
 
 #include <rte_hash_crc.h>
 
-#include "../encap.h"
-#include "../mirror/mirror.h"
-#include "../underlay.h"
-#include "offload_private.h"
+#include "overlay/encap.h"
+#include "mirror/mirror.h"
+#include "overlay/underlay.h"
+#include "offload/offload_private.h"
 
 #define FILTER_KNOWN (MF_SRC_MAC | MF_DST_MAC | MF_VLAN)
 

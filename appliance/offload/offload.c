@@ -14,12 +14,12 @@
 #include <rte_hash_crc.h>
 #include <rte_ring.h>
 
-#include "../dp_config.h"
-#include "../encap.h"
-#include "../clock.h"
-#include "../fdb.h"
-#include "../log.h"
-#include "offload_private.h"
+#include "core/dp_config.h"
+#include "overlay/encap.h"
+#include "core/clock.h"
+#include "l2/fdb.h"
+#include "core/log.h"
+#include "offload/offload_private.h"
 
 NFVA_LOG_REGISTER(offload)
 

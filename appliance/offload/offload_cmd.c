@@ -5,12 +5,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../control/cmd.h"
-#include "../dp_config.h"
-#include "../network.h"
-#include "../port.h"
-#include "../stats.h"
-#include "offload_private.h"
+#include "control/cmd.h"
+#include "core/dp_config.h"
+#include "l2/network.h"
+#include "ports/port.h"
+#include "control/stats.h"
+#include "offload/offload_private.h"
 
 uint64_t offload_dropped_requests(void);
 

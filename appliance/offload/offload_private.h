@@ -10,10 +10,10 @@
 #include <stdint.h>
 #include <rte_flow.h>
 
-#include "../bounds.h"
-#include "../encap.h"
-#include "flow_spec.h"
-#include "offload.h"
+#include "core/bounds.h"
+#include "overlay/encap.h"
+#include "offload/flow/flow_spec.h"
+#include "offload/offload.h"
 
 enum rule_state {
 	RULE_OFFLOADED, /* the backend carries it */

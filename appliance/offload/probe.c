@@ -12,11 +12,11 @@
 
 #include <rte_ip.h>
 
-#include "../dp_config.h"
-#include "../encap_build.h"
-#include "../log.h"
-#include "../port.h"
-#include "offload_private.h"
+#include "core/dp_config.h"
+#include "overlay/encap_build.h"
+#include "core/log.h"
+#include "ports/port.h"
+#include "offload/offload_private.h"
 
 NFVA_LOG_REGISTER(probe)
 

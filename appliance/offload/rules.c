@@ -15,8 +15,8 @@
 #include <rte_hash.h>
 #include <rte_jhash.h>
 
-#include "../log.h"
-#include "offload_private.h"
+#include "core/log.h"
+#include "offload/offload_private.h"
 
 NFVA_LOG_REGISTER(rules)
 

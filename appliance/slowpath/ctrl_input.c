@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* ctrl_input (worker 0 only): frames from the control thread — ARP and IGMP
  * to send as they are, held frames to encapsulate now that they can be. */
-#include "../punt.h"
-#include "../worker.h"
-#include "slowpath.h"
+#include "core/punt.h"
+#include "core/datapath.h"
+#include "slowpath/slowpath.h"
 
 void ctrl_input(struct worker *w)
 {

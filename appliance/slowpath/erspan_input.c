@@ -6,10 +6,10 @@
  * mirrored frame is delivered there as is (it never enters a network, and it
  * is flagged so that it is not mirrored again).
  */
-#include "../erspan.h"
-#include "../mirror/mirror.h"
-#include "../worker.h"
-#include "slowpath.h"
+#include "mirror/erspan.h"
+#include "mirror/mirror.h"
+#include "core/datapath.h"
+#include "slowpath/slowpath.h"
 
 #define GRE_C 0x8000
 #define GRE_K 0x2000

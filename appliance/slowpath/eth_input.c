@@ -7,8 +7,8 @@
  */
 #include <rte_ether.h>
 
-#include "../worker.h"
-#include "slowpath.h"
+#include "core/datapath.h"
+#include "slowpath/slowpath.h"
 
 /* Returns the drop reason, or DROP_MAX when the frame is accepted. */
 static enum drop_reason eth_classify(const struct dp_port *p, struct rte_mbuf *m,

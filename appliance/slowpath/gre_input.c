@@ -8,9 +8,9 @@
 
 #include <rte_gre.h>
 
-#include "../erspan.h"
-#include "../worker.h"
-#include "slowpath.h"
+#include "mirror/erspan.h"
+#include "core/datapath.h"
+#include "slowpath/slowpath.h"
 
 #define GRE_C 0x8000
 #define GRE_R 0x4000

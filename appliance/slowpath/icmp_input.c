@@ -4,8 +4,8 @@
 #include <rte_icmp.h>
 #include <rte_ip.h>
 
-#include "../worker.h"
-#include "slowpath.h"
+#include "core/datapath.h"
+#include "slowpath/slowpath.h"
 
 void icmp_input(struct worker *w, struct rte_mbuf *m, uint16_t port)
 {

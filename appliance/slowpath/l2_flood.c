@@ -6,8 +6,8 @@
  * else to each VTEP of its head-end replication list. Each destination but
  * the last gets a private copy (tags and outer headers are pushed per copy).
  */
-#include "../worker.h"
-#include "slowpath.h"
+#include "core/datapath.h"
+#include "slowpath/slowpath.h"
 
 struct flood_dest {
 	bool tunnel;

@@ -7,10 +7,10 @@
  */
 #include <rte_ether.h>
 
-#include "../fdb.h"
-#include "../offload/offload.h"
-#include "../worker.h"
-#include "slowpath.h"
+#include "l2/fdb.h"
+#include "offload/offload.h"
+#include "core/datapath.h"
+#include "slowpath/slowpath.h"
 
 /* The decision just taken, offered to the offload engine when both ends
  * can carry it in the e-switch. */

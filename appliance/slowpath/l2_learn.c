@@ -10,10 +10,10 @@
  */
 #include <rte_ether.h>
 
-#include "../fdb.h"
-#include "../offload/offload.h"
-#include "../worker.h"
-#include "slowpath.h"
+#include "l2/fdb.h"
+#include "offload/offload.h"
+#include "core/datapath.h"
+#include "slowpath/slowpath.h"
 
 /* Where frames to this frame's source go: its attachment, or its VTEP. */
 static union fdb_dest l2_source_dest(const struct l2_meta *meta)

@@ -11,9 +11,9 @@
 
 #include <rte_arp.h>
 
-#include "../lisp/lisp_dp.h"
-#include "../worker.h"
-#include "slowpath.h"
+#include "lisp/lisp_dp.h"
+#include "core/datapath.h"
+#include "slowpath/slowpath.h"
 
 static void arp_learn(uint16_t network, const struct rte_arp_hdr *arp, const struct l2_meta *meta)
 {

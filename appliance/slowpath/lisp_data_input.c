@@ -19,11 +19,11 @@
 #include <rte_ip.h>
 #include <rte_udp.h>
 
-#include "../lisp/lisp_dp.h"
-#include "../offload/offload.h"
-#include "../punt.h"
-#include "../worker.h"
-#include "slowpath.h"
+#include "lisp/lisp_dp.h"
+#include "offload/offload.h"
+#include "core/punt.h"
+#include "core/datapath.h"
+#include "slowpath/slowpath.h"
 
 #define LISP_HDR_LEN 8
 #define LISP_F_N 0x80

@@ -15,12 +15,12 @@
 
 #include <rte_ip.h>
 
-#include "../encap.h"
-#include "../lisp/lisp_dp.h"
-#include "../offload/offload.h"
-#include "../punt.h"
-#include "../worker.h"
-#include "slowpath.h"
+#include "overlay/encap.h"
+#include "lisp/lisp_dp.h"
+#include "offload/offload.h"
+#include "core/punt.h"
+#include "core/datapath.h"
+#include "slowpath/slowpath.h"
 
 /* Learn (report) src as an EID at the frame's attachment. */
 static void learn(struct worker *w, uint16_t network, uint8_t family, const void *src,

@@ -12,9 +12,9 @@
 
 #include <rte_ip.h>
 
-#include "../lisp/lisp_dp.h"
-#include "../worker.h"
-#include "slowpath.h"
+#include "lisp/lisp_dp.h"
+#include "core/datapath.h"
+#include "slowpath/slowpath.h"
 
 #define ND_NS 135
 #define ND_NA 136

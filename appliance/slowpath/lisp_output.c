@@ -13,11 +13,11 @@
 #include <rte_random.h>
 #include <rte_udp.h>
 
-#include "../encap.h"
-#include "../flow_hash.h"
-#include "../lisp/lisp_dp.h"
-#include "../worker.h"
-#include "slowpath.h"
+#include "overlay/encap.h"
+#include "core/flow_hash.h"
+#include "lisp/lisp_dp.h"
+#include "core/datapath.h"
+#include "slowpath/slowpath.h"
 
 static void drop(struct worker *w, uint16_t port, enum drop_reason why, struct rte_mbuf *m)
 {

@@ -11,12 +11,12 @@
 #include <rte_cycles.h>
 #include <rte_ip.h>
 
-#include "../encap.h"
-#include "../erspan.h"
-#include "../mirror/mirror.h"
-#include "../offload/offload.h"
-#include "../worker.h"
-#include "slowpath.h"
+#include "overlay/encap.h"
+#include "mirror/erspan.h"
+#include "mirror/mirror.h"
+#include "offload/offload.h"
+#include "core/datapath.h"
+#include "slowpath/slowpath.h"
 
 static uint32_t erspan_seq[NFVA_MAX_MIRRORS];
 

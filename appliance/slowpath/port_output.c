@@ -8,9 +8,9 @@
 #include <rte_ethdev.h>
 #include <rte_spinlock.h>
 
-#include "../mirror/mirror.h"
-#include "../worker.h"
-#include "slowpath.h"
+#include "mirror/mirror.h"
+#include "core/datapath.h"
+#include "slowpath/slowpath.h"
 
 static rte_spinlock_t txq_locks[NFVA_MAX_PORTS][NFVA_MAX_WORKERS];
 

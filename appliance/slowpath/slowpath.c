@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* Slow-path entry: chains the stages for one received burst. */
-#include "../lisp/lisp_dp.h"
-#include "../worker.h"
-#include "slowpath.h"
+#include "lisp/lisp_dp.h"
+#include "core/datapath.h"
+#include "slowpath/slowpath.h"
 
 void slowpath_input(struct worker *w, uint16_t port, struct rte_mbuf **pkts, uint16_t n)
 {

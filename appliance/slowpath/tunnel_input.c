@@ -2,8 +2,8 @@
 /* Checks common to every decapsulator: strict VTEP list, inner frame length. */
 #include <rte_ether.h>
 
-#include "../worker.h"
-#include "slowpath.h"
+#include "core/datapath.h"
+#include "slowpath/slowpath.h"
 
 static bool vtep_configured(const struct dp_overlay *o, uint32_t ip)
 {

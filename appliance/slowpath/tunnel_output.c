@@ -10,11 +10,11 @@
 #include <rte_ip_frag.h>
 #include <rte_udp.h>
 
-#include "../encap.h"
-#include "../flow_hash.h"
-#include "../punt.h"
-#include "../worker.h"
-#include "slowpath.h"
+#include "overlay/encap.h"
+#include "core/flow_hash.h"
+#include "core/punt.h"
+#include "core/datapath.h"
+#include "slowpath/slowpath.h"
 
 static void fill_l4(const struct encap_template *t, struct rte_ipv4_hdr *ip, uint32_t hash)
 {

@@ -10,10 +10,10 @@
 #include <rte_udp.h>
 #include <rte_ip_frag.h>
 
-#include "../lisp/lisp_dp.h"
-#include "../punt.h"
-#include "../worker.h"
-#include "slowpath.h"
+#include "lisp/lisp_dp.h"
+#include "core/punt.h"
+#include "core/datapath.h"
+#include "slowpath/slowpath.h"
 
 static bool eth_for_us(const struct rte_ether_hdr *eth, const struct dp_underlay *u)
 {

@@ -7,8 +7,8 @@
 #include <rte_udp.h>
 #include <rte_vxlan.h>
 
-#include "../worker.h"
-#include "slowpath.h"
+#include "core/datapath.h"
+#include "slowpath/slowpath.h"
 
 static bool vxlan_port_in_use(const struct dp_config *cfg, uint16_t port_be)
 {

@@ -18,7 +18,7 @@
 #include <rte_udp.h>
 #include <rte_vxlan.h>
 
-#include "offload/emu_switch.h"
+#include "offload/emu/emu_switch.h"
 
 #include <setjmp.h>
 #include <stdarg.h>

@@ -9,7 +9,7 @@
  *   VF (port 3, 02:00:00:00:07:02) -- switch -- uplink (port 0, VTEP 192.0.2.1)
  *                                               remote VTEP 192.0.2.2
  */
-#include "flow_hash.h"
+#include "core/flow_hash.h"
 #include "emu_test.h"
 
 /* A VXLAN frame from the remote VTEP to us around inner. */

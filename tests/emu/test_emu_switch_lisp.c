@@ -9,7 +9,7 @@
  *   EID host (port 1, 02:00:00:00:07:01) -- switch -- uplink (port 0, RLOC 192.0.2.1)
  *                                                      remote RLOC 192.0.2.2
  */
-#include "flow_hash.h"
+#include "core/flow_hash.h"
 #include "emu_test.h"
 
 #define LISP_PORT 4341

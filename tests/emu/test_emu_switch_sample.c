@@ -10,7 +10,7 @@
  *                   |            +-- mirror collector (port 3)
  *                   +------------+-- uplink (port 0)
  */
-#include "flow_hash.h"
+#include "core/flow_hash.h"
 #include "emu_test.h"
 
 #define SAMPLE_OF(r, ...) ACT(SAMPLE, (&(struct rte_flow_action_sample){ .ratio = (r), \

@@ -13,7 +13,7 @@
 
 #include <stdbool.h>
 
-#include "offload/flow_spec.h"
+#include "offload/flow/flow_spec.h"
 
 struct test_rule {
 	const char *name;

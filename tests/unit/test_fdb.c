@@ -16,8 +16,8 @@
 #include <rte_malloc.h>
 #include <rte_rcu_qsbr.h>
 
-#include "bounds.h"
-#include "fdb.h"
+#include "core/bounds.h"
+#include "l2/fdb.h"
 #include "eal_fixture.h"
 
 #include <setjmp.h>

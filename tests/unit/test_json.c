@@ -9,13 +9,13 @@
 
 #include <rte_ether.h>
 
-#include "bounds.h"
+#include "core/bounds.h"
 #include "control/cmd.h"
-#include "dp_config.h"
-#include "encap.h"
-#include "fdb.h"
-#include "network.h"
-#include "punt.h"
+#include "core/dp_config.h"
+#include "overlay/encap.h"
+#include "l2/fdb.h"
+#include "l2/network.h"
+#include "core/punt.h"
 #include "eal_fixture.h"
 
 #include <setjmp.h>

@@ -11,7 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "hw.h"
+#include "ports/hw.h"
 
 static int failures;
 

@@ -1,0 +1,86 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* Parsing the daemon's options (see args.h and `nfva -- --help`). */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "core/args.h"
+#include "core/bounds.h"
+
+#define DEFAULT_SOCKET "/run/nfva/nfva.sock"
+#define DEFAULT_MBUFS 16383
+
+static void usage(const char *prog)
+{
+	fprintf(stderr,
+		"usage: %s [EAL options] -- [options]\n"
+		"  -c, --config FILE        startup configuration (commands, one per line)\n"
+		"  -s, --socket PATH        control socket (default " DEFAULT_SOCKET ")\n"
+		"      --socket-mode OCTAL  permissions of the socket (default 0600)\n"
+		"      --fdb-entries N      FDB capacity (default %u)\n"
+		"      --mbufs N            mbufs in the packet pool (default %u)\n"
+		"      --busy-poll          workers never sleep when idle (benchmarks)\n"
+		"      --idle-sleep-us N    sleep of an idle worker (default 100)\n"
+		"  -h, --help\n",
+		prog, NFVA_DEFAULT_FDB_ENTRIES, DEFAULT_MBUFS);
+}
+
+static bool parse_u32(const char *s, uint32_t min, uint32_t max, uint32_t *out, int base)
+{
+	char *end;
+	errno = 0;
+	unsigned long v = strtoul(s, &end, base);
+	if (errno != 0 || *end != '\0' || v < min || v > max)
+		return false;
+	*out = (uint32_t)v;
+	return true;
+}
+
+int nfva_args_parse(int argc, char **argv, struct nfva_args *a)
+{
+	static const struct option longopts[] = {
+		{ "config", required_argument, NULL, 'c' },
+		{ "socket", required_argument, NULL, 's' },
+		{ "socket-mode", required_argument, NULL, 'm' },
+		{ "fdb-entries", required_argument, NULL, 'f' },
+		{ "mbufs", required_argument, NULL, 'b' },
+		{ "busy-poll", no_argument, NULL, 'p' },
+		{ "idle-sleep-us", required_argument, NULL, 'i' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	uint32_t v = 0;
+	int c;
+
+	*a = (struct nfva_args){ .socket = DEFAULT_SOCKET, .socket_mode = 0600,
+		.fdb_entries = NFVA_DEFAULT_FDB_ENTRIES, .mbufs = DEFAULT_MBUFS,
+		.idle_sleep_us = 100 };
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "c:s:h", longopts, NULL)) != -1) {
+		bool ok = true;
+		switch (c) {
+		case 'c': a->config = optarg; break;
+		case 's': a->socket = optarg; break;
+		case 'm': ok = parse_u32(optarg, 0, 0777, &v, 8); a->socket_mode = v; break;
+		case 'f': ok = parse_u32(optarg, 1024, 1u << 26, &a->fdb_entries, 0); break;
+		case 'b': ok = parse_u32(optarg, 1023, 1u << 24, &a->mbufs, 0); break;
+		case 'p': a->busy_poll = true; break;
+		case 'i': ok = parse_u32(optarg, 1, 100000, &v, 0); a->idle_sleep_us = v; break;
+		case 'h': usage(argv[0]); exit(0);
+		default: ok = false; optarg = NULL; break;
+		}
+		if (!ok) {
+			if (optarg != NULL)
+				fprintf(stderr, "nfva: invalid value '%s'\n", optarg);
+			usage(argv[0]);
+			return -EINVAL;
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "nfva: unexpected argument '%s'\n", argv[optind]);
+		usage(argv[0]);
+		return -EINVAL;
+	}
+	return 0;
+}

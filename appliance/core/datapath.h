@@ -1,0 +1,87 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Worker lcores: each polls the rx queue of the ports its plan in the current
+ * dp_config assigns to it, runs the slow path on each burst, flushes its tx
+ * buffers, then reports an RCU quiescent state. Everything here is owned by
+ * one worker; counters are plain per-worker per-port integers that control
+ * sums when asked (no atomics, no shared cache lines on the hot path).
+ */
+#ifndef NFVA_WORKER_H
+#define NFVA_WORKER_H
+
+#include <limits.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <rte_mbuf.h>
+
+#include "core/dp_config.h"
+#include "core/bounds.h"
+#include "core/drop.h"
+
+struct port_counters {
+	uint64_t rx_packets;      /* reached the slow path (the representor) */
+	uint64_t rx_bytes;
+	uint64_t eswitch_packets; /* carried by emulated e-switch rules instead */
+	uint64_t eswitch_bytes;
+	uint64_t tx_packets;
+	uint64_t tx_bytes;
+	uint64_t flooded;     /* frames received here that were flooded */
+	uint64_t learned;     /* new MACs learned on this port */
+	uint64_t moved;       /* MACs that moved to this port */
+	uint64_t learn_limit; /* MACs not learned: port or network limit reached */
+	uint64_t learn_full;  /* MACs not learned: FDB full */
+	uint64_t drops[DROP_MAX];
+};
+
+struct mirror_counters {
+	uint64_t mirrored;    /* copies sent */
+	uint64_t filtered;    /* frames the filter left out */
+	uint64_t sampled_out; /* frames sampling skipped */
+	uint64_t dropped;     /* copies lost: destination down, no mbuf, unresolved */
+	uint64_t tick;        /* sampling position */
+};
+
+struct tx_buffer {
+	bool dirty; /* listed in worker.dirty */
+	uint16_t n;
+	struct rte_mbuf *pkts[NFVA_BURST];
+};
+
+struct worker {
+	unsigned id;    /* 0..n-1: QSBR thread id, tx queue index */
+	unsigned lcore;
+	const struct dp_config *cfg; /* snapshot for the current iteration */
+	uint32_t now;                /* nfva_now_s() at the start of the iteration */
+	struct rte_mempool *pool;    /* for copies (flooding) */
+	uint16_t n_dirty;            /* ports with frames waiting in tx */
+	uint16_t dirty[NFVA_MAX_PORTS];
+	struct tx_buffer tx[NFVA_MAX_PORTS];
+	struct port_counters counters[NFVA_MAX_PORTS] __rte_cache_aligned;
+	struct mirror_counters mirrors[NFVA_MAX_MIRRORS] __rte_cache_aligned;
+};
+
+struct worker_options {
+	bool busy_poll;         /* never sleep when idle (benchmarks) */
+	unsigned idle_sleep_us; /* sleep after a run of empty polls */
+};
+
+/* Control thread: launch one worker per lcore other than main. */
+int workers_start(struct rte_mempool *pool, const struct worker_options *opts);
+void workers_stop(void);
+unsigned workers_count(void);
+const struct worker *worker_get(unsigned id);
+
+/* Sum of every worker's counters of a mirror session. */
+void workers_mirror_counters(unsigned session, struct mirror_counters *sum);
+
+/* Sum of every worker's counters for a port. */
+void workers_port_counters(uint16_t port, struct port_counters *sum);
+
+static inline void worker_drop(struct worker *w, uint16_t port, enum drop_reason r,
+		struct rte_mbuf *m)
+{
+	w->counters[port].drops[r]++;
+	rte_pktmbuf_free(m);
+}
+
+#endif

@@ -1,0 +1,107 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* The punt and control rings (see punt.h). */
+#include <rte_errno.h>
+#include <rte_ring.h>
+
+#include "core/log.h"
+#include "core/punt.h"
+
+NFVA_LOG_REGISTER(punt)
+
+#define PUNT_RING_SIZE 2048
+#define CTRL_RING_SIZE 2048
+
+int pkt_meta_offset = -1;
+static struct rte_ring *punt_ring;
+static struct rte_ring *ctrl_ring;
+static uint64_t punted, punt_full, ctrl_sent, ctrl_full;
+
+int punt_init(void)
+{
+	static const struct rte_mbuf_dynfield desc = {
+		.name = "nfva_pkt_meta",
+		.size = sizeof(struct pkt_meta),
+		.align = __alignof__(struct pkt_meta),
+	};
+	pkt_meta_offset = rte_mbuf_dynfield_register(&desc);
+	if (pkt_meta_offset < 0)
+		return errno_log(rte_errno, "rte_mbuf_dynfield_register");
+	punt_ring = rte_ring_create("nfva_punt", PUNT_RING_SIZE, SOCKET_ID_ANY, RING_F_SC_DEQ);
+	ctrl_ring = rte_ring_create("nfva_ctrl", CTRL_RING_SIZE, SOCKET_ID_ANY,
+			RING_F_SP_ENQ | RING_F_SC_DEQ);
+	if (punt_ring == NULL || ctrl_ring == NULL)
+		return errno_log(rte_errno, "rte_ring_create");
+	return 0;
+}
+
+static void ring_free_all(struct rte_ring *r)
+{
+	void *m;
+	while (r != NULL && rte_ring_dequeue(r, &m) == 0)
+		rte_pktmbuf_free(m);
+	rte_ring_free(r);
+}
+
+void punt_fini(void)
+{
+	ring_free_all(punt_ring);
+	ring_free_all(ctrl_ring);
+	punt_ring = ctrl_ring = NULL;
+}
+
+bool punt_to_control(struct rte_mbuf *m, enum punt_kind kind)
+{
+	pkt_meta(m)->kind = kind;
+	if (rte_ring_mp_enqueue(punt_ring, m) != 0) {
+		__atomic_fetch_add(&punt_full, 1, __ATOMIC_RELAXED);
+		return false;
+	}
+	__atomic_fetch_add(&punted, 1, __ATOMIC_RELAXED);
+	return true;
+}
+
+unsigned punt_dequeue(struct rte_mbuf **pkts, unsigned max)
+{
+	return rte_ring_sc_dequeue_burst(punt_ring, (void **)pkts, max, NULL);
+}
+
+static bool ctrl_enqueue(struct rte_mbuf *m)
+{
+	if (rte_ring_sp_enqueue(ctrl_ring, m) != 0) {
+		ctrl_full++;
+		rte_pktmbuf_free(m);
+		return false;
+	}
+	ctrl_sent++;
+	return true;
+}
+
+bool ctrl_send(struct rte_mbuf *m, uint16_t port)
+{
+	struct pkt_meta *meta = pkt_meta(m);
+	meta->kind = CTRL_TX;
+	meta->port = port;
+	return ctrl_enqueue(m);
+}
+
+bool ctrl_reinject(struct rte_mbuf *m, uint32_t owner, uint32_t vtep_ip)
+{
+	struct pkt_meta *meta = pkt_meta(m);
+	meta->kind = CTRL_REINJECT; /* meta->port keeps the frame's ingress port */
+	meta->owner = owner;
+	meta->vtep_ip = vtep_ip;
+	return ctrl_enqueue(m);
+}
+
+unsigned ctrl_dequeue(struct rte_mbuf **pkts, unsigned max)
+{
+	return rte_ring_sc_dequeue_burst(ctrl_ring, (void **)pkts, max, NULL);
+}
+
+void punt_get_stats(struct punt_stats *s)
+{
+	s->punted = __atomic_load_n(&punted, __ATOMIC_RELAXED);
+	s->punt_full = __atomic_load_n(&punt_full, __ATOMIC_RELAXED);
+	s->ctrl_sent = ctrl_sent;
+	s->ctrl_full = ctrl_full;
+}

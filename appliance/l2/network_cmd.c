@@ -1,0 +1,236 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* Network commands: network add | del | set | attach | detach | show. */
+#include <arpa/inet.h>
+#include <string.h>
+
+#include "control/cmd.h"
+#include "l2/fdb.h"
+#include "l2/network.h"
+#include "ports/port.h"
+#include "overlay/underlay.h"
+
+static json_t *ip_json(uint32_t ip)
+{
+	char buf[INET_ADDRSTRLEN];
+	inet_ntop(AF_INET, &ip, buf, sizeof(buf));
+	return json_string(buf);
+}
+
+static json_t *overlay_to_json(const struct network *n)
+{
+	static const char *const names[] = { [DP_ENCAP_VXLAN] = "vxlan", [DP_ENCAP_GRE] = "gre",
+		[DP_ENCAP_LISP] = "lisp" };
+	const struct network_overlay *o = &n->overlay;
+
+	if (o->encap == DP_ENCAP_NONE)
+		return json_null();
+	json_t *vteps = json_array();
+	for (unsigned i = 0; i < o->n_vteps; i++)
+		json_array_append_new(vteps, ip_json(o->vteps[i]));
+	unsigned mtu = underlay_mtu();
+	/* inner_mtu is the inner IP MTU: L2 overlays also carry the inner Ethernet. */
+	unsigned overhead = network_encap_overhead(n) +
+		(o->encap == DP_ENCAP_LISP ? 0 : RTE_ETHER_HDR_LEN);
+	return json_pack("{s:s, s:i, s:o, s:o, s:b, s:b, s:b, s:b, s:o, s:o}",
+			"encap", o->nvgre ? "nvgre" : names[o->encap], "vni", (int)o->vni,
+			"udp_port", o->encap == DP_ENCAP_VXLAN ? json_integer(o->udp_port) : json_null(),
+			"group", o->group != 0 ? ip_json(o->group) : json_null(),
+			"df", o->df, "udp_csum", o->udp_csum, "strict", o->strict,
+			"collector", o->collector, "inner_mtu", mtu > overhead ? json_integer(mtu - overhead) : json_null(),
+			"vteps", vteps);
+}
+
+static json_t *network_to_json(const struct network *n)
+{
+	json_t *members = json_array();
+
+	for (unsigned m = 0; m < n->n_members; m++) {
+		const struct port *p = port_by_index(n->members[m].port);
+		uint16_t vlan = n->members[m].vlan;
+		json_array_append_new(members, json_pack("{s:s, s:o}", "port",
+				p != NULL ? p->name : "?", "vlan",
+				vlan == NFVA_VLAN_NONE ? json_null() : json_integer(vlan)));
+	}
+	json_t *j = json_pack("{s:s, s:i, s:I, s:i, s:o}", "name", n->name, "index", n->index,
+			"mac_limit", (json_int_t)n->mac_limit, "macs",
+			(int)fdb_count_network(n->index), "members", members);
+	json_object_set_new(j, "overlay", overlay_to_json(n));
+	return j;
+}
+
+static struct network *network_arg(const struct cmd_args *a, struct cmd_reply *r)
+{
+	struct network *n = network_find(cmd_arg(a, "NETWORK"));
+	if (n == NULL)
+		cmd_error(r, ENOENT, "no network named %s", cmd_arg(a, "NETWORK"));
+	return n;
+}
+
+/* Overlay options of `network add`; -errno with the reply's error set. */
+static int overlay_args(const struct cmd_args *a, struct cmd_reply *r, struct network_overlay *o)
+{
+	bool has_vni = cmd_arg(a, "VNI") != NULL || cmd_arg(a, "VNI2") != NULL;
+	bool has_encap = cmd_has(a, "vxlan") || cmd_has(a, "gre") || cmd_has(a, "nvgre") ||
+		cmd_has(a, "lisp");
+
+	memset(o, 0, sizeof(*o));
+	if (!has_vni && !has_encap) {
+		if (cmd_arg(a, "IP") != NULL || cmd_arg(a, "N2") != NULL || cmd_has(a, "strict") ||
+				cmd_has(a, "on") || cmd_has(a, "off") || cmd_has(a, "udp-csum") ||
+				cmd_has(a, "collector"))
+			return cmd_error(r, EINVAL, "group, udp-port, df, udp-csum, strict and "
+					"collector need vni and encap");
+		return 0;
+	}
+	if (!has_vni || !has_encap)
+		return cmd_error(r, EINVAL, "an overlay needs both vni and encap");
+	o->encap = cmd_has(a, "vxlan") ? DP_ENCAP_VXLAN : DP_ENCAP_GRE;
+	o->nvgre = cmd_has(a, "nvgre");
+	o->vni = cmd_arg_u32(a, "VNI", 0);
+	if ((cmd_arg(a, "VNI2") != NULL) != cmd_has(a, "lisp") || (cmd_has(a, "lisp") &&
+			(cmd_arg(a, "VNI") != NULL || cmd_arg(a, "N2") != NULL ||
+			 cmd_arg(a, "IP") != NULL || cmd_has(a, "strict"))))
+		return cmd_error(r, EINVAL, "encap lisp takes iid (not vni, udp-port, group, strict)");
+	if (cmd_has(a, "lisp")) {
+		o->encap = DP_ENCAP_LISP; /* the instance ID travels in vni */
+		o->vni = cmd_arg_u32(a, "VNI2", 0);
+	}
+	o->udp_port = (uint16_t)cmd_arg_u32(a, "N2", 4789);
+	if (cmd_arg(a, "N2") != NULL && (o->encap != DP_ENCAP_VXLAN || o->udp_port == 0 ||
+			cmd_arg_u32(a, "N2", 0) > 65535))
+		return cmd_error(r, EINVAL, "udp-port is for vxlan, 1-65535");
+	if (cmd_arg_ipv4(a, "IP", &o->group) && !IN_MULTICAST(ntohl(o->group)))
+		return cmd_error(r, EINVAL, "group %s is not an IPv4 multicast address",
+				cmd_arg(a, "IP"));
+	o->df = cmd_has(a, "on");
+	o->udp_csum = cmd_has(a, "udp-csum");
+	o->strict = cmd_has(a, "strict");
+	o->collector = cmd_has(a, "collector");
+	if (o->collector && o->encap == DP_ENCAP_LISP)
+		return cmd_error(r, EINVAL, "a LISP network cannot be a mirror collector");
+	if (o->nvgre && o->vni > 0xffffff)
+		return cmd_error(r, EINVAL, "an NVGRE VSID has 24 bits");
+	return 0;
+}
+
+static int network_add_cmd(const struct cmd_args *a, struct cmd_reply *r)
+{
+	const char *name = cmd_arg(a, "NAME");
+	struct network_overlay ov;
+	int ret = overlay_args(a, r, &ov);
+
+	if (ret == 0)
+		ret = network_add(name, cmd_arg_u32(a, "N", 0), &ov, r->error, sizeof(r->error));
+	if (ret == 0)
+		r->result = network_to_json(network_find(name));
+	return ret;
+}
+NFVA_CMD(network_add_cmd,
+	"network add NAME [mac-limit N] [vni VNI] [iid VNI2] [encap vxlan|gre|nvgre|lisp] "
+	"[udp-port N2] [group IP] [df on|off] [udp-csum] [strict] [collector]",
+	"create a network; with vni and encap it crosses the underlay (VXLAN port 4789 "
+	"by default; group: BUM to a multicast group; strict: only configured VTEPs; "
+	"collector: a sink for remote mirror copies — no learning, flooded locally); "
+	"iid N encap lisp: an L3 LISP overlay with instance ID N (see lisp ...)")
+
+static int network_vtep_cmd(const struct cmd_args *a, struct cmd_reply *r)
+{
+	struct network *n = network_arg(a, r);
+	uint32_t ip;
+	int ret;
+
+	if (n == NULL)
+		return -ENOENT;
+	cmd_arg_ipv4(a, "IP", &ip);
+	if (IN_MULTICAST(ntohl(ip)) || ip == 0)
+		return cmd_error(r, EINVAL, "a VTEP is a unicast address");
+	if (cmd_has(a, "add"))
+		ret = network_vtep_add(n, ip, r->error, sizeof(r->error));
+	else
+		ret = network_vtep_del(n, ip, r->error, sizeof(r->error));
+	if (ret == 0)
+		r->result = network_to_json(n);
+	return ret;
+}
+NFVA_CMD(network_vtep_cmd, "network NETWORK vtep add|del IP",
+	"add or remove a remote VTEP of the head-end replication list")
+
+static int network_del_cmd(const struct cmd_args *a, struct cmd_reply *r)
+{
+	struct network *n = network_arg(a, r);
+	return n == NULL ? -ENOENT : network_del(n);
+}
+NFVA_CMD(network_del_cmd, "network del NETWORK", "delete a network and its FDB entries")
+
+static int network_set_cmd(const struct cmd_args *a, struct cmd_reply *r)
+{
+	struct network *n = network_arg(a, r);
+	if (n == NULL)
+		return -ENOENT;
+	int ret = network_set_mac_limit(n, cmd_arg_u32(a, "N", 0));
+	if (ret == 0)
+		r->result = network_to_json(n);
+	return ret;
+}
+NFVA_CMD(network_set_cmd, "network NETWORK set mac-limit N",
+	"limit the MACs a network learns (0 = none)")
+
+/* Resolves PORT and the optional vlan; NULL with the error set. */
+static struct port *attachment_arg(const struct cmd_args *a, struct cmd_reply *r, uint16_t *vlan)
+{
+	struct port *p = port_find(cmd_arg(a, "PORT"));
+	if (p == NULL) {
+		cmd_error(r, ENOENT, "no port named %s", cmd_arg(a, "PORT"));
+		return NULL;
+	}
+	*vlan = (uint16_t)cmd_arg_u32(a, "VLAN", NFVA_VLAN_NONE);
+	return p;
+}
+
+static int network_attach_cmd(const struct cmd_args *a, struct cmd_reply *r)
+{
+	struct network *n = network_arg(a, r);
+	uint16_t vlan;
+	struct port *p = n == NULL ? NULL : attachment_arg(a, r, &vlan);
+	if (p == NULL)
+		return -ENOENT;
+	int ret = network_attach(n, p->index, vlan, r->error, sizeof(r->error));
+	if (ret == 0)
+		r->result = network_to_json(n);
+	return ret;
+}
+NFVA_CMD(network_attach_cmd, "network NETWORK attach PORT [vlan VLAN]",
+	"make PORT a member (with VLAN: frames tagged VLAN on the port; pop/push)")
+
+static int network_detach_cmd(const struct cmd_args *a, struct cmd_reply *r)
+{
+	struct network *n = network_arg(a, r);
+	uint16_t vlan;
+	struct port *p = n == NULL ? NULL : attachment_arg(a, r, &vlan);
+	if (p == NULL)
+		return -ENOENT;
+	int ret = network_detach(n, p->index, vlan, r->error, sizeof(r->error));
+	if (ret == 0)
+		r->result = network_to_json(n);
+	return ret;
+}
+NFVA_CMD(network_detach_cmd, "network NETWORK detach PORT [vlan VLAN]",
+	"remove a member (its FDB entries go too)")
+
+static int network_show_cmd(const struct cmd_args *a, struct cmd_reply *r)
+{
+	const char *name = cmd_arg(a, "NETWORK");
+	const struct network *only = name ? network_find(name) : NULL;
+
+	if (name != NULL && only == NULL)
+		return cmd_error(r, ENOENT, "no network named %s", name);
+	json_t *list = json_array();
+	for (uint16_t i = 0; i < NFVA_MAX_NETWORKS; i++) {
+		const struct network *n = network_by_index(i);
+		if (n != NULL && (only == NULL || n == only))
+			json_array_append_new(list, network_to_json(n));
+	}
+	r->result = list;
+	return 0;
+}
+NFVA_CMD(network_show_cmd, "network show [NETWORK]", "networks with members and MAC counts")

@@ -1,0 +1,53 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * ARP on the uplink, control side: answers requests for the VTEP address and
+ * feeds the neighbour table. Like Linux, a request aimed at us creates an
+ * entry for its sender; other ARP (replies, gratuitous ARP, requests for
+ * others) only refreshes or changes entries that exist.
+ */
+#include <rte_arp.h>
+
+#include "overlay/neigh_private.h"
+#include "overlay/underlay.h"
+#include "overlay/underlay_tx.h"
+
+static bool arp_valid(const struct rte_mbuf *m, const struct rte_arp_hdr **out)
+{
+	if (rte_pktmbuf_data_len(m) < sizeof(struct rte_ether_hdr) + sizeof(struct rte_arp_hdr))
+		return false;
+	const struct rte_arp_hdr *arp = rte_pktmbuf_mtod_offset(m, const struct rte_arp_hdr *,
+			sizeof(struct rte_ether_hdr));
+	if (arp->arp_hardware != RTE_BE16(RTE_ARP_HRD_ETHER) ||
+			arp->arp_protocol != RTE_BE16(RTE_ETHER_TYPE_IPV4) ||
+			arp->arp_hlen != RTE_ETHER_ADDR_LEN || arp->arp_plen != 4)
+		return false;
+	if (!rte_is_unicast_ether_addr(&arp->arp_data.arp_sha))
+		return false;
+	*out = arp;
+	return true;
+}
+
+void neigh_arp_input(struct rte_mbuf *m)
+{
+	const struct underlay *u = underlay_get();
+	const struct rte_arp_hdr *arp;
+
+	if (!u->active || !arp_valid(m, &arp) || arp->arp_data.arp_sip == u->ip) {
+		neigh_table.stats.arp_ignored++;
+		rte_pktmbuf_free(m);
+		return;
+	}
+	uint32_t sip = arp->arp_data.arp_sip, tip = arp->arp_data.arp_tip;
+	struct rte_ether_addr sha = arp->arp_data.arp_sha;
+	bool for_us = tip == u->ip;
+
+	if (arp->arp_opcode == RTE_BE16(RTE_ARP_OP_REQUEST) && for_us) {
+		if (underlay_send_arp_reply(sip, &sha) == 0)
+			neigh_table.stats.requests_answered++;
+	} else if (arp->arp_opcode == RTE_BE16(RTE_ARP_OP_REPLY) && for_us) {
+		neigh_table.stats.replies++;
+	}
+	if (sip != 0)
+		neigh_update(sip, &sha, for_us);
+	rte_pktmbuf_free(m);
+}

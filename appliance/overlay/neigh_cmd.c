@@ -1,0 +1,108 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* Neighbour commands (neigh add | del | show) and the neighbour timer task. */
+#include <arpa/inet.h>
+
+#include "control/cmd.h"
+#include "control/periodic.h"
+#include "overlay/neigh_private.h"
+#include "core/punt.h"
+#include "control/stats.h"
+
+static json_t *neigh_stats_json(void);
+
+static const char *const state_names[] = {
+	[NEIGH_INCOMPLETE] = "incomplete", [NEIGH_REACHABLE] = "reachable",
+	[NEIGH_STALE] = "stale", [NEIGH_FAILED] = "failed", [NEIGH_PERMANENT] = "permanent",
+};
+
+static int neigh_add_cmd(const struct cmd_args *a, struct cmd_reply *r)
+{
+	uint32_t ip;
+	struct rte_ether_addr mac;
+
+	cmd_arg_ipv4(a, "IP", &ip);
+	cmd_arg_mac(a, "MAC", &mac);
+	if (ip == 0 || IN_MULTICAST(ntohl(ip)) || ip == INADDR_BROADCAST)
+		return cmd_error(r, EINVAL, "a neighbour is a unicast address");
+	if (!rte_is_unicast_ether_addr(&mac) || rte_is_zero_ether_addr(&mac))
+		return cmd_error(r, EINVAL, "%s is not a unicast MAC", cmd_arg(a, "MAC"));
+	int ret = neigh_add_static(ip, &mac);
+	return ret < 0 ? cmd_error(r, ret, "neighbour table full") : 0;
+}
+NFVA_CMD(neigh_add_cmd, "neigh add IP lladdr MAC", "add a static (permanent) underlay neighbour")
+
+static int neigh_del_cmd(const struct cmd_args *a, struct cmd_reply *r)
+{
+	uint32_t ip;
+	cmd_arg_ipv4(a, "IP", &ip);
+	return neigh_del(ip) < 0 ? cmd_error(r, ENOENT, "no neighbour %s", cmd_arg(a, "IP")) : 0;
+}
+NFVA_CMD(neigh_del_cmd, "neigh del IP", "remove a neighbour")
+
+static json_t *neigh_to_json(const struct neigh *n, uint64_t now)
+{
+	char ip[INET_ADDRSTRLEN], mac[RTE_ETHER_ADDR_FMT_SIZE];
+	bool has_mac = n->state != NEIGH_INCOMPLETE && !rte_is_zero_ether_addr(&n->mac);
+
+	inet_ntop(AF_INET, &n->ip, ip, sizeof(ip));
+	rte_ether_format_addr(mac, sizeof(mac), &n->mac);
+	return json_pack("{s:s, s:o, s:s, s:i, s:o}", "ip", ip,
+			"lladdr", has_mac ? json_string(mac) : json_null(),
+			"state", state_names[n->state], "held", n->n_held,
+			"confirmed_ago_ms", n->confirmed_ms ?
+				json_integer((json_int_t)(now - n->confirmed_ms)) : json_null());
+}
+
+static json_t *underlay_stats_json(void)
+{
+	struct punt_stats p;
+	punt_get_stats(&p);
+	return json_pack("{s:o, s:{s:I, s:I, s:I, s:I}}", "arp", neigh_stats_json(),
+			"punt", "punted", (json_int_t)p.punted, "punt_full", (json_int_t)p.punt_full,
+			"ctrl_sent", (json_int_t)p.ctrl_sent, "ctrl_full", (json_int_t)p.ctrl_full);
+}
+
+static json_t *neigh_stats_json(void)
+{
+	const struct neigh_stats *s = &neigh_table.stats;
+	return json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}",
+			"requests_sent", (json_int_t)s->requests_sent,
+			"replies", (json_int_t)s->replies,
+			"requests_answered", (json_int_t)s->requests_answered,
+			"updates", (json_int_t)s->updates, "held", (json_int_t)s->held,
+			"held_dropped", (json_int_t)s->held_dropped,
+			"failures", (json_int_t)s->failures,
+			"table_full", (json_int_t)s->table_full,
+			"arp_ignored", (json_int_t)s->arp_ignored);
+}
+
+static int neigh_show_cmd(const struct cmd_args *a, struct cmd_reply *r)
+{
+	json_t *list = json_array();
+	uint64_t now = neigh_now_ms();
+
+	for (unsigned i = 0; i < NFVA_MAX_NEIGHS; i++)
+		if (neigh_table.entries[i].used)
+			json_array_append_new(list, neigh_to_json(&neigh_table.entries[i], now));
+	if (cmd_has(a, "stats")) {
+		r->result = json_pack("{s:o, s:o}", "neighbours", list, "counters",
+				neigh_stats_json());
+		return 0;
+	}
+	r->result = list;
+	return 0;
+}
+NFVA_CMD(neigh_show_cmd, "neigh show [stats]",
+	"underlay neighbours with state (with stats: ARP counters too)")
+
+static struct stats_section underlay_section = { .name = "underlay",
+	.show = underlay_stats_json };
+
+static struct periodic_task neigh_task = {
+	.name = "neigh-timers", .interval_ms = 250, .run = neigh_timers };
+
+RTE_INIT(neigh_cmd_register)
+{
+	periodic_register(&neigh_task);
+	stats_register_section(&underlay_section);
+}

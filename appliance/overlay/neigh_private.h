@@ -1,0 +1,51 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* Private to neigh*.c: the table, its timers and counters. */
+#ifndef NFVA_NEIGH_PRIVATE_H
+#define NFVA_NEIGH_PRIVATE_H
+
+#include "core/bounds.h"
+#include "overlay/neigh.h"
+
+#define NEIGH_HOLD_MAX 16
+#define NEIGH_RETRY_MS 1000
+#define NEIGH_MAX_PROBES 3
+#define NEIGH_REACHABLE_MS (300 * 1000)
+#define NEIGH_FAILED_RETRY_MS (10 * 1000)
+
+struct neigh {
+	bool used;
+	uint8_t state;  /* enum neigh_state */
+	uint8_t probes; /* requests sent in the current resolution */
+	uint8_t n_held;
+	uint32_t ip;    /* network order */
+	struct rte_ether_addr mac;
+	uint64_t confirmed_ms;
+	uint64_t next_probe_ms;
+	struct rte_mbuf *held[NEIGH_HOLD_MAX];
+};
+
+struct neigh_stats {
+	uint64_t requests_sent;
+	uint64_t replies;       /* ARP replies accepted */
+	uint64_t requests_answered;
+	uint64_t updates;       /* MAC learned or changed */
+	uint64_t held;
+	uint64_t held_dropped;
+	uint64_t failures;
+	uint64_t table_full;
+	uint64_t arp_ignored;   /* not for us, malformed */
+};
+
+struct neigh_table {
+	struct neigh entries[NFVA_MAX_NEIGHS];
+	struct neigh_stats stats;
+};
+
+extern struct neigh_table neigh_table;
+
+struct neigh *neigh_find(uint32_t ip);
+void neigh_update(uint32_t ip, const struct rte_ether_addr *mac, bool create);
+void neigh_timers(void);
+uint64_t neigh_now_ms(void);
+
+#endif

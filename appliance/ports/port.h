@@ -1,0 +1,84 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Ports, control side: any ethdev (PCI devargs or a vdev) added and removed at
+ * run time. A port is probed (rte_dev_probe), given one rx queue and one tx
+ * queue per worker (fewer if the device has fewer; then workers share them),
+ * put in promiscuous mode and started; only then does the next dp_config
+ * snapshot let a worker poll it. Removal goes the other way: detach from
+ * networks, publish a snapshot without it, wait for the workers, then stop,
+ * close and remove the device.
+ */
+#ifndef NFVA_PORT_H
+#define NFVA_PORT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <rte_ethdev.h>
+#include <rte_mempool.h>
+
+#include "core/bounds.h"
+#include "core/datapath.h"
+
+struct port {
+	bool used;
+	uint16_t index;                 /* appliance port index (FDB, snapshot) */
+	uint16_t ethdev;                /* rte_ethdev port id */
+	char name[NFVA_NAME_SIZE];
+	char devargs[256];
+	uint16_t mtu;
+	uint16_t n_txq;
+	uint16_t rxd, txd;              /* descriptors per queue */
+	uint32_t mac_limit;             /* 0 = unlimited */
+	bool we_probed;                 /* we created the device: remove it on del */
+	uint8_t eswitch;                /* enum port_eswitch: this port is a PF/uplink */
+	uint16_t vf_of;                 /* a VF of this uplink's e-switch, or NONE */
+	struct port_counters baseline;  /* worker counters at add / last clear */
+	struct rte_eth_stats eth_baseline;
+};
+
+enum port_eswitch {
+	PORT_ESWITCH_NONE = 0,
+	PORT_ESWITCH_EMULATED, /* rules run in the emulated e-switch (vdevs, CI) */
+	PORT_ESWITCH_NIC,      /* rules go to the NIC through rte_flow */
+};
+
+struct port_params {
+	const char *name;
+	const char *devargs;
+	uint16_t mtu;       /* 0 = leave the device's */
+	uint32_t mac_limit;
+	uint16_t rxd, txd;  /* 0 = defaults */
+	uint8_t eswitch;    /* enum port_eswitch */
+	uint16_t vf_of;     /* uplink port index, or NFVA_PORT_NONE */
+};
+
+void port_set_mempool(struct rte_mempool *pool);
+struct rte_mempool *port_mempool(void);
+int port_add(const struct port_params *params, char *err, size_t errlen);
+int port_del(struct port *p);
+void port_del_all(void);
+struct port *port_find(const char *name);
+struct port *port_by_index(uint16_t index);
+
+/* Called when a port goes away: removing() before the snapshot without the
+ * port is published (networks detach it), removed() once no worker can touch
+ * it any more (the FDB forgets it). Either may be NULL. */
+struct port_del_hook {
+	void (*removing)(uint16_t index);
+	void (*removed)(uint16_t index);
+	struct port_del_hook *next;
+};
+void port_register_del_hook(struct port_del_hook *hook);
+
+/* Called on the control thread once a port is started and published. */
+struct port_add_hook {
+	void (*added)(uint16_t index);
+	struct port_add_hook *next;
+};
+void port_register_add_hook(struct port_add_hook *hook);
+
+/* Counters since add or the last `stats clear`. */
+void port_counters(const struct port *p, struct port_counters *c, struct rte_eth_stats *eth);
+void port_counters_clear(struct port *p);
+
+#endif
