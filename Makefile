@@ -50,8 +50,10 @@ bench: build
 bench-smoke: build
 	bash bench/run.sh --smoke
 
+# Format (clang-format, .clang-format) and layers (scripts/layers.conf).
 lint:
 	clang-format --dry-run --Werror $$(git ls-files '*.c' '*.h')
+	python3 scripts/check-layers.py
 
 clean:
 	rm -rf $(BUILDDIR) $(ASAN_BUILDDIR)

@@ -1,33 +1,32 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * nfva daemon entry: EAL, the shared state (mbuf pool, RCU, FDB, snapshot),
- * the startup configuration, the workers, then the control loop on the main
- * lcore until SIGINT/SIGTERM; then an orderly shutdown (workers stopped,
- * ports stopped and closed, socket removed, exit 0).
+ * nfva daemon entry: EAL, the options, the modules (core/module.h: each
+ * part of the appliance initialises itself in dependency order), the first
+ * snapshot, the startup configuration, the workers, then the control loop
+ * on the main lcore until SIGINT/SIGTERM; then an orderly shutdown (workers
+ * stopped, ports removed while every module still listens, modules
+ * finalised in reverse order, socket removed, exit 0).
  */
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <sys/stat.h>
 
 #include <rte_eal.h>
 #include <rte_errno.h>
-#include <rte_mbuf.h>
 
-#include "core/args.h"
 #include "control/config_file.h"
 #include "control/control_socket.h"
 #include "control/periodic.h"
+#include "core/args.h"
 #include "core/dp_config.h"
-#include "overlay/encap.h"
-#include "l2/fdb.h"
-#include "core/punt.h"
-#include "core/punt_service.h"
 #include "core/log.h"
-#include "mirror/mirror.h"
+#include "core/mbufs.h"
+#include "core/module.h"
+#include "core/punt.h"
+#include "core/workers.h"
 #include "offload/offload.h"
 #include "ports/port.h"
-#include "core/datapath.h"
+#include "worker.h"
 
 NFVA_LOG_REGISTER(main)
 
@@ -37,29 +36,6 @@ static void on_signal(int sig)
 {
 	(void)sig;
 	quit = 1;
-}
-
-static int init_state(const struct nfva_args *args, struct rte_mempool **pool)
-{
-	*pool = rte_pktmbuf_pool_create("nfva_mbufs", args->mbufs, 256, 0,
-			RTE_MBUF_DEFAULT_BUF_SIZE, rte_socket_id());
-	if (*pool == NULL)
-		return errno_log(rte_errno, "mbuf pool");
-	port_set_mempool(*pool);
-	int ret = dp_config_init(workers_count());
-	if (ret == 0)
-		ret = fdb_init(args->fdb_entries, dp_qsbr());
-	if (ret == 0)
-		ret = encap_init(dp_qsbr());
-	if (ret == 0)
-		ret = punt_init();
-	if (ret == 0)
-		ret = offload_init();
-	if (ret == 0)
-		ret = mirror_init();
-	if (ret == 0)
-		ret = dp_config_commit();
-	return ret;
 }
 
 static void control_loop(void)
@@ -77,11 +53,7 @@ static void shutdown_all(void)
 	control_socket_close();
 	workers_stop();
 	port_del_all();
-	offload_fini();
-	punt_fini();
-	encap_fini();
-	fdb_fini();
-	dp_config_fini();
+	modules_fini();
 	rte_eal_cleanup();
 }
 
@@ -99,7 +71,6 @@ static int load_config(const char *path)
 int main(int argc, char **argv)
 {
 	struct nfva_args args;
-	struct rte_mempool *pool;
 
 	int eal_args = rte_eal_init(argc, argv);
 	if (eal_args < 0) {
@@ -120,13 +91,15 @@ int main(int argc, char **argv)
 	 * before it touches any port. */
 	int ret = control_socket_open(args.socket, args.socket_mode);
 	if (ret == 0)
-		ret = init_state(&args, &pool);
+		ret = modules_init();
+	if (ret == 0)
+		ret = dp_config_commit();
 	if (ret == 0)
 		ret = load_config(args.config);
 	if (ret == 0) {
 		struct worker_options wopts = { .busy_poll = args.busy_poll,
 			.idle_sleep_us = args.idle_sleep_us };
-		ret = workers_start(pool, &wopts);
+		ret = workers_start(nfva_mbuf_pool(), &wopts);
 	}
 	if (ret == 0) {
 		NFVA_LOG(INFO, "running; control socket %s", args.socket);

@@ -12,14 +12,13 @@
 #include "core/log.h"
 #include "mirror/mirror.h"
 #include "slowpath/slowpath.h"
-#include "core/datapath.h"
+#include "core/workers.h"
+#include "worker.h"
 
 NFVA_LOG_REGISTER(worker)
 
 #define IDLE_POLLS_BEFORE_SLEEP 256
 
-static struct worker *workers[NFVA_MAX_WORKERS];
-static unsigned n_workers;
 static volatile bool stop_requested;
 static struct worker_options options;
 
@@ -40,8 +39,8 @@ static void worker_eswitch_output(void *ctx, uint16_t out_ethdev, struct rte_mbu
 
 /* Emulated e-switch in front of the port: rule hits never reach the slow
  * path (they would not reach the representor on a real NIC). */
-static uint16_t worker_eswitch(struct worker *w, const struct dp_port *p,
-		struct port_counters *c, struct rte_mbuf **pkts, uint16_t n)
+static uint16_t worker_eswitch(struct worker *w, const struct dp_port *p, struct port_counters *c,
+		struct rte_mbuf **pkts, uint16_t n)
 {
 	uint64_t bytes = 0;
 	for (uint16_t j = 0; j < n; j++)
@@ -115,76 +114,22 @@ static int worker_main(void *arg)
 
 int workers_start(struct rte_mempool *pool, const struct worker_options *opts)
 {
-	unsigned lcore;
-
 	options = *opts;
 	if (options.idle_sleep_us == 0)
 		options.idle_sleep_us = 100;
-	RTE_LCORE_FOREACH_WORKER(lcore) {
-		if (n_workers == NFVA_MAX_WORKERS)
-			break;
-		struct worker *w = rte_zmalloc_socket("worker", sizeof(*w), RTE_CACHE_LINE_SIZE,
-				rte_lcore_to_socket_id(lcore));
-		if (w == NULL)
-			return errno_log(ENOMEM, "worker context");
-		w->id = n_workers;
-		w->lcore = lcore;
-		w->pool = pool;
-		workers[n_workers++] = w;
-	}
-	if (n_workers == 0)
-		return errno_log(EINVAL, "no worker lcore: give EAL at least two lcores (-l 0,1)");
-	for (unsigned i = 0; i < n_workers; i++) {
-		int ret = rte_eal_remote_launch(worker_main, workers[i], workers[i]->lcore);
+	int ret = workers_alloc(pool);
+	for (unsigned i = 0; ret == 0 && i < workers_count(); i++) {
+		struct worker *w = worker_get(i);
+		ret = rte_eal_remote_launch(worker_main, w, w->lcore);
 		if (ret != 0)
 			return errno_log(ret, "rte_eal_remote_launch");
 	}
-	return 0;
+	return ret;
 }
 
 void workers_stop(void)
 {
 	__atomic_store_n(&stop_requested, true, __ATOMIC_RELAXED);
 	rte_eal_mp_wait_lcore();
-	for (unsigned i = 0; i < n_workers; i++)
-		rte_free(workers[i]);
-	n_workers = 0;
-}
-
-unsigned workers_count(void)
-{
-	if (n_workers != 0)
-		return n_workers;
-	/* Before start: the number that will run. */
-	unsigned n = rte_lcore_count() - 1;
-	return n > NFVA_MAX_WORKERS ? NFVA_MAX_WORKERS : n;
-}
-
-const struct worker *worker_get(unsigned id)
-{
-	return id < n_workers ? workers[id] : NULL;
-}
-
-void workers_mirror_counters(unsigned session, struct mirror_counters *sum)
-{
-	memset(sum, 0, sizeof(*sum));
-	for (unsigned i = 0; i < n_workers; i++) {
-		const struct mirror_counters *c = &workers[i]->mirrors[session];
-		sum->mirrored += c->mirrored;
-		sum->filtered += c->filtered;
-		sum->sampled_out += c->sampled_out;
-		sum->dropped += c->dropped;
-	}
-}
-
-void workers_port_counters(uint16_t port, struct port_counters *sum)
-{
-	memset(sum, 0, sizeof(*sum));
-	for (unsigned i = 0; i < n_workers; i++) {
-		const struct port_counters *c = &workers[i]->counters[port];
-		uint64_t *dst = (uint64_t *)sum;
-		const uint64_t *src = (const uint64_t *)c;
-		for (size_t k = 0; k < sizeof(*sum) / sizeof(uint64_t); k++)
-			dst[k] += src[k];
-	}
+	workers_free();
 }

@@ -25,7 +25,7 @@ static int no_libvirt(const char *what)
 {
 	return client_fail("%s: nfvactl was built without libvirt (install libvirt-dev and "
 			   "rebuild); use `nfvactl guest-xml` with `virsh attach-device` instead",
-		what);
+			what);
 }
 
 int attach_main(const struct client *c, int argc, char **argv)
@@ -77,7 +77,7 @@ static int target_open(struct target *t)
 	t->conn = virConnectOpen(t->uri);
 	if (t->conn == NULL)
 		return client_fail("cannot connect to libvirt at %s (is libvirtd running?): %s",
-			t->uri, lv_error());
+				t->uri, lv_error());
 	t->dom = virDomainLookupByName(t->conn, t->domain);
 	if (t->dom == NULL) {
 		virErrorPtr e = virGetLastError();
@@ -119,12 +119,12 @@ static void attach_usage(FILE *f)
 	      "if it has one). On any failure the port is removed again.\n"
 	      "  -c, --connect URI    libvirt URI (default $LIBVIRT_DEFAULT_URI, then\n"
 	      "                       qemu:///system)\n\n",
-		f);
+			f);
 	guest_request_usage(f);
 }
 
 static int report_attach(const struct client *c, json_t *port, const char *xml,
-	const struct target *t, unsigned flags)
+		const struct target *t, unsigned flags)
 {
 	bool live = flags & VIR_DOMAIN_AFFECT_LIVE, config = flags & VIR_DOMAIN_AFFECT_CONFIG;
 
@@ -136,10 +136,10 @@ static int report_attach(const struct client *c, json_t *port, const char *xml,
 		return client_print(c, port);
 	}
 	printf("attached port %s (%s, mac %s) to domain %s%s%s\n",
-		json_string_value(json_object_get(port, "name")),
-		json_string_value(json_object_get(port, "type")),
-		json_string_value(json_object_get(port, "mac")), t->domain, live ? " (live)" : "",
-		config ? " (config)" : "");
+			json_string_value(json_object_get(port, "name")),
+			json_string_value(json_object_get(port, "type")),
+			json_string_value(json_object_get(port, "mac")), t->domain,
+			live ? " (live)" : "", config ? " (config)" : "");
 	fputs(xml, stdout);
 	return 0;
 }
@@ -148,12 +148,12 @@ int attach_main(const struct client *c, int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		GUEST_REQUEST_OPTIONS,
-		{"connect", required_argument, NULL, 'c'},
-		{"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
+		{ "connect", required_argument, NULL, 'c' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
 	};
-	struct guest_request req = {0};
-	struct target t = {0};
+	struct guest_request req = { 0 };
+	struct target t = { 0 };
 	json_t *port = NULL;
 	char *xml = NULL;
 	int opt, ret;
@@ -188,13 +188,15 @@ int attach_main(const struct client *c, int argc, char **argv)
 		ret = 1;
 	if (ret == 0 && virDomainAttachDeviceFlags(t.dom, xml, flags) < 0)
 		ret = client_fail("cannot attach port %s to domain %s: %s",
-			json_string_value(json_object_get(port, "name")), t.domain, lv_error());
+				json_string_value(json_object_get(port, "name")), t.domain,
+				lv_error());
 	if (ret == 0)
 		ret = report_attach(c, port, xml, &t, flags);
 	else if (port != NULL && req.port == NULL &&
-		 guest_port_release(c, json_string_value(json_object_get(port, "name"))) == 0)
+			guest_port_release(c, json_string_value(json_object_get(port, "name"))) ==
+					0)
 		fprintf(stderr, "(port %s removed again: the appliance is unchanged)\n",
-			json_string_value(json_object_get(port, "name")));
+				json_string_value(json_object_get(port, "name")));
 	free(xml);
 	json_decref(port);
 	target_close(&t);
@@ -214,7 +216,7 @@ static int has_alias(virDomainPtr dom, unsigned xml_flags, const char *needle)
 
 static void sleep_ms(long ms)
 {
-	struct timespec ts = {.tv_sec = ms / 1000, .tv_nsec = (ms % 1000) * 1000000L};
+	struct timespec ts = { .tv_sec = ms / 1000, .tv_nsec = (ms % 1000) * 1000000L };
 	nanosleep(&ts, NULL);
 }
 
@@ -228,23 +230,23 @@ static int detach_device(const struct target *t, const char *port, const char *x
 	if (virDomainIsActive(t->dom) == 1 && has_alias(t->dom, 0, needle) == 1)
 		flags |= VIR_DOMAIN_AFFECT_LIVE;
 	if (virDomainIsPersistent(t->dom) == 1 &&
-		has_alias(t->dom, VIR_DOMAIN_XML_INACTIVE, needle) == 1)
+			has_alias(t->dom, VIR_DOMAIN_XML_INACTIVE, needle) == 1)
 		flags |= VIR_DOMAIN_AFFECT_CONFIG;
 	if (flags == 0)
 		return client_fail("domain %s has no interface of port %s (alias ua-nfva-%s); "
 				   "to remove the port alone: nfvactl guest port del %s",
-			t->domain, port, port, port);
+				t->domain, port, port, port);
 	if (virDomainDetachDeviceFlags(t->dom, xml, flags) < 0)
-		return client_fail(
-			"cannot detach port %s from domain %s: %s", port, t->domain, lv_error());
+		return client_fail("cannot detach port %s from domain %s: %s", port, t->domain,
+				lv_error());
 	for (long waited = 0; flags & VIR_DOMAIN_AFFECT_LIVE; waited += 100) {
 		if (has_alias(t->dom, 0, needle) == 0 || virDomainIsActive(t->dom) != 1)
 			break;
 		if (waited >= DETACH_WAIT_MS)
 			return client_fail(
-				"domain %s has not released port %s's device after %d s "
-				"(the guest must acknowledge the unplug); the port is kept",
-				t->domain, port, DETACH_WAIT_MS / 1000);
+					"domain %s has not released port %s's device after %d s "
+					"(the guest must acknowledge the unplug); the port is kept",
+					t->domain, port, DETACH_WAIT_MS / 1000);
 		sleep_ms(100);
 	}
 	return 0;
@@ -259,19 +261,19 @@ static void detach_usage(FILE *f)
 	      "  -P, --port NAME      the guest port (as `nfvactl attach` printed it)\n"
 	      "  -c, --connect URI    libvirt URI (default $LIBVIRT_DEFAULT_URI, then\n"
 	      "                       qemu:///system)\n",
-		f);
+			f);
 }
 
 int detach_main(const struct client *c, int argc, char **argv)
 {
 	static const struct option longopts[] = {
-		{"port", required_argument, NULL, 'P'},
-		{"connect", required_argument, NULL, 'c'},
-		{"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
+		{ "port", required_argument, NULL, 'P' },
+		{ "connect", required_argument, NULL, 'c' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
 	};
-	struct guest_request req = {0};
-	struct target t = {0};
+	struct guest_request req = { 0 };
+	struct target t = { 0 };
 	json_t *port = NULL;
 	char *xml = NULL;
 	int opt, ret;

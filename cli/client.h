@@ -13,9 +13,9 @@
 
 struct client {
 	const char *socket; // daemon socket path
-	int timeout_ms;	    // longest wait for reply data, 0 = forever
-	bool json;	    // -j: print results as JSON
-	bool pretty;	    // -p: indent the JSON
+	int timeout_ms;     // longest wait for reply data, 0 = forever
+	bool json;          // -j: print results as JSON
+	bool pretty;        // -p: indent the JSON
 };
 
 // Send the words as one command. 0 with the daemon's result in *result (the

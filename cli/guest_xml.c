@@ -67,9 +67,9 @@ static int render_hostdev(FILE *f, const char *pci)
 	if (sscanf(pci, "%4x:%2x:%2x.%1x%c", &dom, &bus, &slot, &fn, &end) != 4)
 		return client_fail("the daemon gave no usable PCI address ('%s')", pci);
 	fprintf(f,
-		"  <source>\n    <address type='pci' domain='0x%04x' bus='0x%02x' "
-		"slot='0x%02x' function='0x%x'/>\n  </source>\n",
-		dom, bus, slot, fn);
+			"  <source>\n    <address type='pci' domain='0x%04x' bus='0x%02x' "
+			"slot='0x%02x' function='0x%x'/>\n  </source>\n",
+			dom, bus, slot, fn);
 	return 0;
 }
 
@@ -83,8 +83,8 @@ char *guest_xml_render(const json_t *port)
 	int bad = 0;
 
 	if (type == NULL || name == NULL || mac == NULL ||
-		(vhu && (str(port, "socket") == NULL || str(port, "mode") == NULL)) ||
-		(!vhu && str(port, "pci") == NULL)) {
+			(vhu && (str(port, "socket") == NULL || str(port, "mode") == NULL)) ||
+			(!vhu && str(port, "pci") == NULL)) {
 		client_fail("the daemon's reply lacks what the interface XML needs");
 		return NULL;
 	}
@@ -108,7 +108,7 @@ char *guest_xml_render(const json_t *port)
 	// nfva's attachment: the guest sends untagged frames.
 	if (!vhu && json_is_integer(vlan))
 		fprintf(f, "  <vlan>\n    <tag id='%lld'/>\n  </vlan>\n",
-			(long long)json_integer_value(vlan));
+				(long long)json_integer_value(vlan));
 	fputs("  <alias name='ua-nfva-", f);
 	xml_escaped(f, name);
 	fputs("'/>\n</interface>\n", f);
@@ -161,12 +161,13 @@ int guest_request_option(struct guest_request *req, int opt, const char *arg)
 int guest_request_check(const struct guest_request *req)
 {
 	if ((req->network == NULL) == (req->port == NULL)) {
-		client_fail(
-			"give --network NAME (a new guest port) or --port NAME (an existing one)");
+		client_fail("give --network NAME (a new guest port) or --port NAME (an existing "
+			    "one)");
 		return 2;
 	}
-	if (req->port != NULL && (req->mac || req->name || req->vlan || req->dir || req->listen ||
-					 req->vf_of || req->vf)) {
+	if (req->port != NULL &&
+			(req->mac || req->name || req->vlan || req->dir || req->listen ||
+					req->vf_of || req->vf)) {
 		client_fail("--port takes an existing port: no other port option");
 		return 2;
 	}
@@ -190,7 +191,7 @@ void guest_request_usage(FILE *f)
 	      "      --listen qemu|nfva  who listens on the socket (default qemu)\n"
 	      "      --vf-of PORT     a VF of this e-switch uplink\n"
 	      "  -P, --port NAME      an existing guest port\n",
-		f);
+			f);
 }
 
 // The daemon command's words; returns their number.
@@ -239,7 +240,7 @@ int guest_request_port(const struct client *c, const struct guest_request *req, 
 
 int guest_port_release(const struct client *c, const char *name)
 {
-	char *words[] = {"guest", "port", "del", (char *)name};
+	char *words[] = { "guest", "port", "del", (char *)name };
 	json_t *result;
 
 	if (name == NULL)
@@ -255,7 +256,7 @@ static void usage(FILE *f)
 	      "Create a guest port on the appliance (or take an existing one) and print\n"
 	      "the libvirt <interface> XML for it; with -j, the port as JSON with the\n"
 	      "XML in \"xml\". Add the XML to a domain, or use `nfvactl attach`.\n\n",
-		f);
+			f);
 	guest_request_usage(f);
 }
 
@@ -263,10 +264,10 @@ int guest_xml_main(const struct client *c, int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		GUEST_REQUEST_OPTIONS,
-		{"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
 	};
-	struct guest_request req = {0};
+	struct guest_request req = { 0 };
 	json_t *port;
 	int opt, ret;
 

@@ -25,17 +25,20 @@ char *guest_xml_render(const json_t *port);
 struct guest_request {
 	const char *network; // --network: create a port on it
 	const char *port;    // --port: an existing guest port instead
-	bool vf;	     // --vf (else vhost-user)
+	bool vf;             // --vf (else vhost-user)
 	const char *mac, *name, *vlan, *dir, *listen, *vf_of;
 };
 
 // getopt_long entries of the guest port options, for the commands' tables.
 #define GUEST_REQUEST_OPTIONS                                                                      \
-	{"network", required_argument, NULL, 'n'}, {"port", required_argument, NULL, 'P'},         \
-		{"vf", no_argument, NULL, 'F'}, {"vhost-user", no_argument, NULL, 'U'},            \
-		{"mac", required_argument, NULL, 'm'}, {"name", required_argument, NULL, 'N'},     \
-		{"vlan", required_argument, NULL, 'v'}, {"dir", required_argument, NULL, 'd'},     \
-		{"listen", required_argument, NULL, 'l'},                                          \
+	{ "network", required_argument, NULL, 'n' }, { "port", required_argument, NULL, 'P' },     \
+			{ "vf", no_argument, NULL, 'F' },                                          \
+			{ "vhost-user", no_argument, NULL, 'U' },                                  \
+			{ "mac", required_argument, NULL, 'm' },                                   \
+			{ "name", required_argument, NULL, 'N' },                                  \
+			{ "vlan", required_argument, NULL, 'v' },                                  \
+			{ "dir", required_argument, NULL, 'd' },                                   \
+			{ "listen", required_argument, NULL, 'l' },                                \
 	{                                                                                          \
 		"vf-of", required_argument, NULL, 'o'                                              \
 	}

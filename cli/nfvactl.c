@@ -37,11 +37,11 @@
 #define READ_CHUNK (64 * 1024)
 
 struct options {
-	bool json;	    // -j: print the result as JSON
-	bool pretty;	    // -p: indent the JSON
+	bool json;          // -j: print the result as JSON
+	bool pretty;        // -p: indent the JSON
 	const char *socket; // daemon socket path
-	int timeout_ms;	    // longest wait for reply data, 0 = forever
-	char **words;	    // the command, argv words
+	int timeout_ms;     // longest wait for reply data, 0 = forever
+	char **words;       // the command, argv words
 	int nwords;
 };
 
@@ -80,7 +80,7 @@ static void usage(FILE *f)
 	      "                         unplug it from the domain, then remove the port\n"
 	      "\n"
 	      "Exit status: 0 success, 1 error, 2 usage error.\n",
-		f);
+			f);
 }
 
 static int parse_timeout(const char *s, int *ms)
@@ -91,7 +91,7 @@ static int parse_timeout(const char *s, int *ms)
 	errno = 0;
 	sec = strtod(s, &end);
 	if (errno != 0 || end == s || *end != '\0' || !isfinite(sec) || sec < 0 ||
-		sec > 86400.0 * 365)
+			sec > 86400.0 * 365)
 		return -EINVAL;
 	*ms = (int)(sec * 1000);
 	if (sec > 0 && *ms == 0)
@@ -103,12 +103,12 @@ static int parse_timeout(const char *s, int *ms)
 static int parse_options(int argc, char **argv, struct options *o)
 {
 	static const struct option longopts[] = {
-		{"json", no_argument, NULL, 'j'},
-		{"pretty", no_argument, NULL, 'p'},
-		{"socket", required_argument, NULL, 's'},
-		{"timeout", required_argument, NULL, 't'},
-		{"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
+		{ "json", no_argument, NULL, 'j' },
+		{ "pretty", no_argument, NULL, 'p' },
+		{ "socket", required_argument, NULL, 's' },
+		{ "timeout", required_argument, NULL, 't' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
 	};
 	int c;
 
@@ -204,7 +204,7 @@ static void set_send_timeout(int fd, int timeout_ms)
 
 static int connect_daemon(const char *path, int timeout_ms)
 {
-	struct sockaddr_un sun = {.sun_family = AF_UNIX};
+	struct sockaddr_un sun = { .sun_family = AF_UNIX };
 	int fd;
 
 	if (strlen(path) >= sizeof(sun.sun_path)) {
@@ -246,7 +246,7 @@ static int send_line(int fd, const char *line)
 // Wait until fd has data, 0 or -1; the timeout restarts with each chunk received.
 static int wait_readable(int fd, int timeout_ms)
 {
-	struct pollfd pfd = {.fd = fd, .events = POLLIN};
+	struct pollfd pfd = { .fd = fd, .events = POLLIN };
 	int n;
 
 	do
@@ -291,7 +291,7 @@ static char *read_reply(int fd, int timeout_ms, size_t *lenp)
 		}
 		if (n == 0) {
 			client_fail(len ? "truncated reply from the daemon"
-				 : "the daemon closed the connection without replying");
+					: "the daemon closed the connection without replying");
 			break;
 		}
 		nl = memchr(buf + len, '\n', (size_t)n);

@@ -15,7 +15,7 @@
 #include "render.h"
 
 #define SECTION_INDENT 2 // extra indent of a nested section
-#define COLUMN_GAP 2	 // spaces between table columns
+#define COLUMN_GAP 2     // spaces between table columns
 
 // A growable text buffer for one cell or value.
 struct strbuf {
@@ -27,9 +27,9 @@ struct strbuf {
 // The columns of a table: union of the rows' keys in first-seen order.
 struct table {
 	const char **key; // column keys, owned by the JSON rows
-	size_t *width;	  // widest header or cell, in characters
-	size_t ncols;	  // columns in use
-	size_t cap;	  // columns allocated
+	size_t *width;    // widest header or cell, in characters
+	size_t ncols;     // columns in use
+	size_t cap;       // columns allocated
 };
 
 static void oom(void)
@@ -252,8 +252,8 @@ static void table_measure(struct table *t, const json_t *rows, struct strbuf *sb
 }
 
 // Print one table line; row NULL prints the header. No trailing blanks.
-static void table_print_line(
-	FILE *out, const struct table *t, const json_t *row, size_t indent, struct strbuf *sb)
+static void table_print_line(FILE *out, const struct table *t, const json_t *row, size_t indent,
+		struct strbuf *sb)
 {
 	pad(out, indent);
 	for (size_t c = 0; c < t->ncols; c++) {
@@ -275,7 +275,7 @@ static void table_print_line(
 
 static void render_table(FILE *out, const json_t *rows, size_t indent, struct strbuf *sb)
 {
-	struct table t = {0};
+	struct table t = { 0 };
 	size_t i;
 	json_t *row;
 
@@ -383,7 +383,7 @@ static void render_value(FILE *out, const json_t *v, size_t indent, struct strbu
 
 void render_result(FILE *out, const json_t *result)
 {
-	struct strbuf sb = {0};
+	struct strbuf sb = { 0 };
 
 	if (result != NULL)
 		render_value(out, result, 0, &sb);

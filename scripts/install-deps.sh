@@ -10,7 +10,7 @@ PACKAGES=(
 	iproute2 iputils-ping iputils-arping ethtool procps tcpdump tshark python3-scapy
 	libssl-dev openvswitch-switch openoverlayrouter
 	qemu-system-x86 qemu-utils libvirt-daemon-system libvirt-clients libvirt-dev
-	libxml2-utils cpio e2fsprogs debootstrap libibverbs-dev
+	libxml2-utils cpio e2fsprogs debootstrap libibverbs-dev clang-format ccache
 )
 
 missing=()

@@ -16,8 +16,8 @@ static int help(const struct cmd_args *a, struct cmd_reply *r)
 	for (const struct cmd_def *d = cmd_first(); d != NULL; d = d->next) {
 		if (topic != NULL && strncmp(d->syntax, topic, strlen(topic)) != 0)
 			continue;
-		json_array_append_new(list, json_pack("{s:s, s:s}", "command", d->syntax,
-				"help", d->help));
+		json_array_append_new(list,
+				json_pack("{s:s, s:s}", "command", d->syntax, "help", d->help));
 	}
 	r->result = list;
 	return 0;
@@ -26,8 +26,8 @@ NFVA_CMD(help, "help [WORD]", "list commands, or those starting with WORD")
 
 static int level_from_name(const char *name)
 {
-	static const char *const names[] = { "emerg", "alert", "crit", "err", "warning",
-		"notice", "info", "debug" };
+	static const char *const names[] = { "emerg", "alert", "crit", "err", "warning", "notice",
+		"info", "debug" };
 	for (unsigned i = 0; i < RTE_DIM(names); i++)
 		if (strcmp(name, names[i]) == 0)
 			return (int)i + 1; /* RTE_LOG_EMERG == 1 */
@@ -45,4 +45,4 @@ static int log_level(const struct cmd_args *a, struct cmd_reply *r)
 	return 0;
 }
 NFVA_CMD(log_level, "log level PATTERN LEVEL",
-	"set the level of the log types matching PATTERN (e.g. 'nfva.*' debug)")
+		"set the level of the log types matching PATTERN (e.g. 'nfva.*' debug)")

@@ -19,9 +19,11 @@ void cmd_register(struct cmd_def *def)
 	def->compiled = cmd_syntax_compile(def->syntax);
 	if (def->compiled == NULL)
 		rte_panic("bad command syntax: %s\n", def->syntax);
-	while (*tail != NULL)
+	/* Sorted by syntax: help and error messages do not depend on the
+	 * order in which files happen to be linked. */
+	while (*tail != NULL && strcmp((*tail)->syntax, def->syntax) <= 0)
 		tail = &(*tail)->next;
-	def->next = NULL;
+	def->next = *tail;
 	*tail = def;
 }
 
@@ -53,7 +55,9 @@ static void note_failure(struct best_failure *bf, const struct cmd_def *def,
 		/* Two commands fit as far: name both ("missing dev or vhost-user"). */
 		size_t len = strlen(bf->error);
 		const char *alt = strncmp(res->error, "missing ", 8) == 0 &&
-			strncmp(bf->error, "missing ", 8) == 0 ? res->error + 8 : res->error;
+						strncmp(bf->error, "missing ", 8) == 0
+				? res->error + 8
+				: res->error;
 		snprintf(bf->error + len, sizeof(bf->error) - len, " or %s", alt);
 		bf->other = def;
 		bf->n_alternatives = 1;

@@ -35,10 +35,19 @@ struct cmd_args {
 };
 
 struct cmd_reply {
-	json_t *result;                /* owned by the reply; NULL = JSON null */
-	char error[CMD_ERROR_SIZE];    /* set when the handler fails */
+	json_t *result;             /* owned by the reply; NULL = JSON null */
+	char error[CMD_ERROR_SIZE]; /* set when the handler fails */
 };
 
+/*
+ * A command's handler. Called by cmd_run() on the control thread, for a line
+ * of the startup file or of a control-socket client, with args already
+ * matched and validated against the syntax. Returns 0 with reply->result
+ * set (a new reference the reply owns; NULL = JSON null), or -errno with a
+ * message in reply->error (cmd_error() does both); on failure it must have
+ * changed nothing. args and its strings belong to the caller and live only
+ * for the call.
+ */
 typedef int (*cmd_handler_fn)(const struct cmd_args *args, struct cmd_reply *reply);
 
 struct cmd_def {
@@ -51,12 +60,13 @@ struct cmd_def {
 
 void cmd_register(struct cmd_def *def);
 
-#define NFVA_CMD(fn, syntax_str, help_str)                                        \
-	static struct cmd_def cmd_def_##fn = {                                    \
-		.syntax = syntax_str, .help = help_str, .handler = fn };          \
-	RTE_INIT(cmd_register_##fn)                                               \
-	{                                                                         \
-		cmd_register(&cmd_def_##fn);                                      \
+#define NFVA_CMD(fn, syntax_str, help_str)                                                         \
+	static struct cmd_def cmd_def_##fn = { .syntax = syntax_str,                               \
+		.help = help_str,                                                                  \
+		.handler = fn };                                                                   \
+	RTE_INIT(cmd_register_##fn)                                                                \
+	{                                                                                          \
+		cmd_register(&cmd_def_##fn);                                                       \
 	}
 
 /* A matched command ready to run; tokens are owned by it. */
@@ -81,7 +91,7 @@ json_t *cmd_reply_to_json(struct cmd_reply *reply, int status);
 
 /* Handler helpers. */
 int cmd_error(struct cmd_reply *reply, int err, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+		__attribute__((format(printf, 3, 4)));
 const char *cmd_arg(const struct cmd_args *a, const char *name);
 bool cmd_has(const struct cmd_args *a, const char *keyword);
 uint32_t cmd_arg_u32(const struct cmd_args *a, const char *name, uint32_t dflt);

@@ -165,8 +165,8 @@ struct cmd_syntax *cmd_syntax_compile(const char *text)
 	return s;
 }
 
-bool cmd_match(const struct cmd_syntax *s, char **tokens, unsigned n_tokens,
-		struct cmd_args *args, struct match_result *res)
+bool cmd_match(const struct cmd_syntax *s, char **tokens, unsigned n_tokens, struct cmd_args *args,
+		struct match_result *res)
 {
 	bool used[MAX_GROUPS] = { false };
 	unsigned pos = 0;

@@ -14,7 +14,7 @@ struct match_result {
 struct cmd_syntax;
 /* Compiled once at registration; lives as long as the process. */
 struct cmd_syntax *cmd_syntax_compile(const char *text);
-bool cmd_match(const struct cmd_syntax *s, char **tokens, unsigned n_tokens,
-		struct cmd_args *args, struct match_result *res);
+bool cmd_match(const struct cmd_syntax *s, char **tokens, unsigned n_tokens, struct cmd_args *args,
+		struct match_result *res);
 
 #endif

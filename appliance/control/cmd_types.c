@@ -121,19 +121,20 @@ static bool valid_prefix(const char *s)
 
 static bool valid_level(const char *s)
 {
-	static const char *const levels[] = { "emerg", "alert", "crit", "err", "warning",
-		"notice", "info", "debug" };
+	static const char *const levels[] = { "emerg", "alert", "crit", "err", "warning", "notice",
+		"info", "debug" };
 	for (unsigned i = 0; i < RTE_DIM(levels); i++)
 		if (strcmp(s, levels[i]) == 0)
 			return true;
 	return false;
 }
 
-#define NFVA_TYPE(var, tname, desc, fn) \
+#define NFVA_TYPE(var, tname, desc, fn)                                                            \
 	static struct cmd_type var = { .name = tname, .describe = desc, .valid = fn };
 
 NFVA_TYPE(t_name, "NAME",
-	"a name: a letter then letters, digits, _ . - (max 31), not a command word", valid_name)
+		"a name: a letter then letters, digits, _ . - (max 31), not a command word",
+		valid_name)
 NFVA_TYPE(t_port, "PORT", "a port name", valid_name)
 NFVA_TYPE(t_network, "NETWORK", "a network name", valid_name)
 NFVA_TYPE(t_devargs, "DEVARGS", "DPDK device arguments", valid_any)

@@ -21,8 +21,8 @@ static void free_lines(struct config_line *lines, size_t n)
 }
 
 /* Parse every line; fills *out (caller frees). */
-static int parse_all(FILE *f, const char *path, struct config_line **out, size_t *n_out,
-		char *err, size_t errlen)
+static int parse_all(FILE *f, const char *path, struct config_line **out, size_t *n_out, char *err,
+		size_t errlen)
 {
 	struct config_line *lines = NULL;
 	size_t n = 0, cap = 0, len = 0;

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * Periodic tasks of the control thread (FDB ageing, and later neighbour
- * retries, LISP TTLs, offload idle scans). A module registers a task from its
- * own file; the control loop runs each one when its interval has passed.
+ * Periodic tasks of the control thread (FDB ageing, neighbour retries, IGMP
+ * reports, LISP timers, the offload rules' counters and idle scan). A module
+ * registers a task from its own file; the control loop runs each one when its
+ * interval has passed.
  */
 #ifndef NFVA_PERIODIC_H
 #define NFVA_PERIODIC_H
@@ -12,9 +13,12 @@
 struct periodic_task {
 	const char *name;
 	uint32_t interval_ms;
+	/* Called by the control loop (control thread) once interval_ms has
+	 * passed since its last run; must return promptly (it delays commands,
+	 * punted frames and the other tasks): bounded work per call. */
 	void (*run)(void);
-	uint64_t next_ms; /* private */
-	struct periodic_task *next;
+	uint64_t next_ms;           /* private */
+	struct periodic_task *next; /* private */
 };
 
 void periodic_register(struct periodic_task *t);

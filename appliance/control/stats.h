@@ -4,6 +4,7 @@
 #define NFVA_STATS_H
 
 #include <jansson.h>
+#include <rte_common.h>
 
 struct stats_section {
 	const char *name;      /* key in the stats object */
@@ -12,5 +13,13 @@ struct stats_section {
 };
 
 void stats_register_section(struct stats_section *s);
+
+/* Register show (a function of this file) as section name at load time. */
+#define STATS_SECTION(name_, show_)                                                                \
+	static struct stats_section stats_section_##show_ = { .name = (name_), .show = (show_) };  \
+	RTE_INIT(stats_register_##show_)                                                           \
+	{                                                                                          \
+		stats_register_section(&stats_section_##show_);                                    \
+	}
 
 #endif

@@ -11,19 +11,34 @@
 #define DEFAULT_SOCKET "/run/nfva/nfva.sock"
 #define DEFAULT_MBUFS 16383
 
+static const struct nfva_args defaults = {
+	.socket = DEFAULT_SOCKET,
+	.socket_mode = 0600,
+	.fdb_entries = NFVA_DEFAULT_FDB_ENTRIES,
+	.mbufs = DEFAULT_MBUFS,
+	.idle_sleep_us = 100,
+};
+static struct nfva_args current = defaults;
+
+const struct nfva_args *nfva_options(void)
+{
+	return &current;
+}
+
 static void usage(const char *prog)
 {
 	fprintf(stderr,
-		"usage: %s [EAL options] -- [options]\n"
-		"  -c, --config FILE        startup configuration (commands, one per line)\n"
-		"  -s, --socket PATH        control socket (default " DEFAULT_SOCKET ")\n"
-		"      --socket-mode OCTAL  permissions of the socket (default 0600)\n"
-		"      --fdb-entries N      FDB capacity (default %u)\n"
-		"      --mbufs N            mbufs in the packet pool (default %u)\n"
-		"      --busy-poll          workers never sleep when idle (benchmarks)\n"
-		"      --idle-sleep-us N    sleep of an idle worker (default 100)\n"
-		"  -h, --help\n",
-		prog, NFVA_DEFAULT_FDB_ENTRIES, DEFAULT_MBUFS);
+			"usage: %s [EAL options] -- [options]\n"
+			"  -c, --config FILE        startup configuration (commands, one per "
+			"line)\n"
+			"  -s, --socket PATH        control socket (default " DEFAULT_SOCKET ")\n"
+			"      --socket-mode OCTAL  permissions of the socket (default 0600)\n"
+			"      --fdb-entries N      FDB capacity (default %u)\n"
+			"      --mbufs N            mbufs in the packet pool (default %u)\n"
+			"      --busy-poll          workers never sleep when idle (benchmarks)\n"
+			"      --idle-sleep-us N    sleep of an idle worker (default 100)\n"
+			"  -h, --help\n",
+			prog, NFVA_DEFAULT_FDB_ENTRIES, DEFAULT_MBUFS);
 }
 
 static bool parse_u32(const char *s, uint32_t min, uint32_t max, uint32_t *out, int base)
@@ -53,22 +68,41 @@ int nfva_args_parse(int argc, char **argv, struct nfva_args *a)
 	uint32_t v = 0;
 	int c;
 
-	*a = (struct nfva_args){ .socket = DEFAULT_SOCKET, .socket_mode = 0600,
-		.fdb_entries = NFVA_DEFAULT_FDB_ENTRIES, .mbufs = DEFAULT_MBUFS,
-		.idle_sleep_us = 100 };
+	*a = defaults;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "c:s:h", longopts, NULL)) != -1) {
 		bool ok = true;
 		switch (c) {
-		case 'c': a->config = optarg; break;
-		case 's': a->socket = optarg; break;
-		case 'm': ok = parse_u32(optarg, 0, 0777, &v, 8); a->socket_mode = v; break;
-		case 'f': ok = parse_u32(optarg, 1024, 1u << 26, &a->fdb_entries, 0); break;
-		case 'b': ok = parse_u32(optarg, 1023, 1u << 24, &a->mbufs, 0); break;
-		case 'p': a->busy_poll = true; break;
-		case 'i': ok = parse_u32(optarg, 1, 100000, &v, 0); a->idle_sleep_us = v; break;
-		case 'h': usage(argv[0]); exit(0);
-		default: ok = false; optarg = NULL; break;
+		case 'c':
+			a->config = optarg;
+			break;
+		case 's':
+			a->socket = optarg;
+			break;
+		case 'm':
+			ok = parse_u32(optarg, 0, 0777, &v, 8);
+			a->socket_mode = v;
+			break;
+		case 'f':
+			ok = parse_u32(optarg, 1024, 1u << 26, &a->fdb_entries, 0);
+			break;
+		case 'b':
+			ok = parse_u32(optarg, 1023, 1u << 24, &a->mbufs, 0);
+			break;
+		case 'p':
+			a->busy_poll = true;
+			break;
+		case 'i':
+			ok = parse_u32(optarg, 1, 100000, &v, 0);
+			a->idle_sleep_us = v;
+			break;
+		case 'h':
+			usage(argv[0]);
+			exit(0);
+		default:
+			ok = false;
+			optarg = NULL;
+			break;
 		}
 		if (!ok) {
 			if (optarg != NULL)
@@ -82,5 +116,6 @@ int nfva_args_parse(int argc, char **argv, struct nfva_args *a)
 		usage(argv[0]);
 		return -EINVAL;
 	}
+	current = *a;
 	return 0;
 }

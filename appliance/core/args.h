@@ -8,8 +8,8 @@
 #include <sys/types.h>
 
 struct nfva_args {
-	const char *config;     /* startup config file, or NULL */
-	const char *socket;     /* control socket path */
+	const char *config; /* startup config file, or NULL */
+	const char *socket; /* control socket path */
 	mode_t socket_mode;
 	uint32_t fdb_entries;
 	uint32_t mbufs;
@@ -17,7 +17,11 @@ struct nfva_args {
 	unsigned idle_sleep_us;
 };
 
-/* 0, or -EINVAL after printing a message and the usage. */
+/* 0, or -EINVAL after printing a message and the usage. On success the
+ * options are also what nfva_options() returns from then on. */
 int nfva_args_parse(int argc, char **argv, struct nfva_args *out);
+/* The options in force (the defaults until nfva_args_parse succeeded):
+ * modules read their sizes here in their init. */
+const struct nfva_args *nfva_options(void);
 
 #endif

@@ -7,22 +7,22 @@
 #ifndef NFVA_BOUNDS_H
 #define NFVA_BOUNDS_H
 
-#define NFVA_MAX_PORTS 64          /* appliance ports (ethdevs in use) */
-#define NFVA_MAX_NETWORKS 256      /* bridge domains */
-#define NFVA_MAX_MEMBERS 64        /* local attachments per network */
-#define NFVA_MAX_PORT_VLANS 32     /* tagged attachments per port */
-#define NFVA_MAX_WORKERS 16        /* worker lcores */
-#define NFVA_MAX_VTEPS 64          /* flood-list VTEPs per network */
-#define NFVA_MAX_TEMPLATES 4096    /* encapsulation templates (network, VTEP) */
-#define NFVA_MAX_NEIGHS 1024       /* underlay neighbours */
-#define NFVA_MAX_MIRRORS 32        /* mirror sessions */
+#define NFVA_MAX_PORTS 64              /* appliance ports (ethdevs in use) */
+#define NFVA_MAX_NETWORKS 256          /* bridge domains */
+#define NFVA_MAX_MEMBERS 64            /* local attachments per network */
+#define NFVA_MAX_PORT_VLANS 32         /* tagged attachments per port */
+#define NFVA_MAX_WORKERS 16            /* worker lcores */
+#define NFVA_MAX_VTEPS 64              /* flood-list VTEPs per network */
+#define NFVA_MAX_TEMPLATES 4096        /* encapsulation templates (network, VTEP) */
+#define NFVA_MAX_NEIGHS 1024           /* underlay neighbours */
+#define NFVA_MAX_MIRRORS 32            /* mirror sessions */
 #define NFVA_MIRROR_OWNER_BASE 0x10000 /* encap template owners of mirror sessions */
-#define NFVA_NAME_SIZE 32          /* port and network names, NUL included */
-#define NFVA_BURST 32              /* rx/tx burst size */
+#define NFVA_NAME_SIZE 32              /* port and network names, NUL included */
+#define NFVA_BURST 32                  /* rx/tx burst size */
 
 #define NFVA_PORT_NONE 0xffff
 #define NFVA_NETWORK_NONE 0xffff
-#define NFVA_VLAN_NONE 0xffff      /* untagged attachment */
+#define NFVA_VLAN_NONE 0xffff /* untagged attachment */
 
 #define NFVA_DEFAULT_AGEING_S 300
 #define NFVA_DEFAULT_FDB_ENTRIES (1u << 20)

@@ -1,13 +1,14 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * Worker lcores: each polls the rx queue of the ports its plan in the current
- * dp_config assigns to it, runs the slow path on each burst, flushes its tx
- * buffers, then reports an RCU quiescent state. Everything here is owned by
- * one worker; counters are plain per-worker per-port integers that control
- * sums when asked (no atomics, no shared cache lines on the hot path).
+ * The datapath context every stage works in: one struct worker per worker
+ * lcore, with the snapshot of the current iteration, its tx buffers and its
+ * counters. Everything here is owned by one worker; counters are plain
+ * per-worker per-port integers that control sums when asked (workers.h; no
+ * atomics, no shared cache lines on the hot path). The poll loop itself is
+ * worker.c, at the top: stages never see it.
  */
-#ifndef NFVA_WORKER_H
-#define NFVA_WORKER_H
+#ifndef NFVA_DATAPATH_H
+#define NFVA_DATAPATH_H
 
 #include <limits.h>
 #include <stdbool.h>
@@ -19,7 +20,7 @@
 #include "core/drop.h"
 
 struct port_counters {
-	uint64_t rx_packets;      /* reached the slow path (the representor) */
+	uint64_t rx_packets; /* reached the slow path (the representor) */
 	uint64_t rx_bytes;
 	uint64_t eswitch_packets; /* carried by emulated e-switch rules instead */
 	uint64_t eswitch_bytes;
@@ -48,7 +49,7 @@ struct tx_buffer {
 };
 
 struct worker {
-	unsigned id;    /* 0..n-1: QSBR thread id, tx queue index */
+	unsigned id; /* 0..n-1: QSBR thread id, tx queue index */
 	unsigned lcore;
 	const struct dp_config *cfg; /* snapshot for the current iteration */
 	uint32_t now;                /* nfva_now_s() at the start of the iteration */
@@ -59,23 +60,6 @@ struct worker {
 	struct port_counters counters[NFVA_MAX_PORTS] __rte_cache_aligned;
 	struct mirror_counters mirrors[NFVA_MAX_MIRRORS] __rte_cache_aligned;
 };
-
-struct worker_options {
-	bool busy_poll;         /* never sleep when idle (benchmarks) */
-	unsigned idle_sleep_us; /* sleep after a run of empty polls */
-};
-
-/* Control thread: launch one worker per lcore other than main. */
-int workers_start(struct rte_mempool *pool, const struct worker_options *opts);
-void workers_stop(void);
-unsigned workers_count(void);
-const struct worker *worker_get(unsigned id);
-
-/* Sum of every worker's counters of a mirror session. */
-void workers_mirror_counters(unsigned session, struct mirror_counters *sum);
-
-/* Sum of every worker's counters for a port. */
-void workers_port_counters(uint16_t port, struct port_counters *sum);
 
 static inline void worker_drop(struct worker *w, uint16_t port, enum drop_reason r,
 		struct rte_mbuf *m)

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* Building, publishing and reclaiming datapath snapshots (see dp_config.h). */
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -9,23 +10,49 @@
 
 #include "core/dp_config.h"
 #include "core/log.h"
+#include "core/module.h"
+#include "core/workers.h"
 
 NFVA_LOG_REGISTER(dpconfig)
 
 const struct dp_config *dp_config_current;
 
-static struct dp_config_builder *builders;
+struct dp_config_block {
+	struct dp_config_block *next;
+	max_align_t data[];
+};
+
 static struct rte_rcu_qsbr *qsbr;
 static unsigned configured_workers;
 static uint64_t version;
 
-void dp_config_register_builder(struct dp_config_builder *b)
+void *dp_config_alloc(struct dp_config *cfg, size_t size)
 {
-	struct dp_config_builder **tail = &builders;
-	while (*tail != NULL)
-		tail = &(*tail)->next;
-	b->next = NULL;
-	*tail = b;
+	struct dp_config_block *b = calloc(1, sizeof(*b) + size);
+	if (b == NULL) {
+		cfg->alloc_failed = true;
+		return NULL;
+	}
+	b->next = cfg->blocks;
+	cfg->blocks = b;
+	return b->data;
+}
+
+static void dp_config_free(const struct dp_config *cfg)
+{
+	if (cfg == NULL)
+		return;
+	for (struct dp_config_block *b = cfg->blocks, *next; b != NULL; b = next) {
+		next = b->next;
+		free(b);
+	}
+	free((void *)cfg);
+}
+
+static void build_one(struct nfva_module *m, void *arg)
+{
+	if (m->build != NULL)
+		m->build(arg);
 }
 
 struct rte_rcu_qsbr *dp_qsbr(void)
@@ -55,8 +82,6 @@ static void dp_config_defaults(struct dp_config *cfg)
 		cfg->ports[i].untagged_network = NFVA_NETWORK_NONE;
 	for (unsigned i = 0; i < RTE_MAX_ETHPORTS; i++)
 		cfg->ethdev_port[i] = NFVA_PORT_NONE;
-	for (unsigned i = 0; i < RTE_DIM(cfg->erspan_collect); i++)
-		cfg->erspan_collect[i] = NFVA_PORT_NONE;
 }
 
 int dp_config_commit(void)
@@ -65,22 +90,39 @@ int dp_config_commit(void)
 	if (cfg == NULL)
 		return errno_log(ENOMEM, "dp_config snapshot");
 	dp_config_defaults(cfg);
-	for (struct dp_config_builder *b = builders; b != NULL; b = b->next)
-		b->build(cfg);
+	modules_walk(build_one, cfg);
+	if (cfg->alloc_failed) {
+		dp_config_free(cfg);
+		return errno_log(ENOMEM, "dp_config snapshot part");
+	}
 
 	const struct dp_config *old = dp_config_current;
 	__atomic_store_n(&dp_config_current, cfg, __ATOMIC_RELEASE);
 	/* Wait for every online worker to leave the old snapshot. */
 	rte_rcu_qsbr_synchronize(qsbr, RTE_QSBR_THRID_INVALID);
-	free((void *)old);
+	dp_config_free(old);
 	NFVA_LOG(DEBUG, "snapshot %" PRIu64 " published", cfg->version);
 	return 0;
 }
 
 void dp_config_fini(void)
 {
-	free((void *)dp_config_current);
+	dp_config_free(dp_config_current);
 	dp_config_current = NULL;
 	rte_free(qsbr);
 	qsbr = NULL;
 }
+
+static int snapshot_init(void)
+{
+	return dp_config_init(workers_count());
+}
+
+/* The RCU variable and the snapshot's own life; every module that builds a
+ * part or reclaims through RCU comes after it. */
+static struct nfva_module snapshot_module = {
+	.name = "snapshot",
+	.init = snapshot_init,
+	.fini = dp_config_fini,
+};
+NFVA_MODULE(snapshot_module)

@@ -13,20 +13,24 @@
  * invariants in one place. The FDB is the exception (fdb.h): it changes at
  * line rate and has its own lock-free scheme.
  *
- * Modules contribute to the snapshot with dp_config_register_builder() from
- * their own file; dp_config_commit() runs every builder in registration order.
+ * Modules contribute to the snapshot with the build member of their module
+ * record (module.h); dp_config_commit() runs every builder in module order.
+ * The parts every stage reads (ports, networks, the underlay, VNIs) are laid
+ * out here; a feature keeps its own part in its own type, in memory that its
+ * builder takes from dp_config_alloc() and that goes with the snapshot
+ * (the mirror sessions: mirror/mirror_dp.h).
  */
 #ifndef NFVA_DP_CONFIG_H
 #define NFVA_DP_CONFIG_H
 
 #include <limits.h>
+#include <stddef.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <rte_ether.h>
 #include <rte_rcu_qsbr.h>
 
 #include "core/bounds.h"
-#include "mirror/mirror_filter.h"
 
 /* A local member of a network: frames for it leave this port, tagged with vlan
  * unless vlan is NFVA_VLAN_NONE. */
@@ -48,32 +52,32 @@ struct dp_port {
 	uint16_t untagged_network; /* network of untagged frames, or NONE */
 	uint16_t n_vlans;
 	struct dp_port_vlan vlans[NFVA_MAX_PORT_VLANS]; /* tagged attachments */
-	uint32_t mac_limit;        /* 0 = unlimited */
-	uint16_t max_frame;        /* largest frame the port sends (MTU + L2 header) */
-	bool offload;              /* slow-path decisions on this port become rules */
-	uint32_t mirror_in;        /* sessions copying what enters from this port */
-	uint32_t mirror_out;       /* sessions copying what leaves through it */
-	struct emu_switch *emu;    /* emulated e-switch the port belongs to, or NULL */
+	uint32_t mac_limit;                             /* 0 = unlimited */
+	uint16_t max_frame;     /* largest frame the port sends (MTU + L2 header) */
+	bool offload;           /* slow-path decisions on this port become rules */
+	uint32_t mirror_in;     /* sessions copying what enters from this port */
+	uint32_t mirror_out;    /* sessions copying what leaves through it */
+	struct emu_switch *emu; /* emulated e-switch the port belongs to, or NULL */
 };
 
 enum dp_encap {
 	DP_ENCAP_NONE = 0, /* a local-only bridge domain */
 	DP_ENCAP_VXLAN,
 	DP_ENCAP_GRE,
-	DP_ENCAP_ERSPAN2,  /* mirror copies only: GRE 0x88BE + ERSPAN type II */
-	DP_ENCAP_ERSPAN3,  /* mirror copies only: GRE 0x22EB + ERSPAN type III */
-	DP_ENCAP_LISP,     /* L3 overlay: IPv4/UDP 4341/LISP (RFC 9300), vni = instance ID */
+	DP_ENCAP_ERSPAN2, /* mirror copies only: GRE 0x88BE + ERSPAN type II */
+	DP_ENCAP_ERSPAN3, /* mirror copies only: GRE 0x22EB + ERSPAN type III */
+	DP_ENCAP_LISP,    /* L3 overlay: IPv4/UDP 4341/LISP (RFC 9300), vni = instance ID */
 };
 
 /* The network's overlay: how its frames cross the underlay. */
 struct dp_overlay {
-	uint8_t encap;      /* enum dp_encap */
-	bool strict;        /* accept tunnel packets only from vteps[] */
-	bool collector;     /* mirror-copy sink: never learn, always flood locally */
-	uint32_t vni;       /* VXLAN VNI or GRE key */
-	uint16_t udp_port;  /* VXLAN destination port, network order */
-	uint32_t group;     /* multicast group for BUM (network order), 0 = none */
-	uint16_t n_vteps;   /* head-end replication list (remote VTEPs) */
+	uint8_t encap;                  /* enum dp_encap */
+	bool strict;                    /* accept tunnel packets only from vteps[] */
+	bool collector;                 /* mirror-copy sink: never learn, always flood locally */
+	uint32_t vni;                   /* VXLAN VNI or GRE key */
+	uint16_t udp_port;              /* VXLAN destination port, network order */
+	uint32_t group;                 /* multicast group for BUM (network order), 0 = none */
+	uint16_t n_vteps;               /* head-end replication list (remote VTEPs) */
 	uint32_t vteps[NFVA_MAX_VTEPS]; /* network order */
 };
 
@@ -88,10 +92,10 @@ struct dp_network {
 /* The uplink that carries the overlays. */
 struct dp_underlay {
 	bool active;
-	uint16_t port;              /* appliance port index of the uplink */
-	uint32_t ip;                /* local VTEP address, network order */
-	struct rte_ether_addr mac;  /* uplink MAC */
-	uint16_t mtu;               /* uplink IP MTU */
+	uint16_t port;             /* appliance port index of the uplink */
+	uint32_t ip;               /* local VTEP address, network order */
+	struct rte_ether_addr mac; /* uplink MAC */
+	uint16_t mtu;              /* uplink IP MTU */
 };
 
 /* (encap, vni, udp port) -> network, sorted for binary search on decap.
@@ -110,35 +114,16 @@ struct dp_worker_plan {
 	uint16_t ports[NFVA_MAX_PORTS];
 };
 
-enum dp_mirror_dest {
-	DP_MIRROR_PORT = 1, /* a local port */
-	DP_MIRROR_VXLAN,    /* a remote collector over VXLAN (TaaS style) */
-	DP_MIRROR_ERSPAN,   /* a remote collector over ERSPAN II or III */
-};
-
-/* A mirror session as the datapath sees it. */
-struct dp_mirror {
-	bool active;
-	uint8_t dest;           /* enum dp_mirror_dest */
-	uint8_t erspan_version; /* 2 or 3 */
-	uint8_t hw_id;          /* ERSPAN III hardware id (6 bits) */
-	uint16_t dest_port;     /* DP_MIRROR_PORT */
-	uint16_t session_id;    /* ERSPAN session id (10 bits) */
-	uint32_t dest_ip;       /* collector, network order */
-	uint32_t owner;         /* encapsulation template owner */
-	uint32_t sample_n;      /* copy 1 frame in sample_n */
-	uint32_t snaplen;       /* copy at most snaplen bytes, 0 = whole frame */
-	struct mirror_filter filter;
-};
-
 /* LISP (lisp/lisp.h): what workers need beyond the networks' overlays. The
  * EID table and the map-cache are lock-free tables of their own (lisp_dp.h). */
 struct dp_lisp {
-	bool active;                   /* some network has encap lisp */
-	struct rte_ether_addr gw_mac;  /* proxy ARP/ND answers, source of decapsulated frames */
+	bool active;                  /* some network has encap lisp */
+	struct rte_ether_addr gw_mac; /* proxy ARP/ND answers, source of decapsulated frames */
 };
 
 struct emu_switch;
+struct dp_mirrors;
+struct dp_config_block;
 
 struct dp_config {
 	uint64_t version;
@@ -152,19 +137,16 @@ struct dp_config {
 	struct dp_vni_entry vnis[NFVA_MAX_NETWORKS];
 	uint16_t n_groups;
 	uint32_t groups[NFVA_MAX_NETWORKS]; /* multicast groups of overlay networks */
-	struct dp_mirror mirrors[NFVA_MAX_MIRRORS];
-	uint16_t erspan_collect[1024]; /* ERSPAN session id -> analyser port, or NONE */
 	struct dp_lisp lisp;
+	struct dp_mirrors *mirror;      /* mirror sessions, ERSPAN collection (never NULL) */
+	struct dp_config_block *blocks; /* private: what dp_config_alloc gave out */
+	bool alloc_failed;              /* private: the commit then fails */
 };
 
-/* Fills the parts of the snapshot a module owns. Called on the control thread
- * with a zeroed-then-defaulted snapshot, in registration order. */
-struct dp_config_builder {
-	const char *name;
-	void (*build)(struct dp_config *cfg);
-	struct dp_config_builder *next;
-};
-void dp_config_register_builder(struct dp_config_builder *b);
+/* Control thread, in a builder: zeroed memory that lives as long as cfg (its
+ * part of the snapshot); NULL when out of memory (the commit then fails with
+ * -ENOMEM and the current snapshot stays). */
+void *dp_config_alloc(struct dp_config *cfg, size_t size);
 
 /* Control thread. init creates the RCU variable; the first commit publishes. */
 int dp_config_init(unsigned n_workers);

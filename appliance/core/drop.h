@@ -7,6 +7,7 @@
 #ifndef NFVA_DROP_H
 #define NFVA_DROP_H
 
+/* clang-format off */
 #define NFVA_DROP_REASONS(X)                                                        \
 	X(RUNT, "runt")                   /* shorter than an Ethernet header */       \
 	X(TRUNCATED, "truncated")         /* a header runs past the frame's end */    \
@@ -46,13 +47,17 @@
 	X(LISP_UNKNOWN_IID, "lisp_unknown_iid") /* instance ID of no network */        \
 	X(LISP_INNER_INVALID, "lisp_inner_invalid") /* inner not IPv4/IPv6 or bad */   \
 	X(LISP_NOT_LOCAL_EID, "lisp_not_local_eid") /* inner destination not here */
+/* clang-format on */
 
 enum drop_reason {
 #define NFVA_DROP_ENUM(id, name) DROP_##id,
 	NFVA_DROP_REASONS(NFVA_DROP_ENUM)
 #undef NFVA_DROP_ENUM
-	DROP_MAX
+			DROP_MAX
 };
+
+/* What a check returns when the packet lives on: no reason, nothing counted. */
+#define DROP_NONE DROP_MAX
 
 /* Stable name of a reason, as shown in JSON replies. */
 const char *drop_reason_name(enum drop_reason r);

@@ -32,8 +32,7 @@ static inline uint32_t inner_flow_hash(const struct rte_mbuf *m)
 	h = rte_hash_crc_1byte(ip->next_proto_id, h);
 	uint32_t l4 = sizeof(*eth) + rte_ipv4_hdr_len(ip);
 	if ((ip->next_proto_id == IPPROTO_UDP || ip->next_proto_id == IPPROTO_TCP) &&
-			len >= l4 + 4 && !rte_ipv4_frag_pkt_is_fragmented(ip))
-	{
+			len >= l4 + 4 && !rte_ipv4_frag_pkt_is_fragmented(ip)) {
 		uint32_t ports;
 		memcpy(&ports, rte_pktmbuf_mtod_offset(m, const uint8_t *, l4), sizeof(ports));
 		h = rte_hash_crc_4byte(ports, h);

@@ -4,12 +4,24 @@
 #include <rte_ring.h>
 
 #include "core/log.h"
+#include "core/module.h"
 #include "core/punt.h"
 
 NFVA_LOG_REGISTER(punt)
 
 #define PUNT_RING_SIZE 2048
 #define CTRL_RING_SIZE 2048
+#define PUNT_BATCH 64
+
+static struct punt_handler *handlers[PUNT_MAX_KINDS];
+static unsigned n_kinds = 1; /* kind 0 is never assigned */
+
+void punt_register(struct punt_handler *h)
+{
+	RTE_VERIFY(n_kinds < PUNT_MAX_KINDS);
+	h->kind = (uint8_t)n_kinds;
+	handlers[n_kinds++] = h;
+}
 
 int pkt_meta_offset = -1;
 static struct rte_ring *punt_ring;
@@ -49,9 +61,9 @@ void punt_fini(void)
 	punt_ring = ctrl_ring = NULL;
 }
 
-bool punt_to_control(struct rte_mbuf *m, enum punt_kind kind)
+bool punt_to_control(struct rte_mbuf *m, const struct punt_handler *h)
 {
-	pkt_meta(m)->kind = kind;
+	pkt_meta(m)->kind = h->kind;
 	if (rte_ring_mp_enqueue(punt_ring, m) != 0) {
 		__atomic_fetch_add(&punt_full, 1, __ATOMIC_RELAXED);
 		return false;
@@ -60,9 +72,20 @@ bool punt_to_control(struct rte_mbuf *m, enum punt_kind kind)
 	return true;
 }
 
-unsigned punt_dequeue(struct rte_mbuf **pkts, unsigned max)
+unsigned punt_service(void)
 {
-	return rte_ring_sc_dequeue_burst(punt_ring, (void **)pkts, max, NULL);
+	struct rte_mbuf *pkts[PUNT_BATCH];
+	unsigned n = rte_ring_sc_dequeue_burst(punt_ring, (void **)pkts, PUNT_BATCH, NULL);
+
+	for (unsigned i = 0; i < n; i++) {
+		uint8_t kind = pkt_meta(pkts[i])->kind;
+		const struct punt_handler *h = kind < n_kinds ? handlers[kind] : NULL;
+		if (h != NULL)
+			h->input(pkts[i]);
+		else
+			rte_pktmbuf_free(pkts[i]);
+	}
+	return n;
 }
 
 static bool ctrl_enqueue(struct rte_mbuf *m)
@@ -105,3 +128,10 @@ void punt_get_stats(struct punt_stats *s)
 	s->ctrl_sent = ctrl_sent;
 	s->ctrl_full = ctrl_full;
 }
+
+static struct nfva_module punt_module = {
+	.name = "punt",
+	.init = punt_init,
+	.fini = punt_fini,
+};
+NFVA_MODULE(punt_module)

@@ -2,8 +2,10 @@
 /*
  * Packets crossing between workers and the control thread, all through
  * rte_rings so neither side locks:
- * - punt (workers -> control, MP/SC): ARP for the neighbour table, and
- *   frames waiting for an encapsulation template or a neighbour (held).
+ * - punt (workers -> control, MP/SC): ARP for the neighbour table, LISP
+ *   control, frames waiting for an encapsulation template or a neighbour
+ *   (held)... Each kind of punted frame has a handler that its module
+ *   registers (PUNT_HANDLER); the control thread hands each frame to it.
  * - ctrl (control -> worker 0, SP/SC): frames control originates (ARP
  *   requests, IGMP reports) and held frames released for encapsulation.
  * The metadata that travels with a frame sits in an mbuf dynamic field.
@@ -16,23 +18,33 @@
 #include <rte_mbuf.h>
 #include <rte_mbuf_dyn.h>
 
-enum punt_kind {
-	PUNT_ARP = 1,    /* an ARP frame from the uplink */
-	PUNT_HOLD,       /* a frame for (owner, vtep) whose template is missing or unresolved */
-	CTRL_TX,         /* send as is on port */
-	CTRL_REINJECT,   /* encapsulate again toward (owner, vtep) */
-	PUNT_LISP_CTRL,  /* LISP control message (UDP 4342) from the uplink, whole frame */
-	PUNT_LISP_MISS,  /* map-cache miss: frame from a VM of network owner (Map-Request) */
-	PUNT_LISP_HOLD,  /* frame of network owner for RLOC vtep_ip, template not usable */
-	PUNT_LISP_GLEAN, /* decapsulated IP packet of network owner to an unknown EID */
+/* What control sends to worker 0 (the punt kinds are registered handlers). */
+enum ctrl_kind {
+	CTRL_TX = 1,   /* send as is on port */
+	CTRL_REINJECT, /* encapsulate again toward (owner, vtep) */
 };
 
 struct pkt_meta {
-	uint8_t kind;     /* enum punt_kind */
-	uint16_t port;    /* CTRL_TX: appliance port */
-	uint32_t owner;   /* PUNT_HOLD / CTRL_REINJECT: template owner (encap.h) */
-	uint32_t vtep_ip; /* PUNT_HOLD / CTRL_REINJECT, network order */
+	uint8_t kind;     /* punt: punt_handler.kind; ctrl: enum ctrl_kind */
+	uint16_t port;    /* CTRL_TX: appliance port; punts: the ingress port */
+	uint32_t owner;   /* held frames, CTRL_REINJECT: template owner (encap.h) */
+	uint32_t vtep_ip; /* held frames, CTRL_REINJECT: network order */
 };
+
+/* A kind of punted frame and who takes it (control thread). */
+#define PUNT_MAX_KINDS 16
+struct punt_handler {
+	const char *name;                  /* in `stats` (section punt) */
+	void (*input)(struct rte_mbuf *m); /* control thread; consumes m */
+	uint8_t kind;                      /* assigned at registration, 1.. */
+	struct punt_handler *next;         /* private */
+};
+void punt_register(struct punt_handler *h);
+#define PUNT_HANDLER(var)                                                                          \
+	RTE_INIT(punt_register_##var)                                                              \
+	{                                                                                          \
+		punt_register(&var);                                                               \
+	}
 
 extern int pkt_meta_offset;
 static inline struct pkt_meta *pkt_meta(struct rte_mbuf *m)
@@ -43,10 +55,11 @@ static inline struct pkt_meta *pkt_meta(struct rte_mbuf *m)
 int punt_init(void);
 void punt_fini(void);
 
-/* Workers: hand a frame to control; false (frame not taken) when full. */
-bool punt_to_control(struct rte_mbuf *m, enum punt_kind kind);
-/* Control: take punted frames. */
-unsigned punt_dequeue(struct rte_mbuf **pkts, unsigned max);
+/* Workers: hand a frame to h's handler; false (frame not taken) when full. */
+bool punt_to_control(struct rte_mbuf *m, const struct punt_handler *h);
+/* Control: hand up to a batch of punted frames to their handlers; returns
+ * how many were taken. */
+unsigned punt_service(void);
 /* Control: queue a frame for worker 0; frees it and returns false when full. */
 bool ctrl_send(struct rte_mbuf *m, uint16_t port);
 bool ctrl_reinject(struct rte_mbuf *m, uint32_t owner, uint32_t vtep_ip);

@@ -34,6 +34,7 @@
 #include <rte_string_fns.h>
 
 #include "control/cmd.h"
+#include "core/event.h"
 #include "guest/guest.h"
 #include "ports/hw.h"
 #include "core/log.h"
@@ -46,10 +47,10 @@ NFVA_LOG_REGISTER(guest)
 enum guest_kind { GUEST_NONE, GUEST_VHOST_USER, GUEST_VF };
 
 struct guest_port {
-	uint8_t kind;	   /* enum guest_kind; GUEST_NONE = no guest here */
+	uint8_t kind;      /* enum guest_kind; GUEST_NONE = no guest here */
 	bool nfva_listens; /* vhost-user: nfva is the socket's server */
 	uint16_t network;  /* network index */
-	uint16_t vlan;	   /* attachment VLAN or NFVA_VLAN_NONE */
+	uint16_t vlan;     /* attachment VLAN or NFVA_VLAN_NONE */
 	struct rte_ether_addr mac;
 	char socket[sizeof(((struct sockaddr_un *)0)->sun_path)];
 	char pci[HW_PCI_SIZE]; /* vf: the VF's PCI function */
@@ -73,8 +74,8 @@ static void random_mac(struct rte_ether_addr *mac)
 {
 	uint64_t r = rte_rand();
 	/* 52:54:00 is what QEMU and libvirt use for guests. */
-	*mac = (struct rte_ether_addr){
-		{0x52, 0x54, 0x00, r & 0xff, (r >> 8) & 0xff, (r >> 16) & 0xff}};
+	*mac = (struct rte_ether_addr){ { 0x52, 0x54, 0x00, r & 0xff, (r >> 8) & 0xff,
+			(r >> 16) & 0xff } };
 }
 
 static bool mac_in_use(const struct rte_ether_addr *mac)
@@ -107,16 +108,16 @@ static json_t *guest_to_json(const struct port *p)
 	/* Lower case, as Linux and libvirt print MACs. */
 	const uint8_t *b = g->mac.addr_bytes;
 	snprintf(mac, sizeof(mac), "%02x:%02x:%02x:%02x:%02x:%02x", b[0], b[1], b[2], b[3], b[4],
-		b[5]);
+			b[5]);
 	json_t *j = json_pack("{s:s, s:s, s:s, s:s, s:o}", "name", p->name, "type",
-		vhu ? "vhost-user" : "vf", "network", n != NULL ? n->name : "?", "mac", mac, "vlan",
-		g->vlan == NFVA_VLAN_NONE ? json_null() : json_integer(g->vlan));
+			vhu ? "vhost-user" : "vf", "network", n != NULL ? n->name : "?", "mac", mac,
+			"vlan", g->vlan == NFVA_VLAN_NONE ? json_null() : json_integer(g->vlan));
 	/* What libvirt's <source mode=...> says is QEMU's side of the socket. */
 	json_object_set_new(j, "socket", vhu ? json_string(g->socket) : json_null());
-	json_object_set_new(
-		j, "mode", !vhu ? json_null() : json_string(g->nfva_listens ? "client" : "server"));
-	json_object_set_new(
-		j, "listener", !vhu ? json_null() : json_string(g->nfva_listens ? "nfva" : "qemu"));
+	json_object_set_new(j, "mode",
+			!vhu ? json_null() : json_string(g->nfva_listens ? "client" : "server"));
+	json_object_set_new(j, "listener",
+			!vhu ? json_null() : json_string(g->nfva_listens ? "nfva" : "qemu"));
 	json_object_set_new(j, "queues", vhu ? json_integer(1) : json_null());
 	json_object_set_new(j, "pci", vhu ? json_null() : json_string(g->pci));
 	json_object_set_new(j, "vf_of", up != NULL ? json_string(up->name) : json_null());
@@ -133,14 +134,14 @@ static int request_common(const struct cmd_args *a, struct cmd_reply *r, struct 
 		return cmd_error(r, ENOENT, "no network named %s", cmd_arg(a, "NETWORK"));
 	if (req->net->n_members == NFVA_MAX_MEMBERS)
 		return cmd_error(r, ENOSPC, "network %s is full (%d members)", req->net->name,
-			NFVA_MAX_MEMBERS);
+				NFVA_MAX_MEMBERS);
 	req->vlan = (uint16_t)cmd_arg_u32(a, "VLAN", NFVA_VLAN_NONE);
 	if (cmd_arg_mac(a, "MAC", &req->mac)) {
 		if (!rte_is_unicast_ether_addr(&req->mac) || rte_is_zero_ether_addr(&req->mac))
 			return cmd_error(r, EINVAL, "a guest MAC is a unicast address");
 		if (mac_in_use(&req->mac))
-			return cmd_error(
-				r, EEXIST, "another guest port has MAC %s", cmd_arg(a, "MAC"));
+			return cmd_error(r, EEXIST, "another guest port has MAC %s",
+					cmd_arg(a, "MAC"));
 	} else {
 		do
 			random_mac(&req->mac);
@@ -151,17 +152,17 @@ static int request_common(const struct cmd_args *a, struct cmd_reply *r, struct 
 }
 
 /* The attachment and the record; on failure the caller's port is untouched. */
-static int guest_attach(
-	struct port *p, const struct guest_request *req, uint8_t kind, struct cmd_reply *r)
+static int guest_attach(struct port *p, const struct guest_request *req, uint8_t kind,
+		struct cmd_reply *r)
 {
 	int ret = network_attach(req->net, p->index, req->vlan, r->error, sizeof(r->error));
 	if (ret < 0)
 		return ret;
-	guests[p->index] = (struct guest_port){.kind = kind,
+	guests[p->index] = (struct guest_port){ .kind = kind,
 		.network = req->net->index,
 		.vlan = req->vlan,
 		.mac = req->mac,
-		.nfva_listens = req->nfva_listens};
+		.nfva_listens = req->nfva_listens };
 	return 0;
 }
 
@@ -189,8 +190,8 @@ static int guest_vhost_add_cmd(const struct cmd_args *a, struct cmd_reply *r)
 		const struct port *up = port_find(cmd_arg(a, "PORT"));
 		if (up == NULL || up->eswitch != PORT_ESWITCH_EMULATED)
 			return cmd_error(r, EINVAL,
-				"vf-of %s: no such port with an emulated e-switch",
-				cmd_arg(a, "PORT"));
+					"vf-of %s: no such port with an emulated e-switch",
+					cmd_arg(a, "PORT"));
 		req.vf_of = up->index;
 	}
 	if (cmd_arg(a, "NAME") != NULL)
@@ -205,8 +206,8 @@ static int guest_vhost_add_cmd(const struct cmd_args *a, struct cmd_reply *r)
 	snprintf(path, sizeof(path), "%s/%s.sock", dir, name);
 	ret = socket_dir_prepare(dir, !req.nfva_listens, &created, r->error, sizeof(r->error));
 	if (ret == 0)
-		ret = vhost_port_add(
-			name, path, req.nfva_listens, req.vf_of, r->error, sizeof(r->error));
+		ret = vhost_port_add(name, path, req.nfva_listens, req.vf_of, r->error,
+				sizeof(r->error));
 	if (ret == 0) {
 		struct port *p = port_find(name);
 		ret = guest_attach(p, &req, GUEST_VHOST_USER, r);
@@ -215,7 +216,7 @@ static int guest_vhost_add_cmd(const struct cmd_args *a, struct cmd_reply *r)
 			rte_strscpy(guests[p->index].socket, path, sizeof(guests[p->index].socket));
 			r->result = guest_to_json(p);
 			NFVA_LOG(INFO, "guest port %s: vhost-user %s on network %s", name, path,
-				req.net->name);
+					req.net->name);
 			return 0;
 		}
 		port_del(p);
@@ -225,12 +226,13 @@ static int guest_vhost_add_cmd(const struct cmd_args *a, struct cmd_reply *r)
 	return ret;
 }
 NFVA_CMD(guest_vhost_add_cmd,
-	"guest port add NETWORK vhost-user [name NAME] [mac MAC] [vlan VLAN] [dir PATH] "
-	"[listen qemu|nfva] [vf-of PORT]",
-	"create a vhost-user port for a guest on NETWORK and attach it; the reply has what "
-	"the libvirt interface XML needs (socket DIR/NAME.sock, default dir " GUEST_VHOST_DIR
-	"; listen qemu (default): QEMU is the socket server and nfva reconnects; "
-	"vf-of: the port is a VF of that emulated e-switch)")
+		"guest port add NETWORK vhost-user [name NAME] [mac MAC] [vlan VLAN] [dir PATH] "
+		"[listen qemu|nfva] [vf-of PORT]",
+		"create a vhost-user port for a guest on NETWORK and attach it; the reply has what "
+		"the libvirt interface XML needs (socket DIR/NAME.sock, default "
+		"dir " GUEST_VHOST_DIR
+		"; listen qemu (default): QEMU is the socket server and nfva reconnects; "
+		"vf-of: the port is a VF of that emulated e-switch)")
 
 /* --- VFs ------------------------------------------------------------------- */
 
@@ -242,12 +244,12 @@ static int vf_pci(const struct port *p, char *pci, size_t len, char *why, size_t
 
 	if (hw_parse_representor(p->devargs, pf, sizeof(pf), &vf) < 0) {
 		snprintf(why, whylen, "%s (%.160s) is not a representor of a PCI VF", p->name,
-			p->devargs);
+				p->devargs);
 		return -ENODEV;
 	}
 	if (hw_vf_pci(NULL, pf, vf, pci, len) < 0) {
 		snprintf(why, whylen, "%s: PF %s has no VF %u in sysfs (sriov_numvfs?)", p->name,
-			pf, vf);
+				pf, vf);
 		return -ENODEV;
 	}
 	return 0;
@@ -268,8 +270,9 @@ static struct port *free_vf(const struct cmd_args *a, char *pci, size_t len, str
 	for (uint16_t i = 0; i < NFVA_MAX_PORTS; i++) {
 		struct port *p = port_by_index(i);
 		if (p == NULL || p->vf_of == NFVA_PORT_NONE || guests[i].kind != GUEST_NONE ||
-			port_in_any_network(i) || (only != NULL && strcmp(p->name, only) != 0) ||
-			(up != NULL && p->vf_of != up->index))
+				port_in_any_network(i) ||
+				(only != NULL && strcmp(p->name, only) != 0) ||
+				(up != NULL && p->vf_of != up->index))
 			continue;
 		n_free++;
 		if (vf_pci(p, pci, len, why, sizeof(why)) == 0)
@@ -277,16 +280,16 @@ static struct port *free_vf(const struct cmd_args *a, char *pci, size_t len, str
 	}
 	if (n_free == 0 && only != NULL)
 		cmd_error(r, ENOENT, "%s is not a free VF port (no such VF, or already attached)",
-			only);
+				only);
 	else if (n_free == 0)
 		cmd_error(r, ENOSPC,
-			"no free VF: every VF port is attached to a network "
-			"(add VFs with `port add NAME dev DEVARGS vf-of UPLINK`)");
+				"no free VF: every VF port is attached to a network "
+				"(add VFs with `port add NAME dev DEVARGS vf-of UPLINK`)");
 	else
 		cmd_error(r, ENODEV,
-			"no free VF with a PCI function a guest could be given: %s "
-			"(emulated VFs cannot be hostdevs; use vhost-user)",
-			why);
+				"no free VF with a PCI function a guest could be given: %s "
+				"(emulated VFs cannot be hostdevs; use vhost-user)",
+				why);
 	return NULL;
 }
 
@@ -310,9 +313,9 @@ static int guest_vf_add_cmd(const struct cmd_args *a, struct cmd_reply *r)
 	return 0;
 }
 NFVA_CMD(guest_vf_add_cmd,
-	"guest port add NETWORK vf [mac MAC] [vlan VLAN] [name NAME] [vf-of PORT]",
-	"hand out a free VF port (of any e-switch, or of PORT; or the VF port NAME) on "
-	"NETWORK; the reply has the VF's PCI address for a hostdev interface")
+		"guest port add NETWORK vf [mac MAC] [vlan VLAN] [name NAME] [vf-of PORT]",
+		"hand out a free VF port (of any e-switch, or of PORT; or the VF port NAME) on "
+		"NETWORK; the reply has the VF's PCI address for a hostdev interface")
 
 /* --- del, show ------------------------------------------------------------- */
 
@@ -345,7 +348,8 @@ static int guest_del_cmd(const struct cmd_args *a, struct cmd_reply *r)
 	return ret;
 }
 NFVA_CMD(guest_del_cmd, "guest port del PORT",
-	"remove a guest's vhost-user port, or detach a guest's VF and return it to the pool")
+		"remove a guest's vhost-user port, or detach a guest's VF and return it to the "
+		"pool")
 
 static int guest_show_cmd(const struct cmd_args *a, struct cmd_reply *r)
 {
@@ -365,16 +369,11 @@ static int guest_show_cmd(const struct cmd_args *a, struct cmd_reply *r)
 	return 0;
 }
 NFVA_CMD(guest_show_cmd, "guest port show [PORT]",
-	"guest ports with what their libvirt interface XML needs")
+		"guest ports with what their libvirt interface XML needs")
 
-static void guest_port_removed(uint16_t index)
+static int guest_port_removed(const struct nfva_event *ev)
 {
-	memset(&guests[index], 0, sizeof(guests[index]));
+	memset(&guests[ev->port], 0, sizeof(guests[ev->port]));
+	return 0;
 }
-
-static struct port_del_hook guest_port_hook = {.removed = guest_port_removed};
-
-RTE_INIT(guest_register)
-{
-	port_register_del_hook(&guest_port_hook);
-}
+EVENT_SUBSCRIBE(EVENT_PORT_REMOVED, guest_port_removed)

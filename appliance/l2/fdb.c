@@ -10,14 +10,18 @@
 
 #include "l2/fdb.h"
 #include "core/bounds.h"
+#include "core/args.h"
+#include "core/dp_config.h"
+#include "core/event.h"
 #include "core/log.h"
+#include "core/module.h"
 
 NFVA_LOG_REGISTER(fdb)
 
 struct fdb_table {
 	struct rte_hash *hash;
-	struct fdb_entry *pool;  /* capacity + defer-queue slack */
-	uint32_t *free_stack;    /* indexes of free pool entries */
+	struct fdb_entry *pool; /* capacity + defer-queue slack */
+	uint32_t *free_stack;   /* indexes of free pool entries */
 	uint32_t n_free;
 	uint32_t pool_size;
 	uint32_t capacity;
@@ -28,11 +32,11 @@ struct fdb_table {
 };
 
 static struct fdb_table fdb;
-static fdb_removed_fn removal_listener;
-
-void fdb_set_removal_listener(fdb_removed_fn fn)
+/* Rules and other state that depend on an entry follow its removal. */
+static void fdb_removed(uint16_t network, const struct rte_ether_addr *mac)
 {
-	removal_listener = fn;
+	struct nfva_event ev = { .type = EVENT_FDB_REMOVED, .network = network, .mac = mac };
+	event_publish(&ev);
 }
 
 bool fdb_lookup_dest(uint16_t network, const struct rte_ether_addr *mac, union fdb_dest *dest)
@@ -79,7 +83,7 @@ static int fdb_hash_create(uint32_t capacity)
 		.hash_func = hash_key8_crc,
 		.socket_id = SOCKET_ID_ANY,
 		.extra_flag = RTE_HASH_EXTRA_FLAGS_RW_CONCURRENCY_LF |
-			RTE_HASH_EXTRA_FLAGS_EXT_TABLE,
+				RTE_HASH_EXTRA_FLAGS_EXT_TABLE,
 	};
 	RTE_BUILD_BUG_ON(sizeof(struct fdb_key) != 8);
 	fdb.hash = rte_hash_create(&params);
@@ -204,8 +208,8 @@ static bool fdb_limit_reached(const struct fdb_key *key, union fdb_dest dest,
 }
 
 /* Caller holds write_lock; e is the existing entry for key. */
-static enum fdb_learn_result fdb_move_locked(struct fdb_entry *e, union fdb_dest dest,
-		uint32_t now, const struct fdb_limits *limits)
+static enum fdb_learn_result fdb_move_locked(struct fdb_entry *e, union fdb_dest dest, uint32_t now,
+		const struct fdb_limits *limits)
 {
 	union fdb_dest old = e->dest;
 	enum fdb_learn_result why;
@@ -283,8 +287,8 @@ int fdb_del(const struct fdb_key *key)
 		ret = 0;
 	}
 	rte_spinlock_unlock(&fdb.write_lock);
-	if (ret == 0 && removal_listener != NULL)
-		removal_listener(key->network, &key->mac);
+	if (ret == 0)
+		fdb_removed(key->network, &key->mac);
 	return ret;
 }
 
@@ -336,8 +340,8 @@ static unsigned fdb_remove_if(bool (*doomed)(const struct fdb_entry *, const voi
 		removed++;
 	}
 	rte_spinlock_unlock(&fdb.write_lock);
-	for (size_t i = 0; removal_listener != NULL && i < n; i++)
-		removal_listener(keys[i].network, &keys[i].mac);
+	for (size_t i = 0; i < n; i++)
+		fdb_removed(keys[i].network, &keys[i].mac);
 	free(keys);
 	return removed;
 }
@@ -420,6 +424,20 @@ uint32_t fdb_count_port(uint16_t port)
 
 uint32_t fdb_count_network(uint16_t network)
 {
-	return network < NFVA_MAX_NETWORKS ?
-		__atomic_load_n(&fdb.network_macs[network], __ATOMIC_RELAXED) : 0;
+	return network < NFVA_MAX_NETWORKS
+			? __atomic_load_n(&fdb.network_macs[network], __ATOMIC_RELAXED)
+			: 0;
 }
+
+static int fdb_module_init(void)
+{
+	return fdb_init(nfva_options()->fdb_entries, dp_qsbr());
+}
+
+static struct nfva_module fdb_module = {
+	.name = "fdb",
+	.depends_on = "snapshot",
+	.init = fdb_module_init,
+	.fini = fdb_fini,
+};
+NFVA_MODULE(fdb_module)

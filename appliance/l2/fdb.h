@@ -36,8 +36,8 @@ union fdb_dest {
 		uint8_t flags; /* FDB_F_* */
 		uint16_t port; /* appliance port index (uplink for VTEP dests) */
 		union {
-			uint16_t vlan;     /* FDB_DEST_PORT: attachment vlan or NFVA_VLAN_NONE */
-			uint32_t vtep_ip;  /* FDB_DEST_VTEP: remote VTEP, network order */
+			uint16_t vlan;    /* FDB_DEST_PORT: attachment vlan or NFVA_VLAN_NONE */
+			uint32_t vtep_ip; /* FDB_DEST_VTEP: remote VTEP, network order */
 		};
 	};
 };
@@ -50,20 +50,20 @@ struct fdb_key {
 };
 
 struct fdb_entry {
-	union fdb_dest dest;    /* atomic: written by writers, read by workers */
-	uint32_t last_seen;     /* nfva_now_s() of the last frame from this MAC */
-	uint32_t created;       /* nfva_now_s() when learned or added */
-	struct fdb_key key;     /* copy of the key, for walks and counters */
+	union fdb_dest dest; /* atomic: written by writers, read by workers */
+	uint32_t last_seen;  /* nfva_now_s() of the last frame from this MAC */
+	uint32_t created;    /* nfva_now_s() when learned or added */
+	struct fdb_key key;  /* copy of the key, for walks and counters */
 };
 
 enum fdb_learn_result {
 	FDB_LEARN_NEW = 0,
 	FDB_LEARN_MOVED,
 	FDB_LEARN_UNCHANGED,
-	FDB_LEARN_LIMIT_PORT,     /* the port's MAC limit is reached */
-	FDB_LEARN_LIMIT_NETWORK,  /* the network's MAC limit is reached */
-	FDB_LEARN_FULL,           /* the table itself is full */
-	FDB_LEARN_STATIC,         /* a static entry exists; learning never overrides it */
+	FDB_LEARN_LIMIT_PORT,    /* the port's MAC limit is reached */
+	FDB_LEARN_LIMIT_NETWORK, /* the network's MAC limit is reached */
+	FDB_LEARN_FULL,          /* the table itself is full */
+	FDB_LEARN_STATIC,        /* a static entry exists; learning never overrides it */
 };
 
 struct fdb_limits {
@@ -78,7 +78,7 @@ uint32_t fdb_capacity(void);
 
 /* Workers: bulk lookup (n <= 64); out[i] is NULL on a miss. Lock-free. */
 void fdb_lookup_bulk(const struct fdb_key *keys, unsigned n, struct fdb_entry **out)
-	__attribute__((access(read_only, 1, 2)));
+		__attribute__((access(read_only, 1, 2)));
 
 /* Workers or control: learn or move key -> dest. Takes the writer lock. */
 enum fdb_learn_result fdb_learn(const struct fdb_key *key, union fdb_dest dest, uint32_t now,
@@ -89,10 +89,9 @@ bool fdb_lookup_dest(uint16_t network, const struct rte_ether_addr *mac, union f
 /* Control: refresh an entry whose traffic runs in hardware (offloaded). */
 void fdb_touch_key(uint16_t network, const struct rte_ether_addr *mac, uint32_t now);
 
-/* Told (on the control thread, outside the writer lock) about every entry
- * that control removed: ageing, flush, del. */
-typedef void (*fdb_removed_fn)(uint16_t network, const struct rte_ether_addr *mac);
-void fdb_set_removal_listener(fdb_removed_fn fn);
+/* Every entry that control removes (ageing, flush, del) is published as
+ * EVENT_FDB_REMOVED (core/event.h), on the control thread, outside the
+ * writer lock. */
 
 /* Control: static entries, removal and walks. */
 int fdb_add_static(const struct fdb_key *key, union fdb_dest dest);

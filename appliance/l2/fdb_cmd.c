@@ -4,6 +4,8 @@
 
 #include "core/clock.h"
 #include "control/cmd.h"
+#include "control/stats.h"
+#include "core/event.h"
 #include "control/periodic.h"
 #include "l2/fdb.h"
 #include "l2/network.h"
@@ -18,8 +20,9 @@ static void fdb_ageing_run(void)
 	fdb_age(nfva_now_s(), ageing_s);
 }
 
-static struct periodic_task ageing_task = {
-	.name = "fdb-ageing", .interval_ms = 1000, .run = fdb_ageing_run };
+static struct periodic_task ageing_task = { .name = "fdb-ageing",
+	.interval_ms = 1000,
+	.run = fdb_ageing_run };
 
 struct fdb_show_ctx {
 	json_t *list;
@@ -28,8 +31,9 @@ struct fdb_show_ctx {
 
 static json_t *dest_vlan_json(union fdb_dest d)
 {
-	return d.kind == FDB_DEST_PORT && d.vlan != NFVA_VLAN_NONE ? json_integer(d.vlan) :
-								     json_null();
+	if (d.kind != FDB_DEST_PORT || d.vlan == NFVA_VLAN_NONE)
+		return json_null();
+	return json_integer(d.vlan);
 }
 
 static json_t *dest_vtep_json(union fdb_dest d)
@@ -51,12 +55,14 @@ static void fdb_show_one(const struct fdb_entry *e, void *arg)
 	bool is_static = d.flags & FDB_F_STATIC;
 
 	rte_ether_format_addr(mac, sizeof(mac), &e->key.mac);
-	json_array_append_new(ctx->list, json_pack("{s:s, s:s, s:s, s:o, s:o, s:s, s:o}",
-			"mac", mac, "network", n ? n->name : "?", "port", p ? p->name : "?",
-			"vlan", dest_vlan_json(d), "vtep", dest_vtep_json(d),
-			"type", is_static ? "static" : "dynamic",
-			"age", is_static ? json_null() :
-				json_integer(RTE_MAX((int32_t)(ctx->now - e->last_seen), 0))));
+	json_t *age = json_null();
+	if (!is_static)
+		age = json_integer(RTE_MAX((int32_t)(ctx->now - e->last_seen), 0));
+	json_t *entry = json_pack("{s:s, s:s, s:s, s:o, s:o, s:s, s:o}", "mac", mac, "network",
+			n ? n->name : "?", "port", p ? p->name : "?", "vlan", dest_vlan_json(d),
+			"vtep", dest_vtep_json(d), "type", is_static ? "static" : "dynamic", "age",
+			age);
+	json_array_append_new(ctx->list, entry);
 }
 
 static int fdb_show_cmd(const struct cmd_args *a, struct cmd_reply *r)
@@ -82,7 +88,7 @@ static int fdb_show_cmd(const struct cmd_args *a, struct cmd_reply *r)
 	return 0;
 }
 NFVA_CMD(fdb_show_cmd, "fdb show [network NETWORK] [port PORT]",
-	"MAC table: mac, network, port/vlan or vtep, static/dynamic, age in seconds")
+		"MAC table: mac, network, port/vlan or vtep, static/dynamic, age in seconds")
 
 static int fdb_key_arg(const struct cmd_args *a, struct cmd_reply *r, struct fdb_key *key)
 {
@@ -116,7 +122,7 @@ static int fdb_add_cmd(const struct cmd_args *a, struct cmd_reply *r)
 	return ret < 0 ? cmd_error(r, ret, "fdb full") : 0;
 }
 NFVA_CMD(fdb_add_cmd, "fdb add MAC network NETWORK port PORT [vlan VLAN]",
-	"add a static entry (never aged, never moved by learning)")
+		"add a static entry (never aged, never moved by learning)")
 
 static int fdb_add_vtep_cmd(const struct cmd_args *a, struct cmd_reply *r)
 {
@@ -142,7 +148,7 @@ static int fdb_add_vtep_cmd(const struct cmd_args *a, struct cmd_reply *r)
 	return 0;
 }
 NFVA_CMD(fdb_add_vtep_cmd, "fdb add MAC network NETWORK vtep IP",
-	"add a static remote entry: MAC is behind the VTEP IP")
+		"add a static remote entry: MAC is behind the VTEP IP")
 
 static int fdb_del_cmd(const struct cmd_args *a, struct cmd_reply *r)
 {
@@ -159,7 +165,8 @@ NFVA_CMD(fdb_del_cmd, "fdb del MAC network NETWORK", "remove one entry, static o
 
 static int fdb_flush_cmd(const struct cmd_args *a, struct cmd_reply *r)
 {
-	struct fdb_filter f = { .network = NFVA_NETWORK_NONE, .port = NFVA_PORT_NONE,
+	struct fdb_filter f = { .network = NFVA_NETWORK_NONE,
+		.port = NFVA_PORT_NONE,
 		.dynamic_only = !cmd_has(a, "all") };
 	const char *net = cmd_arg(a, "NETWORK"), *port = cmd_arg(a, "PORT");
 
@@ -175,7 +182,7 @@ static int fdb_flush_cmd(const struct cmd_args *a, struct cmd_reply *r)
 	return 0;
 }
 NFVA_CMD(fdb_flush_cmd, "fdb flush [network NETWORK] [port PORT] [all]",
-	"remove dynamic entries (with 'all', static ones too)")
+		"remove dynamic entries (with 'all', static ones too)")
 
 static int fdb_ageing_cmd(const struct cmd_args *a, struct cmd_reply *r)
 {
@@ -198,3 +205,18 @@ RTE_INIT(fdb_cmd_register)
 {
 	periodic_register(&ageing_task);
 }
+
+static json_t *stats_fdb(void)
+{
+	return json_pack("{s:i, s:i}", "entries", (int)fdb_count(), "capacity",
+			(int)fdb_capacity());
+}
+STATS_SECTION("fdb", stats_fdb)
+
+/* port show: how many MACs the FDB holds behind the port. */
+static int fdb_port_show(const struct nfva_event *ev)
+{
+	json_object_set_new(ev->json, "macs", json_integer(fdb_count_port(ev->port)));
+	return 0;
+}
+EVENT_SUBSCRIBE(EVENT_PORT_SHOW, fdb_port_show)

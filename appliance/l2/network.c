@@ -4,31 +4,24 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "l2/fdb.h"
+#include "core/event.h"
 #include "core/log.h"
+#include "core/module.h"
+#include "l2/fdb.h"
 #include "l2/network.h"
-#include "ports/port.h"
+#include "overlay/encap.h"
 #include "overlay/underlay.h"
+#include "ports/port.h"
 
 NFVA_LOG_REGISTER(network)
 
 static struct network networks[NFVA_MAX_NETWORKS];
-static struct network_validator *validators;
 
-void network_register_validator(struct network_validator *v)
-{
-	v->next = validators;
-	validators = v;
-}
-
+/* Before a new network or attachment is published: may it be? */
 static int network_validate(char *err, size_t errlen)
 {
-	for (struct network_validator *v = validators; v != NULL; v = v->next) {
-		int ret = v->check(err, errlen);
-		if (ret < 0)
-			return ret;
-	}
-	return 0;
+	struct nfva_event ev = { .type = EVENT_NETWORK_CHECK, .err = err, .errlen = errlen };
+	return event_check(&ev);
 }
 
 struct network *network_find(const char *name)
@@ -71,19 +64,27 @@ static unsigned port_vlan_count(uint16_t port)
 	return count;
 }
 
+/* Does the network choose its tunnel's UDP port (VXLAN)? Then the port is
+ * part of the decapsulation key. */
+static bool overlay_own_port(const struct network_overlay *o)
+{
+	const struct tunnel_ops *ops = tunnel_ops_get(o->encap);
+	return ops != NULL && ops->udp_port != 0 && !ops->l3;
+}
+
 static const struct network *network_with_vni(const struct network_overlay *ov)
 {
 	for (unsigned i = 0; i < NFVA_MAX_NETWORKS; i++) {
 		const struct network_overlay *o = &networks[i].overlay;
 		if (networks[i].used && o->encap == ov->encap && o->vni == ov->vni &&
-				(o->encap != DP_ENCAP_VXLAN || o->udp_port == ov->udp_port))
+				(!overlay_own_port(o) || o->udp_port == ov->udp_port))
 			return &networks[i];
 	}
 	return NULL;
 }
 
-int network_add(const char *name, uint32_t mac_limit, const struct network_overlay *ov,
-		char *err, size_t errlen)
+int network_add(const char *name, uint32_t mac_limit, const struct network_overlay *ov, char *err,
+		size_t errlen)
 {
 	const struct network *same;
 
@@ -141,13 +142,11 @@ int network_attach(struct network *n, uint16_t port, uint16_t vlan, char *err, s
 		return -EEXIST;
 	}
 	if (n->n_members == NFVA_MAX_MEMBERS) {
-		snprintf(err, errlen, "network %s is full (%d members)", n->name,
-				NFVA_MAX_MEMBERS);
+		snprintf(err, errlen, "network %s is full (%d members)", n->name, NFVA_MAX_MEMBERS);
 		return -ENOSPC;
 	}
 	if (vlan != NFVA_VLAN_NONE && port_vlan_count(port) == NFVA_MAX_PORT_VLANS) {
-		snprintf(err, errlen, "port has %d vlan attachments already",
-				NFVA_MAX_PORT_VLANS);
+		snprintf(err, errlen, "port has %d vlan attachments already", NFVA_MAX_PORT_VLANS);
 		return -ENOSPC;
 	}
 	n->members[n->n_members++] = (struct dp_attachment){ .port = port, .vlan = vlan };
@@ -178,7 +177,8 @@ int network_vtep_add(struct network *n, uint32_t ip, char *err, size_t errlen)
 	struct network_overlay *o = &n->overlay;
 
 	if (o->encap == DP_ENCAP_NONE) {
-		snprintf(err, errlen, "network %s has no overlay (add it with vni and encap)", n->name);
+		snprintf(err, errlen, "network %s has no overlay (add it with vni and encap)",
+				n->name);
 		return -EINVAL;
 	}
 	for (unsigned i = 0; i < o->n_vteps; i++)
@@ -211,41 +211,45 @@ int network_vtep_del(struct network *n, uint32_t ip, char *err, size_t errlen)
 	return -ENOENT;
 }
 
-unsigned network_encap_overhead(const struct network *n)
-{
-	switch (n->overlay.encap) {
-	case DP_ENCAP_VXLAN:
-		return 20 + 8 + 8; /* IPv4 + UDP + VXLAN */
-	case DP_ENCAP_GRE:
-		return 20 + 4 + 4; /* IPv4 + GRE + key */
-	case DP_ENCAP_LISP:
-		return 20 + 8 + 8; /* IPv4 + UDP + LISP; the inner Ethernet is not carried */
-	default:
-		return 0;
-	}
-}
-
 int network_set_mac_limit(struct network *n, uint32_t limit)
 {
 	n->mac_limit = limit;
 	return dp_config_commit();
 }
 
-static void network_port_removing(uint16_t port)
+static int network_port_removing(const struct nfva_event *ev)
 {
 	for (unsigned i = 0; i < NFVA_MAX_NETWORKS; i++) {
 		struct network *n = &networks[i];
 		for (int m = (int)n->n_members - 1; n->used && m >= 0; m--)
-			if (n->members[m].port == port)
+			if (n->members[m].port == ev->port)
 				n->members[m] = n->members[--n->n_members];
 	}
+	return 0;
 }
+EVENT_SUBSCRIBE(EVENT_PORT_REMOVING, network_port_removing)
 
-static void network_port_removed(uint16_t port)
+static int network_port_removed(const struct nfva_event *ev)
 {
-	struct fdb_filter f = { .network = NFVA_NETWORK_NONE, .port = port };
+	struct fdb_filter f = { .network = NFVA_NETWORK_NONE, .port = ev->port };
 	fdb_flush(&f);
+	return 0;
 }
+EVENT_SUBSCRIBE(EVENT_PORT_REMOVED, network_port_removed)
+
+/* The uplink carries overlays: a port that is a member cannot become it. */
+static int network_underlay_check(const struct nfva_event *ev)
+{
+	for (unsigned i = 0; i < NFVA_MAX_NETWORKS; i++)
+		for (unsigned m = 0; networks[i].used && m < networks[i].n_members; m++)
+			if (networks[i].members[m].port == ev->port) {
+				snprintf(ev->err, ev->errlen, "port %s is attached to a network",
+						port_by_index(ev->port)->name);
+				return -EBUSY;
+			}
+	return 0;
+}
+EVENT_SUBSCRIBE(EVENT_UNDERLAY_CHECK, network_underlay_check)
 
 static void network_build_port_map(struct dp_config *cfg, const struct network *n)
 {
@@ -286,10 +290,21 @@ static void network_build_overlay(struct dp_config *cfg, const struct network *n
 		cfg->groups[cfg->n_groups++] = o->group;
 	d->n_vteps = o->n_vteps;
 	memcpy(d->vteps, o->vteps, o->n_vteps * sizeof(o->vteps[0]));
-	cfg->vnis[cfg->n_vnis++] = (struct dp_vni_entry){
-		.encap = o->nvgre ? (DP_ENCAP_GRE | DP_VNI_NVGRE) : o->encap,
-		.udp_port = o->encap == DP_ENCAP_VXLAN ? d->udp_port : 0,
-		.vni = o->vni, .network = n->index };
+	struct dp_vni_entry *v = &cfg->vnis[cfg->n_vnis++];
+	v->encap = o->nvgre ? (DP_ENCAP_GRE | DP_VNI_NVGRE) : o->encap;
+	v->udp_port = overlay_own_port(o) ? d->udp_port : 0;
+	v->vni = o->vni;
+	v->network = n->index;
+}
+
+/* Configured VTEPs and groups get their templates (and their next hops
+ * resolved) before the first frame needs them. */
+static void network_ensure_templates(const struct network *n)
+{
+	for (unsigned v = 0; v < n->overlay.n_vteps; v++)
+		encap_ensure(n->index, n->overlay.vteps[v]);
+	if (n->overlay.group != 0)
+		encap_ensure(n->index, n->overlay.group);
 }
 
 static void network_build(struct dp_config *cfg)
@@ -305,18 +320,49 @@ static void network_build(struct dp_config *cfg)
 		memcpy(dn->members, n->members, n->n_members * sizeof(n->members[0]));
 		network_build_port_map(cfg, n);
 		network_build_overlay(cfg, n);
+		if (n->overlay.encap != DP_ENCAP_NONE)
+			network_ensure_templates(n);
 	}
 	qsort(cfg->vnis, cfg->n_vnis, sizeof(cfg->vnis[0]), vni_entry_cmp);
 }
 
-static struct dp_config_builder network_builder = { .name = "network", .build = network_build };
-static struct port_del_hook network_port_hook = {
-	.removing = network_port_removing,
-	.removed = network_port_removed,
-};
-
-RTE_INIT(network_register)
+static bool network_wants(const struct network_overlay *o, uint32_t ip)
 {
-	dp_config_register_builder(&network_builder);
-	port_register_del_hook(&network_port_hook);
+	if (ip == o->group)
+		return true;
+	for (unsigned i = 0; i < o->n_vteps; i++)
+		if (o->vteps[i] == ip)
+			return true;
+	return false;
 }
+
+/* Networks own templates 0..NFVA_MAX_NETWORKS-1 (encap.h). */
+static const struct network_overlay *network_owner_overlay(uint32_t owner)
+{
+	const struct network *n = network_by_index((uint16_t)owner);
+	return n != NULL && n->overlay.encap != DP_ENCAP_NONE ? &n->overlay : NULL;
+}
+
+/* Strict networks keep templates toward their configured VTEPs only. */
+static bool network_owner_keeps(uint32_t owner, uint32_t ip)
+{
+	const struct network_overlay *o = network_owner_overlay(owner);
+	return o != NULL && (!o->strict || network_wants(o, ip));
+}
+
+static struct encap_owner_class network_owners = { .base = 0,
+	.count = NFVA_MAX_NETWORKS,
+	.overlay = network_owner_overlay,
+	.keeps = network_owner_keeps };
+
+RTE_INIT(network_register_owners)
+{
+	encap_register_owner(&network_owners);
+}
+
+static struct nfva_module network_module = {
+	.name = "networks",
+	.depends_on = "snapshot ports encap fdb",
+	.build = network_build,
+};
+NFVA_MODULE(network_module)

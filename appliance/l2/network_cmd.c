@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "control/cmd.h"
+#include "control/stats.h"
 #include "l2/fdb.h"
 #include "l2/network.h"
 #include "ports/port.h"
@@ -18,26 +19,25 @@ static json_t *ip_json(uint32_t ip)
 
 static json_t *overlay_to_json(const struct network *n)
 {
-	static const char *const names[] = { [DP_ENCAP_VXLAN] = "vxlan", [DP_ENCAP_GRE] = "gre",
-		[DP_ENCAP_LISP] = "lisp" };
 	const struct network_overlay *o = &n->overlay;
+	const struct tunnel_ops *ops = tunnel_ops_get(o->encap);
 
-	if (o->encap == DP_ENCAP_NONE)
+	if (ops == NULL)
 		return json_null();
 	json_t *vteps = json_array();
 	for (unsigned i = 0; i < o->n_vteps; i++)
 		json_array_append_new(vteps, ip_json(o->vteps[i]));
 	unsigned mtu = underlay_mtu();
 	/* inner_mtu is the inner IP MTU: L2 overlays also carry the inner Ethernet. */
-	unsigned overhead = network_encap_overhead(n) +
-		(o->encap == DP_ENCAP_LISP ? 0 : RTE_ETHER_HDR_LEN);
-	return json_pack("{s:s, s:i, s:o, s:o, s:b, s:b, s:b, s:b, s:o, s:o}",
-			"encap", o->nvgre ? "nvgre" : names[o->encap], "vni", (int)o->vni,
-			"udp_port", o->encap == DP_ENCAP_VXLAN ? json_integer(o->udp_port) : json_null(),
-			"group", o->group != 0 ? ip_json(o->group) : json_null(),
-			"df", o->df, "udp_csum", o->udp_csum, "strict", o->strict,
-			"collector", o->collector, "inner_mtu", mtu > overhead ? json_integer(mtu - overhead) : json_null(),
-			"vteps", vteps);
+	unsigned overhead = tunnel_overhead(o->encap) + (ops->l3 ? 0 : RTE_ETHER_HDR_LEN);
+	bool own_port = ops->udp_port != 0 && !ops->l3; /* VXLAN: per network */
+	return json_pack("{s:s, s:i, s:o, s:o, s:b, s:b, s:b, s:b, s:o, s:o}", "encap",
+			o->nvgre ? "nvgre" : ops->name, "vni", (int)o->vni, "udp_port",
+			own_port ? json_integer(o->udp_port) : json_null(), "group",
+			o->group != 0 ? ip_json(o->group) : json_null(), "df", o->df, "udp_csum",
+			o->udp_csum, "strict", o->strict, "collector", o->collector, "inner_mtu",
+			mtu > overhead ? json_integer(mtu - overhead) : json_null(), "vteps",
+			vteps);
 }
 
 static json_t *network_to_json(const struct network *n)
@@ -47,9 +47,10 @@ static json_t *network_to_json(const struct network *n)
 	for (unsigned m = 0; m < n->n_members; m++) {
 		const struct port *p = port_by_index(n->members[m].port);
 		uint16_t vlan = n->members[m].vlan;
-		json_array_append_new(members, json_pack("{s:s, s:o}", "port",
-				p != NULL ? p->name : "?", "vlan",
-				vlan == NFVA_VLAN_NONE ? json_null() : json_integer(vlan)));
+		json_t *vlan_json = vlan == NFVA_VLAN_NONE ? json_null() : json_integer(vlan);
+		json_array_append_new(members,
+				json_pack("{s:s, s:o}", "port", p != NULL ? p->name : "?", "vlan",
+						vlan_json));
 	}
 	json_t *j = json_pack("{s:s, s:i, s:I, s:i, s:o}", "name", n->name, "index", n->index,
 			"mac_limit", (json_int_t)n->mac_limit, "macs",
@@ -71,14 +72,15 @@ static int overlay_args(const struct cmd_args *a, struct cmd_reply *r, struct ne
 {
 	bool has_vni = cmd_arg(a, "VNI") != NULL || cmd_arg(a, "VNI2") != NULL;
 	bool has_encap = cmd_has(a, "vxlan") || cmd_has(a, "gre") || cmd_has(a, "nvgre") ||
-		cmd_has(a, "lisp");
+			cmd_has(a, "lisp");
 
 	memset(o, 0, sizeof(*o));
 	if (!has_vni && !has_encap) {
 		if (cmd_arg(a, "IP") != NULL || cmd_arg(a, "N2") != NULL || cmd_has(a, "strict") ||
 				cmd_has(a, "on") || cmd_has(a, "off") || cmd_has(a, "udp-csum") ||
 				cmd_has(a, "collector"))
-			return cmd_error(r, EINVAL, "group, udp-port, df, udp-csum, strict and "
+			return cmd_error(r, EINVAL,
+					"group, udp-port, df, udp-csum, strict and "
 					"collector need vni and encap");
 		return 0;
 	}
@@ -87,17 +89,20 @@ static int overlay_args(const struct cmd_args *a, struct cmd_reply *r, struct ne
 	o->encap = cmd_has(a, "vxlan") ? DP_ENCAP_VXLAN : DP_ENCAP_GRE;
 	o->nvgre = cmd_has(a, "nvgre");
 	o->vni = cmd_arg_u32(a, "VNI", 0);
-	if ((cmd_arg(a, "VNI2") != NULL) != cmd_has(a, "lisp") || (cmd_has(a, "lisp") &&
-			(cmd_arg(a, "VNI") != NULL || cmd_arg(a, "N2") != NULL ||
-			 cmd_arg(a, "IP") != NULL || cmd_has(a, "strict"))))
-		return cmd_error(r, EINVAL, "encap lisp takes iid (not vni, udp-port, group, strict)");
+	bool lisp = cmd_has(a, "lisp");
+	bool vxlan_gre_only = cmd_arg(a, "VNI") != NULL || cmd_arg(a, "N2") != NULL ||
+			cmd_arg(a, "IP") != NULL || cmd_has(a, "strict");
+	if ((cmd_arg(a, "VNI2") != NULL) != lisp || (lisp && vxlan_gre_only))
+		return cmd_error(r, EINVAL,
+				"encap lisp takes iid (not vni, udp-port, group, strict)");
 	if (cmd_has(a, "lisp")) {
 		o->encap = DP_ENCAP_LISP; /* the instance ID travels in vni */
 		o->vni = cmd_arg_u32(a, "VNI2", 0);
 	}
 	o->udp_port = (uint16_t)cmd_arg_u32(a, "N2", 4789);
-	if (cmd_arg(a, "N2") != NULL && (o->encap != DP_ENCAP_VXLAN || o->udp_port == 0 ||
-			cmd_arg_u32(a, "N2", 0) > 65535))
+	if (cmd_arg(a, "N2") != NULL &&
+			(o->encap != DP_ENCAP_VXLAN || o->udp_port == 0 ||
+					cmd_arg_u32(a, "N2", 0) > 65535))
 		return cmd_error(r, EINVAL, "udp-port is for vxlan, 1-65535");
 	if (cmd_arg_ipv4(a, "IP", &o->group) && !IN_MULTICAST(ntohl(o->group)))
 		return cmd_error(r, EINVAL, "group %s is not an IPv4 multicast address",
@@ -126,12 +131,12 @@ static int network_add_cmd(const struct cmd_args *a, struct cmd_reply *r)
 	return ret;
 }
 NFVA_CMD(network_add_cmd,
-	"network add NAME [mac-limit N] [vni VNI] [iid VNI2] [encap vxlan|gre|nvgre|lisp] "
-	"[udp-port N2] [group IP] [df on|off] [udp-csum] [strict] [collector]",
-	"create a network; with vni and encap it crosses the underlay (VXLAN port 4789 "
-	"by default; group: BUM to a multicast group; strict: only configured VTEPs; "
-	"collector: a sink for remote mirror copies — no learning, flooded locally); "
-	"iid N encap lisp: an L3 LISP overlay with instance ID N (see lisp ...)")
+		"network add NAME [mac-limit N] [vni VNI] [iid VNI2] [encap vxlan|gre|nvgre|lisp] "
+		"[udp-port N2] [group IP] [df on|off] [udp-csum] [strict] [collector]",
+		"create a network; with vni and encap it crosses the underlay (VXLAN port 4789 "
+		"by default; group: BUM to a multicast group; strict: only configured VTEPs; "
+		"collector: a sink for remote mirror copies — no learning, flooded locally); "
+		"iid N encap lisp: an L3 LISP overlay with instance ID N (see lisp ...)")
 
 static int network_vtep_cmd(const struct cmd_args *a, struct cmd_reply *r)
 {
@@ -153,7 +158,7 @@ static int network_vtep_cmd(const struct cmd_args *a, struct cmd_reply *r)
 	return ret;
 }
 NFVA_CMD(network_vtep_cmd, "network NETWORK vtep add|del IP",
-	"add or remove a remote VTEP of the head-end replication list")
+		"add or remove a remote VTEP of the head-end replication list")
 
 static int network_del_cmd(const struct cmd_args *a, struct cmd_reply *r)
 {
@@ -173,7 +178,7 @@ static int network_set_cmd(const struct cmd_args *a, struct cmd_reply *r)
 	return ret;
 }
 NFVA_CMD(network_set_cmd, "network NETWORK set mac-limit N",
-	"limit the MACs a network learns (0 = none)")
+		"limit the MACs a network learns (0 = none)")
 
 /* Resolves PORT and the optional vlan; NULL with the error set. */
 static struct port *attachment_arg(const struct cmd_args *a, struct cmd_reply *r, uint16_t *vlan)
@@ -200,7 +205,7 @@ static int network_attach_cmd(const struct cmd_args *a, struct cmd_reply *r)
 	return ret;
 }
 NFVA_CMD(network_attach_cmd, "network NETWORK attach PORT [vlan VLAN]",
-	"make PORT a member (with VLAN: frames tagged VLAN on the port; pop/push)")
+		"make PORT a member (with VLAN: frames tagged VLAN on the port; pop/push)")
 
 static int network_detach_cmd(const struct cmd_args *a, struct cmd_reply *r)
 {
@@ -215,7 +220,7 @@ static int network_detach_cmd(const struct cmd_args *a, struct cmd_reply *r)
 	return ret;
 }
 NFVA_CMD(network_detach_cmd, "network NETWORK detach PORT [vlan VLAN]",
-	"remove a member (its FDB entries go too)")
+		"remove a member (its FDB entries go too)")
 
 static int network_show_cmd(const struct cmd_args *a, struct cmd_reply *r)
 {
@@ -234,3 +239,18 @@ static int network_show_cmd(const struct cmd_args *a, struct cmd_reply *r)
 	return 0;
 }
 NFVA_CMD(network_show_cmd, "network show [NETWORK]", "networks with members and MAC counts")
+
+static json_t *stats_networks(void)
+{
+	json_t *list = json_array();
+	for (uint16_t i = 0; i < NFVA_MAX_NETWORKS; i++) {
+		const struct network *n = network_by_index(i);
+		if (n == NULL)
+			continue;
+		int macs = (int)fdb_count_network(i);
+		json_array_append_new(list,
+				json_pack("{s:s, s:i}", "network", n->name, "macs", macs));
+	}
+	return list;
+}
+STATS_SECTION("networks", stats_networks)

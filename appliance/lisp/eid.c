@@ -17,7 +17,7 @@
 #include "core/clock.h"
 #include "core/dp_config.h"
 #include "core/log.h"
-#include "offload/offload.h"
+#include "core/event.h"
 #include "lisp/lisp_private.h"
 
 NFVA_LOG_REGISTER(lisp_eid)
@@ -51,14 +51,14 @@ int lisp_eid_init(void)
 		.hash_func = eid_hash,
 		.socket_id = SOCKET_ID_ANY,
 		.extra_flag = RTE_HASH_EXTRA_FLAGS_RW_CONCURRENCY_LF |
-			RTE_HASH_EXTRA_FLAGS_NO_FREE_ON_DEL,
+				RTE_HASH_EXTRA_FLAGS_NO_FREE_ON_DEL,
 	};
 	RTE_BUILD_BUG_ON(sizeof(struct eid_report) % 4 != 0);
 	table = rte_hash_create(&params);
 	if (table == NULL)
 		return errno_log(rte_errno, "rte_hash_create(lisp eid)");
-	reports = rte_ring_create_elem("nfva_lisp_eid", sizeof(struct eid_report),
-			REPORT_RING_SIZE, SOCKET_ID_ANY, RING_F_SC_DEQ);
+	reports = rte_ring_create_elem("nfva_lisp_eid", sizeof(struct eid_report), REPORT_RING_SIZE,
+			SOCKET_ID_ANY, RING_F_SC_DEQ);
 	if (reports == NULL)
 		return errno_log(rte_errno, "rte_ring_create_elem(lisp eid)");
 	return 0;
@@ -149,7 +149,7 @@ static int eid_publish(const struct lisp_eid_key *k, const struct rte_ether_addr
 	if (exists)
 		eid_trash(old, -1);
 	lisp.eid_generation++;
-	offload_revalidate_soon(); /* e-switch rules follow the table */
+	event_publish_simple(EVENT_LISP_CHANGED); /* e-switch rules follow the table */
 	return 0;
 }
 
@@ -169,7 +169,7 @@ static void eid_remove(const struct lisp_eid_key *k, void *old)
 	int32_t slot = rte_hash_del_key(table, k);
 	eid_trash(old, slot);
 	lisp.eid_generation++;
-	offload_revalidate_soon(); /* e-switch rules follow the table */
+	event_publish_simple(EVENT_LISP_CHANGED); /* e-switch rules follow the table */
 }
 
 int lisp_eid_del(uint16_t network, const struct lisp_addr *a)
@@ -192,8 +192,7 @@ bool lisp_eid_is_local(uint16_t network, const struct lisp_addr *a)
 
 /* Removes the entries a filter selects; flags_keep: entries with these
  * flags stay. */
-static void eid_remove_if(bool (*pick)(const struct lisp_eid *e, const void *arg),
-		const void *arg)
+static void eid_remove_if(bool (*pick)(const struct lisp_eid *e, const void *arg), const void *arg)
 {
 	const void *key;
 	void *data;
@@ -213,7 +212,7 @@ static bool flush_pick(const struct lisp_eid *e, const void *arg)
 {
 	const struct flush_arg *f = arg;
 	return (f->network == NFVA_NETWORK_NONE || e->key.network == f->network) &&
-		(f->port == NFVA_PORT_NONE || e->port == f->port);
+			(f->port == NFVA_PORT_NONE || e->port == f->port);
 }
 
 void lisp_eid_flush(uint16_t network, uint16_t port)
@@ -247,8 +246,9 @@ static void eid_learn(const struct eid_report *r)
 		return;
 	if (rte_hash_lookup_data(table, &r->key, &data) >= 0) {
 		const struct lisp_eid *e = data;
-		if ((e->flags & LISP_EID_STATIC) || (rte_is_same_ether_addr(&e->mac, &r->mac) &&
-				e->port == r->port && e->vlan == r->vlan))
+		if ((e->flags & LISP_EID_STATIC) ||
+				(rte_is_same_ether_addr(&e->mac, &r->mac) && e->port == r->port &&
+						e->vlan == r->vlan))
 			return;
 		lisp.c.eids_moved++;
 	} else {

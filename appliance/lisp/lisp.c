@@ -9,7 +9,9 @@
 
 #include "control/periodic.h"
 #include "core/dp_config.h"
+#include "core/event.h"
 #include "core/log.h"
+#include "core/module.h"
 #include "l2/network.h"
 #include "ports/port.h"
 #include "core/punt.h"
@@ -103,7 +105,7 @@ int lisp_prefix_parse(const char *s, struct lisp_addr *a, uint8_t *plen)
 	*plen = (uint8_t)len;
 	struct lisp_addr masked = *a;
 	for (unsigned bit = len; bit < max; bit++)
-		masked.bytes[bit / 8] &= (uint8_t)~(0x80 >> (bit % 8));
+		masked.bytes[bit / 8] &= (uint8_t) ~(0x80 >> (bit % 8));
 	return memcmp(&masked, a, sizeof(masked)) == 0 ? 0 : -EINVAL;
 }
 
@@ -143,26 +145,15 @@ json_t *lisp_ipv4_json(uint32_t ip)
 	return json_string(buf);
 }
 
-void lisp_punt_input(struct rte_mbuf *m)
-{
-	switch (pkt_meta(m)->kind) {
-	case PUNT_LISP_CTRL:
-		lisp_ctrl_input(m);
-		break;
-	case PUNT_LISP_MISS:
-		lisp_ctrl_miss(m);
-		break;
-	case PUNT_LISP_HOLD:
-		lisp_hold_input(m);
-		break;
-	case PUNT_LISP_GLEAN:
-		lisp_glean_input(m);
-		break;
-	default:
-		rte_pktmbuf_free(m);
-		break;
-	}
-}
+/* What LISP stages punt, each to its handler on the control thread. */
+struct punt_handler lisp_ctrl_punt = { .name = "lisp_control", .input = lisp_ctrl_input };
+struct punt_handler lisp_miss_punt = { .name = "lisp_miss", .input = lisp_ctrl_miss };
+struct punt_handler lisp_hold_punt = { .name = "lisp_hold", .input = lisp_hold_input };
+struct punt_handler lisp_glean_punt = { .name = "lisp_glean", .input = lisp_glean_input };
+PUNT_HANDLER(lisp_ctrl_punt)
+PUNT_HANDLER(lisp_miss_punt)
+PUNT_HANDLER(lisp_hold_punt)
+PUNT_HANDLER(lisp_glean_punt)
 
 /* Snapshot: active as soon as a LISP network exists (tables made first). */
 static void lisp_build(struct dp_config *cfg)
@@ -194,26 +185,34 @@ static void lisp_second_task(void)
 	lisp_hold_retry();
 }
 
-static void lisp_port_removing(uint16_t port)
+static int lisp_port_removing(const struct nfva_event *ev)
 {
 	if (tables_ready)
-		lisp_eid_flush(NFVA_NETWORK_NONE, port);
+		lisp_eid_flush(NFVA_NETWORK_NONE, ev->port);
+	return 0;
 }
+EVENT_SUBSCRIBE(EVENT_PORT_REMOVING, lisp_port_removing)
 
-static struct dp_config_builder lisp_builder = { .name = "lisp", .build = lisp_build };
-static struct periodic_task lisp_fast = { .name = "lisp-learn", .interval_ms = 2,
+static struct periodic_task lisp_fast = { .name = "lisp-learn",
+	.interval_ms = 2,
 	.run = lisp_fast_task };
-static struct periodic_task lisp_second = { .name = "lisp", .interval_ms = 1000,
+static struct periodic_task lisp_second = { .name = "lisp",
+	.interval_ms = 1000,
 	.run = lisp_second_task };
-static struct port_del_hook lisp_port_hook = { .removing = lisp_port_removing };
 
-RTE_INIT(lisp_register)
+RTE_INIT(lisp_register_tasks)
 {
-	dp_config_register_builder(&lisp_builder);
 	periodic_register(&lisp_fast);
 	periodic_register(&lisp_second);
-	port_register_del_hook(&lisp_port_hook);
 }
+
+/* Tables are made when the first LISP network appears (lisp_build). */
+static struct nfva_module lisp_module = {
+	.name = "lisp",
+	.depends_on = "snapshot networks",
+	.build = lisp_build,
+};
+NFVA_MODULE(lisp_module)
 
 void lisp_gateway_mac(struct rte_ether_addr *mac)
 {

@@ -25,7 +25,4 @@
 /* The gateway MAC of every LISP network (proxy ARP/ND, decapsulated frames). */
 void lisp_gateway_mac(struct rte_ether_addr *mac);
 
-/* A frame punted by a worker (PUNT_LISP_*); consumed. */
-void lisp_punt_input(struct rte_mbuf *m);
-
 #endif

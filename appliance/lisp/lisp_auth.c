@@ -39,8 +39,7 @@ static int auth_compute(uint16_t key_id, const char *key, const uint8_t *msg, si
 		return -EINVAL;
 	memcpy(copy, msg, len);
 	memset(copy + auth_off, 0, alen);
-	if (HMAC(md, key, (int)strlen(key), copy, len, out, &out_len) == NULL ||
-			out_len != alen)
+	if (HMAC(md, key, (int)strlen(key), copy, len, out, &out_len) == NULL || out_len != alen)
 		return -EIO;
 	return 0;
 }

@@ -33,9 +33,11 @@ static bool valid_eid_prefix(const char *s)
 	return lisp_prefix_parse(s, &a, &plen) == 0;
 }
 
-static struct cmd_type t_iid = { .name = "IID", .describe = "an instance ID (0-16777215)",
+static struct cmd_type t_iid = { .name = "IID",
+	.describe = "an instance ID (0-16777215)",
 	.valid = valid_iid };
-static struct cmd_type t_addr = { .name = "ADDR", .describe = "an IPv4 or IPv6 address",
+static struct cmd_type t_addr = { .name = "ADDR",
+	.describe = "an IPv4 or IPv6 address",
 	.valid = valid_addr };
 static struct cmd_type t_eidp = { .name = "EIDPREFIX",
 	.describe = "an IPv4 or IPv6 prefix without host bits (10.1.0.0/16, 2001:db8::/32)",
@@ -63,29 +65,38 @@ static uint16_t iid_network(const struct cmd_args *a, struct cmd_reply *r)
 }
 
 static const char *const kind_names[] = { [LISP_MC_STATIC] = "static",
-	[LISP_MC_DYNAMIC] = "dynamic", [LISP_MC_NEGATIVE] = "negative",
+	[LISP_MC_DYNAMIC] = "dynamic",
+	[LISP_MC_NEGATIVE] = "negative",
 	[LISP_MC_PENDING] = "pending" };
 static const char *const action_names[] = { [LISP_ACT_NONE] = "none",
-	[LISP_ACT_NATIVE] = "native-forward", [LISP_ACT_MAP_REQUEST] = "send-map-request",
-	[LISP_ACT_DROP] = "drop", [LISP_ACT_DROP_POLICY] = "drop-policy-denied",
+	[LISP_ACT_NATIVE] = "native-forward",
+	[LISP_ACT_MAP_REQUEST] = "send-map-request",
+	[LISP_ACT_DROP] = "drop",
+	[LISP_ACT_DROP_POLICY] = "drop-policy-denied",
 	[LISP_ACT_DROP_AUTH] = "drop-auth-failure" };
 
 static json_t *mc_json(const struct lisp_mc_entry *e)
 {
 	json_t *rlocs = json_array();
 	uint64_t now = lisp_now_ms();
-	for (unsigned i = 0; i < e->n_rlocs; i++)
-		json_array_append_new(rlocs, json_pack("{s:o, s:i, s:i}", "rloc",
-				lisp_ipv4_json(e->rlocs[i].ip), "priority", e->rlocs[i].priority,
-				"weight", e->rlocs[i].weight));
+	for (unsigned i = 0; i < e->n_rlocs; i++) {
+		const struct lisp_rloc *r = &e->rlocs[i];
+		json_array_append_new(rlocs,
+				json_pack("{s:o, s:i, s:i}", "rloc", lisp_ipv4_json(r->ip),
+						"priority", r->priority, "weight", r->weight));
+	}
+	const char *action =
+			e->action < RTE_DIM(action_names) ? action_names[e->action] : "unknown";
+	json_t *ttl = e->ttl_s ? json_integer(e->ttl_s) : json_null();
+	json_t *expires = json_null();
+	if (e->expires_ms != 0) {
+		uint64_t left_ms = e->expires_ms > now ? e->expires_ms - now : 0;
+		expires = json_integer((json_int_t)((left_ms + 999) / 1000));
+	}
 	return json_pack("{s:i, s:o, s:s, s:s, s:o, s:o, s:o}", "iid",
-			(int)lisp_network_iid(e->network), "eid", lisp_prefix_json(&e->prefix,
-			e->plen), "type", kind_names[e->kind], "action",
-			e->action < RTE_DIM(action_names) ? action_names[e->action] : "unknown",
-			"ttl_s", e->ttl_s ? json_integer(e->ttl_s) : json_null(), "expires_in_s",
-			e->expires_ms ? json_integer(e->expires_ms > now ?
-			(json_int_t)((e->expires_ms - now + 999) / 1000) : 0) : json_null(),
-			"rlocs", rlocs);
+			(int)lisp_network_iid(e->network), "eid",
+			lisp_prefix_json(&e->prefix, e->plen), "type", kind_names[e->kind],
+			"action", action, "ttl_s", ttl, "expires_in_s", expires, "rlocs", rlocs);
 }
 
 struct show_filter {
@@ -112,7 +123,7 @@ static int mc_show_cmd(const struct cmd_args *a, struct cmd_reply *r)
 	return 0;
 }
 NFVA_CMD(mc_show_cmd, "lisp map-cache show [IID]",
-	"map-cache entries: EID prefix, type, RLOCs with priority and weight, TTL")
+		"map-cache entries: EID prefix, type, RLOCs with priority and weight, TTL")
 
 static int mc_add_cmd(const struct cmd_args *a, struct cmd_reply *r)
 {
@@ -152,9 +163,9 @@ static int mc_add_cmd(const struct cmd_args *a, struct cmd_reply *r)
 	return 0;
 }
 NFVA_CMD(mc_add_cmd,
-	"lisp map-cache add IID EIDPREFIX rloc IP [priority N] [weight N2] [ttl SECONDS]",
-	"static map-cache entry (again with another RLOC: the RLOC set grows; lowest "
-	"priority wins, weights share flows; defaults priority 1 weight 100, no expiry)")
+		"lisp map-cache add IID EIDPREFIX rloc IP [priority N] [weight N2] [ttl SECONDS]",
+		"static map-cache entry (again with another RLOC: the RLOC set grows; lowest "
+		"priority wins, weights share flows; defaults priority 1 weight 100, no expiry)")
 
 static int mc_negative_cmd(const struct cmd_args *a, struct cmd_reply *r)
 {
@@ -176,10 +187,11 @@ static int mc_negative_cmd(const struct cmd_args *a, struct cmd_reply *r)
 	return 0;
 }
 NFVA_CMD(mc_negative_cmd,
-	"lisp map-cache add IID EIDPREFIX negative [action drop|native-forward|send-map-request] "
-	"[ttl SECONDS]",
-	"negative map-cache entry: drop (default), natively forward (nfva drops: no native "
-	"path), or send a Map-Request")
+		"lisp map-cache add IID EIDPREFIX negative [action "
+		"drop|native-forward|send-map-request] "
+		"[ttl SECONDS]",
+		"negative map-cache entry: drop (default), natively forward (nfva drops: no native "
+		"path), or send a Map-Request")
 
 static int mc_del_cmd(const struct cmd_args *a, struct cmd_reply *r)
 {
@@ -207,7 +219,7 @@ static int mc_flush_cmd(const struct cmd_args *a, struct cmd_reply *r)
 	return 0;
 }
 NFVA_CMD(mc_flush_cmd, "lisp map-cache flush [IID] [dynamic]",
-	"remove map-cache entries (all, or only those learned from Map-Replies)")
+		"remove map-cache entries (all, or only those learned from Map-Replies)")
 
 struct eid_show {
 	uint16_t network;
@@ -225,11 +237,12 @@ static void eid_show_one(const struct lisp_eid *e, void *arg)
 		return;
 	memcpy(a.bytes, e->key.addr, 16);
 	rte_ether_format_addr(mac, sizeof(mac), &e->mac);
-	json_array_append_new(f->list, json_pack("{s:i, s:o, s:s, s:s, s:o, s:s}", "iid",
-			(int)lisp_network_iid(e->key.network), "eid", lisp_addr_json(&a), "mac", mac,
-			"port", p != NULL ? p->name : "?", "vlan", e->vlan == NFVA_VLAN_NONE ?
-			json_null() : json_integer(e->vlan), "type",
-			(e->flags & LISP_EID_STATIC) ? "static" : "learned"));
+	json_t *vlan = e->vlan == NFVA_VLAN_NONE ? json_null() : json_integer(e->vlan);
+	const char *type = (e->flags & LISP_EID_STATIC) ? "static" : "learned";
+	json_t *j = json_pack("{s:i, s:o, s:s, s:s, s:o, s:s}", "iid",
+			(int)lisp_network_iid(e->key.network), "eid", lisp_addr_json(&a), "mac",
+			mac, "port", p != NULL ? p->name : "?", "vlan", vlan, "type", type);
+	json_array_append_new(f->list, j);
 }
 
 static int eid_show_cmd(const struct cmd_args *a, struct cmd_reply *r)
@@ -271,7 +284,8 @@ static int eid_add_cmd(const struct cmd_args *a, struct cmd_reply *r)
 	return 0;
 }
 NFVA_CMD(eid_add_cmd, "lisp eid add IID ADDR mac MAC port PORT [vlan VLAN]",
-	"a static local EID: the VM with MAC behind PORT (never aged, not moved by learning)")
+		"a static local EID: the VM with MAC behind PORT (never aged, not moved by "
+		"learning)")
 
 static int eid_del_cmd(const struct cmd_args *a, struct cmd_reply *r)
 {
@@ -294,7 +308,8 @@ static int resolver_cmd(const struct cmd_args *a, struct cmd_reply *r)
 	for (unsigned i = 0; i < lisp.n_resolvers; i++)
 		if (lisp.resolvers[i] == ip) {
 			if (cmd_has(a, "add"))
-				return cmd_error(r, EEXIST, "map-resolver %s exists", cmd_arg(a, "IP"));
+				return cmd_error(r, EEXIST, "map-resolver %s exists",
+						cmd_arg(a, "IP"));
 			lisp.resolvers[i] = lisp.resolvers[--lisp.n_resolvers];
 			return 0;
 		}
@@ -309,7 +324,7 @@ static int resolver_cmd(const struct cmd_args *a, struct cmd_reply *r)
 	return 0;
 }
 NFVA_CMD(resolver_cmd, "lisp map-resolver add|del IP",
-	"where Map-Requests go on a map-cache miss (our own RLOC: we resolve ourselves)")
+		"where Map-Requests go on a map-cache miss (our own RLOC: we resolve ourselves)")
 
 static int server_add_cmd(const struct cmd_args *a, struct cmd_reply *r)
 {
@@ -331,8 +346,8 @@ static int server_add_cmd(const struct cmd_args *a, struct cmd_reply *r)
 	return 0;
 }
 NFVA_CMD(server_add_cmd, "lisp map-server add IP key SECRET [auth sha1|sha256]",
-	"register local EIDs with this map-server (HMAC-SHA-1-96 by default, or "
-	"HMAC-SHA-256-128), every minute once a Map-Notify verified")
+		"register local EIDs with this map-server (HMAC-SHA-1-96 by default, or "
+		"HMAC-SHA-256-128), every minute once a Map-Notify verified")
 
 static int server_del_cmd(const struct cmd_args *a, struct cmd_reply *r)
 {
@@ -353,11 +368,13 @@ static int servers_show_cmd(const struct cmd_args *a, struct cmd_reply *r)
 	(void)a;
 	for (unsigned i = 0; i < lisp.n_servers; i++) {
 		const struct lisp_server *s = &lisp.servers[i];
-		json_array_append_new(list, json_pack("{s:o, s:s, s:b, s:I, s:I}", "ip",
-				lisp_ipv4_json(s->ip), "auth", s->key_id == LISP_KEY_SHA256 ?
-				"sha256" : "sha1", "registered", s->notified, "registers_sent",
-				(json_int_t)s->registers_sent, "notifies_accepted",
-				(json_int_t)s->notifies_ok));
+		json_array_append_new(list,
+				json_pack("{s:o, s:s, s:b, s:I, s:I}", "ip", lisp_ipv4_json(s->ip),
+						"auth",
+						s->key_id == LISP_KEY_SHA256 ? "sha256" : "sha1",
+						"registered", s->notified, "registers_sent",
+						(json_int_t)s->registers_sent, "notifies_accepted",
+						(json_int_t)s->notifies_ok));
 	}
 	r->result = list;
 	return 0;
@@ -377,7 +394,8 @@ NFVA_CMD(resolvers_show_cmd, "lisp map-resolver show", "configured map-resolvers
 
 static int site_add_cmd(const struct cmd_args *a, struct cmd_reply *r)
 {
-	struct lisp_site s = { .n_prefixes = 1, .more_specifics = cmd_has(a, "accept-more-specifics"),
+	struct lisp_site s = { .n_prefixes = 1,
+		.more_specifics = cmd_has(a, "accept-more-specifics"),
 		.key_id = cmd_has(a, "sha256") ? LISP_KEY_SHA256 : LISP_KEY_SHA1 };
 	snprintf(s.name, sizeof(s.name), "%s", cmd_arg(a, "NAME"));
 	if (strlen(cmd_arg(a, "SECRET")) >= sizeof(s.key))
@@ -391,10 +409,10 @@ static int site_add_cmd(const struct cmd_args *a, struct cmd_reply *r)
 	return ret;
 }
 NFVA_CMD(site_add_cmd,
-	"lisp site add NAME key SECRET eid-prefix IID EIDPREFIX [auth sha1|sha256] "
-	"[accept-more-specifics]",
-	"map-server role: accept Map-Registers for the prefix (and more specific ones with "
-	"accept-more-specifics) signed with the key; answer Map-Requests as map-resolver")
+		"lisp site add NAME key SECRET eid-prefix IID EIDPREFIX [auth sha1|sha256] "
+		"[accept-more-specifics]",
+		"map-server role: accept Map-Registers for the prefix (and more specific ones with "
+		"accept-more-specifics) signed with the key; answer Map-Requests as map-resolver")
 
 static int site_show_cmd(const struct cmd_args *a, struct cmd_reply *r)
 {
@@ -407,7 +425,8 @@ NFVA_CMD(site_show_cmd, "lisp site show", "sites, their prefixes and current reg
 static json_t *lisp_counters_json(void)
 {
 	json_t *c = json_object();
-#define LISP_COUNTER_JSON(name) json_object_set_new(c, #name, json_integer((json_int_t)lisp.c.name));
+#define LISP_COUNTER_JSON(name)                                                                    \
+	json_object_set_new(c, #name, json_integer((json_int_t)lisp.c.name));
 	LISP_COUNTERS(LISP_COUNTER_JSON)
 #undef LISP_COUNTER_JSON
 	json_object_set_new(c, "map_cache_entries", json_integer(lisp_mc_count()));
@@ -437,8 +456,8 @@ static int lisp_set_cmd(const struct cmd_args *a, struct cmd_reply *r)
 	if (cmd_arg_mac(a, "MAC", &mac) &&
 			(!rte_is_unicast_ether_addr(&mac) || rte_is_zero_ether_addr(&mac)))
 		return cmd_error(r, EINVAL, "the gateway MAC is a unicast address");
-	if (cmd_arg(a, "N") != NULL && (cmd_arg_u32(a, "N", 0) == 0 ||
-			cmd_arg_u32(a, "N", 0) > 0xffff))
+	if (cmd_arg(a, "N") != NULL &&
+			(cmd_arg_u32(a, "N", 0) == 0 || cmd_arg_u32(a, "N", 0) > 0xffff))
 		return cmd_error(r, EINVAL, "record-ttl is 1-65535 minutes");
 	lisp.record_ttl_min = cmd_arg_u32(a, "N", lisp.record_ttl_min);
 	lisp.eid_ageing_s = cmd_arg_u32(a, "SECONDS", lisp.eid_ageing_s);
@@ -446,8 +465,8 @@ static int lisp_set_cmd(const struct cmd_args *a, struct cmd_reply *r)
 	return dp_config_commit();
 }
 NFVA_CMD(lisp_set_cmd, "lisp set [gateway-mac MAC] [record-ttl N] [eid-ageing SECONDS]",
-	"gateway MAC of proxy ARP/ND (default 02:00:00:00:00:01), TTL of our mappings in "
-	"minutes (default 1440), ageing of learned EIDs (default 300 s)")
+		"gateway MAC of proxy ARP/ND (default 02:00:00:00:00:01), TTL of our mappings in "
+		"minutes (default 1440), ageing of learned EIDs (default 300 s)")
 
 static struct stats_section lisp_stats = { .name = "lisp", .show = lisp_counters_json };
 

@@ -86,8 +86,12 @@ static void install_pending(uint16_t network, const struct lisp_addr *eid)
 	const struct lisp_mc_entry *e = lisp_mc_find(network, eid, plen);
 	if (e != NULL && e->kind != LISP_MC_PENDING)
 		return;
-	struct lisp_mc_spec s = { .network = network, .prefix = *eid, .plen = plen,
-		.kind = LISP_MC_PENDING, .action = LISP_ACT_DROP, .ttl_s = LISP_PENDING_TTL_S };
+	struct lisp_mc_spec s = { .network = network,
+		.prefix = *eid,
+		.plen = plen,
+		.kind = LISP_MC_PENDING,
+		.action = LISP_ACT_DROP,
+		.ttl_s = LISP_PENDING_TTL_S };
 	lisp_mc_set(&s);
 }
 
@@ -115,8 +119,8 @@ void lisp_install_records(const struct lisp_record *recs, unsigned n)
 		if (s.kind == LISP_MC_NEGATIVE)
 			lisp.c.replies_negative++;
 		/* A pending host entry under a shorter prefix would hide it. */
-		const struct lisp_mc_entry *p = lisp_mc_find(network, &s.prefix,
-				host_plen(s.prefix.family));
+		const struct lisp_mc_entry *p =
+				lisp_mc_find(network, &s.prefix, host_plen(s.prefix.family));
 		if (s.plen != host_plen(s.prefix.family) && p != NULL && p->kind == LISP_MC_PENDING)
 			lisp_mc_del(network, &s.prefix, host_plen(s.prefix.family));
 		lisp_mc_set(&s);
@@ -134,7 +138,9 @@ static int send_map_request(struct pending *p, const struct lisp_addr *src_eid)
 {
 	const struct underlay *u = underlay_get();
 	uint32_t iid = lisp_network_iid(p->network);
-	struct lisp_map_request rq = { .nonce = p->nonce, .src_iid = iid, .itr_rloc = u->ip,
+	struct lisp_map_request rq = { .nonce = p->nonce,
+		.src_iid = iid,
+		.itr_rloc = u->ip,
 		.n_eids = 1 };
 	uint8_t msg[LISP_MSG_MAX_SIZE];
 
@@ -236,8 +242,9 @@ bool lisp_etr_answer(const struct lisp_map_request *rq, uint16_t dport)
 	if (rp.n_records == 0)
 		return false;
 	int len = lisp_put_map_reply(msg, sizeof(msg), &rp);
-	if (len > 0 && lisp_tx_udp(rq->itr_rloc, LISP_CTRL_PORT, dport, msg,
-			(uint16_t)len, NULL) == 0)
+	if (len > 0 &&
+			lisp_tx_udp(rq->itr_rloc, LISP_CTRL_PORT, dport, msg, (uint16_t)len,
+					NULL) == 0)
 		lisp.c.replies_sent++;
 	lisp.c.requests_answered++;
 	return true;
@@ -264,8 +271,9 @@ static void reply_input(const uint8_t *msg, size_t len)
 	struct lisp_record ok[LISP_MSG_MAX_RECORDS];
 	unsigned n = 0;
 	for (unsigned i = 0; i < rp.n_records; i++)
-		if (rp.records[i].iid == iid && lisp_prefix_covers(&rp.records[i].eid,
-				rp.records[i].plen, &p->eid, host_plen(p->eid.family)))
+		if (rp.records[i].iid == iid &&
+				lisp_prefix_covers(&rp.records[i].eid, rp.records[i].plen, &p->eid,
+						host_plen(p->eid.family)))
 			ok[n++] = rp.records[i];
 	p->used = false;
 	lisp.c.replies_accepted++;
@@ -290,8 +298,9 @@ static void ecm_input(const uint8_t *msg, size_t len, uint32_t src_ip,
 	struct lisp_ecm ecm;
 	struct lisp_map_request rq;
 
-	if (lisp_parse_ecm(msg, len, &ecm) < 0 || lisp_msg_type(ecm.msg, ecm.msg_len) !=
-			LISP_MAP_REQUEST || lisp_parse_map_request(ecm.msg, ecm.msg_len, &rq) < 0) {
+	if (lisp_parse_ecm(msg, len, &ecm) < 0 ||
+			lisp_msg_type(ecm.msg, ecm.msg_len) != LISP_MAP_REQUEST ||
+			lisp_parse_map_request(ecm.msg, ecm.msg_len, &rq) < 0) {
 		lisp.c.control_malformed++;
 		return;
 	}
@@ -318,8 +327,7 @@ static void notify_input(const uint8_t *msg, size_t len, uint32_t src_ip)
 		lisp.c.notifies_rejected_nonce++;
 		return;
 	}
-	if (nt.key_id != s->key_id || !lisp_auth_verify(s->key_id, s->key, msg, len,
-			nt.auth_off)) {
+	if (nt.key_id != s->key_id || !lisp_auth_verify(s->key_id, s->key, msg, len, nt.auth_off)) {
 		lisp.c.notifies_rejected_auth++;
 		return;
 	}
@@ -400,7 +408,8 @@ static void reg_collect(const struct lisp_eid *e, void *arg)
 
 static void register_send(struct lisp_server *s, const struct lisp_record *recs, unsigned n)
 {
-	struct lisp_map_register rg = { .type = LISP_MAP_REGISTER, .want_notify = true,
+	struct lisp_map_register rg = { .type = LISP_MAP_REGISTER,
+		.want_notify = true,
 		.key_id = s->key_id };
 	uint8_t msg[LISP_MSG_MAX_SIZE];
 	size_t auth_off;
@@ -412,8 +421,8 @@ static void register_send(struct lisp_server *s, const struct lisp_record *recs,
 		int len = lisp_put_map_register(msg, sizeof(msg), &rg, &auth_off);
 		if (len < 0 || lisp_auth_sign(s->key_id, s->key, msg, (size_t)len, auth_off) < 0)
 			continue;
-		if (lisp_tx_udp(s->ip, LISP_CTRL_PORT, LISP_CTRL_PORT, msg, (uint16_t)len,
-				NULL) == 0) {
+		if (lisp_tx_udp(s->ip, LISP_CTRL_PORT, LISP_CTRL_PORT, msg, (uint16_t)len, NULL) ==
+				0) {
 			s->nonce = rg.nonce;
 			s->registers_sent++;
 			lisp.c.registers_sent++;
@@ -439,8 +448,9 @@ void lisp_register_tick(void)
 		if (s->generation_sent != lisp.eid_generation)
 			s->notified = false;
 		s->generation_sent = lisp.eid_generation;
-		s->next_register_ms = now + (s->notified ? LISP_REGISTER_INTERVAL_S :
-				LISP_REGISTER_RETRY_S) * 1000;
+		s->next_register_ms = now +
+				(s->notified ? LISP_REGISTER_INTERVAL_S : LISP_REGISTER_RETRY_S) *
+						1000;
 		if (c.n != 0)
 			register_send(s, recs, c.n);
 		else

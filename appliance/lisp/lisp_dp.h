@@ -45,10 +45,10 @@ struct lisp_eid_key {
 struct lisp_eid {
 	struct lisp_eid_key key;
 	struct rte_ether_addr mac;
-	uint16_t port;       /* appliance port of the VM */
-	uint16_t vlan;       /* attachment vlan or NFVA_VLAN_NONE */
-	uint8_t flags;       /* LISP_EID_* */
-	uint32_t last_seen;  /* nfva_now_s(): workers store it relaxed */
+	uint16_t port;      /* appliance port of the VM */
+	uint16_t vlan;      /* attachment vlan or NFVA_VLAN_NONE */
+	uint8_t flags;      /* LISP_EID_* */
+	uint32_t last_seen; /* nfva_now_s(): workers store it relaxed */
 	uint32_t created;
 };
 
@@ -62,8 +62,8 @@ enum lisp_mc_kind {
 /* Map-Reply actions (RFC 9301 ACT) of negative entries. */
 enum lisp_action {
 	LISP_ACT_NONE = 0,
-	LISP_ACT_NATIVE = 1,       /* natively forward: nfva has no native path, so drop */
-	LISP_ACT_MAP_REQUEST = 2,  /* send a Map-Request (rate-limited) and drop */
+	LISP_ACT_NATIVE = 1,      /* natively forward: nfva has no native path, so drop */
+	LISP_ACT_MAP_REQUEST = 2, /* send a Map-Request (rate-limited) and drop */
 	LISP_ACT_DROP = 3,
 	LISP_ACT_DROP_POLICY = 4,
 	LISP_ACT_DROP_AUTH = 5,
@@ -77,14 +77,14 @@ struct lisp_rloc {
 
 struct lisp_mc_entry {
 	uint16_t network;
-	uint8_t kind;      /* enum lisp_mc_kind */
-	uint8_t action;    /* enum lisp_action (negative entries) */
+	uint8_t kind;   /* enum lisp_mc_kind */
+	uint8_t action; /* enum lisp_action (negative entries) */
 	uint8_t plen;
 	uint8_t n_rlocs;
-	uint8_t n_best;    /* usable RLOCs of the lowest priority, first in best[] */
+	uint8_t n_best;       /* usable RLOCs of the lowest priority, first in best[] */
 	uint16_t best_weight; /* sum of their weights (0: share equally) */
 	struct lisp_addr prefix;
-	uint32_t ttl_s;    /* 0 = no expiry */
+	uint32_t ttl_s;      /* 0 = no expiry */
 	uint64_t expires_ms; /* control clock (neigh_now_ms) */
 	struct lisp_rloc rlocs[LISP_MAX_RLOCS];
 	uint8_t best[LISP_MAX_RLOCS]; /* indexes into rlocs */
@@ -102,29 +102,19 @@ const struct lisp_mc_entry *lisp_mc_lookup(uint16_t network, uint8_t family, con
 /* The RLOC for a flow hash, or NULL when the entry has none usable. */
 const struct lisp_rloc *lisp_mc_pick(const struct lisp_mc_entry *e, uint32_t hash);
 
-/* Slow-path stages (slowpath/lisp_*.c). */
-struct worker;
-struct l2_meta;
-struct rte_ipv4_hdr;
+/* Encapsulate m (an IP packet of a LISP network, Ethernet header stripped)
+ * with template t (lisp_encap.c) and fill the per-packet fields. hash is the
+ * inner flow's (ip_flow_hash). Returns DROP_NONE, or why m cannot go (m is
+ * then untouched: the caller drops it and counts the reason). Workers and
+ * the control thread (held frames) both call it. */
 struct encap_template;
-/* Frames of LISP networks from local ports: ARP/ND answered, IP routed to
- * a local EID or encapsulated toward an RLOC. Returns the frames left for
- * the L2 stages (other networks), compacted with their meta. */
-uint16_t lisp_local_input(struct worker *w, struct rte_mbuf **pkts, struct l2_meta *meta,
-		uint16_t n);
-uint16_t lisp_arp_input(struct worker *w, struct rte_mbuf *m, const struct l2_meta *meta);
-uint16_t lisp_nd_input(struct worker *w, struct rte_mbuf *m, const struct l2_meta *meta);
-/* UDP on the uplink to the local RLOC (m at Ethernet, ip its IPv4 header):
- * 4341 decapsulated toward a local EID, 4342 punted to control; other ports
- * return DROP_NOT_TUNNEL untouched. DROP_MAX = consumed. */
-int lisp_udp_input(struct worker *w, uint16_t port, struct rte_mbuf *m,
-		const struct rte_ipv4_hdr *ip, struct l2_meta *meta);
-/* Encapsulate m (an IP packet of network, Ethernet header stripped) with
- * template t; the per-packet fields filled. false when m was dropped (mtu,
- * mbuf), counted on in_port when w is not NULL. */
-bool lisp_encap(struct worker *w, struct rte_mbuf *m, uint16_t in_port,
-		const struct encap_template *t, uint32_t hash, uint16_t mtu);
-/* Hash of the inner IP flow (addresses, protocol, ports); m at the IP header. */
-uint32_t lisp_flow_hash(const struct rte_mbuf *m);
+int lisp_encap(struct rte_mbuf *m, const struct encap_template *t, uint32_t hash, uint16_t mtu);
+
+/* What the LISP stages punt to the control thread (lisp.c handles them):
+ * control messages (UDP 4342), map-cache misses (a Map-Request is due),
+ * frames for an RLOC whose template is not usable yet (held), and
+ * decapsulated packets to an unknown local EID (gleaning). */
+struct punt_handler;
+extern struct punt_handler lisp_ctrl_punt, lisp_miss_punt, lisp_hold_punt, lisp_glean_punt;
 
 #endif

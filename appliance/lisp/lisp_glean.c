@@ -13,6 +13,7 @@
 #include <rte_ip.h>
 
 #include "l2/network.h"
+#include "core/mbufs.h"
 #include "ports/port.h"
 #include "core/punt.h"
 #include "lisp/lisp_private.h"
@@ -40,7 +41,7 @@ static bool glean_allowed(uint16_t network, uint32_t ip)
 
 static void probe_send(uint16_t port, uint16_t vlan, uint32_t ip)
 {
-	struct rte_mbuf *m = rte_pktmbuf_alloc(port_mempool());
+	struct rte_mbuf *m = rte_pktmbuf_alloc(nfva_mbuf_pool());
 	uint16_t tag = vlan != NFVA_VLAN_NONE ? sizeof(struct rte_vlan_hdr) : 0;
 	uint16_t len = sizeof(struct rte_ether_hdr) + tag + sizeof(struct rte_arp_hdr);
 	uint8_t *p = m == NULL ? NULL : (uint8_t *)rte_pktmbuf_append(m, len);

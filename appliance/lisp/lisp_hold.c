@@ -9,6 +9,9 @@
  */
 #include <rte_ether.h>
 
+#include "core/drop.h"
+#include "core/event.h"
+#include "core/flow_hash.h"
 #include "overlay/encap.h"
 #include "core/punt.h"
 #include "overlay/underlay.h"
@@ -33,12 +36,15 @@ static bool hold_release(struct rte_mbuf *m)
 	if (t == NULL || !t->resolved || !u->active)
 		return false;
 	rte_pktmbuf_adj(m, sizeof(struct rte_ether_hdr));
-	uint32_t hash = lisp_flow_hash(m);
-	if (lisp_encap(NULL, m, meta->port, t, hash, (uint16_t)underlay_mtu()) &&
-			ctrl_send(m, u->port))
-		lisp.c.held_released++;
-	else
+	uint32_t hash = ip_flow_hash(m);
+	if (lisp_encap(m, t, hash, (uint16_t)underlay_mtu()) != DROP_NONE) {
+		rte_pktmbuf_free(m);
 		lisp.c.held_dropped++;
+	} else if (ctrl_send(m, u->port)) { /* ctrl_send frees what it cannot queue */
+		lisp.c.held_released++;
+	} else {
+		lisp.c.held_dropped++;
+	}
 	return true;
 }
 
@@ -77,12 +83,14 @@ void lisp_hold_retry(void)
 	n_held = kept;
 }
 
-static struct encap_listener lisp_hold_listener = { .changed = lisp_hold_retry };
-
-RTE_INIT(lisp_hold_register)
+/* A template that became usable lets its held frames go. */
+static int lisp_hold_templates_changed(const struct nfva_event *ev)
 {
-	encap_register_listener(&lisp_hold_listener);
+	(void)ev;
+	lisp_hold_retry();
+	return 0;
 }
+EVENT_SUBSCRIBE(EVENT_ENCAP_CHANGED, lisp_hold_templates_changed)
 
 RTE_FINI(lisp_hold_fini)
 {

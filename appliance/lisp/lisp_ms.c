@@ -162,8 +162,8 @@ void lisp_ms_register_input(const uint8_t *msg, size_t len, uint32_t src_ip, uin
 		if (!s->used || !site_accepts_all(s, &rg))
 			continue;
 		covered = true;
-		if (rg.key_id != s->key_id || !lisp_auth_verify(s->key_id, s->key, msg, len,
-				rg.auth_off))
+		if (rg.key_id != s->key_id ||
+				!lisp_auth_verify(s->key_id, s->key, msg, len, rg.auth_off))
 			continue;
 		for (unsigned r = 0; r < rg.n_records; r++)
 			reg_store((uint8_t)i, &rg.records[r], src_ip, rg.proxy_reply);
@@ -185,8 +185,9 @@ static const struct registration *reg_lookup(uint32_t iid, const struct lisp_add
 	uint8_t full = eid->family == AF_INET ? 32 : 128;
 	for (unsigned i = 0; i < REG_MAX; i++) {
 		const struct registration *g = &regs[i];
-		if (g->used && g->iid == iid && lisp_prefix_covers(&g->rec.eid, g->rec.plen, eid,
-				full) && (best == NULL || g->rec.plen > best->rec.plen))
+		if (g->used && g->iid == iid &&
+				lisp_prefix_covers(&g->rec.eid, g->rec.plen, eid, full) &&
+				(best == NULL || g->rec.plen > best->rec.plen))
 			best = g;
 	}
 	return best;
@@ -195,12 +196,14 @@ static const struct registration *reg_lookup(uint32_t iid, const struct lisp_add
 static bool in_some_site(uint32_t iid, const struct lisp_addr *eid)
 {
 	uint8_t full = eid->family == AF_INET ? 32 : 128;
-	for (unsigned i = 0; i < LISP_MAX_SITES; i++)
-		for (unsigned p = 0; lisp.sites[i].used && p < lisp.sites[i].n_prefixes; p++)
-			if (lisp.sites[i].prefixes[p].iid == iid && lisp_prefix_covers(
-					&lisp.sites[i].prefixes[p].addr,
-					lisp.sites[i].prefixes[p].plen, eid, full))
+	for (unsigned i = 0; i < LISP_MAX_SITES; i++) {
+		const struct lisp_site *s = &lisp.sites[i];
+		for (unsigned p = 0; s->used && p < s->n_prefixes; p++) {
+			const struct lisp_site_prefix *sp = &s->prefixes[p];
+			if (sp->iid == iid && lisp_prefix_covers(&sp->addr, sp->plen, eid, full))
 				return true;
+		}
+	}
 	return false;
 }
 
@@ -256,7 +259,7 @@ void lisp_ms_request_input(const struct lisp_map_request *rq, const uint8_t *ecm
 
 	if (g != NULL && !g->proxy) {
 		if (lisp_tx_udp(g->etr_ip, LISP_CTRL_PORT, LISP_CTRL_PORT, ecm, (uint16_t)ecm_len,
-				NULL) == 0)
+				    NULL) == 0)
 			lisp.c.requests_forwarded++;
 		return;
 	}
@@ -276,6 +279,29 @@ void lisp_ms_expire(void)
 			regs[i].used = false;
 }
 
+static json_t *site_prefixes_json(const struct lisp_site *s)
+{
+	json_t *prefixes = json_array();
+	for (unsigned p = 0; p < s->n_prefixes; p++) {
+		const struct lisp_site_prefix *sp = &s->prefixes[p];
+		json_array_append_new(prefixes,
+				json_pack("{s:i, s:o}", "iid", (int)sp->iid, "prefix",
+						lisp_prefix_json(&sp->addr, sp->plen)));
+	}
+	return prefixes;
+}
+
+static json_t *registration_json(const struct registration *r, uint64_t now)
+{
+	json_t *rlocs = json_array();
+	for (unsigned l = 0; l < r->rec.n_locs; l++)
+		json_array_append_new(rlocs, lisp_ipv4_json(r->rec.locs[l].ip));
+	return json_pack("{s:i, s:o, s:o, s:o, s:b, s:i}", "iid", (int)r->iid, "eid",
+			lisp_prefix_json(&r->rec.eid, r->rec.plen), "etr",
+			lisp_ipv4_json(r->etr_ip), "rlocs", rlocs, "proxy_reply", r->proxy,
+			"expires_in_s", (int)((r->expires_ms - now) / 1000));
+}
+
 json_t *lisp_ms_sites_json(void)
 {
 	json_t *list = json_array();
@@ -284,28 +310,17 @@ json_t *lisp_ms_sites_json(void)
 		const struct lisp_site *s = &lisp.sites[i];
 		if (!s->used)
 			continue;
-		json_t *prefixes = json_array(), *registered = json_array();
-		for (unsigned p = 0; p < s->n_prefixes; p++)
-			json_array_append_new(prefixes, json_pack("{s:i, s:o}", "iid",
-					(int)s->prefixes[p].iid, "prefix", lisp_prefix_json(
-					&s->prefixes[p].addr, s->prefixes[p].plen)));
+		json_t *prefixes = site_prefixes_json(s), *registered = json_array();
 		for (unsigned g = 0; g < REG_MAX; g++) {
 			const struct registration *r = &regs[g];
-			if (!r->used || r->site != i)
-				continue;
-			json_t *rlocs = json_array();
-			for (unsigned l = 0; l < r->rec.n_locs; l++)
-				json_array_append_new(rlocs, lisp_ipv4_json(r->rec.locs[l].ip));
-			json_array_append_new(registered, json_pack("{s:i, s:o, s:o, s:o, s:b, s:i}",
-					"iid", (int)r->iid, "eid", lisp_prefix_json(&r->rec.eid,
-					r->rec.plen), "etr", lisp_ipv4_json(r->etr_ip), "rlocs",
-					rlocs, "proxy_reply", r->proxy, "expires_in_s",
-					(int)((r->expires_ms - now) / 1000)));
+			if (r->used && r->site == i)
+				json_array_append_new(registered, registration_json(r, now));
 		}
-		json_array_append_new(list, json_pack("{s:s, s:s, s:b, s:o, s:o}", "name", s->name,
-				"auth", s->key_id == LISP_KEY_SHA256 ? "sha256" : "sha1",
-				"accept_more_specifics", s->more_specifics, "prefixes", prefixes,
-				"registrations", registered));
+		json_array_append_new(list,
+				json_pack("{s:s, s:s, s:b, s:o, s:o}", "name", s->name, "auth",
+						s->key_id == LISP_KEY_SHA256 ? "sha256" : "sha1",
+						"accept_more_specifics", s->more_specifics,
+						"prefixes", prefixes, "registrations", registered));
 	}
 	return list;
 }

@@ -10,8 +10,8 @@
 
 /* A bounded cursor: every read and write checks the room left. */
 struct cur {
-	uint8_t *w;        /* writer */
-	const uint8_t *r;  /* reader */
+	uint8_t *w;       /* writer */
+	const uint8_t *r; /* reader */
 	size_t len, off;
 	bool bad;
 };
@@ -109,8 +109,9 @@ static size_t addr_size(uint8_t family)
 
 static uint16_t family_afi(uint8_t family)
 {
-	return family == AF_INET ? LISP_AFI_IPV4 : family == AF_INET6 ? LISP_AFI_IPV6 :
-		LISP_AFI_NONE;
+	return family == AF_INET             ? LISP_AFI_IPV4
+			: family == AF_INET6 ? LISP_AFI_IPV6
+					     : LISP_AFI_NONE;
 }
 
 /* An EID, in an Instance-ID LCAF when iid != 0. */
@@ -119,10 +120,10 @@ static void put_eid(struct cur *c, uint32_t iid, const struct lisp_addr *a)
 	size_t n = addr_size(a->family);
 	if (iid != 0) {
 		put16(c, LISP_AFI_LCAF);
-		put8(c, 0);               /* Rsvd1 */
-		put8(c, 0);               /* Flags */
+		put8(c, 0); /* Rsvd1 */
+		put8(c, 0); /* Flags */
 		put8(c, LISP_LCAF_IID);
-		put8(c, 0);               /* IID mask-len */
+		put8(c, 0); /* IID mask-len */
 		put16(c, (uint16_t)(4 + 2 + n));
 		put32(c, iid);
 	}
@@ -242,8 +243,8 @@ static void get_record(struct cur *c, struct lisp_record *r)
 		get_locator(c, &ip, &kept);
 		if (!kept || r->n_locs == LISP_MAX_RLOCS)
 			continue;
-		r->locs[r->n_locs] = (struct lisp_rloc){ .ip = ip, .priority = prio,
-			.weight = weight };
+		r->locs[r->n_locs] =
+				(struct lisp_rloc){ .ip = ip, .priority = prio, .weight = weight };
 		r->loc_flags[r->n_locs++] = (uint8_t)(flags & 7);
 	}
 }
@@ -258,10 +259,11 @@ int lisp_put_map_request(uint8_t *buf, size_t cap, const struct lisp_map_request
 	struct cur c = { .w = buf, .len = cap };
 	if (rq->n_eids == 0 || rq->n_eids > LISP_MSG_MAX_RECORDS)
 		return -EINVAL;
-	put8(&c, (uint8_t)(LISP_MAP_REQUEST << 4 | (rq->auth ? 0x8 : 0) | (rq->probe ? 0x2 : 0) |
-			(rq->smr ? 0x1 : 0)));
+	put8(&c,
+			(uint8_t)(LISP_MAP_REQUEST << 4 | (rq->auth ? 0x8 : 0) |
+					(rq->probe ? 0x2 : 0) | (rq->smr ? 0x1 : 0)));
 	put8(&c, 0);
-	put8(&c, 0);          /* IRC = 0: one ITR-RLOC */
+	put8(&c, 0); /* IRC = 0: one ITR-RLOC */
 	put8(&c, rq->n_eids);
 	put64(&c, rq->nonce);
 	put_eid(&c, rq->src_iid, &rq->src_eid);

@@ -29,8 +29,8 @@ enum lisp_msg_type {
 /* 16-bit Key ID field (RFC 9301: Key ID 0 + Algorithm ID). The
  * authentication data is the whole HMAC output, as OOR and lispd send. */
 #define LISP_KEY_NONE 0
-#define LISP_KEY_SHA1 1    /* HMAC-SHA-1-96: 20 bytes of authentication data */
-#define LISP_KEY_SHA256 2  /* HMAC-SHA-256-128: 32 bytes */
+#define LISP_KEY_SHA1 1   /* HMAC-SHA-1-96: 20 bytes of authentication data */
+#define LISP_KEY_SHA256 2 /* HMAC-SHA-256-128: 32 bytes */
 
 #define LISP_AFI_NONE 0
 #define LISP_AFI_IPV4 1
@@ -50,7 +50,7 @@ struct lisp_record {
 	uint32_t iid;
 	struct lisp_addr eid;
 	uint8_t plen;
-	uint8_t action;       /* enum lisp_action */
+	uint8_t action; /* enum lisp_action */
 	bool authoritative;
 	uint32_t ttl_min;
 	uint8_t n_locs;
@@ -59,11 +59,11 @@ struct lisp_record {
 };
 
 struct lisp_map_request {
-	bool smr, probe, auth;   /* S, P (RLOC-probe), A */
+	bool smr, probe, auth; /* S, P (RLOC-probe), A */
 	uint64_t nonce;
 	uint32_t src_iid;
 	struct lisp_addr src_eid; /* family 0 when absent */
-	uint32_t itr_rloc;       /* first IPv4 ITR-RLOC, network order; 0 = none */
+	uint32_t itr_rloc;        /* first IPv4 ITR-RLOC, network order; 0 = none */
 	uint8_t n_eids;
 	struct {
 		uint32_t iid;
@@ -82,12 +82,12 @@ struct lisp_map_reply {
 /* Map-Register (type 3) and Map-Notify (type 4) share this layout. */
 struct lisp_map_register {
 	uint8_t type;
-	bool proxy_reply;   /* P: the map-server answers for the ETR */
-	bool want_notify;   /* M */
+	bool proxy_reply; /* P: the map-server answers for the ETR */
+	bool want_notify; /* M */
 	uint64_t nonce;
 	uint16_t key_id;
 	uint16_t auth_len;
-	size_t auth_off;    /* where the authentication data starts */
+	size_t auth_off; /* where the authentication data starts */
 	uint8_t n_records;
 	struct lisp_record records[LISP_MSG_MAX_RECORDS];
 };

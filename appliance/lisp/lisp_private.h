@@ -18,26 +18,32 @@
 #define LISP_MAX_SITES 64
 #define LISP_MAX_SITE_PREFIXES 8
 #define LISP_KEY_SIZE 80
-#define LISP_DEFAULT_TTL_MIN 1440      /* record TTL of our Map-Replies, minutes */
-#define LISP_REGISTER_INTERVAL_S 60    /* RFC 9301: Map-Register every minute */
-#define LISP_REGISTER_RETRY_S 3        /* until a Map-Notify verifies */
+#define LISP_DEFAULT_TTL_MIN 1440       /* record TTL of our Map-Replies, minutes */
+#define LISP_REGISTER_INTERVAL_S 60     /* RFC 9301: Map-Register every minute */
+#define LISP_REGISTER_RETRY_S 3         /* until a Map-Notify verifies */
 #define LISP_REGISTRATION_TIMEOUT_S 180 /* map-server side: 3 missed refreshes */
-#define LISP_REQUEST_INTERVAL_MS 1000  /* per EID */
-#define LISP_PENDING_TTL_S 3           /* quiet drop while a request is out */
-#define LISP_NEGATIVE_TTL_MIN 15       /* EID outside every site */
-#define LISP_NEGATIVE_SITE_TTL_MIN 1   /* EID of a site, not registered */
+#define LISP_REQUEST_INTERVAL_MS 1000   /* per EID */
+#define LISP_PENDING_TTL_S 3            /* quiet drop while a request is out */
+#define LISP_NEGATIVE_TTL_MIN 15        /* EID outside every site */
+#define LISP_NEGATIVE_SITE_TTL_MIN 1    /* EID of a site, not registered */
 #define LISP_EID_AGEING_S 300
 
 /* ---- lisp.c: configuration, counters, time */
 struct lisp_server {
-	uint32_t ip;                 /* network order */
-	uint16_t key_id;             /* LISP_KEY_SHA1 / LISP_KEY_SHA256 */
+	uint32_t ip;     /* network order */
+	uint16_t key_id; /* LISP_KEY_SHA1 / LISP_KEY_SHA256 */
 	char key[LISP_KEY_SIZE];
-	uint64_t nonce;              /* of the last Map-Register */
-	bool notified;               /* a Map-Notify verified since the last EID change */
-	uint64_t generation_sent;    /* lisp.eid_generation the last Map-Register carried */
+	uint64_t nonce;           /* of the last Map-Register */
+	bool notified;            /* a Map-Notify verified since the last EID change */
+	uint64_t generation_sent; /* lisp.eid_generation the last Map-Register carried */
 	uint64_t next_register_ms;
 	uint64_t registers_sent, notifies_ok;
+};
+
+struct lisp_site_prefix {
+	uint32_t iid;
+	uint8_t plen;
+	struct lisp_addr addr;
 };
 
 struct lisp_site {
@@ -45,15 +51,12 @@ struct lisp_site {
 	char name[NFVA_NAME_SIZE];
 	uint16_t key_id;
 	char key[LISP_KEY_SIZE];
-	bool more_specifics;         /* accept prefixes inside the configured ones */
+	bool more_specifics; /* accept prefixes inside the configured ones */
 	uint8_t n_prefixes;
-	struct {
-		uint32_t iid;
-		uint8_t plen;
-		struct lisp_addr addr;
-	} prefixes[LISP_MAX_SITE_PREFIXES];
+	struct lisp_site_prefix prefixes[LISP_MAX_SITE_PREFIXES];
 };
 
+/* clang-format off */
 #define LISP_COUNTERS(X)                                                      \
 	X(requests_sent) X(requests_received) X(requests_answered)           \
 	X(requests_forwarded) X(requests_rate_limited) X(replies_sent)        \
@@ -67,6 +70,7 @@ struct lisp_site {
 	X(control_unresolved) X(eids_learned) X(eids_moved) X(eids_aged)       \
 	X(eid_reports_lost) X(held) X(held_released) X(held_dropped)          \
 	X(mc_expired) X(mc_full) X(glean_probes)
+/* clang-format on */
 
 struct lisp_counters {
 #define LISP_COUNTER_FIELD(name) uint64_t name;
@@ -83,7 +87,7 @@ struct lisp_state {
 	uint16_t n_servers;
 	struct lisp_server servers[LISP_MAX_SERVERS];
 	struct lisp_site sites[LISP_MAX_SITES];
-	uint64_t eid_generation;     /* bumped on every local EID change */
+	uint64_t eid_generation; /* bumped on every local EID change */
 	struct lisp_counters c;
 };
 
@@ -125,9 +129,9 @@ struct lisp_mc_spec {
 	uint16_t network;
 	struct lisp_addr prefix;
 	uint8_t plen;
-	uint8_t kind;     /* enum lisp_mc_kind */
+	uint8_t kind; /* enum lisp_mc_kind */
 	uint8_t action;
-	uint32_t ttl_s;   /* 0 = never expires */
+	uint32_t ttl_s; /* 0 = never expires */
 	uint8_t n_rlocs;
 	struct lisp_rloc rlocs[LISP_MAX_RLOCS];
 };
@@ -148,8 +152,8 @@ unsigned lisp_mc_count(void);
 /* ---- lisp_tx.c: control messages on the uplink */
 /* Send payload as UDP sport -> dport from the local RLOC to dst; dst_mac
  * NULL = the next hop's (resolution started when unknown: -EAGAIN). */
-int lisp_tx_udp(uint32_t dst, uint16_t sport, uint16_t dport, const void *payload,
-		uint16_t len, const struct rte_ether_addr *dst_mac);
+int lisp_tx_udp(uint32_t dst, uint16_t sport, uint16_t dport, const void *payload, uint16_t len,
+		const struct rte_ether_addr *dst_mac);
 /* Encapsulated Control Message around an inner IPv4/UDP 4342 message. */
 int lisp_tx_ecm(uint32_t dst, const struct lisp_addr *inner_src, const struct lisp_addr *inner_dst,
 		const void *msg, uint16_t len, const struct rte_ether_addr *dst_mac);

@@ -8,7 +8,8 @@
 
 #include <rte_udp.h>
 
-#include "overlay/encap_build.h"
+#include "core/dp_config.h"
+#include "overlay/tunnel.h"
 #include "lisp/lisp_dp.h"
 
 #define LISP_HDR_LEN 8
@@ -32,10 +33,9 @@ static struct tunnel_ops lisp_ops = {
 	.name = "lisp",
 	.ip_proto = IPPROTO_UDP,
 	.hdr_len = sizeof(struct rte_udp_hdr) + LISP_HDR_LEN,
+	.udp_port = LISP_DATA_PORT,
+	.l3 = true,
 	.write = lisp_write,
 };
 
-RTE_INIT(tun_lisp_register)
-{
-	tunnel_ops_register(&lisp_ops);
-}
+TUNNEL_OPS_REGISTER(lisp_ops)

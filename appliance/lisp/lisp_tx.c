@@ -15,6 +15,7 @@
 #include <rte_udp.h>
 
 #include "overlay/neigh.h"
+#include "core/mbufs.h"
 #include "ports/port.h"
 #include "core/punt.h"
 #include "overlay/underlay.h"
@@ -29,8 +30,7 @@ void lisp_tx_prepare(uint32_t dst)
 		neigh_resolve(nh);
 }
 
-static bool tx_dst_mac(uint32_t dst, const struct rte_ether_addr *given,
-		struct rte_ether_addr *mac)
+static bool tx_dst_mac(uint32_t dst, const struct rte_ether_addr *given, struct rte_ether_addr *mac)
 {
 	if (given != NULL) {
 		*mac = *given;
@@ -73,7 +73,7 @@ static int tx_frame(uint32_t dst, uint16_t sport, uint16_t dport, const void *p1
 		lisp.c.control_unresolved++;
 		return -EAGAIN;
 	}
-	struct rte_mbuf *m = rte_pktmbuf_alloc(port_mempool());
+	struct rte_mbuf *m = rte_pktmbuf_alloc(nfva_mbuf_pool());
 	uint16_t udp_len = sizeof(struct rte_udp_hdr) + l1 + l2;
 	uint16_t len = sizeof(struct rte_ether_hdr) + sizeof(struct rte_ipv4_hdr) + udp_len;
 	uint8_t *p = m == NULL ? NULL : (uint8_t *)rte_pktmbuf_append(m, len);
@@ -99,8 +99,8 @@ static int tx_frame(uint32_t dst, uint16_t sport, uint16_t dport, const void *p1
 	return ctrl_send(m, u->port) ? 0 : -ENOBUFS;
 }
 
-int lisp_tx_udp(uint32_t dst, uint16_t sport, uint16_t dport, const void *payload,
-		uint16_t len, const struct rte_ether_addr *dst_mac)
+int lisp_tx_udp(uint32_t dst, uint16_t sport, uint16_t dport, const void *payload, uint16_t len,
+		const struct rte_ether_addr *dst_mac)
 {
 	return tx_frame(dst, sport, dport, payload, len, NULL, 0, dst_mac);
 }
@@ -144,7 +144,7 @@ int lisp_tx_ecm(uint32_t dst, const struct lisp_addr *inner_src, const struct li
 		const void *msg, uint16_t len, const struct rte_ether_addr *dst_mac)
 {
 	uint8_t buf[4 + sizeof(struct rte_ipv6_hdr) + sizeof(struct rte_udp_hdr) +
-		LISP_MSG_MAX_SIZE];
+			LISP_MSG_MAX_SIZE];
 
 	if (len > LISP_MSG_MAX_SIZE || inner_src->family != inner_dst->family)
 		return -EINVAL;

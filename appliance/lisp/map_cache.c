@@ -22,22 +22,22 @@
 #include "core/dp_config.h"
 #include "overlay/encap.h"
 #include "core/log.h"
-#include "offload/offload.h"
+#include "core/event.h"
 #include "lisp/lisp_private.h"
 
 NFVA_LOG_REGISTER(lisp_mc)
 
-#define MC_MAX (1u << 20)   /* entries, all networks together */
-#define MC_TBL8 4096        /* tbl8 groups per table */
-#define MC_ROUTES 65536     /* prefixes per table (network, family) */
+#define MC_MAX (1u << 20) /* entries, all networks together */
+#define MC_TBL8 4096      /* tbl8 groups per table */
+#define MC_ROUTES 65536   /* prefixes per table (network, family) */
 
 static struct rte_fib *fib4[NFVA_MAX_NETWORKS];
 static struct rte_fib6 *fib6[NFVA_MAX_NETWORKS];
 static struct lisp_mc_entry *slots[MC_MAX]; /* index = next hop; 0 = miss */
-static uint32_t high_water = 1;            /* slots below it were used */
+static uint32_t high_water = 1;             /* slots below it were used */
 static uint32_t *free_stack;
 static uint32_t n_free, n_entries;
-static bool need_sync;                     /* a prefix was deleted since the last grace period */
+static bool need_sync; /* a prefix was deleted since the last grace period */
 static uint32_t garbage[256];
 static unsigned n_garbage;
 
@@ -91,9 +91,10 @@ static int mc_table(uint16_t network, uint8_t family, bool create)
 	char name[32];
 
 	if (family == AF_INET && fib4[network] == NULL && create) {
-		struct rte_fib_conf conf = { .type = RTE_FIB_DIR24_8, .default_nh = 0,
-			.max_routes = MC_ROUTES, .dir24_8 = { .nh_sz = RTE_FIB_DIR24_8_4B,
-			.num_tbl8 = MC_TBL8 } };
+		struct rte_fib_conf conf = { .type = RTE_FIB_DIR24_8,
+			.default_nh = 0,
+			.max_routes = MC_ROUTES,
+			.dir24_8 = { .nh_sz = RTE_FIB_DIR24_8_4B, .num_tbl8 = MC_TBL8 } };
 		snprintf(name, sizeof(name), "lisp4_%u", network);
 		struct rte_fib *f = rte_fib_create(name, SOCKET_ID_ANY, &conf);
 		if (f == NULL)
@@ -101,9 +102,10 @@ static int mc_table(uint16_t network, uint8_t family, bool create)
 		__atomic_store_n(&fib4[network], f, __ATOMIC_RELEASE);
 	}
 	if (family == AF_INET6 && fib6[network] == NULL && create) {
-		struct rte_fib6_conf conf = { .type = RTE_FIB6_TRIE, .default_nh = 0,
-			.max_routes = MC_ROUTES, .trie = { .nh_sz = RTE_FIB6_TRIE_4B,
-			.num_tbl8 = MC_TBL8 } };
+		struct rte_fib6_conf conf = { .type = RTE_FIB6_TRIE,
+			.default_nh = 0,
+			.max_routes = MC_ROUTES,
+			.trie = { .nh_sz = RTE_FIB6_TRIE_4B, .num_tbl8 = MC_TBL8 } };
 		snprintf(name, sizeof(name), "lisp6_%u", network);
 		struct rte_fib6 *f = rte_fib6_create(name, SOCKET_ID_ANY, &conf);
 		if (f == NULL)
@@ -205,7 +207,7 @@ int lisp_mc_set(const struct lisp_mc_spec *s)
 	if (old != 0)
 		mc_trash(old);
 	mc_sync();
-	offload_revalidate_soon(); /* e-switch rules follow the map-cache */
+	event_publish_simple(EVENT_LISP_CHANGED); /* e-switch rules follow the map-cache */
 	for (unsigned i = 0; i < e->n_rlocs; i++)
 		encap_ensure(s->network, e->rlocs[i].ip);
 	return 0;
@@ -217,14 +219,13 @@ int lisp_mc_del(uint16_t network, const struct lisp_addr *prefix, uint8_t plen)
 	uint32_t slot = mc_exact(network, prefix, plen);
 	if (slot == 0)
 		return -ENOENT;
-	int ret = prefix->family == AF_INET ?
-		rte_fib_delete(fib4[network], ip4_host(prefix), plen) :
-		rte_fib6_delete(fib6[network], prefix->bytes, plen);
+	int ret = prefix->family == AF_INET ? rte_fib_delete(fib4[network], ip4_host(prefix), plen)
+					    : rte_fib6_delete(fib6[network], prefix->bytes, plen);
 	if (ret < 0)
 		return ret;
 	need_sync = true;
 	mc_trash(slot);
-	offload_revalidate_soon();
+	event_publish_simple(EVENT_LISP_CHANGED);
 	return 0;
 }
 

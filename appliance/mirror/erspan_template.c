@@ -9,7 +9,8 @@
 #include <netinet/in.h>
 #include <string.h>
 
-#include "overlay/encap_build.h"
+#include "core/dp_config.h"
+#include "overlay/tunnel.h"
 #include "mirror/erspan.h"
 
 static void gre_seq_header(uint8_t *hdr, uint16_t proto)
@@ -26,8 +27,8 @@ static void erspan2_write(uint8_t *hdr, const struct network_overlay *o)
 	gre_seq_header(hdr, ERSPAN2_PROTO);
 	uint8_t *e = hdr + ERSPAN_GRE_LEN;
 	memset(e, 0, ERSPAN2_LEN);
-	e[0] = 0x10;                                  /* version 1, vlan 0 */
-	e[2] = (o->vni >> 8) & 0x03;                  /* cos 0, en 0, t 0, session id */
+	e[0] = 0x10;                 /* version 1, vlan 0 */
+	e[2] = (o->vni >> 8) & 0x03; /* cos 0, en 0, t 0, session id */
 	e[3] = o->vni & 0xff;
 }
 
@@ -36,8 +37,8 @@ static void erspan3_write(uint8_t *hdr, const struct network_overlay *o)
 	gre_seq_header(hdr, ERSPAN3_PROTO);
 	uint8_t *e = hdr + ERSPAN_GRE_LEN;
 	memset(e, 0, ERSPAN3_LEN);
-	e[0] = 0x20;                                  /* version 2, vlan 0 */
-	e[2] = (o->vni >> 8) & 0x03;                  /* cos 0, bso 0, t 0, session id */
+	e[0] = 0x20;                 /* version 2, vlan 0 */
+	e[2] = (o->vni >> 8) & 0x03; /* cos 0, bso 0, t 0, session id */
 	e[3] = o->vni & 0xff;
 	/* e[4..7] timestamp; e[8..9] sgt 0; e[10]: p ft hw_id(hi); e[11]: hw_id(lo) d gra o */
 	e[10] = (o->erspan_hw_id >> 4) & 0x03;
@@ -49,6 +50,7 @@ static struct tunnel_ops erspan2_ops = {
 	.name = "erspan2",
 	.ip_proto = IPPROTO_GRE,
 	.hdr_len = ERSPAN_GRE_LEN + ERSPAN2_LEN,
+	.mirror_only = true,
 	.write = erspan2_write,
 };
 
@@ -57,11 +59,9 @@ static struct tunnel_ops erspan3_ops = {
 	.name = "erspan3",
 	.ip_proto = IPPROTO_GRE,
 	.hdr_len = ERSPAN_GRE_LEN + ERSPAN3_LEN,
+	.mirror_only = true,
 	.write = erspan3_write,
 };
 
-RTE_INIT(tun_erspan_register)
-{
-	tunnel_ops_register(&erspan2_ops);
-	tunnel_ops_register(&erspan3_ops);
-}
+TUNNEL_OPS_REGISTER(erspan2_ops)
+TUNNEL_OPS_REGISTER(erspan3_ops)

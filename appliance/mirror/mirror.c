@@ -7,19 +7,36 @@
 #include <rte_errno.h>
 #include <rte_mbuf_dyn.h>
 
-#include "overlay/encap.h"
+#include "core/dp_config.h"
+#include "core/event.h"
 #include "core/log.h"
-#include "ports/port.h"
-#include "overlay/underlay.h"
-#include "offload/offload.h"
+#include "core/module.h"
+#include "core/workers.h"
+#include "l2/network.h"
 #include "mirror/mirror.h"
+#include "overlay/encap.h"
+#include "overlay/underlay.h"
+#include "ports/port.h"
 
 NFVA_LOG_REGISTER(mirror)
 
 static struct mirror_session sessions[NFVA_MAX_MIRRORS];
+static mirror_hw_state_fn hw_state;
 uint64_t mirror_copy_flag;
 
-int mirror_init(void)
+void mirror_set_hw(mirror_hw_state_fn fn)
+{
+	hw_state = fn;
+}
+
+void mirror_hw(unsigned session, struct mirror_hw_state *st)
+{
+	memset(st, 0, sizeof(*st));
+	if (hw_state != NULL)
+		hw_state(session, st);
+}
+
+static int mirror_init(void)
 {
 	static const struct rte_mbuf_dynflag desc = { .name = "nfva_mirror_copy" };
 	int bit = rte_mbuf_dynflag_register(&desc);
@@ -77,7 +94,8 @@ static int sources_network(const struct mirror_session *s, uint16_t *net, char *
 	for (unsigned k = 0; k < s->n_sources; k++) {
 		uint16_t n = port_network(s->sources[k], &several);
 		if (several || (n != NFVA_NETWORK_NONE && *net != NFVA_NETWORK_NONE && n != *net)) {
-			snprintf(err, len, "the sources span several networks (mark the session "
+			snprintf(err, len,
+					"the sources span several networks (mark the session "
 					"external to allow it)");
 			return -EPERM;
 		}
@@ -93,7 +111,8 @@ static int check_destination(const struct mirror_session *s, uint16_t net, char 
 	if (s->dest == DP_MIRROR_PORT) {
 		uint16_t dn = port_network(s->dest_port, &several);
 		if (several || (dn != NFVA_NETWORK_NONE && dn != net)) {
-			snprintf(err, len, "the destination port belongs to another network: its "
+			snprintf(err, len,
+					"the destination port belongs to another network: its "
 					"VMs would see this network's traffic");
 			return -EPERM;
 		}
@@ -122,7 +141,8 @@ static int check_ports(const struct mirror_session *s, char *err, size_t len)
 			return -EINVAL;
 		}
 		if (u->active && s->sources[k] == u->port && !s->external) {
-			snprintf(err, len, "the uplink carries every network: mark the session "
+			snprintf(err, len,
+					"the uplink carries every network: mark the session "
 					"external to mirror it");
 			return -EPERM;
 		}
@@ -167,8 +187,10 @@ int mirror_add(const struct mirror_session *s, char *err, size_t errlen)
 	*slot = *s;
 	slot->used = true;
 	slot->index = index;
+	struct mirror_hw_state hw;
 	workers_mirror_counters(index, &slot->baseline);
-	slot->eswitch_baseline = offload_mirror_copies(index);
+	mirror_hw(index, &hw);
+	slot->eswitch_baseline = hw.copies;
 	ret = dp_config_commit();
 	if (slot->dest != DP_MIRROR_PORT)
 		encap_ensure(NFVA_MIRROR_OWNER_BASE + index, slot->dest_ip);
@@ -185,14 +207,20 @@ int mirror_del(struct mirror_session *s)
 
 static void mirror_build_one(struct dp_config *cfg, const struct mirror_session *s)
 {
-	struct dp_mirror *d = &cfg->mirrors[s->index];
+	struct dp_mirror *d = &cfg->mirror->sessions[s->index];
 	uint32_t bit = 1u << s->index;
 
-	*d = (struct dp_mirror){ .active = true, .dest = s->dest,
-		.erspan_version = s->erspan_version, .hw_id = s->overlay.erspan_hw_id,
-		.dest_port = s->dest_port, .session_id = (uint16_t)s->overlay.vni,
-		.dest_ip = s->dest_ip, .owner = NFVA_MIRROR_OWNER_BASE + s->index,
-		.sample_n = s->sample_n, .snaplen = s->snaplen, .filter = s->filter };
+	*d = (struct dp_mirror){ .active = true,
+		.dest = s->dest,
+		.erspan_version = s->erspan_version,
+		.hw_id = s->overlay.erspan_hw_id,
+		.dest_port = s->dest_port,
+		.session_id = (uint16_t)s->overlay.vni,
+		.dest_ip = s->dest_ip,
+		.owner = NFVA_MIRROR_OWNER_BASE + s->index,
+		.sample_n = s->sample_n,
+		.snaplen = s->snaplen,
+		.filter = s->filter };
 	for (unsigned k = 0; k < s->n_sources; k++) {
 		if (s->directions & MIRROR_IN)
 			cfg->ports[s->sources[k]].mirror_in |= bit;
@@ -203,9 +231,13 @@ static void mirror_build_one(struct dp_config *cfg, const struct mirror_session 
 
 static void mirror_build(struct dp_config *cfg)
 {
+	cfg->mirror = dp_config_alloc(cfg, sizeof(*cfg->mirror));
+	if (cfg->mirror == NULL)
+		return;
 	for (unsigned i = 0; i < NFVA_MAX_MIRRORS; i++)
 		if (sessions[i].used)
 			mirror_build_one(cfg, &sessions[i]);
+	mirror_collect_build(cfg->mirror);
 }
 
 static const struct network_overlay *mirror_overlay(uint32_t owner)
@@ -225,39 +257,45 @@ static bool session_uses_port(const struct mirror_session *s, uint16_t port)
 }
 
 /* A removed port takes the sessions that use it along. */
-static void mirror_port_removing(uint16_t port)
+static int mirror_port_removing(const struct nfva_event *ev)
 {
 	for (unsigned i = 0; i < NFVA_MAX_MIRRORS; i++)
-		if (sessions[i].used && session_uses_port(&sessions[i], port)) {
+		if (sessions[i].used && session_uses_port(&sessions[i], ev->port)) {
 			NFVA_LOG(WARNING, "mirror %s removed with its port", sessions[i].name);
 			sessions[i].used = false;
 		}
+	return 0;
 }
+EVENT_SUBSCRIBE(EVENT_PORT_REMOVING, mirror_port_removing)
 
 /* A network change must not make an existing session leak. */
-static int mirror_validate_all(char *err, size_t errlen)
+static int mirror_network_check(const struct nfva_event *ev)
 {
 	char why[256];
 	for (unsigned i = 0; i < NFVA_MAX_MIRRORS; i++) {
 		if (!sessions[i].used || mirror_check(&sessions[i], why, sizeof(why)) == 0)
 			continue;
-		snprintf(err, errlen, "mirror session %s would break tenant isolation: %s",
+		snprintf(ev->err, ev->errlen, "mirror session %s would break tenant isolation: %s",
 				sessions[i].name, why);
 		return -EPERM;
 	}
 	return 0;
 }
+EVENT_SUBSCRIBE(EVENT_NETWORK_CHECK, mirror_network_check)
 
-static struct network_validator mirror_validator = { .check = mirror_validate_all };
-static struct dp_config_builder mirror_builder = { .name = "mirror", .build = mirror_build };
 static struct encap_owner_class mirror_owners = { .base = NFVA_MIRROR_OWNER_BASE,
-	.count = NFVA_MAX_MIRRORS, .overlay = mirror_overlay };
-static struct port_del_hook mirror_port_hook = { .removing = mirror_port_removing };
+	.count = NFVA_MAX_MIRRORS,
+	.overlay = mirror_overlay };
 
-RTE_INIT(mirror_register)
+RTE_INIT(mirror_register_owners)
 {
-	dp_config_register_builder(&mirror_builder);
 	encap_register_owner(&mirror_owners);
-	port_register_del_hook(&mirror_port_hook);
-	network_register_validator(&mirror_validator);
 }
+
+static struct nfva_module mirror_module = {
+	.name = "mirror",
+	.depends_on = "snapshot",
+	.init = mirror_init,
+	.build = mirror_build,
+};
+NFVA_MODULE(mirror_module)

@@ -19,10 +19,10 @@
 #include <stdint.h>
 
 #include "core/bounds.h"
-#include "core/dp_config.h"
-#include "l2/network.h"
 #include "core/datapath.h"
+#include "mirror/mirror_dp.h"
 #include "mirror/mirror_filter.h"
+#include "overlay/tunnel.h"
 
 enum mirror_direction {
 	MIRROR_IN = 1,
@@ -33,21 +33,21 @@ struct mirror_session {
 	bool used;
 	uint8_t index;
 	char name[NFVA_NAME_SIZE];
-	uint8_t directions;           /* MIRROR_IN | MIRROR_OUT */
+	uint8_t directions; /* MIRROR_IN | MIRROR_OUT */
 	uint16_t n_sources;
 	uint16_t sources[NFVA_MAX_PORTS];
 	char filter_text[512];
 	struct mirror_filter filter;
-	uint32_t sample_n;            /* 1 = every frame */
-	uint32_t snaplen;             /* 0 = whole frame */
+	uint32_t sample_n; /* 1 = every frame */
+	uint32_t snaplen;  /* 0 = whole frame */
 	bool external;
-	uint8_t dest;                 /* enum dp_mirror_dest */
+	uint8_t dest; /* enum dp_mirror_dest */
 	uint16_t dest_port;
 	uint32_t dest_ip;
 	uint8_t erspan_version;
 	struct network_overlay overlay; /* tunnel parameters of remote destinations */
 	struct mirror_counters baseline;
-	uint64_t eswitch_baseline;    /* offload_mirror_copies() when added */
+	uint64_t eswitch_baseline; /* e-switch copies (mirror_hw_state) when added */
 };
 
 struct mirror_session *mirror_find(const char *name);
@@ -60,6 +60,20 @@ bool mirror_port_is_source(uint16_t port);
 
 /* Mirror copies carry this dynamic mbuf flag so they are never mirrored again. */
 extern uint64_t mirror_copy_flag;
-int mirror_init(void);
+
+/* How the e-switch carries a session: the offload engine, which sits above
+ * mirroring, answers through mirror_set_hw (control thread). */
+struct mirror_hw_state {
+	unsigned rules_eswitch;         /* rules whose SAMPLE makes the session's copies */
+	unsigned rules_software_copies; /* rules handing frames to the slow path for copies */
+	uint64_t copies;                /* made by the e-switch since start */
+};
+typedef void (*mirror_hw_state_fn)(unsigned session, struct mirror_hw_state *st);
+void mirror_set_hw(mirror_hw_state_fn fn);
+/* The state of session (zeros when nothing offloads). */
+void mirror_hw(unsigned session, struct mirror_hw_state *st);
+
+/* mirror_collect.c: the ERSPAN collection part of a snapshot. */
+void mirror_collect_build(struct dp_mirrors *dm);
 
 #endif

@@ -18,7 +18,8 @@ static bool valid_sample(const char *s)
 }
 
 static struct cmd_type t_sample = { .name = "SAMPLE",
-	.describe = "a sampling rate: 1/N (or N) — one frame in N", .valid = valid_sample };
+	.describe = "a sampling rate: 1/N (or N) — one frame in N",
+	.valid = valid_sample };
 
 static int parse_sources(const char *list, struct mirror_session *s, struct cmd_reply *r)
 {
@@ -41,7 +42,8 @@ static int parse_destination(const struct cmd_args *a, struct mirror_session *s,
 {
 	int dests = cmd_has(a, "port") + cmd_has(a, "vxlan") + cmd_has(a, "erspan");
 	if (dests != 1)
-		return cmd_error(r, EINVAL, "give exactly one destination: to port PORT | "
+		return cmd_error(r, EINVAL,
+				"give exactly one destination: to port PORT | "
 				"to vxlan IP vni VNI | to erspan IP session N version 2|3");
 	if (cmd_has(a, "port")) {
 		const struct port *p = port_find(cmd_arg(a, "PORT"));
@@ -75,8 +77,9 @@ static int parse_destination(const struct cmd_args *a, struct mirror_session *s,
 static int parse_options(const struct cmd_args *a, struct mirror_session *s, struct cmd_reply *r)
 {
 	const char *dir = cmd_has(a, "both") ? "both" : cmd_has(a, "in") ? "in" : "out";
-	s->directions = strcmp(dir, "in") == 0 ? MIRROR_IN :
-		strcmp(dir, "out") == 0 ? MIRROR_OUT : (MIRROR_IN | MIRROR_OUT);
+	s->directions = strcmp(dir, "in") == 0    ? MIRROR_IN
+			: strcmp(dir, "out") == 0 ? MIRROR_OUT
+						  : (MIRROR_IN | MIRROR_OUT);
 	const char *filter = cmd_arg(a, "TEXT");
 	if (filter != NULL) {
 		snprintf(s->filter_text, sizeof(s->filter_text), "%s", filter);
@@ -110,11 +113,11 @@ static int mirror_add_cmd(const struct cmd_args *a, struct cmd_reply *r)
 	return ret;
 }
 NFVA_CMD(mirror_add_cmd,
-	"mirror add NAME source WORD direction in|out|both [filter TEXT] [sample SAMPLE] "
-	"[snaplen N] [external] [to port PORT] [to vxlan IP vni VNI] "
-	"[to erspan IP session N2 version 2|3] [hw-id N3]",
-	"mirror the ports in WORD (comma-separated); in = what the VM sent, out = what it "
-	"receives; filter: see docs/mirroring.md; external: lift tenant isolation checks")
+		"mirror add NAME source WORD direction in|out|both [filter TEXT] [sample SAMPLE] "
+		"[snaplen N] [external] [to port PORT] [to vxlan IP vni VNI] "
+		"[to erspan IP session N2 version 2|3] [hw-id N3]",
+		"mirror the ports in WORD (comma-separated); in = what the VM sent, out = what it "
+		"receives; filter: see docs/mirroring.md; external: lift tenant isolation checks")
 
 static int mirror_del_cmd(const struct cmd_args *a, struct cmd_reply *r)
 {

@@ -7,10 +7,10 @@
 #include <string.h>
 
 #include "control/cmd.h"
-#include "ports/port.h"
+#include "core/dp_config.h"
+#include "core/event.h"
 #include "mirror/mirror.h"
-
-#define ERSPAN_SESSIONS 1024
+#include "ports/port.h"
 
 static uint16_t collect_port[ERSPAN_SESSIONS];
 
@@ -27,7 +27,7 @@ static int collect_add_cmd(const struct cmd_args *a, struct cmd_reply *r)
 	return dp_config_commit();
 }
 NFVA_CMD(collect_add_cmd, "mirror collect erspan session N to port PORT",
-	"terminate ERSPAN II/III session N sent to the VTEP address; deliver to PORT")
+		"terminate ERSPAN II/III session N sent to the VTEP address; deliver to PORT")
 
 static int collect_del_cmd(const struct cmd_args *a, struct cmd_reply *r)
 {
@@ -45,37 +45,36 @@ static int collect_show_cmd(const struct cmd_args *a, struct cmd_reply *r)
 	(void)a;
 	for (unsigned i = 0; i < ERSPAN_SESSIONS; i++) {
 		const struct port *p = port_by_index(collect_port[i]);
-		if (collect_port[i] != NFVA_PORT_NONE && p != NULL)
-			json_array_append_new(list, json_pack("{s:i, s:s}", "session", (int)i,
-					"port", p->name));
+		if (collect_port[i] == NFVA_PORT_NONE || p == NULL)
+			continue;
+		json_array_append_new(list,
+				json_pack("{s:i, s:s}", "session", (int)i, "port", p->name));
 	}
 	r->result = list;
 	return 0;
 }
 NFVA_CMD(collect_show_cmd, "mirror collect show", "collected ERSPAN sessions")
 
-static void collect_build(struct dp_config *cfg)
+void mirror_collect_build(struct dp_mirrors *dm)
 {
-	for (unsigned i = 0; i < ERSPAN_SESSIONS; i++)
-		if (collect_port[i] != NFVA_PORT_NONE && port_by_index(collect_port[i]) != NULL)
-			cfg->erspan_collect[i] = collect_port[i];
+	for (unsigned i = 0; i < ERSPAN_SESSIONS; i++) {
+		bool live = collect_port[i] != NFVA_PORT_NONE &&
+				port_by_index(collect_port[i]) != NULL;
+		dm->erspan_collect[i] = live ? collect_port[i] : NFVA_PORT_NONE;
+	}
 }
 
-static void collect_port_removing(uint16_t port)
+static int collect_port_removing(const struct nfva_event *ev)
 {
 	for (unsigned i = 0; i < ERSPAN_SESSIONS; i++)
-		if (collect_port[i] == port)
+		if (collect_port[i] == ev->port)
 			collect_port[i] = NFVA_PORT_NONE;
+	return 0;
 }
+EVENT_SUBSCRIBE(EVENT_PORT_REMOVING, collect_port_removing)
 
-static struct dp_config_builder collect_builder = { .name = "erspan-collect",
-	.build = collect_build };
-static struct port_del_hook collect_port_hook = { .removing = collect_port_removing };
-
-RTE_INIT(mirror_collect_register)
+RTE_INIT(mirror_collect_init)
 {
 	for (unsigned i = 0; i < ERSPAN_SESSIONS; i++)
 		collect_port[i] = NFVA_PORT_NONE;
-	dp_config_register_builder(&collect_builder);
-	port_register_del_hook(&collect_port_hook);
 }

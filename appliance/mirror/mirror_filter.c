@@ -73,8 +73,12 @@ static bool parse_range(const char *s, struct port_range *r)
 
 static bool parse_ethertype(const char *s, uint16_t *t)
 {
-	static const struct { const char *name; uint16_t type; } names[] = {
-		{ "ipv4", RTE_ETHER_TYPE_IPV4 }, { "ipv6", RTE_ETHER_TYPE_IPV6 },
+	static const struct {
+		const char *name;
+		uint16_t type;
+	} names[] = {
+		{ "ipv4", RTE_ETHER_TYPE_IPV4 },
+		{ "ipv6", RTE_ETHER_TYPE_IPV6 },
 		{ "arp", RTE_ETHER_TYPE_ARP },
 	};
 	for (unsigned i = 0; i < RTE_DIM(names); i++)
@@ -92,8 +96,15 @@ static bool parse_ethertype(const char *s, uint16_t *t)
 
 static bool parse_proto(const char *s, uint8_t *p)
 {
-	static const struct { const char *name; uint8_t proto; } names[] = {
-		{ "icmp", 1 }, { "tcp", 6 }, { "udp", 17 }, { "icmp6", 58 }, { "sctp", 132 },
+	static const struct {
+		const char *name;
+		uint8_t proto;
+	} names[] = {
+		{ "icmp", 1 },
+		{ "tcp", 6 },
+		{ "udp", 17 },
+		{ "icmp6", 58 },
+		{ "sctp", 132 },
 	};
 	unsigned long v;
 	for (unsigned i = 0; i < RTE_DIM(names); i++)

@@ -37,7 +37,7 @@ enum mirror_filter_field {
 };
 
 struct ip_prefix {
-	uint8_t family;   /* 4 or 6 */
+	uint8_t family; /* 4 or 6 */
 	uint8_t len;
 	uint8_t addr[16]; /* network order, IPv4 in the first 4 bytes */
 };

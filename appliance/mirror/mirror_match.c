@@ -11,7 +11,7 @@ struct frame_view {
 	bool has_vlan;
 	uint16_t vlan;
 	uint16_t ethertype;
-	uint8_t family;      /* 4, 6 or 0 */
+	uint8_t family; /* 4, 6 or 0 */
 	const uint8_t *src, *dst;
 	bool has_proto;
 	uint8_t proto;
@@ -107,8 +107,7 @@ static bool l3_l4_match(const struct mirror_filter *f, const struct frame_view *
 		return false;
 	if ((f->fields & MF_DPORT) && !in_range(&f->dport, v->dport))
 		return false;
-	if ((f->fields & MF_PORT) && !in_range(&f->port, v->sport) &&
-			!in_range(&f->port, v->dport))
+	if ((f->fields & MF_PORT) && !in_range(&f->port, v->sport) && !in_range(&f->port, v->dport))
 		return false;
 	return true;
 }

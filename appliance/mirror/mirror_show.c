@@ -5,7 +5,7 @@
 
 #include "control/cmd.h"
 #include "ports/port.h"
-#include "offload/offload.h"
+#include "core/workers.h"
 #include "mirror/mirror.h"
 
 static const char *port_name(uint16_t i)
@@ -29,21 +29,21 @@ static json_t *dest_json(const struct mirror_session *s)
 }
 
 /* mirrored: copies made by the slow path plus those the e-switch made. */
-static json_t *counters_json(const struct mirror_session *s, const struct offload_mirror_state *o)
+static json_t *counters_json(const struct mirror_session *s, const struct mirror_hw_state *o)
 {
 	struct mirror_counters c;
 	workers_mirror_counters(s->index, &c);
 	uint64_t eswitch = o->copies - s->eswitch_baseline;
-	return json_pack("{s:I, s:I, s:I, s:I, s:I}",
-			"mirrored", (json_int_t)(c.mirrored - s->baseline.mirrored + eswitch),
-			"mirrored_eswitch", (json_int_t)eswitch,
-			"filtered_out", (json_int_t)(c.filtered - s->baseline.filtered),
-			"sampled_out", (json_int_t)(c.sampled_out - s->baseline.sampled_out),
-			"dropped", (json_int_t)(c.dropped - s->baseline.dropped));
+	return json_pack("{s:I, s:I, s:I, s:I, s:I}", "mirrored",
+			(json_int_t)(c.mirrored - s->baseline.mirrored + eswitch),
+			"mirrored_eswitch", (json_int_t)eswitch, "filtered_out",
+			(json_int_t)(c.filtered - s->baseline.filtered), "sampled_out",
+			(json_int_t)(c.sampled_out - s->baseline.sampled_out), "dropped",
+			(json_int_t)(c.dropped - s->baseline.dropped));
 }
 
 /* How the session's copies are made for flows the e-switch carries. */
-static json_t *offload_json(const struct offload_mirror_state *o)
+static json_t *offload_json(const struct mirror_hw_state *o)
 {
 	return json_pack("{s:i, s:i}", "rules_sample", (int)o->rules_eswitch,
 			"rules_copies_in_software", (int)o->rules_software_copies);
@@ -53,17 +53,17 @@ static json_t *session_json(const struct mirror_session *s)
 {
 	static const char *const dirs[] = { "", "in", "out", "both" };
 	json_t *sources = json_array();
-	struct offload_mirror_state o;
+	struct mirror_hw_state o;
 
-	offload_mirror_state(s->index, &o);
+	mirror_hw(s->index, &o);
 	for (unsigned k = 0; k < s->n_sources; k++)
 		json_array_append_new(sources, json_string(port_name(s->sources[k])));
-	return json_pack("{s:s, s:o, s:s, s:o, s:i, s:i, s:b, s:o, s:o, s:o}",
-			"name", s->name, "sources", sources, "direction", dirs[s->directions],
-			"filter", s->filter_text[0] ? json_string(s->filter_text) : json_null(),
-			"sample", (int)s->sample_n, "snaplen", (int)s->snaplen,
-			"external", s->external, "to", dest_json(s), "counters", counters_json(s, &o),
-			"offload", offload_json(&o));
+	return json_pack("{s:s, s:o, s:s, s:o, s:i, s:i, s:b, s:o, s:o, s:o}", "name", s->name,
+			"sources", sources, "direction", dirs[s->directions], "filter",
+			s->filter_text[0] ? json_string(s->filter_text) : json_null(), "sample",
+			(int)s->sample_n, "snaplen", (int)s->snaplen, "external", s->external, "to",
+			dest_json(s), "counters", counters_json(s, &o), "offload",
+			offload_json(&o));
 }
 
 static int mirror_show_cmd(const struct cmd_args *a, struct cmd_reply *r)

@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * The compiler: one decision -> one transfer rule (attr + pattern + actions)
- * in DPDK's own structures. The L2 part is here; each tunnel's encap and
- * decap pieces live in its own file (tun_vxlan.c, tun_gre.c), built from the
- * same encapsulation template the slow path prepends.
+ * in DPDK's own structures. Each decision kind compiles its rule from its
+ * own file (kind_l2.c, kind_tunnel.c, kind_lisp.c) out of the pieces here,
+ * and each tunnel type brings its encap and decap parts (vxlan_rule.c,
+ * gre_rule.c), built from the same encapsulation template the slow path
+ * prepends:
  *
  *   L2     represented_port(VF a) / eth dst+src [/ vlan] / end
  *          -> [of_pop_vlan] [of_push_vlan / of_set_vlan_vid] / represented_port(VF b) / count
@@ -11,7 +13,7 @@
  *          -> [of_pop_vlan] / vxlan_encap | raw_encap / represented_port(uplink) / count
  *   DECAP  represented_port(uplink) / eth / ipv4 / udp / vxlan | gre / gre_key / eth dst+src
  *          -> vxlan_decap | raw_decap / [push vlan] / represented_port(VF) / count
- *   LISP   see lisp_flow.c
+ *   LISP   see kind_lisp.c
  *
  * Mirrored flows get a SAMPLE first (copies of what the ingress port
  * received) and/or just before the fate (copies of what the egress port
@@ -24,17 +26,34 @@
 
 #define RULE_PRIORITY 1 /* 0 is left for rules that must win (mirrors) */
 
-static int item_port(struct flow_spec *s, uint16_t ethdev)
+static struct offload_kind_ops *kinds;
+
+void offload_kind_register(struct offload_kind_ops *k)
+{
+	RTE_VERIFY(offload_kind_get(k->kind) == NULL);
+	k->next = kinds;
+	kinds = k;
+}
+
+const struct offload_kind_ops *offload_kind_get(uint8_t kind)
+{
+	for (const struct offload_kind_ops *k = kinds; k != NULL; k = k->next)
+		if (k->kind == kind)
+			return k;
+	return NULL;
+}
+
+int compile_port_item(struct flow_spec *s, uint16_t ethdev)
 {
 	struct rte_flow_item_ethdev spec = { .port_id = ethdev };
 	struct rte_flow_item_ethdev mask = { .port_id = 0xffff };
-	return flow_spec_item(s, RTE_FLOW_ITEM_TYPE_REPRESENTED_PORT, &spec, &mask,
-			sizeof(spec)) == NULL ? -ENOSPC : 0;
+	return flow_spec_add_item(s, RTE_FLOW_ITEM_TYPE_REPRESENTED_PORT, &spec, &mask,
+			sizeof(spec));
 }
 
 /* Ethernet by both MACs; untagged only when the ingress attachment is
  * untagged (an ETH item alone would match tagged frames too). */
-static int item_eth_macs(struct flow_spec *s, const struct offload_decision *d, uint16_t vlan)
+int compile_eth_macs(struct flow_spec *s, const struct offload_decision *d, uint16_t vlan)
 {
 	struct rte_flow_item_eth spec = { 0 }, mask = { 0 };
 	spec.hdr.dst_addr = d->dst;
@@ -43,8 +62,7 @@ static int item_eth_macs(struct flow_spec *s, const struct offload_decision *d, 
 	memset(&mask.hdr.src_addr, 0xff, RTE_ETHER_ADDR_LEN);
 	if (vlan == NFVA_VLAN_NONE)
 		mask.has_vlan = 1; /* spec.has_vlan = 0 */
-	return flow_spec_item(s, RTE_FLOW_ITEM_TYPE_ETH, &spec, &mask, sizeof(spec)) == NULL ?
-		-ENOSPC : 0;
+	return flow_spec_add_item(s, RTE_FLOW_ITEM_TYPE_ETH, &spec, &mask, sizeof(spec));
 }
 
 static int item_vlan(struct flow_spec *s, uint16_t vlan)
@@ -53,8 +71,7 @@ static int item_vlan(struct flow_spec *s, uint16_t vlan)
 	struct rte_flow_item_vlan mask = { .hdr.vlan_tci = RTE_BE16(0x0fff) };
 	if (vlan == NFVA_VLAN_NONE)
 		return 0;
-	return flow_spec_item(s, RTE_FLOW_ITEM_TYPE_VLAN, &spec, &mask, sizeof(spec)) == NULL ?
-		-ENOSPC : 0;
+	return flow_spec_add_item(s, RTE_FLOW_ITEM_TYPE_VLAN, &spec, &mask, sizeof(spec));
 }
 
 static void action_pop_vlan(struct flow_spec *s, uint16_t vlan)
@@ -63,7 +80,7 @@ static void action_pop_vlan(struct flow_spec *s, uint16_t vlan)
 		flow_spec_action(s, RTE_FLOW_ACTION_TYPE_OF_POP_VLAN, NULL, 0);
 }
 
-static void action_push_vlan(struct flow_spec *s, uint16_t vlan)
+void compile_push_vlan(struct flow_spec *s, uint16_t vlan)
 {
 	struct rte_flow_action_of_push_vlan push = { .ethertype = RTE_BE16(RTE_ETHER_TYPE_VLAN) };
 	struct rte_flow_action_of_set_vlan_vid vid = { .vlan_vid = rte_cpu_to_be_16(vlan) };
@@ -81,121 +98,49 @@ static void action_output(struct flow_spec *s, uint16_t ethdev)
 	flow_spec_action(s, RTE_FLOW_ACTION_TYPE_COUNT, &count, sizeof(count));
 }
 
-/* A mirror side's SAMPLE: "in" first in the list, "out" just before the fate. */
-static int sample(struct flow_spec *s, const struct compile_ctx *ctx, bool out)
+int compile_sample(struct flow_spec *s, const struct compile_ctx *ctx, bool out)
 {
 	return flow_mirror_sample(s, out ? &ctx->mirror.out : &ctx->mirror.in,
 			ctx->mirror_tmpl[out]);
 }
 
-/* What rules from a VF share: the frame's port, MACs and tag; then the copy
- * of what the VM sent and the tag popped. */
-static int from_vf(const struct offload_decision *d, const struct compile_ctx *ctx,
+int compile_vf_items(const struct offload_decision *d, const struct compile_ctx *ctx,
 		struct flow_spec *s)
 {
-	int ret = item_port(s, ctx->in_ethdev);
+	int ret = compile_port_item(s, ctx->in_ethdev);
 	if (ret == 0)
-		ret = item_eth_macs(s, d, d->in_vlan);
+		ret = compile_eth_macs(s, d, d->in_vlan);
 	if (ret == 0)
 		ret = item_vlan(s, d->in_vlan);
-	if (ret == 0 && d->kind == OFFLOAD_LISP_ENCAP)
-		ret = flow_lisp_encap_items(s, d);
+	return ret;
+}
+
+int compile_vf_actions(const struct offload_decision *d, const struct compile_ctx *ctx,
+		struct flow_spec *s, int ret)
+{
 	if (ret == 0)
-		ret = sample(s, ctx, false);
+		ret = compile_sample(s, ctx, false);
 	action_pop_vlan(s, d->in_vlan);
 	return ret;
 }
 
-/* What every rule ends with: the copy of what leaves, the port, the count. */
-static int finish(const struct compile_ctx *ctx, struct flow_spec *s, int ret)
+int compile_finish(const struct compile_ctx *ctx, struct flow_spec *s, int ret)
 {
 	if (ret == 0)
-		ret = sample(s, ctx, true);
+		ret = compile_sample(s, ctx, true);
 	action_output(s, ctx->out_ethdev);
 	return ret;
 }
 
-static int compile_l2(const struct offload_decision *d, const struct compile_ctx *ctx,
-		struct flow_spec *s, enum rule_shape *shape)
-{
-	int ret = from_vf(d, ctx, s);
-	action_push_vlan(s, d->out_vlan);
-	bool vlan = d->in_vlan != NFVA_VLAN_NONE || d->out_vlan != NFVA_VLAN_NONE;
-	*shape = vlan ? SHAPE_L2_VLAN : SHAPE_L2;
-	return finish(ctx, s, ret);
-}
-
-static int compile_encap(const struct offload_decision *d, const struct compile_ctx *ctx,
-		struct flow_spec *s, enum rule_shape *shape)
-{
-	int ret = from_vf(d, ctx, s);
-	if (ret == 0 && d->kind == OFFLOAD_LISP_ENCAP) {
-		ret = flow_lisp_encap_actions(s, ctx);
-		*shape = SHAPE_LISP_ENCAP;
-	} else if (ret == 0 && ctx->encap == DP_ENCAP_VXLAN) {
-		ret = flow_vxlan_encap(s, ctx);
-		*shape = SHAPE_VXLAN_ENCAP;
-	} else if (ret == 0) {
-		ret = flow_gre_encap(s, ctx);
-		*shape = SHAPE_GRE_ENCAP;
-	}
-	return finish(ctx, s, ret);
-}
-
-static int decap_items(const struct offload_decision *d, const struct compile_ctx *ctx,
-		struct flow_spec *s)
-{
-	int ret = item_port(s, ctx->in_ethdev);
-	if (ret < 0)
-		return ret;
-	if (d->kind == OFFLOAD_LISP_DECAP)
-		return flow_lisp_decap_items(s, d, ctx);
-	ret = ctx->encap == DP_ENCAP_VXLAN ? flow_vxlan_decap_items(s, ctx, d->vtep_ip) :
-		flow_gre_decap_items(s, ctx, d->vtep_ip);
-	return ret < 0 ? ret : item_eth_macs(s, d, NFVA_VLAN_NONE);
-}
-
-static int compile_decap(const struct offload_decision *d, const struct compile_ctx *ctx,
-		struct flow_spec *s, enum rule_shape *shape)
-{
-	int ret = decap_items(d, ctx, s);
-	if (ret == 0)
-		ret = sample(s, ctx, false);
-	if (ret == 0 && d->kind == OFFLOAD_LISP_DECAP) {
-		ret = flow_lisp_decap_actions(s, d);
-		*shape = SHAPE_LISP_DECAP;
-	} else if (ret == 0 && ctx->encap == DP_ENCAP_VXLAN) {
-		flow_spec_action(s, RTE_FLOW_ACTION_TYPE_VXLAN_DECAP, NULL, 0);
-		*shape = SHAPE_VXLAN_DECAP;
-	} else if (ret == 0) {
-		ret = flow_gre_decap_action(s);
-		*shape = SHAPE_GRE_DECAP;
-	}
-	action_push_vlan(s, d->out_vlan);
-	return finish(ctx, s, ret);
-}
-
 int offload_compile(const struct offload_decision *d, const struct compile_ctx *ctx,
-		struct flow_spec *s, enum rule_shape *shape)
+		struct flow_spec *s, const struct rule_shape **shape)
 {
-	int ret;
+	const struct offload_kind_ops *k = offload_kind_get(d->kind);
 
-	flow_spec_init(s, 0, RULE_PRIORITY);
-	*shape = SHAPE_L2;
-	switch (d->kind) {
-	case OFFLOAD_L2:
-		ret = compile_l2(d, ctx, s, shape);
-		break;
-	case OFFLOAD_ENCAP:
-	case OFFLOAD_LISP_ENCAP:
-		ret = compile_encap(d, ctx, s, shape);
-		break;
-	case OFFLOAD_DECAP:
-	case OFFLOAD_LISP_DECAP:
-		ret = compile_decap(d, ctx, s, shape);
-		break;
-	default:
+	if (k == NULL)
 		return -EINVAL;
-	}
+	flow_spec_init(s, 0, RULE_PRIORITY);
+	*shape = NULL;
+	int ret = k->compile(d, ctx, s, shape);
 	return ret < 0 ? ret : flow_spec_finish(s);
 }

@@ -111,6 +111,15 @@ int flow_mirror_sample(struct flow_spec *s, const struct mirror_side *side,
 	if (ret < 0)
 		return ret;
 	struct rte_flow_action_sample conf = { .ratio = side->ratio, .actions = list };
-	return flow_spec_action(s, RTE_FLOW_ACTION_TYPE_SAMPLE, &conf, sizeof(conf)) == NULL ?
-		-ENOSPC : 0;
+	return flow_spec_add_action(s, RTE_FLOW_ACTION_TYPE_SAMPLE, &conf, sizeof(conf));
 }
+
+/* What the probe builds for them: an L2 rule copying what the VF sends. */
+struct rule_shape shape_mirror_port = { .name = "mirror-port",
+	.kind = OFFLOAD_L2,
+	.mirror = MIRROR_HW_PORT };
+struct rule_shape shape_mirror_software = { .name = "mirror-software",
+	.kind = OFFLOAD_L2,
+	.mirror = MIRROR_HW_SOFTWARE };
+RULE_SHAPE(shape_mirror_port)
+RULE_SHAPE(shape_mirror_software)

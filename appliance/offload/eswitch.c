@@ -12,6 +12,7 @@
 #include "core/log.h"
 #include "ports/port.h"
 #include "offload/emu/emu_switch.h"
+#include "core/event.h"
 #include "offload/offload_private.h"
 
 NFVA_LOG_REGISTER(eswitch)
@@ -62,26 +63,26 @@ static int eswitch_backend_init(struct offload_eswitch *sw, const struct port *p
 	return 0;
 }
 
-static void eswitch_port_added(uint16_t index)
+static int eswitch_port_added(const struct nfva_event *ev)
 {
-	const struct port *p = port_by_index(index);
+	const struct port *p = port_by_index(ev->port);
 	struct rte_flow_error err = { 0 };
 
 	if (p == NULL)
-		return;
+		return 0;
 	if (p->vf_of != NFVA_PORT_NONE && eswitch_get(p->vf_of) != NULL) {
 		eswitch_probe(eswitch_get(p->vf_of));
 		dp_config_commit();
-		return;
+		return 0;
 	}
 	if (p->eswitch == PORT_ESWITCH_NONE)
-		return;
-	struct offload_eswitch *sw = &eswitches[index];
+		return 0;
+	struct offload_eswitch *sw = &eswitches[ev->port];
 	memset(sw, 0, sizeof(*sw));
-	sw->uplink = index;
+	sw->uplink = ev->port;
 	if (eswitch_backend_init(sw, p) < 0) {
 		NFVA_LOG(ERR, "%s: e-switch backend failed: %s", p->name, rte_strerror(rte_errno));
-		return;
+		return 0;
 	}
 	sw->used = true;
 	/* Rules a previous run left behind are not ours to trust. */
@@ -92,43 +93,36 @@ static void eswitch_port_added(uint16_t index)
 	dp_config_commit();
 	NFVA_LOG(INFO, "%s: e-switch (%s backend, proxy ethdev %u)", p->name, sw->backend->name,
 			sw->proxy_ethdev);
+	return 0;
 }
+EVENT_SUBSCRIBE(EVENT_PORT_ADDED, eswitch_port_added)
 
 static bool rule_uses_port(const struct offload_rule *r, const void *arg)
 {
 	uint16_t port = *(const uint16_t *)arg;
-	return r->decision.in_port == port || r->decision.out_port == port ||
-		r->eswitch == port;
+	return r->decision.in_port == port || r->decision.out_port == port || r->eswitch == port;
 }
 
-static void eswitch_port_removing(uint16_t index)
+static int eswitch_port_removing(const struct nfva_event *ev)
 {
-	rules_remove_if(rule_uses_port, &index);
+	rules_remove_if(rule_uses_port, &ev->port);
+	return 0;
 }
+EVENT_SUBSCRIBE(EVENT_PORT_REMOVING, eswitch_port_removing)
 
-static void eswitch_port_removed(uint16_t index)
+static int eswitch_port_removed(const struct nfva_event *ev)
 {
-	struct offload_eswitch *sw = eswitch_get(index);
+	struct offload_eswitch *sw = eswitch_get(ev->port);
 	if (sw == NULL)
-		return;
+		return 0;
 	sw->backend->fini(sw); /* workers no longer see the switch */
 	sw->used = false;
+	return 0;
 }
-
-static struct port_add_hook eswitch_add_hook = { .added = eswitch_port_added };
-static struct port_del_hook eswitch_del_hook = {
-	.removing = eswitch_port_removing,
-	.removed = eswitch_port_removed,
-};
-
-RTE_INIT(eswitch_register)
-{
-	port_register_add_hook(&eswitch_add_hook);
-	port_register_del_hook(&eswitch_del_hook);
-}
+EVENT_SUBSCRIBE(EVENT_PORT_REMOVED, eswitch_port_removed)
 
 bool port_offloadable(uint16_t port, int sw)
 {
 	return port < NFVA_MAX_PORTS && offload_cfg.enabled && offload_cfg.port_enabled[port] &&
-		eswitch_of_port(port) == sw;
+			eswitch_of_port(port) == sw;
 }

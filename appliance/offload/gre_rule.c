@@ -4,7 +4,8 @@
  * (Ethernet / IPv4 proto 47 / GRE K=1 0x6558 / key). Decap items: outer ETH,
  * IPV4 proto 47, GRE with K set and C, S clear (so the header has a fixed
  * size), GRE_KEY; action RAW_DECAP of those 42 bytes. Also the RAW_ENCAP /
- * RAW_DECAP builders other tunnels share (lisp_flow.c).
+ * RAW_DECAP builders other tunnels share (lisp_rule.c). NVGRE networks
+ * are GRE with the VSID in the key.
  */
 #include <string.h>
 
@@ -24,23 +25,21 @@ int flow_raw_encap(struct flow_spec *s, const void *bytes, size_t len)
 		return -ENOSPC;
 	memcpy(data, bytes, len);
 	struct rte_flow_action_raw_encap conf = { .data = data, .size = len };
-	return flow_spec_action(s, RTE_FLOW_ACTION_TYPE_RAW_ENCAP, &conf, sizeof(conf)) == NULL ?
-		-ENOSPC : 0;
+	return flow_spec_add_action(s, RTE_FLOW_ACTION_TYPE_RAW_ENCAP, &conf, sizeof(conf));
 }
 
 int flow_raw_decap(struct flow_spec *s, size_t len)
 {
 	struct rte_flow_action_raw_decap conf = { .data = NULL, .size = len };
-	return flow_spec_action(s, RTE_FLOW_ACTION_TYPE_RAW_DECAP, &conf, sizeof(conf)) == NULL ?
-		-ENOSPC : 0;
+	return flow_spec_add_action(s, RTE_FLOW_ACTION_TYPE_RAW_DECAP, &conf, sizeof(conf));
 }
 
-int flow_gre_encap(struct flow_spec *s, const struct compile_ctx *ctx)
+static int gre_encap(struct flow_spec *s, const struct compile_ctx *ctx)
 {
 	return flow_raw_encap(s, ctx->tmpl->hdr, ctx->tmpl->len);
 }
 
-int flow_gre_decap_items(struct flow_spec *s, const struct compile_ctx *ctx, uint32_t src_vtep)
+static int gre_decap_items(struct flow_spec *s, const struct compile_ctx *ctx, uint32_t src_vtep)
 {
 	struct rte_flow_item_gre gre = { .c_rsvd0_ver = RTE_BE16(GRE_K),
 		.protocol = RTE_BE16(0x6558) };
@@ -50,14 +49,34 @@ int flow_gre_decap_items(struct flow_spec *s, const struct compile_ctx *ctx, uin
 
 	if (flow_outer_items(s, ctx, src_vtep, IPPROTO_GRE) < 0 ||
 			flow_spec_item(s, RTE_FLOW_ITEM_TYPE_GRE, &gre, &gre_mask, sizeof(gre)) ==
-				NULL ||
+					NULL ||
 			flow_spec_item(s, RTE_FLOW_ITEM_TYPE_GRE_KEY, &key, &key_mask,
-				sizeof(key)) == NULL)
+					sizeof(key)) == NULL)
 		return -ENOSPC;
 	return 0;
 }
 
-int flow_gre_decap_action(struct flow_spec *s)
+static int gre_decap(struct flow_spec *s, const struct compile_ctx *ctx)
 {
+	(void)ctx;
 	return flow_raw_decap(s, GRE_DECAP_LEN);
 }
+
+static struct rule_shape shape_gre_encap = { .name = "gre-encap",
+	.kind = OFFLOAD_ENCAP,
+	.encap = DP_ENCAP_GRE };
+static struct rule_shape shape_gre_decap = { .name = "gre-decap",
+	.kind = OFFLOAD_DECAP,
+	.encap = DP_ENCAP_GRE };
+RULE_SHAPE(shape_gre_encap)
+RULE_SHAPE(shape_gre_decap)
+
+static struct offload_tunnel gre_tunnel = {
+	.encap = DP_ENCAP_GRE,
+	.encap_shape = &shape_gre_encap,
+	.decap_shape = &shape_gre_decap,
+	.encap_actions = gre_encap,
+	.decap_items = gre_decap_items,
+	.decap_actions = gre_decap,
+};
+OFFLOAD_TUNNEL(gre_tunnel)

@@ -7,27 +7,18 @@
  * Software rules (refused by the backend) are retried after the same time.
  * Also fills the e-switch part of every datapath snapshot.
  */
-#include "core/clock.h"
 #include "control/periodic.h"
+#include "core/clock.h"
 #include "core/dp_config.h"
-#include <sys/socket.h>
-
-#include "l2/fdb.h"
-#include "lisp/lisp_dp.h"
 #include "offload/emu/emu_switch.h"
 #include "offload/offload_private.h"
 
 /* Traffic in hardware keeps alive what the slow path no longer sees. */
 static void rule_touch(const struct offload_decision *d, uint32_t now_s)
 {
-	if (d->kind == OFFLOAD_LISP_ENCAP) {
-		lisp_eid_touch(d->network, AF_INET, &d->eid_src, now_s);
-		return;
-	}
-	if (d->kind == OFFLOAD_LISP_DECAP)
-		return;
-	fdb_touch_key(d->network, &d->src, now_s);
-	fdb_touch_key(d->network, &d->dst, now_s);
+	const struct offload_kind_ops *k = offload_kind_get(d->kind);
+	if (k != NULL)
+		k->touch(d, now_s);
 }
 
 static void rule_tick(struct offload_rule *r, void *arg)
@@ -66,7 +57,7 @@ static void lifecycle_run(void)
 	offload_stats.idle_removed += before - rules_count();
 }
 
-static void eswitch_build(struct dp_config *cfg)
+void eswitch_build(struct dp_config *cfg)
 {
 	for (uint16_t i = 0; i < NFVA_MAX_PORTS; i++) {
 		int sw_id = eswitch_of_port(i);
@@ -78,12 +69,11 @@ static void eswitch_build(struct dp_config *cfg)
 	}
 }
 
-static struct periodic_task lifecycle_task = {
-	.name = "offload-lifecycle", .interval_ms = 250, .run = lifecycle_run };
-static struct dp_config_builder eswitch_builder = { .name = "eswitch", .build = eswitch_build };
+static struct periodic_task lifecycle_task = { .name = "offload-lifecycle",
+	.interval_ms = 250,
+	.run = lifecycle_run };
 
 RTE_INIT(lifecycle_register)
 {
 	periodic_register(&lifecycle_task);
-	dp_config_register_builder(&eswitch_builder);
 }

@@ -29,19 +29,19 @@
 #define LISP_HDR_LEN 8
 #define LISP_F_N 0x80
 #define LISP_F_I 0x08
-#define RAW_LEN 28            /* LISP header + inner IPv4 up to its destination */
-#define RAW_INNER_DST 24      /* 8 + offsetof(struct rte_ipv4_hdr, dst_addr) */
-#define LISP_DECAP_LEN (sizeof(struct rte_ether_hdr) + sizeof(struct rte_ipv4_hdr) + \
-		sizeof(struct rte_udp_hdr) + LISP_HDR_LEN)
+#define RAW_LEN 28       /* LISP header + inner IPv4 up to its destination */
+#define RAW_INNER_DST 24 /* 8 + offsetof(struct rte_ipv4_hdr, dst_addr) */
+#define LISP_DECAP_LEN                                                                             \
+	(sizeof(struct rte_ether_hdr) + sizeof(struct rte_ipv4_hdr) + sizeof(struct rte_udp_hdr) + \
+			LISP_HDR_LEN)
 
 int flow_lisp_encap_items(struct flow_spec *s, const struct offload_decision *d)
 {
 	struct rte_flow_item_ipv4 ip = { .hdr = { .src_addr = d->eid_src,
-		.dst_addr = d->eid_dst } };
+							 .dst_addr = d->eid_dst } };
 	struct rte_flow_item_ipv4 mask = { .hdr = { .src_addr = RTE_BE32(0xffffffff),
-		.dst_addr = RTE_BE32(0xffffffff) } };
-	return flow_spec_item(s, RTE_FLOW_ITEM_TYPE_IPV4, &ip, &mask, sizeof(ip)) == NULL ?
-		-ENOSPC : 0;
+							   .dst_addr = RTE_BE32(0xffffffff) } };
+	return flow_spec_add_item(s, RTE_FLOW_ITEM_TYPE_IPV4, &ip, &mask, sizeof(ip));
 }
 
 /* The template without the per-packet parts a rule cannot vary. */
@@ -80,10 +80,13 @@ static int item_lisp_raw(struct flow_spec *s, uint32_t iid, uint32_t eid)
 	memcpy(&pattern[RAW_INNER_DST], &eid, sizeof(eid));
 	memset(&mask[RAW_INNER_DST], 0xff, sizeof(eid));
 	struct rte_flow_item_raw spec = { .relative = 1, .length = RAW_LEN, .pattern = pattern };
-	struct rte_flow_item_raw m = { .relative = 1, .search = 1, .offset = -1, .limit = 0xffff,
-		.length = 0xffff, .pattern = mask };
-	return flow_spec_item(s, RTE_FLOW_ITEM_TYPE_RAW, &spec, &m, sizeof(spec)) == NULL ?
-		-ENOSPC : 0;
+	struct rte_flow_item_raw m = { .relative = 1,
+		.search = 1,
+		.offset = -1,
+		.limit = 0xffff,
+		.length = 0xffff,
+		.pattern = mask };
+	return flow_spec_add_item(s, RTE_FLOW_ITEM_TYPE_RAW, &spec, &m, sizeof(spec));
 }
 
 int flow_lisp_decap_items(struct flow_spec *s, const struct offload_decision *d,
@@ -94,14 +97,15 @@ int flow_lisp_decap_items(struct flow_spec *s, const struct offload_decision *d,
 
 	if (flow_outer_items(s, ctx, d->vtep_ip, IPPROTO_UDP) < 0 ||
 			flow_spec_item(s, RTE_FLOW_ITEM_TYPE_UDP, &udp, &udp_mask, sizeof(udp)) ==
-				NULL)
+					NULL)
 		return -ENOSPC;
 	return item_lisp_raw(s, ctx->vni, d->eid_dst);
 }
 
 int flow_lisp_decap_actions(struct flow_spec *s, const struct offload_decision *d)
 {
-	struct rte_ether_hdr eth = { .dst_addr = d->dst, .src_addr = d->src,
+	struct rte_ether_hdr eth = { .dst_addr = d->dst,
+		.src_addr = d->src,
 		.ether_type = RTE_BE16(RTE_ETHER_TYPE_IPV4) };
 	int ret = flow_raw_decap(s, LISP_DECAP_LEN);
 	return ret < 0 ? ret : flow_raw_encap(s, &eth, sizeof(eth));

@@ -29,7 +29,8 @@ void rule_read_copies(struct offload_rule *r)
 		struct rte_flow_query_count c = { 0 };
 		struct rte_flow_error err;
 		if (side_native(sides[i]) &&
-				sw->backend->query_sample(sw, r->handle, r->spec, index, &c, &err) == 0 &&
+				sw->backend->query_sample(sw, r->handle, r->spec, index, &c,
+						&err) == 0 &&
 				c.hits_set && c.hits > r->copies[i]) {
 			copies[sides[i]->session % NFVA_MAX_MIRRORS] += c.hits - r->copies[i];
 			r->copies[i] = c.hits;
@@ -38,15 +39,10 @@ void rule_read_copies(struct offload_rule *r)
 	}
 }
 
-uint64_t offload_mirror_copies(unsigned session)
-{
-	return session < NFVA_MAX_MIRRORS ? copies[session] : 0;
-}
-
 struct state_walk {
 	unsigned session;
 	const struct mirror_session *s;
-	struct offload_mirror_state *st;
+	struct mirror_hw_state *st;
 };
 
 static bool software_side_takes(const struct mirror_side *side, const struct mirror_session *s)
@@ -77,12 +73,18 @@ static void state_rule(struct offload_rule *r, void *arg)
 	}
 }
 
-void offload_mirror_state(unsigned session, struct offload_mirror_state *st)
+/* mirror show asks through mirror_hw(): mirroring sits below offload. */
+static void offload_mirror_state(unsigned session, struct mirror_hw_state *st)
 {
 	struct state_walk w = { .session = session, .s = mirror_by_index(session), .st = st };
 
 	memset(st, 0, sizeof(*st));
-	st->copies = offload_mirror_copies(session);
+	st->copies = session < NFVA_MAX_MIRRORS ? copies[session] : 0;
 	if (w.s != NULL)
 		rules_walk(state_rule, &w);
+}
+
+RTE_INIT(offload_mirror_register)
+{
+	mirror_set_hw(offload_mirror_state);
 }

@@ -134,9 +134,9 @@ static void plan_side(uint16_t port, uint8_t direction, const struct side_frame 
 void mirror_plan_make(const struct offload_decision *d, int sw, struct compile_ctx *ctx)
 {
 	/* The VM's side: ingress for frames from a VF, egress for frames to one. */
-	bool from_vm = d->kind == OFFLOAD_L2 || d->kind == OFFLOAD_ENCAP ||
-		d->kind == OFFLOAD_LISP_ENCAP;
-	bool to_vm = d->kind != OFFLOAD_ENCAP && d->kind != OFFLOAD_LISP_ENCAP;
+	const struct offload_kind_ops *k = offload_kind_get(d->kind);
+	bool from_vm = k != NULL && k->from_vf;
+	bool to_vm = k != NULL && k->to_vf;
 	struct side_frame in = { .known = from_vm, .d = d, .vlan = d->in_vlan };
 	struct side_frame out = { .known = to_vm, .d = d, .vlan = d->out_vlan };
 
@@ -151,8 +151,7 @@ bool mirror_plan_active(const struct mirror_plan *p)
 	return p->in.mode != MIRROR_HW_NONE || p->out.mode != MIRROR_HW_NONE;
 }
 
-static int side_describe(const struct mirror_side *side, const char *name, char *buf,
-		size_t len)
+static int side_describe(const struct mirror_side *side, const char *name, char *buf, size_t len)
 {
 	const struct mirror_session *s = mirror_by_index(side->session);
 

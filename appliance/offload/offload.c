@@ -19,6 +19,8 @@
 #include "core/clock.h"
 #include "l2/fdb.h"
 #include "core/log.h"
+#include "core/event.h"
+#include "core/module.h"
 #include "offload/offload_private.h"
 
 NFVA_LOG_REGISTER(offload)
@@ -64,7 +66,6 @@ void offload_count_failure(const char *message)
 	}
 }
 
-
 static struct rte_ring *ring;
 static struct request_filter filters[NFVA_MAX_WORKERS][FILTER_SLOTS];
 static uint64_t dropped[NFVA_MAX_WORKERS];
@@ -101,8 +102,10 @@ void offload_request(unsigned worker, uint32_t now_s, const struct offload_decis
 bool offload_request_move(unsigned worker, uint32_t now_s, uint16_t network,
 		const struct rte_ether_addr *mac, uint64_t dest, const struct fdb_limits *limits)
 {
-	struct offload_msg m = { .type = MSG_MOVE, .dest = dest,
-		.limit_port = limits->port, .limit_network = limits->network };
+	struct offload_msg m = { .type = MSG_MOVE,
+		.dest = dest,
+		.limit_port = limits->port,
+		.limit_network = limits->network };
 	m.d.network = network;
 	m.d.dst = *mac;
 	uint32_t h = rte_hash_crc(&m, sizeof(m), 0);
@@ -118,8 +121,8 @@ static bool rule_uses_mac(const struct offload_rule *r, const void *arg)
 {
 	const struct offload_msg *m = arg;
 	return r->decision.network == m->d.network &&
-		(rte_is_same_ether_addr(&r->decision.src, &m->d.dst) ||
-		 rte_is_same_ether_addr(&r->decision.dst, &m->d.dst));
+			(rte_is_same_ether_addr(&r->decision.src, &m->d.dst) ||
+					rte_is_same_ether_addr(&r->decision.dst, &m->d.dst));
 }
 
 /* Rules first, FDB after: nothing ever forwards by a stale rule. */
@@ -144,16 +147,22 @@ static void revalidate(void)
 	revalidate_pending = false;
 }
 
-void offload_revalidate_soon(void)
+/* State a rule may depend on changed outside a datapath commit (map-cache,
+ * EID table): every rule is rechecked on the next service. */
+static int offload_lisp_changed(const struct nfva_event *ev)
 {
+	(void)ev;
 	revalidate_pending = true;
+	return 0;
 }
+EVENT_SUBSCRIBE(EVENT_LISP_CHANGED, offload_lisp_changed)
 
 unsigned offload_service(void)
 {
 	struct offload_msg msgs[SERVICE_BATCH];
-	unsigned n = ring == NULL ? 0 :
-		rte_ring_sc_dequeue_burst_elem(ring, msgs, sizeof(msgs[0]), SERVICE_BATCH, NULL);
+	unsigned n = ring == NULL ? 0
+				  : rte_ring_sc_dequeue_burst_elem(ring, msgs, sizeof(msgs[0]),
+						    SERVICE_BATCH, NULL);
 
 	for (unsigned i = 0; i < n; i++) {
 		if (msgs[i].type == MSG_INVALIDATE) {
@@ -185,12 +194,13 @@ uint64_t offload_dropped_requests(void)
 	return sum;
 }
 
-static void offload_fdb_removed(uint16_t network, const struct rte_ether_addr *mac)
+static int offload_fdb_removed(const struct nfva_event *ev)
 {
-	(void)network;
-	(void)mac;
+	(void)ev;
 	revalidate_pending = true;
+	return 0;
 }
+EVENT_SUBSCRIBE(EVENT_FDB_REMOVED, offload_fdb_removed)
 
 int offload_init(void)
 {
@@ -200,7 +210,6 @@ int offload_init(void)
 			SOCKET_ID_ANY, RING_F_SC_DEQ);
 	if (ring == NULL)
 		return errno_log(rte_errno, "rte_ring_create(offload)");
-	fdb_set_removal_listener(offload_fdb_removed);
 	return rules_init();
 }
 
@@ -211,26 +220,30 @@ void offload_fini(void)
 	ring = NULL;
 }
 
-/* After every configuration commit and template change. */
+/* After every configuration commit (this module's part of the snapshot is
+ * the rules' revalidation: rules follow the configuration they came from)
+ * and every template change. */
 static void offload_state_changed(struct dp_config *cfg)
 {
-	(void)cfg;
+	eswitch_build(cfg);
 	if (rules_count() != 0)
 		revalidate();
 }
 
-static void offload_templates_changed(void)
+static int offload_templates_changed(const struct nfva_event *ev)
 {
+	(void)ev;
 	if (rules_count() != 0)
 		revalidate();
+	return 0;
 }
+EVENT_SUBSCRIBE(EVENT_ENCAP_CHANGED, offload_templates_changed)
 
-static struct dp_config_builder offload_builder = { .name = "offload",
-	.build = offload_state_changed };
-static struct encap_listener offload_encap_listener = { .changed = offload_templates_changed };
-
-RTE_INIT(offload_register)
-{
-	dp_config_register_builder(&offload_builder);
-	encap_register_listener(&offload_encap_listener);
-}
+static struct nfva_module offload_module = {
+	.name = "offload",
+	.depends_on = "snapshot ports",
+	.init = offload_init,
+	.fini = offload_fini,
+	.build = offload_state_changed,
+};
+NFVA_MODULE(offload_module)

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * The NIC boundary: the only offload header the rest of the appliance sees.
- * rte_flow stays behind it (STYLE.md point 2).
+ * The NIC boundary: the only offload header the rest of the appliance sees;
+ * rte_flow stays behind it, in appliance/offload/ (docs/architecture.md).
  *
  * The slow path emits *decisions* — what it would do again for every later
  * packet of a flow — and the offload engine turns each into an rte_flow
@@ -25,9 +25,9 @@
 struct emu_switch;
 
 enum offload_kind {
-	OFFLOAD_L2 = 1, /* VF -> VF by (src, dst) MAC and vlan */
-	OFFLOAD_ENCAP,  /* VF -> tunnel to a remote VTEP */
-	OFFLOAD_DECAP,  /* uplink tunnel -> VF */
+	OFFLOAD_L2 = 1,     /* VF -> VF by (src, dst) MAC and vlan */
+	OFFLOAD_ENCAP,      /* VF -> tunnel to a remote VTEP */
+	OFFLOAD_DECAP,      /* uplink tunnel -> VF */
 	OFFLOAD_LISP_ENCAP, /* VF -> LISP: IPv4 EID to the one best RLOC of its map-cache entry */
 	OFFLOAD_LISP_DECAP, /* uplink LISP from an RLOC -> the VF of a local IPv4 EID */
 };
@@ -35,18 +35,18 @@ enum offload_kind {
 /* A decision of the slow path; also the key of the rule table (zero padded:
  * build it with a designated initializer). */
 struct offload_decision {
-	uint8_t kind;        /* enum offload_kind */
+	uint8_t kind; /* enum offload_kind */
 	uint8_t pad;
 	uint16_t network;
-	uint16_t in_port;    /* appliance port: the VF (L2, ENCAP) or the uplink (DECAP) */
-	uint16_t in_vlan;    /* tag on the ingress VF, NFVA_VLAN_NONE */
-	uint16_t out_port;   /* L2, DECAP: the VF; ENCAP: the uplink */
-	uint16_t out_vlan;   /* tag to push toward the VF, NFVA_VLAN_NONE */
-	uint32_t vtep_ip;    /* ENCAP: destination VTEP / RLOC; DECAP: source VTEP / RLOC */
+	uint16_t in_port;          /* appliance port: the VF (L2, ENCAP) or the uplink (DECAP) */
+	uint16_t in_vlan;          /* tag on the ingress VF, NFVA_VLAN_NONE */
+	uint16_t out_port;         /* L2, DECAP: the VF; ENCAP: the uplink */
+	uint16_t out_vlan;         /* tag to push toward the VF, NFVA_VLAN_NONE */
+	uint32_t vtep_ip;          /* ENCAP: destination VTEP / RLOC; DECAP: source VTEP / RLOC */
 	struct rte_ether_addr src; /* LISP: the VM's MAC (ENCAP), the gateway MAC (DECAP) */
 	struct rte_ether_addr dst; /* LISP: the gateway MAC (ENCAP), the VM's MAC (DECAP) */
-	uint32_t eid_src;    /* LISP_ENCAP: the VM's IPv4 EID (network order) */
-	uint32_t eid_dst;    /* LISP: the destination IPv4 EID, matched as a host */
+	uint32_t eid_src;          /* LISP_ENCAP: the VM's IPv4 EID (network order) */
+	uint32_t eid_dst;          /* LISP: the destination IPv4 EID, matched as a host */
 };
 
 /* Mirror copies the e-switch hands to the slow path (SAMPLE -> MARK +
@@ -60,18 +60,6 @@ static inline uint32_t offload_mirror_mark(uint16_t port, bool out)
 {
 	return OFFLOAD_MIRROR_MARK | (out ? OFFLOAD_MIRROR_MARK_OUT : 0) | port;
 }
-
-/* Control thread: state a rule may depend on changed outside a datapath
- * commit (map-cache, EID table): every rule is rechecked on the next service. */
-void offload_revalidate_soon(void);
-/* Copies the e-switch made itself for a mirror session (SAMPLE hits). */
-uint64_t offload_mirror_copies(unsigned session);
-struct offload_mirror_state {
-	unsigned rules_eswitch;         /* rules whose SAMPLE makes the session's copies */
-	unsigned rules_software_copies; /* rules handing frames to the slow path for copies */
-	uint64_t copies;                /* made by the e-switch since start */
-};
-void offload_mirror_state(unsigned session, struct offload_mirror_state *st);
 
 /* Workers: ask for a rule (cheap, may be dropped when the ring is full). */
 void offload_request(unsigned worker, uint32_t now_s, const struct offload_decision *d);

@@ -27,52 +27,41 @@ static json_t *mac_json(const struct rte_ether_addr *mac)
 	return json_string(buf);
 }
 
-/* LISP rules: the EIDs they match ("src -> dst", or the destination). */
-static json_t *eid_json(const struct offload_decision *d)
-{
-	char src[INET_ADDRSTRLEN], dst[INET_ADDRSTRLEN], both[2 * INET_ADDRSTRLEN + 4];
-
-	inet_ntop(AF_INET, &d->eid_dst, dst, sizeof(dst));
-	if (d->kind == OFFLOAD_LISP_DECAP)
-		return json_string(dst);
-	inet_ntop(AF_INET, &d->eid_src, src, sizeof(src));
-	snprintf(both, sizeof(both), "%s -> %s", src, dst);
-	return json_string(both);
-}
-
 static void rule_json(struct offload_rule *r, void *arg)
 {
-	static const char *const kinds[] = { [OFFLOAD_L2] = "l2", [OFFLOAD_ENCAP] = "encap",
-		[OFFLOAD_DECAP] = "decap", [OFFLOAD_LISP_ENCAP] = "lisp-encap",
-		[OFFLOAD_LISP_DECAP] = "lisp-decap" };
 	const struct offload_decision *d = &r->decision;
+	const struct offload_kind_ops *k = offload_kind_get(d->kind);
 	const struct network *n = network_by_index(d->network);
 	const struct offload_eswitch *sw = eswitch_get(r->eswitch);
 	uint64_t now = offload_now_ms();
-	char vtep[INET_ADDRSTRLEN] = "";
-
 	char mirror[160];
 
-	if (d->kind != OFFLOAD_L2)
-		inet_ntop(AF_INET, &d->vtep_ip, vtep, sizeof(vtep));
 	mirror_plan_describe(&r->mirror, mirror, sizeof(mirror));
-	json_t *j = json_pack(
-			"{s:s, s:s, s:s, s:s, s:s, s:o, s:o, s:o, s:s, s:s, s:I, s:I, s:I, s:I, s:i, s:s}",
-			"kind", kinds[d->kind], "shape", shape_name(r->shape),
-			"network", n ? n->name : "?", "in", port_name(d->in_port),
-			"out", port_name(d->out_port), "src", mac_json(&d->src),
-			"dst", mac_json(&d->dst), "vtep", vtep[0] ? json_string(vtep) : json_null(),
-			"state", r->state == RULE_OFFLOADED ? "offloaded" : "software",
-			"reason", r->reason, "hits", (json_int_t)r->hits,
-			"bytes", (json_int_t)r->bytes,
-			"age_s", (json_int_t)((now - r->created_ms) / 1000),
-			"idle_s", (json_int_t)((now - r->active_ms) / 1000),
-			"install_us", (int)r->install_us,
+	json_t *j = json_pack("{s:s, s:s, s:s, s:s, s:s, s:o, s:o, s:o, s:s, s:s, s:I, s:I, s:I, "
+			      "s:I, s:i, s:s}",
+			"kind", k != NULL ? k->name : "?", "shape", r->shape ? r->shape->name : "?",
+			"network", n ? n->name : "?", "in", port_name(d->in_port), "out",
+			port_name(d->out_port), "src", mac_json(&d->src), "dst", mac_json(&d->dst),
+			"vtep", json_null(), "state",
+			r->state == RULE_OFFLOADED ? "offloaded" : "software", "reason", r->reason,
+			"hits", (json_int_t)r->hits, "bytes", (json_int_t)r->bytes, "age_s",
+			(json_int_t)((now - r->created_ms) / 1000), "idle_s",
+			(json_int_t)((now - r->active_ms) / 1000), "install_us", (int)r->install_us,
 			"backend", sw ? sw->backend->name : "-");
 	json_object_set_new(j, "mirror", mirror[0] ? json_string(mirror) : json_null());
-	if (d->kind == OFFLOAD_LISP_ENCAP || d->kind == OFFLOAD_LISP_DECAP)
-		json_object_set_new(j, "eid", eid_json(d));
+	if (k != NULL && k->to_json != NULL)
+		k->to_json(d, j); /* vtep in place, kind-specific fields after */
 	json_array_append_new(arg, j);
+}
+
+static json_t *cap_json(const struct offload_eswitch *sw, uint16_t port,
+		const struct rule_shape *shape)
+{
+	const struct shape_cap *cap = &sw->caps[shape->id];
+	const char *support = !cap->probed ? "unknown" : cap->supported ? "offloaded" : "software";
+	return json_pack("{s:s, s:s, s:s, s:s, s:s}", "eswitch", port_name(port), "backend",
+			sw->backend->name, "shape", shape->name, "support", support, "reason",
+			cap->reason);
 }
 
 static json_t *caps_json(void)
@@ -80,13 +69,9 @@ static json_t *caps_json(void)
 	json_t *list = json_array();
 	for (uint16_t i = 0; i < NFVA_MAX_PORTS; i++) {
 		const struct offload_eswitch *sw = eswitch_get(i);
-		for (unsigned s = 0; sw != NULL && s < SHAPE_MAX; s++)
-			json_array_append_new(list, json_pack("{s:s, s:s, s:s, s:s, s:s}",
-					"eswitch", port_name(i), "backend", sw->backend->name,
-					"shape", shape_name(s),
-					"support", !sw->caps[s].probed ? "unknown" :
-						sw->caps[s].supported ? "offloaded" : "software",
-					"reason", sw->caps[s].reason));
+		const struct rule_shape *s = sw != NULL ? rule_shape_first() : NULL;
+		for (; s != NULL; s = s->next)
+			json_array_append_new(list, cap_json(sw, i, s));
 	}
 	return list;
 }
@@ -103,8 +88,8 @@ static int offload_show_cmd(const struct cmd_args *a, struct cmd_reply *r)
 	return 0;
 }
 NFVA_CMD(offload_show_cmd, "offload show [caps]",
-	"rules with state (offloaded/software), reason, hits, bytes, age; caps: what the "
-	"backend of each e-switch accepts")
+		"rules with state (offloaded/software), reason, hits, bytes, age; caps: what the "
+		"backend of each e-switch accepts")
 
 struct dump_ctx {
 	char *buf;
@@ -143,7 +128,7 @@ static int offload_dump_cmd(const struct cmd_args *a, struct cmd_reply *r)
 	return 0;
 }
 NFVA_CMD(offload_dump_cmd, "offload dump testpmd",
-	"every rule as dpdk-testpmd commands, to replay on real hardware")
+		"every rule as dpdk-testpmd commands, to replay on real hardware")
 
 static int offload_switch_cmd(const struct cmd_args *a, struct cmd_reply *r)
 {
@@ -161,7 +146,7 @@ static int offload_switch_cmd(const struct cmd_args *a, struct cmd_reply *r)
 	return dp_config_commit(); /* revalidation removes what may no longer run */
 }
 NFVA_CMD(offload_switch_cmd, "offload on|off [port PORT]",
-	"turn offload on or off, globally or for one port (off: pure software switch)")
+		"turn offload on or off, globally or for one port (off: pure software switch)")
 
 static int offload_set_cmd(const struct cmd_args *a, struct cmd_reply *r)
 {
@@ -175,7 +160,8 @@ static int offload_set_cmd(const struct cmd_args *a, struct cmd_reply *r)
 	return 0;
 }
 NFVA_CMD(offload_set_cmd, "offload set [idle-timeout SECONDS] [max-rules-per-port N]",
-	"idle rules are removed after SECONDS; beyond N rules on a port flows stay in software")
+		"idle rules are removed after SECONDS; beyond N rules on a port flows stay in "
+		"software")
 
 static int offload_flush_cmd(const struct cmd_args *a, struct cmd_reply *r)
 {
@@ -196,18 +182,18 @@ static json_t *offload_stats_json(void)
 		json_object_set_new(reasons, failure_reasons[i].message,
 				json_integer((json_int_t)failure_reasons[i].count));
 	unsigned offloaded = rules_count_offloaded();
-	json_t *j = json_pack("{s:b, s:i, s:i, s:i, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:i}",
-			"enabled", offload_cfg.enabled, "rules", (int)offloaded,
-			"software", (int)(rules_count() - offloaded),
-			"pending", (int)offload_pending(),
-			"requests", (json_int_t)s->requests,
-			"requests_dropped", (json_int_t)offload_dropped_requests(),
-			"installs", (json_int_t)s->installs, "removals", (json_int_t)s->removals,
-			"failures", (json_int_t)s->failures, "stale", (json_int_t)s->stale,
-			"limit", (json_int_t)s->limit, "idle_removed", (json_int_t)s->idle_removed,
-			"invalidations", (json_int_t)s->invalidations,
-			"rebuilds", (json_int_t)s->rebuilds,
-			"install_us_avg", (json_int_t)avg, "install_us_max", (int)s->install_us_max);
+	json_t *j = json_pack("{s:b, s:i, s:i, s:i, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, "
+			      "s:I, s:I, s:i}",
+			"enabled", offload_cfg.enabled, "rules", (int)offloaded, "software",
+			(int)(rules_count() - offloaded), "pending", (int)offload_pending(),
+			"requests", (json_int_t)s->requests, "requests_dropped",
+			(json_int_t)offload_dropped_requests(), "installs", (json_int_t)s->installs,
+			"removals", (json_int_t)s->removals, "failures", (json_int_t)s->failures,
+			"stale", (json_int_t)s->stale, "limit", (json_int_t)s->limit,
+			"idle_removed", (json_int_t)s->idle_removed, "invalidations",
+			(json_int_t)s->invalidations, "rebuilds", (json_int_t)s->rebuilds,
+			"install_us_avg", (json_int_t)avg, "install_us_max",
+			(int)s->install_us_max);
 	json_object_set_new(j, "failure_reasons", reasons);
 	return j;
 }

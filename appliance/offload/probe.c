@@ -20,17 +20,23 @@
 
 NFVA_LOG_REGISTER(probe)
 
-static const char *const shape_names[SHAPE_MAX] = {
-	[SHAPE_L2] = "l2", [SHAPE_L2_VLAN] = "l2-vlan",
-	[SHAPE_VXLAN_ENCAP] = "vxlan-encap", [SHAPE_VXLAN_DECAP] = "vxlan-decap",
-	[SHAPE_GRE_ENCAP] = "gre-encap", [SHAPE_GRE_DECAP] = "gre-decap",
-	[SHAPE_LISP_ENCAP] = "lisp-encap", [SHAPE_LISP_DECAP] = "lisp-decap",
-	[SHAPE_MIRROR_PORT] = "mirror-port", [SHAPE_MIRROR_SOFTWARE] = "mirror-software",
-};
+static struct rule_shape *shapes; /* sorted by name */
+static unsigned n_shapes;
 
-const char *shape_name(enum rule_shape s)
+void rule_shape_register(struct rule_shape *s)
 {
-	return s < SHAPE_MAX ? shape_names[s] : "?";
+	RTE_VERIFY(n_shapes < SHAPE_MAX);
+	s->id = (uint8_t)n_shapes++;
+	struct rule_shape **at = &shapes;
+	while (*at != NULL && strcmp((*at)->name, s->name) < 0)
+		at = &(*at)->next;
+	s->next = *at;
+	*at = s;
+}
+
+const struct rule_shape *rule_shape_first(void)
+{
+	return shapes;
 }
 
 /* A template with documentation addresses (RFC 5737), for probing only. */
@@ -56,11 +62,13 @@ static void sample_template(struct encap_template *t, uint8_t encap)
 	t->len = sizeof(*eth) + sizeof(*ip) + ops->hdr_len;
 }
 
-static void sample_decision(enum rule_shape shape, struct offload_decision *d,
+/* The sample rule of a shape: documentation addresses, VNI 42. */
+static void sample_decision(const struct rule_shape *shape, struct offload_decision *d,
 		struct compile_ctx *ctx, struct encap_template *t)
 {
 	memset(d, 0, sizeof(*d));
-	d->in_vlan = d->out_vlan = NFVA_VLAN_NONE;
+	d->kind = shape->kind;
+	d->in_vlan = d->out_vlan = shape->vlan ? 100 : NFVA_VLAN_NONE;
 	d->src = (struct rte_ether_addr){ { 0x02, 0, 0, 0, 0x10, 0x01 } };
 	d->dst = (struct rte_ether_addr){ { 0x02, 0, 0, 0, 0x10, 0x02 } };
 	d->vtep_ip = RTE_BE32(0xc0000202);
@@ -69,58 +77,44 @@ static void sample_decision(enum rule_shape shape, struct offload_decision *d,
 	ctx->udp_port = 4789;
 	d->eid_src = RTE_BE32(0xc6336401); /* 198.51.100.1 */
 	d->eid_dst = RTE_BE32(0xcb007101); /* 203.0.113.1 */
-	bool vxlan = shape == SHAPE_VXLAN_ENCAP || shape == SHAPE_VXLAN_DECAP;
-	bool lisp = shape == SHAPE_LISP_ENCAP || shape == SHAPE_LISP_DECAP;
-	ctx->encap = vxlan ? DP_ENCAP_VXLAN : lisp ? DP_ENCAP_LISP : DP_ENCAP_GRE;
-	sample_template(t, ctx->encap);
-	ctx->tmpl = t;
-	if (shape == SHAPE_VXLAN_ENCAP || shape == SHAPE_GRE_ENCAP)
-		d->kind = OFFLOAD_ENCAP;
-	else if (shape == SHAPE_VXLAN_DECAP || shape == SHAPE_GRE_DECAP)
-		d->kind = OFFLOAD_DECAP;
-	else if (shape == SHAPE_LISP_ENCAP)
-		d->kind = OFFLOAD_LISP_ENCAP;
-	else if (shape == SHAPE_LISP_DECAP)
-		d->kind = OFFLOAD_LISP_DECAP;
-	else
-		d->kind = OFFLOAD_L2;
-	if (shape == SHAPE_L2_VLAN)
-		d->in_vlan = d->out_vlan = 100;
+	ctx->encap = shape->encap;
+	if (tunnel_ops_get(shape->encap) != NULL) {
+		sample_template(t, shape->encap);
+		ctx->tmpl = t;
+	}
 }
 
 /* Mirror shapes: an L2 rule copying what the VF sends. */
-static void sample_mirror(enum rule_shape shape, struct compile_ctx *ctx)
+static void sample_mirror(const struct rule_shape *shape, struct compile_ctx *ctx)
 {
 	struct mirror_side *in = &ctx->mirror.in;
 
 	in->ratio = 1;
-	if (shape == SHAPE_MIRROR_PORT) {
-		in->mode = MIRROR_HW_PORT;
+	in->mode = shape->mirror;
+	if (shape->mirror == MIRROR_HW_PORT) {
 		in->ethdev = ctx->out_ethdev;
-	} else if (shape == SHAPE_MIRROR_SOFTWARE) {
-		in->mode = MIRROR_HW_SOFTWARE;
+	} else if (shape->mirror == MIRROR_HW_SOFTWARE) {
 		in->ethdev = ctx->in_ethdev;
 		in->mark = OFFLOAD_MIRROR_MARK;
 	}
 }
 
-static void probe_shape(struct offload_eswitch *sw, enum rule_shape shape, uint16_t vf)
+static void probe_shape(struct offload_eswitch *sw, const struct rule_shape *shape, uint16_t vf)
 {
-	struct shape_cap *cap = &sw->caps[shape];
+	const struct offload_kind_ops *k = offload_kind_get(shape->kind);
+	struct shape_cap *cap = &sw->caps[shape->id];
 	struct offload_decision d;
 	struct compile_ctx ctx = { 0 };
 	struct encap_template t;
 	struct rte_flow_error err = { 0 };
-	enum rule_shape got;
+	const struct rule_shape *got;
 	struct flow_spec *s = malloc(sizeof(*s));
 
 	if (s == NULL)
 		return;
 	sample_decision(shape, &d, &ctx, &t);
-	bool from_vf = d.kind != OFFLOAD_DECAP && d.kind != OFFLOAD_LISP_DECAP;
-	bool to_uplink = d.kind == OFFLOAD_ENCAP || d.kind == OFFLOAD_LISP_ENCAP;
-	ctx.in_ethdev = port_ethdev(from_vf ? vf : sw->uplink);
-	ctx.out_ethdev = port_ethdev(to_uplink ? sw->uplink : vf);
+	ctx.in_ethdev = port_ethdev(k->from_vf ? vf : sw->uplink);
+	ctx.out_ethdev = port_ethdev(k->to_vf ? vf : sw->uplink);
 	sample_mirror(shape, &ctx);
 	rte_eth_macaddr_get(port_ethdev(sw->uplink), &ctx.uplink_mac);
 	cap->probed = true;
@@ -134,8 +128,9 @@ static void probe_shape(struct offload_eswitch *sw, enum rule_shape shape, uint1
 		cap->reason[0] = '\0';
 		sw->backend->destroy(sw, h, &err);
 	} else {
-		snprintf(cap->reason, sizeof(cap->reason), "%s", err.message != NULL ?
-				err.message : rte_strerror(ret < 0 ? -ret : rte_errno));
+		snprintf(cap->reason, sizeof(cap->reason), "%s",
+				err.message != NULL ? err.message
+						    : rte_strerror(ret < 0 ? -ret : rte_errno));
 	}
 	free(s);
 }
@@ -151,10 +146,11 @@ void eswitch_probe(struct offload_eswitch *sw)
 			break;
 		}
 	}
-	for (unsigned s = 0; s < SHAPE_MAX; s++) {
+	for (const struct rule_shape *s = rule_shape_first(); s != NULL; s = s->next) {
+		const struct shape_cap *cap = &sw->caps[s->id];
 		probe_shape(sw, s, vf);
-		NFVA_LOG(INFO, "port %u: %-12s %s%s%s", sw->uplink, shape_name(s),
-				sw->caps[s].supported ? "offloaded" : "software",
-				sw->caps[s].supported ? "" : ": ", sw->caps[s].reason);
+		NFVA_LOG(INFO, "port %u: %-15s %s%s%s", sw->uplink, s->name,
+				cap->supported ? "offloaded" : "software",
+				cap->supported ? "" : ": ", cap->reason);
 	}
 }

@@ -68,25 +68,25 @@ static void rule_free(struct offload_rule *r)
 	free(r);
 }
 
-/* The probed shape a mirrored rule also needs, SHAPE_MAX for none. */
-static enum rule_shape mirror_shape(const struct mirror_plan *p)
+/* The probed shape a mirrored rule also needs, NULL for none. */
+static const struct rule_shape *mirror_shape(const struct mirror_plan *p)
 {
 	if (p->in.mode == MIRROR_HW_SOFTWARE || p->out.mode == MIRROR_HW_SOFTWARE)
-		return SHAPE_MIRROR_SOFTWARE;
-	return mirror_plan_active(p) ? SHAPE_MIRROR_PORT : SHAPE_MAX;
+		return &shape_mirror_software;
+	return mirror_plan_active(p) ? &shape_mirror_port : NULL;
 }
 
 /* Try the backend; on refusal the rule stays in software with the reason. */
 static void rule_offload(struct offload_rule *r, struct offload_eswitch *sw)
 {
 	struct rte_flow_error err = { 0 };
-	enum rule_shape shapes[2] = { r->shape, mirror_shape(&r->mirror) };
+	const struct rule_shape *shapes[2] = { r->shape, mirror_shape(&r->mirror) };
 
 	for (unsigned i = 0; i < RTE_DIM(shapes); i++) {
-		const struct shape_cap *cap = &sw->caps[shapes[i]];
-		if (shapes[i] != SHAPE_MAX && cap->probed && !cap->supported) {
+		const struct shape_cap *cap = shapes[i] != NULL ? &sw->caps[shapes[i]->id] : NULL;
+		if (cap != NULL && cap->probed && !cap->supported) {
 			snprintf(r->reason, sizeof(r->reason), "shape %s not supported: %s",
-					shape_name(shapes[i]), cap->reason);
+					shapes[i]->name, cap->reason);
 			return;
 		}
 	}
@@ -101,8 +101,8 @@ static void rule_offload(struct offload_rule *r, struct offload_eswitch *sw)
 			offload_stats.install_us_max = r->install_us;
 		return;
 	}
-	snprintf(r->reason, sizeof(r->reason), "%s (%s)", err.message != NULL ? err.message :
-			"refused", rte_strerror(rte_errno));
+	snprintf(r->reason, sizeof(r->reason), "%s (%s)",
+			err.message != NULL ? err.message : "refused", rte_strerror(rte_errno));
 	offload_count_failure(err.message != NULL ? err.message : "refused");
 	NFVA_LOG(DEBUG, "rule refused: %s", r->reason);
 }
@@ -233,8 +233,9 @@ static void rule_rebuild(struct offload_rule *r, const struct compile_ctx *ctx)
 
 static bool rule_changed(const struct offload_rule *r, const struct compile_ctx *ctx)
 {
-	if (ctx->tmpl != NULL && (ctx->tmpl->len != r->tmpl.len ||
-			memcmp(ctx->tmpl->hdr, r->tmpl.hdr, r->tmpl.len) != 0))
+	if (ctx->tmpl != NULL &&
+			(ctx->tmpl->len != r->tmpl.len ||
+					memcmp(ctx->tmpl->hdr, r->tmpl.hdr, r->tmpl.len) != 0))
 		return true;
 	return memcmp(&ctx->mirror, &r->mirror, sizeof(r->mirror)) != 0;
 }
@@ -278,8 +279,7 @@ void rules_walk(rules_walk_cb cb, void *arg)
 
 /* NULL doomed removes everything. Collect first: deleting while iterating an
  * extendable rte_hash may skip entries. */
-void rules_remove_if(bool (*doomed)(const struct offload_rule *r, const void *arg),
-		const void *arg)
+void rules_remove_if(bool (*doomed)(const struct offload_rule *r, const void *arg), const void *arg)
 {
 	unsigned n = rules_count(), k = 0;
 	struct offload_rule **victims = n ? malloc(n * sizeof(*victims)) : NULL;

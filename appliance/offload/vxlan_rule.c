@@ -12,9 +12,10 @@
 #include <rte_udp.h>
 #include <rte_vxlan.h>
 
+#include "core/dp_config.h"
 #include "offload/offload_private.h"
 
-int flow_vxlan_encap(struct flow_spec *s, const struct compile_ctx *ctx)
+static int vxlan_encap(struct flow_spec *s, const struct compile_ctx *ctx)
 {
 	const struct rte_ether_hdr *eth = (const void *)ctx->tmpl->hdr;
 	const struct rte_ipv4_hdr *ip = (const void *)(eth + 1);
@@ -40,8 +41,7 @@ int flow_vxlan_encap(struct flow_spec *s, const struct compile_ctx *ctx)
 	def[3] = (struct rte_flow_item){ .type = RTE_FLOW_ITEM_TYPE_VXLAN, .spec = v };
 	def[4] = (struct rte_flow_item){ .type = RTE_FLOW_ITEM_TYPE_END };
 	struct rte_flow_action_vxlan_encap conf = { .definition = def };
-	return flow_spec_action(s, RTE_FLOW_ACTION_TYPE_VXLAN_ENCAP, &conf, sizeof(conf)) ==
-			NULL ? -ENOSPC : 0;
+	return flow_spec_add_action(s, RTE_FLOW_ACTION_TYPE_VXLAN_ENCAP, &conf, sizeof(conf));
 }
 
 /* Outer ETH + IPV4 items shared by both tunnels' decap patterns. */
@@ -53,18 +53,20 @@ int flow_outer_items(struct flow_spec *s, const struct compile_ctx *ctx, uint32_
 	memset(&eth_mask.hdr.dst_addr, 0xff, RTE_ETHER_ADDR_LEN);
 	eth.hdr.ether_type = RTE_BE16(RTE_ETHER_TYPE_IPV4);
 	eth_mask.hdr.ether_type = RTE_BE16(0xffff);
-	struct rte_flow_item_ipv4 ip = { .hdr = { .src_addr = src_vtep, .dst_addr = ctx->local_ip,
-		.next_proto_id = proto } };
+	struct rte_flow_item_ipv4 ip = {
+		.hdr = { .src_addr = src_vtep, .dst_addr = ctx->local_ip, .next_proto_id = proto }
+	};
 	struct rte_flow_item_ipv4 ip_mask = { .hdr = { .src_addr = RTE_BE32(0xffffffff),
-		.dst_addr = RTE_BE32(0xffffffff), .next_proto_id = 0xff } };
+							      .dst_addr = RTE_BE32(0xffffffff),
+							      .next_proto_id = 0xff } };
 	if (flow_spec_item(s, RTE_FLOW_ITEM_TYPE_ETH, &eth, &eth_mask, sizeof(eth)) == NULL ||
 			flow_spec_item(s, RTE_FLOW_ITEM_TYPE_IPV4, &ip, &ip_mask, sizeof(ip)) ==
-				NULL)
+					NULL)
 		return -ENOSPC;
 	return 0;
 }
 
-int flow_vxlan_decap_items(struct flow_spec *s, const struct compile_ctx *ctx, uint32_t src_vtep)
+static int vxlan_decap_items(struct flow_spec *s, const struct compile_ctx *ctx, uint32_t src_vtep)
 {
 	struct rte_flow_item_udp udp = { .hdr.dst_port = rte_cpu_to_be_16(ctx->udp_port) };
 	struct rte_flow_item_udp udp_mask = { .hdr.dst_port = RTE_BE16(0xffff) };
@@ -75,9 +77,34 @@ int flow_vxlan_decap_items(struct flow_spec *s, const struct compile_ctx *ctx, u
 	memset(vx_mask.vni, 0xff, sizeof(vx_mask.vni));
 	if (flow_outer_items(s, ctx, src_vtep, IPPROTO_UDP) < 0 ||
 			flow_spec_item(s, RTE_FLOW_ITEM_TYPE_UDP, &udp, &udp_mask, sizeof(udp)) ==
-				NULL ||
+					NULL ||
 			flow_spec_item(s, RTE_FLOW_ITEM_TYPE_VXLAN, &vx, &vx_mask, sizeof(vx)) ==
-				NULL)
+					NULL)
 		return -ENOSPC;
 	return 0;
 }
+
+static int vxlan_decap(struct flow_spec *s, const struct compile_ctx *ctx)
+{
+	(void)ctx;
+	return flow_spec_add_action(s, RTE_FLOW_ACTION_TYPE_VXLAN_DECAP, NULL, 0);
+}
+
+static struct rule_shape shape_vxlan_encap = { .name = "vxlan-encap",
+	.kind = OFFLOAD_ENCAP,
+	.encap = DP_ENCAP_VXLAN };
+static struct rule_shape shape_vxlan_decap = { .name = "vxlan-decap",
+	.kind = OFFLOAD_DECAP,
+	.encap = DP_ENCAP_VXLAN };
+RULE_SHAPE(shape_vxlan_encap)
+RULE_SHAPE(shape_vxlan_decap)
+
+static struct offload_tunnel vxlan_tunnel = {
+	.encap = DP_ENCAP_VXLAN,
+	.encap_shape = &shape_vxlan_encap,
+	.decap_shape = &shape_vxlan_decap,
+	.encap_actions = vxlan_encap,
+	.decap_items = vxlan_decap_items,
+	.decap_actions = vxlan_decap,
+};
+OFFLOAD_TUNNEL(vxlan_tunnel)

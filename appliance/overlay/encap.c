@@ -8,12 +8,13 @@
 #include "core/hash_key8.h"
 
 #include "core/dp_config.h"
+#include "core/event.h"
+#include "core/log.h"
+#include "core/module.h"
+#include "core/punt.h"
 #include "overlay/encap.h"
 #include "overlay/encap_build.h"
-#include "core/log.h"
 #include "overlay/neigh.h"
-#include "l2/network.h"
-#include "core/punt.h"
 #include "overlay/underlay.h"
 
 NFVA_LOG_REGISTER(encap)
@@ -26,7 +27,6 @@ struct encap_key {
 static struct rte_hash *table;
 static struct rte_rcu_qsbr *qsbr;
 static uint64_t hold_dropped;
-static struct encap_listener *listeners;
 static struct encap_owner_class *owner_classes;
 
 void encap_register_owner(struct encap_owner_class *c)
@@ -35,39 +35,19 @@ void encap_register_owner(struct encap_owner_class *c)
 	owner_classes = c;
 }
 
-static bool network_wants(const struct network *n, uint32_t ip)
-{
-	const struct network_overlay *o = &n->overlay;
-	if (ip == o->group)
-		return true;
-	for (unsigned i = 0; i < o->n_vteps; i++)
-		if (o->vteps[i] == ip)
-			return true;
-	return false;
-}
-
 /* Tunnel parameters of an owner; *keep_ip tells whether a template toward
  * ip should stay (strict networks keep only their configured VTEPs). */
 static const struct network_overlay *owner_overlay(uint32_t owner, uint32_t ip, bool *keep_ip)
 {
 	*keep_ip = true;
-	if (owner < NFVA_MAX_NETWORKS) {
-		const struct network *n = network_by_index(owner);
-		if (n == NULL || n->overlay.encap == DP_ENCAP_NONE)
-			return NULL;
-		*keep_ip = !n->overlay.strict || network_wants(n, ip);
-		return &n->overlay;
+	for (const struct encap_owner_class *c = owner_classes; c != NULL; c = c->next) {
+		if (owner < c->base || owner - c->base >= c->count)
+			continue;
+		if (c->keeps != NULL)
+			*keep_ip = c->keeps(owner, ip);
+		return c->overlay(owner);
 	}
-	for (const struct encap_owner_class *c = owner_classes; c != NULL; c = c->next)
-		if (owner >= c->base && owner - c->base < c->count)
-			return c->overlay(owner);
 	return NULL;
-}
-
-void encap_register_listener(struct encap_listener *l)
-{
-	l->next = listeners;
-	listeners = l;
 }
 
 int encap_init(struct rte_rcu_qsbr *v)
@@ -79,7 +59,7 @@ int encap_init(struct rte_rcu_qsbr *v)
 		.hash_func = hash_key8_crc,
 		.socket_id = SOCKET_ID_ANY,
 		.extra_flag = RTE_HASH_EXTRA_FLAGS_RW_CONCURRENCY_LF |
-			RTE_HASH_EXTRA_FLAGS_NO_FREE_ON_DEL,
+				RTE_HASH_EXTRA_FLAGS_NO_FREE_ON_DEL,
 	};
 	qsbr = v;
 	RTE_BUILD_BUG_ON(sizeof(struct encap_key) != 8);
@@ -169,8 +149,8 @@ int encap_ensure(uint32_t owner, uint32_t vtep_ip)
 	encap_collect();
 	/* A new template (resolved at once by a known neighbour) may let rules
 	 * that waited for it be built. */
-	for (struct encap_listener *l = listeners; ret == 0 && l != NULL; l = l->next)
-		l->changed();
+	if (ret == 0)
+		event_publish_simple(EVENT_ENCAP_CHANGED);
 	return ret;
 }
 
@@ -206,27 +186,19 @@ static void encap_refresh(uint32_t only_nexthop)
 			encap_remove(&keys[i], olds[i]);
 	bool changed = garbage.n_templates != 0;
 	encap_collect();
-	for (struct encap_listener *l = listeners; changed && l != NULL; l = l->next)
-		l->changed();
+	if (changed)
+		event_publish_simple(EVENT_ENCAP_CHANGED);
 }
 
-/* Snapshot builder: configured VTEPs and groups get templates. */
+/* Every commit: templates follow the configuration (a network's options,
+ * owners gone); the owners' build then ensures their configured VTEPs. */
 static void encap_build_hook(struct dp_config *cfg)
 {
 	(void)cfg;
 	encap_refresh(0);
-	for (uint16_t i = 0; i < NFVA_MAX_NETWORKS; i++) {
-		const struct network *n = network_by_index(i);
-		if (n == NULL || n->overlay.encap == DP_ENCAP_NONE)
-			continue;
-		for (unsigned v = 0; v < n->overlay.n_vteps; v++)
-			encap_ensure(i, n->overlay.vteps[v]);
-		if (n->overlay.group != 0)
-			encap_ensure(i, n->overlay.group);
-	}
 }
 
-void encap_hold(struct rte_mbuf *m)
+static void encap_hold(struct rte_mbuf *m)
 {
 	const struct pkt_meta *meta = pkt_meta(m);
 	const struct encap_template *t = NULL;
@@ -243,6 +215,9 @@ void encap_hold(struct rte_mbuf *m)
 	}
 }
 
+struct punt_handler encap_hold_punt = { .name = "hold", .input = encap_hold };
+PUNT_HANDLER(encap_hold_punt)
+
 void encap_walk(encap_walk_cb cb, void *arg)
 {
 	const void *key;
@@ -257,23 +232,31 @@ unsigned encap_count(void)
 	return (unsigned)rte_hash_count(table);
 }
 
-static void encap_neigh_changed(uint32_t ip)
+static int encap_neigh_changed(const struct nfva_event *ev)
 {
-	encap_refresh(ip);
+	encap_refresh(ev->ip);
+	return 0;
 }
+EVENT_SUBSCRIBE(EVENT_NEIGH_CHANGED, encap_neigh_changed)
 
-static void encap_underlay_changed(void)
+static int encap_underlay_changed(const struct nfva_event *ev)
 {
+	(void)ev;
 	encap_refresh(0);
+	return 0;
 }
+EVENT_SUBSCRIBE(EVENT_UNDERLAY_CHANGED, encap_underlay_changed)
 
-static struct dp_config_builder encap_builder = { .name = "encap", .build = encap_build_hook };
-static struct neigh_listener encap_neigh_listener = { .changed = encap_neigh_changed };
-static struct underlay_listener encap_underlay_listener = { .changed = encap_underlay_changed };
-
-RTE_INIT(encap_register)
+static int encap_module_init(void)
 {
-	dp_config_register_builder(&encap_builder);
-	neigh_register_listener(&encap_neigh_listener);
-	underlay_register_listener(&encap_underlay_listener);
+	return encap_init(dp_qsbr());
 }
+
+static struct nfva_module encap_module = {
+	.name = "encap",
+	.depends_on = "snapshot",
+	.init = encap_module_init,
+	.fini = encap_fini,
+	.build = encap_build_hook,
+};
+NFVA_MODULE(encap_module)

@@ -4,7 +4,7 @@
  * the outer headers exactly as they go on the wire (outer Ethernet with the
  * resolved next-hop MAC, IPv4, UDP+VXLAN or GRE+key). The slow path prepends
  * these bytes and patches the per-packet fields (lengths, checksum, UDP
- * source port); the offload layer will turn the very same bytes into
+ * source port); the offload layer turns the very same bytes into
  * VXLAN_ENCAP / RAW_ENCAP definitions, so hardware and software emit the same.
  *
  * An owner is a network (owner = network index) or another user of tunnels,
@@ -26,13 +26,13 @@
 #define ENCAP_MAX_HDR 64
 
 struct encap_template {
-	uint32_t owner;         /* network index, or a registered owner */
-	uint8_t encap;          /* enum dp_encap */
-	uint8_t len;            /* bytes to prepend */
-	bool resolved;          /* outer destination MAC known */
-	bool udp_csum;          /* compute the UDP checksum (else 0) */
-	uint32_t vtep_ip;       /* remote VTEP or group, network order */
-	uint32_t nexthop_ip;    /* whose MAC is the outer destination */
+	uint32_t owner;      /* network index, or a registered owner */
+	uint8_t encap;       /* enum dp_encap */
+	uint8_t len;         /* bytes to prepend */
+	bool resolved;       /* outer destination MAC known */
+	bool udp_csum;       /* compute the UDP checksum (else 0) */
+	uint32_t vtep_ip;    /* remote VTEP or group, network order */
+	uint32_t nexthop_ip; /* whose MAC is the outer destination */
 	uint8_t hdr[ENCAP_MAX_HDR] __rte_aligned(16);
 };
 
@@ -44,23 +44,23 @@ const struct encap_template *encap_lookup(uint32_t owner, uint32_t vtep_ip);
 
 /* Control: make sure a template exists (and its next hop is being resolved). */
 int encap_ensure(uint32_t owner, uint32_t vtep_ip);
-/* Control: a punted frame for (owner, vtep) without a usable template. */
-void encap_hold(struct rte_mbuf *m);
+/* Frames for (owner, vtep) without a usable template, punted to be held. */
+struct punt_handler;
+extern struct punt_handler encap_hold_punt;
 
-/* Told (control thread) after templates were rebuilt or removed. */
-struct encap_listener {
-	void (*changed)(void);
-	struct encap_listener *next;
-};
-void encap_register_listener(struct encap_listener *l);
+/* After templates were made, rebuilt or removed, EVENT_ENCAP_CHANGED is
+ * published (control thread). */
 
-/* Owners other than networks: [base, base + count). */
+/* Who owns templates [base, base + count): networks (l2/network.c), mirror
+ * sessions toward remote collectors (mirror/mirror.c). Control thread. */
 struct network_overlay;
 struct encap_owner_class {
 	uint32_t base, count;
 	/* The tunnel parameters of owner, or NULL when it is gone. */
 	const struct network_overlay *(*overlay)(uint32_t owner);
-	struct encap_owner_class *next;
+	/* Should a template of owner toward ip stay? NULL: while overlay() does. */
+	bool (*keeps)(uint32_t owner, uint32_t ip);
+	struct encap_owner_class *next; /* private */
 };
 void encap_register_owner(struct encap_owner_class *c);
 

@@ -12,22 +12,6 @@
 #define OUTER_TTL 64
 #define OUTER_TTL_MULTICAST 1 /* as Linux vxlan does for a group */
 
-static struct tunnel_ops *tunnels;
-
-void tunnel_ops_register(struct tunnel_ops *ops)
-{
-	ops->next = tunnels;
-	tunnels = ops;
-}
-
-const struct tunnel_ops *tunnel_ops_get(uint8_t encap)
-{
-	for (const struct tunnel_ops *t = tunnels; t != NULL; t = t->next)
-		if (t->encap == encap)
-			return t;
-	return NULL;
-}
-
 /* Outer destination MAC: mapped for a group, the next hop's otherwise. */
 static void encap_resolve(struct encap_template *t, struct rte_ether_hdr *eth, bool multicast)
 {

@@ -2,7 +2,7 @@
 /*
  * Building an encapsulation template's bytes. The outer Ethernet and IPv4
  * headers are common; each tunnel type writes its own header after them
- * from its own small file (tun_vxlan.c, tun_gre.c) through tunnel_ops.
+ * through its tunnel_ops (tunnel.h).
  */
 #ifndef NFVA_ENCAP_BUILD_H
 #define NFVA_ENCAP_BUILD_H
@@ -10,20 +10,7 @@
 #include <stdint.h>
 
 #include "overlay/encap.h"
-#include "l2/network.h"
-
-struct tunnel_ops {
-	uint8_t encap;     /* enum dp_encap */
-	const char *name;
-	uint8_t ip_proto;  /* outer IPv4 protocol */
-	uint8_t hdr_len;   /* tunnel header after the outer IPv4 header */
-	/* Write the tunnel header for network overlay o at hdr. */
-	void (*write)(uint8_t *hdr, const struct network_overlay *o);
-	struct tunnel_ops *next;
-};
-
-void tunnel_ops_register(struct tunnel_ops *ops);
-const struct tunnel_ops *tunnel_ops_get(uint8_t encap);
+#include "overlay/tunnel.h"
 
 /* Fill t for owner's overlay ov toward ip (a VTEP, a collector or the group). */
 int encap_build(struct encap_template *t, const struct network_overlay *ov, uint32_t owner,

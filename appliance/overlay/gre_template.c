@@ -9,7 +9,8 @@
 
 #include <rte_gre.h>
 
-#include "overlay/encap_build.h"
+#include "core/dp_config.h"
+#include "overlay/tunnel.h"
 
 #define GRE_KEY_PRESENT 0x2000
 #define ETHER_TYPE_TEB 0x6558
@@ -33,7 +34,4 @@ static struct tunnel_ops gre_ops = {
 	.write = gre_write,
 };
 
-RTE_INIT(tun_gre_register)
-{
-	tunnel_ops_register(&gre_ops);
-}
+TUNNEL_OPS_REGISTER(gre_ops)

@@ -5,39 +5,58 @@
  * and then every IGMP_REPORT_INTERVAL, so snooping switches and multicast
  * routers keep delivering the group's BUM traffic to this VTEP.
  */
-#include "core/bounds.h"
+#include <string.h>
+
 #include "control/periodic.h"
-#include "l2/network.h"
+#include "core/bounds.h"
+#include "core/dp_config.h"
 #include "overlay/underlay.h"
 #include "overlay/underlay_tx.h"
 
 #define IGMP_REPORT_INTERVAL_S 60
 
-static uint32_t last_report_s[NFVA_MAX_NETWORKS];
-static uint32_t last_group[NFVA_MAX_NETWORKS];
+/* Groups reported and when; rebuilt from the published snapshot's groups
+ * (the control thread reads the snapshot it published). */
+struct igmp_group {
+	uint32_t group;
+	uint32_t last_report_s;
+};
+static struct igmp_group reported[NFVA_MAX_NETWORKS];
+static unsigned n_reported;
 static uint32_t seconds;
+
+static const struct igmp_group *igmp_find(uint32_t group)
+{
+	for (unsigned i = 0; i < n_reported; i++)
+		if (reported[i].group == group)
+			return &reported[i];
+	return NULL;
+}
 
 static void igmp_tick(void)
 {
+	const struct dp_config *cfg = dp_config_current;
+	struct igmp_group next[NFVA_MAX_NETWORKS];
+	unsigned n = 0;
+
 	seconds++;
-	if (!underlay_get()->active)
+	if (cfg == NULL || !underlay_get()->active)
 		return;
-	for (uint16_t i = 0; i < NFVA_MAX_NETWORKS; i++) {
-		const struct network *n = network_by_index(i);
-		uint32_t group = n != NULL ? n->overlay.group : 0;
-		if (group == 0)
-			continue;
-		if (group == last_group[i] && seconds - last_report_s[i] < IGMP_REPORT_INTERVAL_S)
-			continue;
-		if (underlay_send_igmp_report(group) == 0) {
-			last_group[i] = group;
-			last_report_s[i] = seconds;
+	for (uint16_t i = 0; i < cfg->n_groups && n < NFVA_MAX_NETWORKS; i++) {
+		const struct igmp_group *old = igmp_find(cfg->groups[i]);
+		next[n] = old != NULL ? *old : (struct igmp_group){ .group = cfg->groups[i] };
+		bool due = old == NULL || seconds - old->last_report_s >= IGMP_REPORT_INTERVAL_S;
+		if (!due || underlay_send_igmp_report(next[n].group) == 0) {
+			if (due)
+				next[n].last_report_s = seconds;
+			n++;
 		}
 	}
+	memcpy(reported, next, n * sizeof(next[0]));
+	n_reported = n;
 }
 
 static struct periodic_task igmp_task = { .name = "igmp", .interval_ms = 1000, .run = igmp_tick };
-
 RTE_INIT(igmp_register)
 {
 	periodic_register(&igmp_task);

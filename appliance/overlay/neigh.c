@@ -6,6 +6,7 @@
 #include <rte_arp.h>
 
 #include "core/bounds.h"
+#include "core/event.h"
 #include "core/log.h"
 #include "overlay/neigh.h"
 #include "overlay/neigh_private.h"
@@ -16,13 +17,6 @@
 NFVA_LOG_REGISTER(neigh)
 
 struct neigh_table neigh_table;
-static struct neigh_listener *listeners;
-
-void neigh_register_listener(struct neigh_listener *l)
-{
-	l->next = listeners;
-	listeners = l;
-}
 
 uint64_t neigh_now_ms(void)
 {
@@ -58,7 +52,7 @@ static struct neigh *neigh_create(uint32_t ip)
 static bool neigh_usable(const struct neigh *n)
 {
 	return n->state == NEIGH_REACHABLE || n->state == NEIGH_STALE ||
-		n->state == NEIGH_PERMANENT;
+			n->state == NEIGH_PERMANENT;
 }
 
 bool neigh_mac(uint32_t ip, struct rte_ether_addr *mac)
@@ -72,8 +66,8 @@ bool neigh_mac(uint32_t ip, struct rte_ether_addr *mac)
 
 static void neigh_notify(uint32_t ip)
 {
-	for (struct neigh_listener *l = listeners; l != NULL; l = l->next)
-		l->changed(ip);
+	struct nfva_event ev = { .type = EVENT_NEIGH_CHANGED, .ip = ip };
+	event_publish(&ev);
 }
 
 static void neigh_probe(struct neigh *n)

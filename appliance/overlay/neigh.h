@@ -31,19 +31,15 @@ bool neigh_mac(uint32_t ip, struct rte_ether_addr *mac);
 void neigh_resolve(uint32_t ip);
 /* Hold m until ip resolves; frees m (counted) when the queue is full. */
 void neigh_hold(uint32_t ip, struct rte_mbuf *m);
-/* An ARP frame punted from the uplink (consumed). */
-void neigh_arp_input(struct rte_mbuf *m);
+/* ARP frames the uplink punts (neigh_arp.c takes them). */
+struct punt_handler;
+extern struct punt_handler neigh_arp_punt;
 
 int neigh_add_static(uint32_t ip, const struct rte_ether_addr *mac);
 int neigh_del(uint32_t ip);
 /* Forget dynamic state (underlay changed). */
 void neigh_flush(void);
 
-/* Told when a neighbour's MAC appears, changes or goes. */
-struct neigh_listener {
-	void (*changed)(uint32_t ip);
-	struct neigh_listener *next;
-};
-void neigh_register_listener(struct neigh_listener *l);
+/* When a neighbour's MAC appears, changes or goes: EVENT_NEIGH_CHANGED. */
 
 #endif

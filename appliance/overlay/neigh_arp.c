@@ -7,6 +7,7 @@
  */
 #include <rte_arp.h>
 
+#include "core/punt.h"
 #include "overlay/neigh_private.h"
 #include "overlay/underlay.h"
 #include "overlay/underlay_tx.h"
@@ -27,7 +28,7 @@ static bool arp_valid(const struct rte_mbuf *m, const struct rte_arp_hdr **out)
 	return true;
 }
 
-void neigh_arp_input(struct rte_mbuf *m)
+static void neigh_arp_input(struct rte_mbuf *m)
 {
 	const struct underlay *u = underlay_get();
 	const struct rte_arp_hdr *arp;
@@ -51,3 +52,6 @@ void neigh_arp_input(struct rte_mbuf *m)
 		neigh_update(sip, &sha, for_us);
 	rte_pktmbuf_free(m);
 }
+
+struct punt_handler neigh_arp_punt = { .name = "arp", .input = neigh_arp_input };
+PUNT_HANDLER(neigh_arp_punt)

@@ -11,8 +11,11 @@
 static json_t *neigh_stats_json(void);
 
 static const char *const state_names[] = {
-	[NEIGH_INCOMPLETE] = "incomplete", [NEIGH_REACHABLE] = "reachable",
-	[NEIGH_STALE] = "stale", [NEIGH_FAILED] = "failed", [NEIGH_PERMANENT] = "permanent",
+	[NEIGH_INCOMPLETE] = "incomplete",
+	[NEIGH_REACHABLE] = "reachable",
+	[NEIGH_STALE] = "stale",
+	[NEIGH_FAILED] = "failed",
+	[NEIGH_PERMANENT] = "permanent",
 };
 
 static int neigh_add_cmd(const struct cmd_args *a, struct cmd_reply *r)
@@ -46,34 +49,32 @@ static json_t *neigh_to_json(const struct neigh *n, uint64_t now)
 
 	inet_ntop(AF_INET, &n->ip, ip, sizeof(ip));
 	rte_ether_format_addr(mac, sizeof(mac), &n->mac);
-	return json_pack("{s:s, s:o, s:s, s:i, s:o}", "ip", ip,
-			"lladdr", has_mac ? json_string(mac) : json_null(),
-			"state", state_names[n->state], "held", n->n_held,
-			"confirmed_ago_ms", n->confirmed_ms ?
-				json_integer((json_int_t)(now - n->confirmed_ms)) : json_null());
+	return json_pack("{s:s, s:o, s:s, s:i, s:o}", "ip", ip, "lladdr",
+			has_mac ? json_string(mac) : json_null(), "state", state_names[n->state],
+			"held", n->n_held, "confirmed_ago_ms",
+			n->confirmed_ms ? json_integer((json_int_t)(now - n->confirmed_ms))
+					: json_null());
 }
 
 static json_t *underlay_stats_json(void)
 {
 	struct punt_stats p;
 	punt_get_stats(&p);
-	return json_pack("{s:o, s:{s:I, s:I, s:I, s:I}}", "arp", neigh_stats_json(),
-			"punt", "punted", (json_int_t)p.punted, "punt_full", (json_int_t)p.punt_full,
+	return json_pack("{s:o, s:{s:I, s:I, s:I, s:I}}", "arp", neigh_stats_json(), "punt",
+			"punted", (json_int_t)p.punted, "punt_full", (json_int_t)p.punt_full,
 			"ctrl_sent", (json_int_t)p.ctrl_sent, "ctrl_full", (json_int_t)p.ctrl_full);
 }
 
 static json_t *neigh_stats_json(void)
 {
 	const struct neigh_stats *s = &neigh_table.stats;
-	return json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}",
-			"requests_sent", (json_int_t)s->requests_sent,
-			"replies", (json_int_t)s->replies,
-			"requests_answered", (json_int_t)s->requests_answered,
-			"updates", (json_int_t)s->updates, "held", (json_int_t)s->held,
-			"held_dropped", (json_int_t)s->held_dropped,
-			"failures", (json_int_t)s->failures,
-			"table_full", (json_int_t)s->table_full,
-			"arp_ignored", (json_int_t)s->arp_ignored);
+	return json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}", "requests_sent",
+			(json_int_t)s->requests_sent, "replies", (json_int_t)s->replies,
+			"requests_answered", (json_int_t)s->requests_answered, "updates",
+			(json_int_t)s->updates, "held", (json_int_t)s->held, "held_dropped",
+			(json_int_t)s->held_dropped, "failures", (json_int_t)s->failures,
+			"table_full", (json_int_t)s->table_full, "arp_ignored",
+			(json_int_t)s->arp_ignored);
 }
 
 static int neigh_show_cmd(const struct cmd_args *a, struct cmd_reply *r)
@@ -93,13 +94,13 @@ static int neigh_show_cmd(const struct cmd_args *a, struct cmd_reply *r)
 	return 0;
 }
 NFVA_CMD(neigh_show_cmd, "neigh show [stats]",
-	"underlay neighbours with state (with stats: ARP counters too)")
+		"underlay neighbours with state (with stats: ARP counters too)")
 
-static struct stats_section underlay_section = { .name = "underlay",
-	.show = underlay_stats_json };
+static struct stats_section underlay_section = { .name = "underlay", .show = underlay_stats_json };
 
-static struct periodic_task neigh_task = {
-	.name = "neigh-timers", .interval_ms = 250, .run = neigh_timers };
+static struct periodic_task neigh_task = { .name = "neigh-timers",
+	.interval_ms = 250,
+	.run = neigh_timers };
 
 RTE_INIT(neigh_cmd_register)
 {

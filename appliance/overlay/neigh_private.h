@@ -17,7 +17,7 @@ struct neigh {
 	uint8_t state;  /* enum neigh_state */
 	uint8_t probes; /* requests sent in the current resolution */
 	uint8_t n_held;
-	uint32_t ip;    /* network order */
+	uint32_t ip; /* network order */
 	struct rte_ether_addr mac;
 	uint64_t confirmed_ms;
 	uint64_t next_probe_ms;
@@ -26,14 +26,14 @@ struct neigh {
 
 struct neigh_stats {
 	uint64_t requests_sent;
-	uint64_t replies;       /* ARP replies accepted */
+	uint64_t replies; /* ARP replies accepted */
 	uint64_t requests_answered;
-	uint64_t updates;       /* MAC learned or changed */
+	uint64_t updates; /* MAC learned or changed */
 	uint64_t held;
 	uint64_t held_dropped;
 	uint64_t failures;
 	uint64_t table_full;
-	uint64_t arp_ignored;   /* not for us, malformed */
+	uint64_t arp_ignored; /* not for us, malformed */
 };
 
 struct neigh_table {

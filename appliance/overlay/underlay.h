@@ -8,15 +8,16 @@
 #define NFVA_UNDERLAY_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <rte_ether.h>
 
 struct underlay {
 	bool active;
-	uint16_t port;     /* appliance port index */
-	uint32_t ip;       /* network order */
+	uint16_t port; /* appliance port index */
+	uint32_t ip;   /* network order */
 	uint8_t prefix_len;
-	uint32_t gateway;  /* network order, 0 = none */
+	uint32_t gateway; /* network order, 0 = none */
 };
 
 const struct underlay *underlay_get(void);
@@ -26,11 +27,11 @@ uint32_t underlay_nexthop(uint32_t ip);
 bool underlay_mac(struct rte_ether_addr *mac);
 unsigned underlay_mtu(void);
 
-/* Listeners (encapsulation templates, IGMP) told when the underlay changes. */
-struct underlay_listener {
-	void (*changed)(void);
-	struct underlay_listener *next;
-};
-void underlay_register_listener(struct underlay_listener *l);
+/* Make u the underlay: refused (-errno, err) when a subscriber of
+ * EVENT_UNDERLAY_CHECK says no (the port is a network member); else
+ * published, then EVENT_UNDERLAY_CHANGED. Control thread. */
+int underlay_set(const struct underlay *u, char *err, size_t errlen);
+/* The IPv4 mask of a prefix length, network order. */
+uint32_t underlay_prefix_mask(uint8_t len);
 
 #endif

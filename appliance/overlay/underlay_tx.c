@@ -5,6 +5,7 @@
 #include <rte_arp.h>
 #include <rte_ip.h>
 
+#include "core/mbufs.h"
 #include "ports/port.h"
 #include "core/punt.h"
 #include "overlay/underlay.h"
@@ -17,7 +18,7 @@ static struct rte_mbuf *uplink_frame(const struct rte_ether_addr *dst, uint16_t 
 	struct rte_ether_addr src;
 	if (!underlay_mac(&src))
 		return NULL;
-	struct rte_mbuf *m = rte_pktmbuf_alloc(port_mempool());
+	struct rte_mbuf *m = rte_pktmbuf_alloc(nfva_mbuf_pool());
 	if (m == NULL)
 		return NULL;
 	struct rte_ether_hdr *eth = (void *)rte_pktmbuf_append(m, sizeof(*eth) + len);
@@ -35,8 +36,8 @@ static struct rte_mbuf *uplink_frame(const struct rte_ether_addr *dst, uint16_t 
 
 static int send_arp(uint16_t op, uint32_t target_ip, const struct rte_ether_addr *target_mac)
 {
-	static const struct rte_ether_addr bcast = { .addr_bytes = { 0xff, 0xff, 0xff, 0xff,
-		0xff, 0xff } };
+	static const struct rte_ether_addr bcast = { .addr_bytes = { 0xff, 0xff, 0xff, 0xff, 0xff,
+								     0xff } };
 	const struct underlay *u = underlay_get();
 	struct rte_arp_hdr *arp;
 	struct rte_mbuf *m = uplink_frame(op == RTE_ARP_OP_REQUEST ? &bcast : target_mac,
@@ -71,7 +72,7 @@ void ipv4_multicast_mac(uint32_t group, struct rte_ether_addr *mac)
 {
 	const uint8_t *g = (const uint8_t *)&group;
 	*mac = (struct rte_ether_addr){ .addr_bytes = { 0x01, 0x00, 0x5e, g[1] & 0x7f, g[2],
-		g[3] } };
+							g[3] } };
 }
 
 struct igmp_v2 {

@@ -8,7 +8,8 @@
 #include <rte_udp.h>
 #include <rte_vxlan.h>
 
-#include "overlay/encap_build.h"
+#include "core/dp_config.h"
+#include "overlay/tunnel.h"
 
 static void vxlan_write(uint8_t *hdr, const struct network_overlay *o)
 {
@@ -26,10 +27,8 @@ static struct tunnel_ops vxlan_ops = {
 	.name = "vxlan",
 	.ip_proto = IPPROTO_UDP,
 	.hdr_len = sizeof(struct rte_udp_hdr) + sizeof(struct rte_vxlan_hdr),
+	.udp_port = 4789,
 	.write = vxlan_write,
 };
 
-RTE_INIT(tun_vxlan_register)
-{
-	tunnel_ops_register(&vxlan_ops);
-}
+TUNNEL_OPS_REGISTER(vxlan_ops)

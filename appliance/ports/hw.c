@@ -103,7 +103,7 @@ int hw_vf_pci(const char *root, const char *pf_pci, unsigned vf, char *out, size
 	char path[PATH_MAX];
 
 	pathf(path, sizeof(path), "%s/bus/pci/devices/%s/virtfn%u", root ? root : SYSFS, pf_pci,
-		vf);
+			vf);
 	link_base(path, out, outlen);
 	return out[0] != '\0' && hw_is_pci_address(out) ? 0 : -ENOENT;
 }
@@ -161,8 +161,8 @@ static json_t *netdev_json(const char *root, const char *name, bool *representor
 	read_line(path, mac, sizeof(mac));
 	*representor = sscanf(ppn, "pf%uvf%u", &pf, &vf) == 2;
 	json_t *j = json_pack("{s:s, s:o, s:o}", "name", name, "port_name",
-		ppn[0] ? json_string(ppn) : json_null(), "mac",
-		mac[0] ? json_string(mac) : json_null());
+			ppn[0] ? json_string(ppn) : json_null(), "mac",
+			mac[0] ? json_string(mac) : json_null());
 	if (*representor)
 		json_object_set_new(j, "representor_of_vf", json_integer(vf));
 	return j;
@@ -179,10 +179,10 @@ static json_t *vfs_json(const char *root, const char *pci, const char *dev, int 
 		pathf(vdir, sizeof(vdir), "%s/virtfn%d/driver", dev, v);
 		link_base(vdir, drv, sizeof(drv));
 		pathf(vdir, sizeof(vdir), "%s/virtfn%d", dev, v);
-		json_array_append_new(
-			list, json_pack("{s:i, s:s, s:o, s:o}", "vf", v, "pci", vf_pci, "driver",
-				      drv[0] ? json_string(drv) : json_null(), "netdevs",
-				      list_dir(vdir, "net")));
+		json_array_append_new(list,
+				json_pack("{s:i, s:s, s:o, s:o}", "vf", v, "pci", vf_pci, "driver",
+						drv[0] ? json_string(drv) : json_null(), "netdevs",
+						list_dir(vdir, "net")));
 	}
 	return list;
 }
@@ -196,11 +196,11 @@ static json_t *nfva_commands(const char *pci, const char *driver, int numvfs, bo
 	bool mlx5 = strncmp(driver, "mlx5", 4) == 0;
 
 	pathf(line, sizeof(line), "port add uplink dev %s%s", pci,
-		mlx5 && switchdev ? " eswitch nic" : "");
+			mlx5 && switchdev ? " eswitch nic" : "");
 	json_array_append_new(cmds, json_string(line));
 	for (int v = 0; mlx5 && switchdev && v < numvfs; v++) {
 		pathf(line, sizeof(line), "port add vf%d dev %s,representor=vf%d vf-of uplink", v,
-			pci, v);
+				pci, v);
 		json_array_append_new(cmds, json_string(line));
 	}
 	return cmds;
@@ -229,14 +229,14 @@ static json_t *nic_json(const char *root, const char *pci, const char *dev)
 	json_t *numvfs = read_int(dev, "sriov_numvfs");
 	int n = json_is_integer(numvfs) ? (int)json_integer_value(numvfs) : 0;
 	json_t *j = json_pack("{s:s, s:s, s:s, s:o, s:o, s:o, s:o, s:o, s:o}", "pci", pci, "id", "",
-		"driver", driver, "netdevs", netdevs, "rdma", list_dir(dev, "infiniband"),
-		"sriov_totalvfs", read_int(dev, "sriov_totalvfs"), "sriov_numvfs", numvfs, "vfs",
-		vfs_json(root, pci, dev, n), "eswitch",
-		json_string(switchdev ? "switchdev"
-			    : n > 0   ? "legacy"
-				      : "none"));
+			"driver", driver, "netdevs", netdevs, "rdma", list_dir(dev, "infiniband"),
+			"sriov_totalvfs", read_int(dev, "sriov_totalvfs"), "sriov_numvfs", numvfs,
+			"vfs", vfs_json(root, pci, dev, n), "eswitch",
+			json_string(switchdev                   ? "switchdev"
+							: n > 0 ? "legacy"
+								: "none"));
 	pathf(path, sizeof(path), "%s:%s", vendor[0] ? vendor + 2 : "?",
-		device[0] ? device + 2 : "?");
+			device[0] ? device + 2 : "?");
 	json_object_set_new(j, "id", json_string(path));
 	json_object_set_new(j, "nfva", nfva_commands(pci, driver, n, switchdev));
 	return j;
@@ -275,7 +275,7 @@ static json_t *rdma_json(const char *name, const char *ibdev_path)
 	pathf(path, sizeof(path), "%s/device", ibdev_path);
 	link_base(path, pci, sizeof(pci));
 	return json_pack("{s:s, s:o, s:o}", "name", name, "pci",
-		pci[0] ? json_string(pci) : json_null(), "netdevs", list_dir(path, "net"));
+			pci[0] ? json_string(pci) : json_null(), "netdevs", list_dir(path, "net"));
 }
 
 static json_t *rdma_sysfs(const char *root)
@@ -302,8 +302,8 @@ static json_t *rdma_ibverbs(void)
 	json_t *list = json_array();
 
 	for (int i = 0; devs != NULL && i < n; i++)
-		json_array_append_new(
-			list, rdma_json(ibv_get_device_name(devs[i]), devs[i]->ibdev_path));
+		json_array_append_new(list,
+				rdma_json(ibv_get_device_name(devs[i]), devs[i]->ibdev_path));
 	if (devs != NULL)
 		ibv_free_device_list(devs);
 	return list;
@@ -323,7 +323,7 @@ json_t *hw_discover(const char *root)
 #endif
 		rdma = rdma_sysfs(root != NULL ? root : SYSFS);
 	return json_pack("{s:o, s:o, s:s}", "nics", nics_json(root != NULL ? root : SYSFS), "rdma",
-		rdma, "rdma_source", source);
+			rdma, "rdma_source", source);
 }
 
 static int hw_show_cmd(const struct cmd_args *a, struct cmd_reply *r)
@@ -332,5 +332,5 @@ static int hw_show_cmd(const struct cmd_args *a, struct cmd_reply *r)
 	return 0;
 }
 NFVA_CMD(hw_show_cmd, "hw show [sysfs PATH]",
-	"PCI NICs, SR-IOV VFs, representors and RDMA devices, with the nfva port commands "
-	"for them (sysfs: read another sysfs tree, for tests)")
+		"PCI NICs, SR-IOV VFs, representors and RDMA devices, with the nfva port commands "
+		"for them (sysfs: read another sysfs tree, for tests)")

@@ -8,7 +8,11 @@
 #include <rte_ethdev.h>
 
 #include "core/dp_config.h"
+#include "core/event.h"
 #include "core/log.h"
+#include "core/mbufs.h"
+#include "core/module.h"
+#include "core/workers.h"
 #include "ports/port.h"
 
 NFVA_LOG_REGISTER(port)
@@ -17,34 +21,6 @@ NFVA_LOG_REGISTER(port)
 #define DEFAULT_TXD 1024
 
 static struct port ports[NFVA_MAX_PORTS];
-static struct rte_mempool *mbuf_pool;
-static struct port_del_hook *del_hooks;
-static struct port_add_hook *add_hooks;
-
-void port_register_add_hook(struct port_add_hook *hook)
-{
-	struct port_add_hook **tail = &add_hooks;
-	while (*tail != NULL)
-		tail = &(*tail)->next;
-	hook->next = NULL;
-	*tail = hook;
-}
-
-void port_set_mempool(struct rte_mempool *pool)
-{
-	mbuf_pool = pool;
-}
-
-struct rte_mempool *port_mempool(void)
-{
-	return mbuf_pool;
-}
-
-void port_register_del_hook(struct port_del_hook *hook)
-{
-	hook->next = del_hooks;
-	del_hooks = hook;
-}
 
 struct port *port_find(const char *name)
 {
@@ -79,7 +55,8 @@ static int port_probe(struct port *p, char *err, size_t errlen)
 		return ret;
 	}
 	p->we_probed = ret == 0;
-	RTE_ETH_FOREACH_MATCHING_DEV(id, p->devargs, &it) {
+	RTE_ETH_FOREACH_MATCHING_DEV(id, p->devargs, &it)
+	{
 		if (ethdev_in_use(id))
 			continue;
 		p->ethdev = id;
@@ -107,10 +84,9 @@ static int port_setup_queues(struct port *p, const struct rte_eth_dev_info *info
 	if (ret < 0)
 		return ret;
 	ret = rte_eth_rx_queue_setup(p->ethdev, 0, p->rxd, socket, &info->default_rxconf,
-			mbuf_pool);
+			nfva_mbuf_pool());
 	for (uint16_t q = 0; ret == 0 && q < p->n_txq; q++)
-		ret = rte_eth_tx_queue_setup(p->ethdev, q, p->txd, socket,
-				&info->default_txconf);
+		ret = rte_eth_tx_queue_setup(p->ethdev, q, p->txd, socket, &info->default_txconf);
 	return ret;
 }
 
@@ -192,24 +168,17 @@ int port_add(const struct port_params *params, char *err, size_t errlen)
 	NFVA_LOG(INFO, "port %s: ethdev %u, %u tx queues, mtu %u", p->name, p->ethdev, p->n_txq,
 			p->mtu);
 	ret = dp_config_commit();
-	for (struct port_add_hook *h = add_hooks; h != NULL; h = h->next)
-		h->added(p->index);
+	event_publish_port(EVENT_PORT_ADDED, p->index);
 	return ret;
 }
 
 int port_del(struct port *p)
 {
-	struct port_del_hook *h;
-
-	for (h = del_hooks; h != NULL; h = h->next)
-		if (h->removing != NULL)
-			h->removing(p->index);
+	event_publish_port(EVENT_PORT_REMOVING, p->index);
 	p->used = false;
 	/* After this, no worker polls or transmits on the port. */
 	int ret = dp_config_commit();
-	for (h = del_hooks; h != NULL; h = h->next)
-		if (h->removed != NULL)
-			h->removed(p->index);
+	event_publish_port(EVENT_PORT_REMOVED, p->index);
 	port_release_device(p);
 	NFVA_LOG(INFO, "port %s removed", p->name);
 	return ret;
@@ -271,9 +240,19 @@ static void port_build(struct dp_config *cfg)
 	}
 }
 
-static struct dp_config_builder port_builder = { .name = "port", .build = port_build };
-
-RTE_INIT(port_register)
+static int port_stats_clear(const struct nfva_event *ev)
 {
-	dp_config_register_builder(&port_builder);
+	(void)ev;
+	for (uint16_t i = 0; i < NFVA_MAX_PORTS; i++)
+		if (ports[i].used)
+			port_counters_clear(&ports[i]);
+	return 0;
 }
+EVENT_SUBSCRIBE(EVENT_STATS_CLEAR, port_stats_clear)
+
+static struct nfva_module ports_module = {
+	.name = "ports",
+	.depends_on = "snapshot mbufs",
+	.build = port_build,
+};
+NFVA_MODULE(ports_module)

@@ -21,18 +21,18 @@
 
 struct port {
 	bool used;
-	uint16_t index;                 /* appliance port index (FDB, snapshot) */
-	uint16_t ethdev;                /* rte_ethdev port id */
+	uint16_t index;  /* appliance port index (FDB, snapshot) */
+	uint16_t ethdev; /* rte_ethdev port id */
 	char name[NFVA_NAME_SIZE];
 	char devargs[256];
 	uint16_t mtu;
 	uint16_t n_txq;
-	uint16_t rxd, txd;              /* descriptors per queue */
-	uint32_t mac_limit;             /* 0 = unlimited */
-	bool we_probed;                 /* we created the device: remove it on del */
-	uint8_t eswitch;                /* enum port_eswitch: this port is a PF/uplink */
-	uint16_t vf_of;                 /* a VF of this uplink's e-switch, or NONE */
-	struct port_counters baseline;  /* worker counters at add / last clear */
+	uint16_t rxd, txd;             /* descriptors per queue */
+	uint32_t mac_limit;            /* 0 = unlimited */
+	bool we_probed;                /* we created the device: remove it on del */
+	uint8_t eswitch;               /* enum port_eswitch: this port is a PF/uplink */
+	uint16_t vf_of;                /* a VF of this uplink's e-switch, or NONE */
+	struct port_counters baseline; /* worker counters at add / last clear */
 	struct rte_eth_stats eth_baseline;
 };
 
@@ -45,37 +45,23 @@ enum port_eswitch {
 struct port_params {
 	const char *name;
 	const char *devargs;
-	uint16_t mtu;       /* 0 = leave the device's */
+	uint16_t mtu; /* 0 = leave the device's */
 	uint32_t mac_limit;
-	uint16_t rxd, txd;  /* 0 = defaults */
-	uint8_t eswitch;    /* enum port_eswitch */
-	uint16_t vf_of;     /* uplink port index, or NFVA_PORT_NONE */
+	uint16_t rxd, txd; /* 0 = defaults */
+	uint8_t eswitch;   /* enum port_eswitch */
+	uint16_t vf_of;    /* uplink port index, or NFVA_PORT_NONE */
 };
 
-void port_set_mempool(struct rte_mempool *pool);
-struct rte_mempool *port_mempool(void);
 int port_add(const struct port_params *params, char *err, size_t errlen);
 int port_del(struct port *p);
 void port_del_all(void);
 struct port *port_find(const char *name);
 struct port *port_by_index(uint16_t index);
 
-/* Called when a port goes away: removing() before the snapshot without the
- * port is published (networks detach it), removed() once no worker can touch
- * it any more (the FDB forgets it). Either may be NULL. */
-struct port_del_hook {
-	void (*removing)(uint16_t index);
-	void (*removed)(uint16_t index);
-	struct port_del_hook *next;
-};
-void port_register_del_hook(struct port_del_hook *hook);
-
-/* Called on the control thread once a port is started and published. */
-struct port_add_hook {
-	void (*added)(uint16_t index);
-	struct port_add_hook *next;
-};
-void port_register_add_hook(struct port_add_hook *hook);
+/* Adding a port publishes EVENT_PORT_ADDED once it is started and in the
+ * snapshot; deleting one publishes EVENT_PORT_REMOVING before the snapshot
+ * without it (networks detach it) and EVENT_PORT_REMOVED once no worker can
+ * touch it (the FDB forgets it), then the device goes (core/event.h). */
 
 /* Counters since add or the last `stats clear`. */
 void port_counters(const struct port *p, struct port_counters *c, struct rte_eth_stats *eth);

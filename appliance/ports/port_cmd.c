@@ -3,7 +3,7 @@
 #include <stdio.h>
 
 #include "control/cmd.h"
-#include "l2/fdb.h"
+#include "control/stats.h"
 #include "ports/port.h"
 #include "ports/port_json.h"
 
@@ -20,8 +20,9 @@ static int port_add_cmd(const struct cmd_args *a, struct cmd_reply *r)
 		return cmd_error(r, EINVAL, "rxd/txd must be at most 16384");
 	params.rxd = (uint16_t)rxd;
 	params.txd = (uint16_t)txd;
-	params.eswitch = cmd_has(a, "emulated") ? PORT_ESWITCH_EMULATED :
-		cmd_has(a, "nic") ? PORT_ESWITCH_NIC : PORT_ESWITCH_NONE;
+	params.eswitch = cmd_has(a, "emulated") ? PORT_ESWITCH_EMULATED
+			: cmd_has(a, "nic")     ? PORT_ESWITCH_NIC
+						: PORT_ESWITCH_NONE;
 	params.vf_of = NFVA_PORT_NONE;
 	if (cmd_arg(a, "PORT") != NULL) {
 		const struct port *up = port_find(cmd_arg(a, "PORT"));
@@ -39,11 +40,11 @@ static int port_add_cmd(const struct cmd_args *a, struct cmd_reply *r)
 	return 0;
 }
 NFVA_CMD(port_add_cmd,
-	"port add NAME dev DEVARGS [mtu MTU] [mac-limit N] [rxd N2] [txd N3] "
-	"[eswitch emulated|nic] [vf-of PORT]",
-	"add a port on any ethdev: PCI devargs or a vdev (net_af_packet0,iface=veth0 ...); "
-	"eswitch: this PF/uplink has a VF switch (nic: rte_flow, emulated: vdevs); "
-	"vf-of: this port is a VF (representor) of that e-switch")
+		"port add NAME dev DEVARGS [mtu MTU] [mac-limit N] [rxd N2] [txd N3] "
+		"[eswitch emulated|nic] [vf-of PORT]",
+		"add a port on any ethdev: PCI devargs or a vdev (net_af_packet0,iface=veth0 ...); "
+		"eswitch: this PF/uplink has a VF switch (nic: rte_flow, emulated: vdevs); "
+		"vf-of: this port is a VF (representor) of that e-switch")
 
 static struct port *port_arg(const struct cmd_args *a, struct cmd_reply *r)
 {
@@ -99,3 +100,20 @@ static int port_show_cmd(const struct cmd_args *a, struct cmd_reply *r)
 	return 0;
 }
 NFVA_CMD(port_show_cmd, "port show [PORT]", "ports with link state and counters")
+
+static json_t *stats_ports(void)
+{
+	json_t *list = json_array();
+	for (uint16_t i = 0; i < NFVA_MAX_PORTS; i++) {
+		const struct port *p = port_by_index(i);
+		if (p == NULL)
+			continue;
+		json_t *row = json_pack("{s:s}", "port", p->name);
+		json_t *counters = port_counters_to_json(p);
+		json_object_update(row, counters);
+		json_decref(counters);
+		json_array_append_new(list, row);
+	}
+	return list;
+}
+STATS_SECTION("ports", stats_ports)

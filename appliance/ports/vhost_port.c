@@ -18,7 +18,6 @@
 #include <unistd.h>
 
 #include "control/cmd.h"
-#include "guest/guest.h"
 #include "core/log.h"
 #include "ports/port.h"
 #include "ports/vhost_port.h"
@@ -38,12 +37,12 @@ static void qemu_ids(uid_t *uid, gid_t *gid)
 /* A socket path nothing listens on any more (a previous run's) may go. */
 static int socket_path_check(const char *path, bool nfva_listens, char *err, size_t errlen)
 {
-	struct sockaddr_un sun = {.sun_family = AF_UNIX};
+	struct sockaddr_un sun = { .sun_family = AF_UNIX };
 	struct stat st;
 
 	if (strlen(path) >= sizeof(sun.sun_path)) {
 		snprintf(err, errlen, "socket path %s is too long (max %zu)", path,
-			sizeof(sun.sun_path) - 1);
+				sizeof(sun.sun_path) - 1);
 		return -ENAMETOOLONG;
 	}
 	if (lstat(path, &st) < 0)
@@ -69,8 +68,7 @@ static int socket_path_check(const char *path, bool nfva_listens, char *err, siz
 
 /* Creates dir (and its parents) if missing; QEMU must be able to enter it and,
  * when it listens, create its socket there. *created: the last level was new. */
-int socket_dir_prepare(
-	const char *dir, bool qemu_writes, bool *created, char *err, size_t errlen)
+int socket_dir_prepare(const char *dir, bool qemu_writes, bool *created, char *err, size_t errlen)
 {
 	char path[PATH_MAX];
 	struct stat st;
@@ -109,8 +107,8 @@ fail:;
 }
 
 /* Adds a net_vhost port; when nfva listens, its socket is handed to QEMU's user. */
-int vhost_port_add(const char *name, const char *path, bool nfva_listens, uint16_t vf_of,
-	char *err, size_t errlen)
+int vhost_port_add(const char *name, const char *path, bool nfva_listens, uint16_t vf_of, char *err,
+		size_t errlen)
 {
 	char devargs[256];
 	int ret = socket_path_check(path, nfva_listens, err, errlen);
@@ -118,11 +116,11 @@ int vhost_port_add(const char *name, const char *path, bool nfva_listens, uint16
 	if (ret < 0)
 		return ret;
 	if ((size_t)snprintf(devargs, sizeof(devargs), "net_vhost_%s,iface=%s,client=%d", name,
-		    path, nfva_listens ? 0 : 1) >= sizeof(devargs)) {
+			    path, nfva_listens ? 0 : 1) >= sizeof(devargs)) {
 		snprintf(err, errlen, "devargs for %s too long", path);
 		return -ENAMETOOLONG;
 	}
-	struct port_params params = {.name = name, .devargs = devargs, .vf_of = vf_of};
+	struct port_params params = { .name = name, .devargs = devargs, .vf_of = vf_of };
 	ret = port_add(&params, err, errlen);
 	if (ret < 0 || !nfva_listens)
 		return ret;
@@ -131,7 +129,7 @@ int vhost_port_add(const char *name, const char *path, bool nfva_listens, uint16
 	qemu_ids(&uid, &gid);
 	if (uid != (uid_t)-1 && (chown(path, uid, gid) < 0 || chmod(path, 0660) < 0))
 		NFVA_LOG(WARNING, "%s: cannot hand the socket to libvirt-qemu: %s", path,
-			strerror(errno));
+				strerror(errno));
 	return 0;
 }
 
@@ -146,22 +144,22 @@ static int port_vhost_add_cmd(const struct cmd_args *a, struct cmd_reply *r)
 		const struct port *up = port_find(cmd_arg(a, "PORT"));
 		if (up == NULL || up->eswitch == PORT_ESWITCH_NONE)
 			return cmd_error(r, EINVAL, "vf-of %s: no such port with an e-switch",
-				cmd_arg(a, "PORT"));
+					cmd_arg(a, "PORT"));
 		vf_of = up->index;
 	}
 	if (path[0] != '/')
 		return cmd_error(r, EINVAL, "%s: give an absolute socket path", path);
 	if (port_find(cmd_arg(a, "NAME")) != NULL)
 		return cmd_error(r, EEXIST, "port %s exists", cmd_arg(a, "NAME"));
-	int ret = vhost_port_add(
-		cmd_arg(a, "NAME"), path, cmd_has(a, "server"), vf_of, r->error, sizeof(r->error));
+	int ret = vhost_port_add(cmd_arg(a, "NAME"), path, cmd_has(a, "server"), vf_of, r->error,
+			sizeof(r->error));
 	if (ret == 0)
 		r->result = json_pack("{s:s, s:s, s:s}", "name", cmd_arg(a, "NAME"), "socket", path,
-			"role", cmd_has(a, "server") ? "server" : "client");
+				"role", cmd_has(a, "server") ? "server" : "client");
 	return ret;
 }
 NFVA_CMD(port_vhost_add_cmd, "port add NAME vhost-user PATH [server|client] [vf-of PORT]",
-	"add a vhost-user port on socket PATH; client (default): the guest's QEMU listens "
-	"and nfva reconnects after guest reboots; server: nfva listens and gives the socket "
-	"to libvirt-qemu:kvm")
-
+		"add a vhost-user port on socket PATH; client (default): the guest's QEMU listens "
+		"and nfva reconnects after guest reboots; server: nfva listens and gives the "
+		"socket "
+		"to libvirt-qemu:kvm")

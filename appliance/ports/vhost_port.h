@@ -9,11 +9,10 @@
 
 /* Make dir usable for sockets (qemu_writes: QEMU creates them there);
  * *created tells whether dir was made here (for rollback). */
-int socket_dir_prepare(const char *dir, bool qemu_writes, bool *created, char *err,
-		size_t errlen);
+int socket_dir_prepare(const char *dir, bool qemu_writes, bool *created, char *err, size_t errlen);
 /* Add a net_vhost port on path: nfva_listens = server, else client that
  * reconnects; vf_of makes it a VF of that e-switch uplink (or NONE). */
-int vhost_port_add(const char *name, const char *path, bool nfva_listens, uint16_t vf_of,
-		char *err, size_t errlen);
+int vhost_port_add(const char *name, const char *path, bool nfva_listens, uint16_t vf_of, char *err,
+		size_t errlen);
 
 #endif

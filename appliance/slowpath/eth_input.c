@@ -10,7 +10,7 @@
 #include "core/datapath.h"
 #include "slowpath/slowpath.h"
 
-/* Returns the drop reason, or DROP_MAX when the frame is accepted. */
+/* Returns the drop reason, or DROP_NONE when the frame is accepted. */
 static enum drop_reason eth_classify(const struct dp_port *p, struct rte_mbuf *m,
 		struct l2_meta *meta)
 {
@@ -42,11 +42,11 @@ static enum drop_reason eth_classify(const struct dp_port *p, struct rte_mbuf *m
 	meta->in_vlan = vlan;
 	if (eth->ether_type == RTE_BE16(RTE_ETHER_TYPE_VLAN))
 		rte_vlan_strip(m);
-	return DROP_MAX;
+	return DROP_NONE;
 }
 
-uint16_t eth_input(struct worker *w, uint16_t port, struct rte_mbuf **pkts,
-		struct l2_meta *meta, uint16_t n)
+uint16_t eth_input(struct worker *w, uint16_t port, struct rte_mbuf **pkts, struct l2_meta *meta,
+		uint16_t n)
 {
 	const struct dp_port *p = &w->cfg->ports[port];
 	uint16_t alive = 0;
@@ -56,7 +56,7 @@ uint16_t eth_input(struct worker *w, uint16_t port, struct rte_mbuf **pkts,
 		meta[alive].in_port = port;
 		meta[alive].from_vtep = 0;
 		enum drop_reason why = eth_classify(p, m, &meta[alive]);
-		if (why != DROP_MAX) {
+		if (why != DROP_NONE) {
 			worker_drop(w, port, why, m);
 			continue;
 		}

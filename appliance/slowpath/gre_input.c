@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * gre_input: L2 GRE (RFC 2784/2890, protocol 0x6558) -> the K bit must be
+ * gre_input: L2 GRE (RFC 2784/2890, protocol 0x6558), a decapsulation
+ * stage -> the K bit must be
  * set, version 0, no routing; checksum and sequence words are skipped. The
  * key finds the network (plain GRE), or its upper 24 bits do (NVGRE VSID).
  */
@@ -8,8 +9,8 @@
 
 #include <rte_gre.h>
 
-#include "mirror/erspan.h"
 #include "core/datapath.h"
+#include "slowpath/decap.h"
 #include "slowpath/slowpath.h"
 
 #define GRE_C 0x8000
@@ -19,23 +20,20 @@
 #define GRE_VERSION 0x0007
 #define ETHER_TYPE_TEB 0x6558
 
-int gre_input(struct worker *w, struct rte_mbuf *m, uint32_t outer_src, struct l2_meta *meta)
+static int gre_input(struct worker *w, uint16_t port, struct rte_mbuf *m,
+		const struct rte_ipv4_hdr *ip, struct l2_meta *meta)
 {
-	if (rte_pktmbuf_data_len(m) < sizeof(struct rte_gre_hdr))
-		return DROP_TUNNEL_TRUNCATED;
-	const uint8_t *p = rte_pktmbuf_mtod(m, const uint8_t *);
+	const uint8_t *p = decap_l4(m, ip);
+	uint32_t len = decap_l4_len(ip);
 	uint16_t flags = (uint16_t)(p[0] << 8 | p[1]);
-	uint16_t proto = (uint16_t)(p[2] << 8 | p[3]);
-	if (proto == ERSPAN2_PROTO || proto == ERSPAN3_PROTO)
-		return erspan_input(w, m, flags, proto, meta);
-	if (proto != ETHER_TYPE_TEB)
-		return DROP_NOT_TUNNEL;
+
+	(void)port;
 	if (!(flags & GRE_K) || (flags & (GRE_R | GRE_VERSION)))
 		return DROP_TUNNEL_FLAGS;
 	uint32_t hdr_len = 4 + (flags & GRE_C ? 4 : 0);
 	uint32_t key_off = hdr_len;
 	hdr_len += 4 + (flags & GRE_S ? 4 : 0);
-	if (rte_pktmbuf_data_len(m) < hdr_len)
+	if (len < hdr_len)
 		return DROP_TUNNEL_TRUNCATED;
 	rte_be32_t key_be;
 	memcpy(&key_be, p + key_off, sizeof(key_be)); /* headers are not aligned */
@@ -45,6 +43,14 @@ int gre_input(struct worker *w, struct rte_mbuf *m, uint32_t outer_src, struct l
 		network = dp_vni_lookup(w->cfg, DP_ENCAP_GRE | DP_VNI_NVGRE, 0, key >> 8);
 	if (network == NFVA_NETWORK_NONE)
 		return DROP_UNKNOWN_VNI;
-	rte_pktmbuf_adj(m, hdr_len);
+	uint32_t outer_src = ip->src_addr;
+	decap_strip(m, ip, hdr_len);
 	return tunnel_accept(w, m, network, outer_src, meta);
 }
+
+static struct decap_stage gre_decap = { .name = "gre",
+	.ip_proto = IPPROTO_GRE,
+	.key = ETHER_TYPE_TEB,
+	.to_group = true,
+	.input = gre_input };
+DECAP_STAGE(gre_decap)

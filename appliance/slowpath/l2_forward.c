@@ -19,8 +19,11 @@ static void l2_offer(struct worker *w, const struct rte_mbuf *m, const struct l2
 {
 	const struct dp_config *cfg = w->cfg;
 	const struct rte_ether_hdr *eth = rte_pktmbuf_mtod(m, const struct rte_ether_hdr *);
-	struct offload_decision dec = { .network = meta->network, .in_port = meta->in_port,
-		.in_vlan = meta->in_vlan, .out_vlan = NFVA_VLAN_NONE, .src = eth->src_addr,
+	struct offload_decision dec = { .network = meta->network,
+		.in_port = meta->in_port,
+		.in_vlan = meta->in_vlan,
+		.out_vlan = NFVA_VLAN_NONE,
+		.src = eth->src_addr,
 		.dst = eth->dst_addr };
 
 	if (!cfg->ports[meta->in_port].offload)

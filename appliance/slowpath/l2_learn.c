@@ -19,9 +19,11 @@
 static union fdb_dest l2_source_dest(const struct l2_meta *meta)
 {
 	if (meta->from_vtep != 0)
-		return (union fdb_dest){ .kind = FDB_DEST_VTEP, .port = meta->in_port,
+		return (union fdb_dest){ .kind = FDB_DEST_VTEP,
+			.port = meta->in_port,
 			.vtep_ip = meta->from_vtep };
-	return (union fdb_dest){ .kind = FDB_DEST_PORT, .port = meta->in_port,
+	return (union fdb_dest){ .kind = FDB_DEST_PORT,
+		.port = meta->in_port,
 		.vlan = meta->in_vlan };
 }
 
@@ -63,8 +65,8 @@ static void l2_move_via_control(struct worker *w, const struct fdb_key *key,
 		.port = meta->from_vtep ? 0 : cfg->ports[meta->in_port].mac_limit,
 		.network = cfg->networks[meta->network].mac_limit,
 	};
-	if (offload_request_move(w->id, w->now, key->network, &key->mac,
-			l2_source_dest(meta).u64, &limits))
+	if (offload_request_move(w->id, w->now, key->network, &key->mac, l2_source_dest(meta).u64,
+			    &limits))
 		w->counters[meta->in_port].moved++;
 }
 
@@ -100,7 +102,8 @@ void l2_learn(struct worker *w, struct rte_mbuf **pkts, const struct l2_meta *me
 			}
 			if (d.flags & FDB_F_STATIC)
 				continue;
-			if (w->cfg->ports[d.port].offload || w->cfg->ports[meta[i].in_port].offload) {
+			if (w->cfg->ports[d.port].offload ||
+					w->cfg->ports[meta[i].in_port].offload) {
 				l2_move_via_control(w, &keys[i], &meta[i]);
 				continue;
 			}

@@ -65,8 +65,8 @@ uint16_t lisp_arp_input(struct worker *w, struct rte_mbuf *m, const struct l2_me
 	arp_learn(meta->network, arp, meta);
 	uint16_t op = rte_be_to_cpu_16(arp->arp_opcode);
 	uint32_t tip = arp->arp_data.arp_tip;
-	if (op == RTE_ARP_OP_REQUEST && (tip == arp->arp_data.arp_sip ||
-			arp->arp_data.arp_sip == 0)) {
+	if (op == RTE_ARP_OP_REQUEST &&
+			(tip == arp->arp_data.arp_sip || arp->arp_data.arp_sip == 0)) {
 		rte_pktmbuf_free(m); /* gratuitous ARP or a probe: learned (or nothing to learn) */
 		return 0;
 	}

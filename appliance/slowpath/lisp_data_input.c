@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * lisp_data_input: UDP to the local RLOC on the uplink.
+ * lisp_data_input: UDP to the local RLOC on the uplink (decapsulation stages).
  *   4342 (control): the whole frame goes to the control thread.
  *   4341 (data, RFC 9300 section 5.3): the 8-byte LISP header is checked
  *     (N and V together are refused; I gives the 24-bit instance ID, else
@@ -23,6 +23,7 @@
 #include "offload/offload.h"
 #include "core/punt.h"
 #include "core/datapath.h"
+#include "slowpath/decap.h"
 #include "slowpath/slowpath.h"
 
 #define LISP_HDR_LEN 8
@@ -85,9 +86,15 @@ static void offer_decap(struct worker *w, uint16_t port, uint16_t network, uint3
 
 	if (!cfg->ports[port].offload || !cfg->ports[e->port].offload || e->key.family != AF_INET)
 		return;
-	struct offload_decision d = { .kind = OFFLOAD_LISP_DECAP, .network = network,
-		.in_port = port, .in_vlan = NFVA_VLAN_NONE, .out_port = e->port,
-		.out_vlan = e->vlan, .vtep_ip = rloc, .src = cfg->lisp.gw_mac, .dst = e->mac };
+	struct offload_decision d = { .kind = OFFLOAD_LISP_DECAP,
+		.network = network,
+		.in_port = port,
+		.in_vlan = NFVA_VLAN_NONE,
+		.out_port = e->port,
+		.out_vlan = e->vlan,
+		.vtep_ip = rloc,
+		.src = cfg->lisp.gw_mac,
+		.dst = e->mac };
 	memcpy(&d.eid_dst, e->key.addr, sizeof(d.eid_dst));
 	offload_request(w->id, w->now, &d);
 }
@@ -110,9 +117,10 @@ static int data_input(struct worker *w, uint16_t port, struct rte_mbuf *m,
 		return DROP_LISP_TRUNCATED;
 	uint8_t family = 0;
 	uint32_t total = inner_check(inner, inner_len, &family);
+	if (total == 0 && inner_len < sizeof(struct rte_ipv4_hdr))
+		return DROP_LISP_TRUNCATED;
 	if (total == 0)
-		return inner_len < sizeof(struct rte_ipv4_hdr) ? DROP_LISP_TRUNCATED :
-			DROP_LISP_INNER_INVALID;
+		return DROP_LISP_INNER_INVALID;
 	uint8_t outer_ttl = ip->time_to_live;
 	uint32_t rloc = ip->src_addr;
 	const struct lisp_eid *e = lisp_eid_lookup(network, family, inner_dst(inner, family));
@@ -120,10 +128,10 @@ static int data_input(struct worker *w, uint16_t port, struct rte_mbuf *m,
 	rte_pktmbuf_trim(m, rte_pktmbuf_pkt_len(m) - total);
 	if (e == NULL) {
 		pkt_meta(m)->owner = network;
-		if (family != AF_INET || !punt_to_control(m, PUNT_LISP_GLEAN))
+		if (family != AF_INET || !punt_to_control(m, &lisp_glean_punt))
 			return DROP_LISP_NOT_LOCAL_EID;
 		w->counters[port].drops[DROP_LISP_NOT_LOCAL_EID]++; /* control frees it */
-		return DROP_MAX;
+		return DROP_NONE;
 	}
 	ttl_inward(inner, family, outer_ttl);
 	offer_decap(w, port, network, rloc, e);
@@ -132,29 +140,46 @@ static int data_input(struct worker *w, uint16_t port, struct rte_mbuf *m,
 		return DROP_NO_MBUF;
 	eth->dst_addr = e->mac;
 	eth->src_addr = w->cfg->lisp.gw_mac;
-	eth->ether_type = family == AF_INET ? RTE_BE16(RTE_ETHER_TYPE_IPV4) :
-		RTE_BE16(RTE_ETHER_TYPE_IPV6);
+	eth->ether_type = family == AF_INET ? RTE_BE16(RTE_ETHER_TYPE_IPV4)
+					    : RTE_BE16(RTE_ETHER_TYPE_IPV6);
 	port_output(w, e->port, e->vlan, m);
-	return DROP_MAX;
+	return DROP_NONE;
 }
 
-int lisp_udp_input(struct worker *w, uint16_t port, struct rte_mbuf *m,
+static int lisp_data_stage(struct worker *w, uint16_t port, struct rte_mbuf *m,
 		const struct rte_ipv4_hdr *ip, struct l2_meta *meta)
 {
-	uint32_t hlen = rte_ipv4_hdr_len(ip);
-	uint32_t l4_len = rte_be_to_cpu_16(ip->total_length) - hlen;
-	uint32_t l4_off = sizeof(struct rte_ether_hdr) + hlen;
+	uint32_t l4_off = sizeof(struct rte_ether_hdr) + rte_ipv4_hdr_len(ip);
 
-	if (l4_len < sizeof(struct rte_udp_hdr))
-		return DROP_NOT_TUNNEL; /* the VXLAN stage counts a short UDP header */
-	const struct rte_udp_hdr *udp = rte_pktmbuf_mtod_offset(m, const struct rte_udp_hdr *,
-			l4_off);
-	if (udp->dst_port == RTE_BE16(LISP_CTRL_PORT)) {
-		meta->network = NFVA_NETWORK_NONE;
-		return punt_to_control(m, PUNT_LISP_CTRL) ? DROP_MAX : DROP_PUNT_FULL;
-	}
-	if (udp->dst_port != RTE_BE16(LISP_DATA_PORT))
-		return DROP_NOT_TUNNEL;
-	meta->network = NFVA_NETWORK_NONE;
-	return data_input(w, port, m, ip, l4_off, l4_len);
+	meta->network = NFVA_NETWORK_NONE; /* consumed: never an L2 frame */
+	return data_input(w, port, m, ip, l4_off, decap_l4_len(ip));
 }
+
+/* Control messages go to the control thread whole. */
+static int lisp_control_stage(struct worker *w, uint16_t port, struct rte_mbuf *m,
+		const struct rte_ipv4_hdr *ip, struct l2_meta *meta)
+{
+	(void)w;
+	(void)port;
+	(void)ip;
+	meta->network = NFVA_NETWORK_NONE;
+	return punt_to_control(m, &lisp_ctrl_punt) ? DROP_NONE : DROP_PUNT_FULL;
+}
+
+static bool lisp_active(const struct dp_config *cfg)
+{
+	return cfg->lisp.active;
+}
+
+static struct decap_stage lisp_data_decap = { .name = "lisp_data",
+	.ip_proto = IPPROTO_UDP,
+	.key = LISP_DATA_PORT,
+	.active = lisp_active,
+	.input = lisp_data_stage };
+static struct decap_stage lisp_control_decap = { .name = "lisp_control",
+	.ip_proto = IPPROTO_UDP,
+	.key = LISP_CTRL_PORT,
+	.active = lisp_active,
+	.input = lisp_control_stage };
+DECAP_STAGE(lisp_data_decap)
+DECAP_STAGE(lisp_control_decap)

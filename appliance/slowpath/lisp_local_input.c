@@ -15,6 +15,7 @@
 
 #include <rte_ip.h>
 
+#include "core/flow_hash.h"
 #include "overlay/encap.h"
 #include "lisp/lisp_dp.h"
 #include "offload/offload.h"
@@ -39,8 +40,9 @@ static void learn(struct worker *w, uint16_t network, uint8_t family, const void
 				__ATOMIC_RELAXED);
 }
 
-static void punt_kind(struct worker *w, struct rte_mbuf *m, uint16_t port, enum punt_kind kind,
-		uint32_t owner, uint32_t rloc, enum drop_reason count_as)
+static void punt_kind(struct worker *w, struct rte_mbuf *m, uint16_t port,
+		const struct punt_handler *kind, uint32_t owner, uint32_t rloc,
+		enum drop_reason count_as)
 {
 	struct pkt_meta *pm = pkt_meta(m);
 	pm->port = port;
@@ -50,7 +52,7 @@ static void punt_kind(struct worker *w, struct rte_mbuf *m, uint16_t port, enum 
 		worker_drop(w, port, DROP_PUNT_FULL, m);
 		return;
 	}
-	if (count_as != DROP_MAX)
+	if (count_as != DROP_NONE)
 		w->counters[port].drops[count_as]++;
 }
 
@@ -68,10 +70,16 @@ static void offer_encap(struct worker *w, const struct rte_mbuf *m, const struct
 		return;
 	const struct rte_ipv4_hdr *ip = (const struct rte_ipv4_hdr *)p;
 	const struct rte_ether_hdr *eth = (const struct rte_ether_hdr *)(p - sizeof(*eth));
-	struct offload_decision d = { .kind = OFFLOAD_LISP_ENCAP, .network = meta->network,
-		.in_port = meta->in_port, .in_vlan = meta->in_vlan,
-		.out_port = cfg->underlay.port, .out_vlan = NFVA_VLAN_NONE, .vtep_ip = rloc,
-		.src = eth->src_addr, .dst = eth->dst_addr, .eid_src = ip->src_addr,
+	struct offload_decision d = { .kind = OFFLOAD_LISP_ENCAP,
+		.network = meta->network,
+		.in_port = meta->in_port,
+		.in_vlan = meta->in_vlan,
+		.out_port = cfg->underlay.port,
+		.out_vlan = NFVA_VLAN_NONE,
+		.vtep_ip = rloc,
+		.src = eth->src_addr,
+		.dst = eth->dst_addr,
+		.eid_src = ip->src_addr,
 		.eid_dst = ip->dst_addr };
 	offload_request(w->id, w->now, &d);
 }
@@ -81,7 +89,7 @@ static void to_rloc(struct worker *w, struct rte_mbuf *m, const struct l2_meta *
 		const struct lisp_mc_entry *e)
 {
 	const struct dp_underlay *u = &w->cfg->underlay;
-	uint32_t hash = lisp_flow_hash(m);
+	uint32_t hash = ip_flow_hash(m);
 	const struct lisp_rloc *r = lisp_mc_pick(e, hash);
 
 	if (r == NULL) {
@@ -95,16 +103,19 @@ static void to_rloc(struct worker *w, struct rte_mbuf *m, const struct l2_meta *
 	const struct encap_template *t = encap_lookup(meta->network, r->ip);
 	if (t == NULL || !t->resolved) {
 		rte_pktmbuf_prepend(m, sizeof(struct rte_ether_hdr));
-		punt_kind(w, m, meta->in_port, PUNT_LISP_HOLD, meta->network, r->ip, DROP_MAX);
+		punt_kind(w, m, meta->in_port, &lisp_hold_punt, meta->network, r->ip, DROP_NONE);
 		return;
 	}
 	offer_encap(w, m, meta, e, r->ip);
-	if (lisp_encap(w, m, meta->in_port, t, hash, u->mtu))
+	int why = lisp_encap(m, t, hash, u->mtu);
+	if (why == DROP_NONE)
 		port_output(w, u->port, NFVA_VLAN_NONE, m);
+	else
+		worker_drop(w, meta->in_port, why, m);
 }
 
-static void route(struct worker *w, struct rte_mbuf *m, const struct l2_meta *meta,
-		uint8_t family, const void *dst)
+static void route(struct worker *w, struct rte_mbuf *m, const struct l2_meta *meta, uint8_t family,
+		const void *dst)
 {
 	const struct lisp_eid *local = lisp_eid_lookup(meta->network, family, dst);
 
@@ -120,7 +131,7 @@ static void route(struct worker *w, struct rte_mbuf *m, const struct l2_meta *me
 	}
 	const struct lisp_mc_entry *e = lisp_mc_lookup(meta->network, family, dst);
 	if (e == NULL || (e->kind == LISP_MC_NEGATIVE && e->action == LISP_ACT_MAP_REQUEST)) {
-		punt_kind(w, m, meta->in_port, PUNT_LISP_MISS, meta->network, 0,
+		punt_kind(w, m, meta->in_port, &lisp_miss_punt, meta->network, 0,
 				DROP_LISP_MAP_REQUEST);
 		return;
 	}

@@ -76,7 +76,7 @@ static void send_remote(struct worker *w, const struct dp_mirror *s, unsigned se
 static void mirror_one(struct worker *w, unsigned session, uint16_t port, struct rte_mbuf *m,
 		bool out)
 {
-	const struct dp_mirror *s = &w->cfg->mirrors[session];
+	const struct dp_mirror *s = &w->cfg->mirror->sessions[session];
 	struct mirror_counters *c = &w->mirrors[session];
 
 	if (!mirror_filter_match(&s->filter, m)) {
@@ -131,7 +131,7 @@ void mirror_out(struct worker *w, uint16_t port, struct rte_mbuf *m)
 static bool marked_copy(const struct rte_mbuf *m)
 {
 	return (m->ol_flags & RTE_MBUF_F_RX_FDIR_ID) &&
-		(m->hash.fdir.hi & OFFLOAD_MIRROR_MARK_MASK) == OFFLOAD_MIRROR_MARK;
+			(m->hash.fdir.hi & OFFLOAD_MIRROR_MARK_MASK) == OFFLOAD_MIRROR_MARK;
 }
 
 static void mirror_from_mark(struct worker *w, struct rte_mbuf *m)

@@ -1,8 +1,12 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * The software slow path, called by a worker for each received burst:
+ * The software slow path, called by a worker for each received burst
+ * (slowpath.c chains the stages):
  *
- *   eth_input ─▶ l2_learn ─▶ l2_forward ─▶ (unicast | flood) ─▶ port_output
+ *   [mirror_in] ─▶ underlay_input (the uplink: ARP, ICMP, decap stages, decap.h)
+ *               └▶ eth_input (local ports)
+ *   ─▶ [lisp_local_input] (LISP networks: ARP/ND, routed to an EID or an RLOC)
+ *   ─▶ l2_learn ─▶ l2_forward ─▶ (unicast | l2_flood | tunnel_output) ─▶ port_output
  *
  * Each stage takes the packets still alive and the per-packet metadata the
  * earlier stages filled, and either passes a packet on or drops it with one
@@ -28,8 +32,8 @@ struct l2_meta {
 void slowpath_input(struct worker *w, uint16_t port, struct rte_mbuf **pkts, uint16_t n);
 
 /* Stages; each returns how many packets are still alive (compacted in place). */
-uint16_t eth_input(struct worker *w, uint16_t port, struct rte_mbuf **pkts,
-		struct l2_meta *meta, uint16_t n);
+uint16_t eth_input(struct worker *w, uint16_t port, struct rte_mbuf **pkts, struct l2_meta *meta,
+		uint16_t n);
 void l2_learn(struct worker *w, struct rte_mbuf **pkts, const struct l2_meta *meta, uint16_t n);
 void l2_forward(struct worker *w, struct rte_mbuf **pkts, const struct l2_meta *meta, uint16_t n);
 void l2_flood(struct worker *w, struct rte_mbuf *m, const struct l2_meta *meta);
@@ -37,14 +41,7 @@ void l2_flood(struct worker *w, struct rte_mbuf *m, const struct l2_meta *meta);
 /* The uplink: ARP, ICMP echo and decapsulation into the L2 stages. */
 uint16_t underlay_input(struct worker *w, uint16_t port, struct rte_mbuf **pkts,
 		struct l2_meta *meta, uint16_t n);
-/* Tunnel decapsulation; m's data starts at the tunnel header (after IPv4).
- * Returns the drop reason, or DROP_MAX with meta filled and m at the inner frame. */
-int vxlan_input(struct worker *w, struct rte_mbuf *m, uint32_t outer_src, struct l2_meta *meta);
-int gre_input(struct worker *w, struct rte_mbuf *m, uint32_t outer_src, struct l2_meta *meta);
-/* ERSPAN II/III to a collected session: the mirrored frame goes to the
- * session's analyser port (consumed: meta->network = NONE). */
-int erspan_input(struct worker *w, struct rte_mbuf *m, uint16_t gre_flags, uint16_t proto,
-		struct l2_meta *meta);
+/* Tunnel decapsulation: the stages register in decap.h. */
 /* Strict-mode and inner-length checks shared by the decapsulators. */
 int tunnel_accept(struct worker *w, struct rte_mbuf *m, uint16_t network, uint32_t outer_src,
 		struct l2_meta *meta);
@@ -66,6 +63,15 @@ void mirror_out(struct worker *w, uint16_t port, struct rte_mbuf *m);
  * sessions' copies are made from each and it is freed. The other frames are
  * compacted; returns their count. */
 uint16_t mirror_marked(struct worker *w, struct rte_mbuf **pkts, uint16_t n);
+
+/* LISP networks (lisp_*.c). Frames of LISP networks from local ports:
+ * ARP/ND answered, IP routed to a local EID or encapsulated toward an RLOC.
+ * Returns the frames left for the L2 stages (other networks), compacted
+ * with their meta. */
+uint16_t lisp_local_input(struct worker *w, struct rte_mbuf **pkts, struct l2_meta *meta,
+		uint16_t n);
+uint16_t lisp_arp_input(struct worker *w, struct rte_mbuf *m, const struct l2_meta *meta);
+uint16_t lisp_nd_input(struct worker *w, struct rte_mbuf *m, const struct l2_meta *meta);
 
 /* Worker 0: frames from the control thread (ARP, IGMP, released held frames). */
 void ctrl_input(struct worker *w);

@@ -27,5 +27,5 @@ int tunnel_accept(struct worker *w, struct rte_mbuf *m, uint16_t network, uint32
 		return DROP_SRC_INVALID;
 	meta->network = network;
 	meta->from_vtep = outer_src;
-	return DROP_MAX;
+	return DROP_NONE;
 }

@@ -21,8 +21,7 @@ static void fill_l4(const struct encap_template *t, struct rte_ipv4_hdr *ip, uin
 	if (t->encap == DP_ENCAP_VXLAN) {
 		struct rte_udp_hdr *udp = (struct rte_udp_hdr *)(ip + 1);
 		udp->src_port = rte_cpu_to_be_16(entropy_udp_port(hash));
-		udp->dgram_len = rte_cpu_to_be_16(rte_be_to_cpu_16(ip->total_length) -
-				sizeof(*ip));
+		udp->dgram_len = rte_cpu_to_be_16(rte_be_to_cpu_16(ip->total_length) - sizeof(*ip));
 		if (t->udp_csum)
 			udp->dgram_cksum = rte_ipv4_udptcp_cksum(ip, udp);
 	}
@@ -37,14 +36,13 @@ static void hold(struct worker *w, struct rte_mbuf *m, uint16_t in_port, uint32_
 	meta->port = in_port;
 	meta->owner = owner;
 	meta->vtep_ip = vtep_ip;
-	if (!punt_to_control(m, PUNT_HOLD))
+	if (!punt_to_control(m, &encap_hold_punt))
 		worker_drop(w, in_port, DROP_PUNT_FULL, m);
 }
 
 /* Drops a frame; counted on in_port unless it is NFVA_PORT_NONE (a mirror
  * copy, whose loss its session counts). */
-static void encap_drop(struct worker *w, uint16_t in_port, enum drop_reason why,
-		struct rte_mbuf *m)
+static void encap_drop(struct worker *w, uint16_t in_port, enum drop_reason why, struct rte_mbuf *m)
 {
 	if (in_port == NFVA_PORT_NONE)
 		rte_pktmbuf_free(m);

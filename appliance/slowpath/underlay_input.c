@@ -3,22 +3,24 @@
  * underlay_input: frames received on the uplink. ARP goes to the control
  * thread (neighbour table, replies for the VTEP address); IPv4 to the VTEP
  * address or to a multicast group is validated, ICMP echo answered, and
- * VXLAN/GRE decapsulated into the L2 stages. Nothing else crosses into an
- * overlay: it is counted (not_tunnel, not_for_us) and dropped.
+ * UDP and GRE handed to the decapsulation stage registered for their port or
+ * protocol type (decap.h). Nothing else crosses into an overlay: it is
+ * counted (not_tunnel, not_for_us) and dropped.
  */
 #include <rte_ip.h>
 #include <rte_udp.h>
 #include <rte_ip_frag.h>
 
-#include "lisp/lisp_dp.h"
-#include "core/punt.h"
 #include "core/datapath.h"
+#include "core/punt.h"
+#include "overlay/neigh.h"
+#include "slowpath/decap.h"
 #include "slowpath/slowpath.h"
 
 static bool eth_for_us(const struct rte_ether_hdr *eth, const struct dp_underlay *u)
 {
 	return rte_is_same_ether_addr(&eth->dst_addr, &u->mac) ||
-		rte_is_multicast_ether_addr(&eth->dst_addr);
+			rte_is_multicast_ether_addr(&eth->dst_addr);
 }
 
 /* Validates the outer IPv4 header and trims Ethernet padding. */
@@ -40,7 +42,7 @@ static enum drop_reason ipv4_check(struct rte_mbuf *m, const struct rte_ipv4_hdr
 	if (total < len)
 		rte_pktmbuf_trim(m, len - total);
 	*out = ip;
-	return DROP_MAX;
+	return DROP_NONE;
 }
 
 /* A UDP checksum, when the sender set one, must be right (IPv4 allows 0). */
@@ -54,7 +56,7 @@ static bool udp_checksum_ok(const struct rte_ipv4_hdr *ip)
 	return rte_ipv4_udptcp_cksum_verify(ip, udp) == 0;
 }
 
-/* IPv4 on the uplink: decapsulate into meta, or return why not. DROP_MAX
+/* IPv4 on the uplink: decapsulate into meta, or return why not. DROP_NONE
  * with meta->network == NFVA_NETWORK_NONE means "consumed" (ICMP echo). */
 static int ipv4_input(struct worker *w, uint16_t port, struct rte_mbuf *m, struct l2_meta *meta)
 {
@@ -62,33 +64,33 @@ static int ipv4_input(struct worker *w, uint16_t port, struct rte_mbuf *m, struc
 	const struct rte_ipv4_hdr *ip;
 	int why = ipv4_check(m, &ip);
 
-	if (why != DROP_MAX)
+	if (why != DROP_NONE)
 		return why;
 	bool to_us = ip->dst_addr == u->ip;
 	if (!to_us && !dp_is_group(w->cfg, ip->dst_addr))
 		return DROP_NOT_FOR_US;
-	uint32_t src = ip->src_addr;
 	uint8_t proto = ip->next_proto_id;
 	if (proto == IPPROTO_ICMP && to_us) {
 		meta->network = NFVA_NETWORK_NONE;
 		icmp_input(w, m, port);
-		return DROP_MAX;
+		return DROP_NONE;
 	}
 	if (proto != IPPROTO_UDP && proto != IPPROTO_GRE)
 		return DROP_NOT_TUNNEL;
+	/* The stage's key: the UDP destination port or the GRE protocol type. */
+	const uint8_t *l4 = decap_l4(m, ip);
+	uint32_t l4_len = decap_l4_len(ip);
+	if (l4_len < (proto == IPPROTO_UDP ? sizeof(struct rte_udp_hdr) : 4u))
+		return DROP_TUNNEL_TRUNCATED;
 	if (proto == IPPROTO_UDP && !udp_checksum_ok(ip))
 		return DROP_UDP_CHECKSUM;
-	if (proto == IPPROTO_UDP && to_us && w->cfg->lisp.active) {
-		why = lisp_udp_input(w, port, m, ip, meta); /* 4341 data, 4342 control */
-		if (why != DROP_NOT_TUNNEL)
-			return why;
-	}
-	rte_pktmbuf_adj(m, sizeof(struct rte_ether_hdr) + rte_ipv4_hdr_len(ip));
+	uint16_t key = (uint16_t)(l4[2] << 8 | l4[3]); /* both sit at bytes 2-3 */
+	const struct decap_stage *stage = decap_find(w->cfg, proto, key, !to_us);
+	if (stage == NULL)
+		return DROP_NOT_TUNNEL;
 	meta->in_port = port;
 	meta->in_vlan = NFVA_VLAN_NONE;
-	if (proto == IPPROTO_UDP)
-		return vxlan_input(w, m, src, meta);
-	return gre_input(w, m, src, meta);
+	return stage->input(w, port, m, ip, meta);
 }
 
 static int uplink_classify(struct worker *w, uint16_t port, struct rte_mbuf *m,
@@ -99,7 +101,7 @@ static int uplink_classify(struct worker *w, uint16_t port, struct rte_mbuf *m,
 	const struct rte_ether_hdr *eth = rte_pktmbuf_mtod(m, const struct rte_ether_hdr *);
 	if (eth->ether_type == RTE_BE16(RTE_ETHER_TYPE_ARP)) {
 		meta->network = NFVA_NETWORK_NONE;
-		return punt_to_control(m, PUNT_ARP) ? DROP_MAX : DROP_PUNT_FULL;
+		return punt_to_control(m, &neigh_arp_punt) ? DROP_NONE : DROP_PUNT_FULL;
 	}
 	if (!eth_for_us(eth, &w->cfg->underlay))
 		return DROP_NOT_FOR_US;
@@ -116,7 +118,7 @@ uint16_t underlay_input(struct worker *w, uint16_t port, struct rte_mbuf **pkts,
 	for (uint16_t i = 0; i < n; i++) {
 		struct rte_mbuf *m = pkts[i];
 		int why = uplink_classify(w, port, m, &meta[alive]);
-		if (why != DROP_MAX)
+		if (why != DROP_NONE)
 			worker_drop(w, port, why, m);
 		else if (meta[alive].network != NFVA_NETWORK_NONE)
 			pkts[alive++] = m;

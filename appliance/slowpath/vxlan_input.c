@@ -1,42 +1,41 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * vxlan_input: UDP to a VXLAN port of some network -> check the header
- * (length, I flag), find the network by (VNI, port), hand the inner frame to
- * the L2 stages. UDP to other ports is not overlay traffic.
+ * vxlan_input: UDP to the VXLAN port of some network (a decapsulation stage)
+ * -> check the header (length, I flag), find the network by (VNI, port),
+ * hand the inner frame to the L2 stages.
  */
 #include <rte_udp.h>
 #include <rte_vxlan.h>
 
 #include "core/datapath.h"
+#include "slowpath/decap.h"
 #include "slowpath/slowpath.h"
 
-static bool vxlan_port_in_use(const struct dp_config *cfg, uint16_t port_be)
-{
-	for (uint16_t i = 0; i < cfg->n_vnis; i++)
-		if (cfg->vnis[i].encap == DP_ENCAP_VXLAN && cfg->vnis[i].udp_port == port_be)
-			return true;
-	return false;
-}
-
-int vxlan_input(struct worker *w, struct rte_mbuf *m, uint32_t outer_src, struct l2_meta *meta)
+static int vxlan_input(struct worker *w, uint16_t port, struct rte_mbuf *m,
+		const struct rte_ipv4_hdr *ip, struct l2_meta *meta)
 {
 	const uint32_t hdr_len = sizeof(struct rte_udp_hdr) + sizeof(struct rte_vxlan_hdr);
 
-	if (rte_pktmbuf_data_len(m) < sizeof(struct rte_udp_hdr))
+	(void)port;
+	if (decap_l4_len(ip) < hdr_len)
 		return DROP_TUNNEL_TRUNCATED;
-	const struct rte_udp_hdr *udp = rte_pktmbuf_mtod(m, const struct rte_udp_hdr *);
-	uint16_t dport = udp->dst_port;
-	if (!vxlan_port_in_use(w->cfg, dport))
-		return DROP_NOT_TUNNEL;
-	if (rte_pktmbuf_data_len(m) < hdr_len)
-		return DROP_TUNNEL_TRUNCATED;
+	const struct rte_udp_hdr *udp = (const struct rte_udp_hdr *)decap_l4(m, ip);
 	const struct rte_vxlan_hdr *vx = (const struct rte_vxlan_hdr *)(udp + 1);
 	if (!(vx->vx_flags & RTE_BE32(0x08000000)))
 		return DROP_TUNNEL_FLAGS;
 	uint32_t vni = rte_be_to_cpu_32(vx->vx_vni) >> 8;
-	uint16_t network = dp_vni_lookup(w->cfg, DP_ENCAP_VXLAN, dport, vni);
+	uint16_t network = dp_vni_lookup(w->cfg, DP_ENCAP_VXLAN, udp->dst_port, vni);
 	if (network == NFVA_NETWORK_NONE)
 		return DROP_UNKNOWN_VNI;
-	rte_pktmbuf_adj(m, hdr_len);
+	uint32_t outer_src = ip->src_addr;
+	decap_strip(m, ip, hdr_len);
 	return tunnel_accept(w, m, network, outer_src, meta);
 }
+
+static struct decap_stage vxlan_decap = { .name = "vxlan",
+	.ip_proto = IPPROTO_UDP,
+	.key = 0, /* the udp-port of each VXLAN network */
+	.encap = DP_ENCAP_VXLAN,
+	.to_group = true,
+	.input = vxlan_input };
+DECAP_STAGE(vxlan_decap)

@@ -303,7 +303,7 @@ static void test_port_commands(void **state)
 	run_error("port del nope", "no port named nope");
 	run_error("port show nope", "no port named nope");
 	run_error("port set nope mac-limit 3", "no port named nope");
-	run_error("port add p0", "or dev (usage: port add");
+	run_error("port add p0", "or vhost-user (usage: port add");
 	run_error("port add p0 dev net_null0 rxd 20000", "rxd/txd must be at most 16384");
 	assert_int_equal(json_array_size(run_ok("port show")), 0);
 }

@@ -193,8 +193,7 @@ struct emu_rule *emu_switch_rule_create(struct emu_switch *sw, const struct rte_
 {
 	struct compiled c;
 
-	if (compile(attr, pattern, actions, &c, error) < 0 ||
-			check_ports(sw, &c.match, error) < 0)
+	if (compile(attr, pattern, actions, &c, error) < 0 || check_ports(sw, &c.match, error) < 0)
 		return NULL;
 	if (sw->n_rules >= sw->max_rules) {
 		rte_flow_error_set(error, ENOSPC, RTE_FLOW_ERROR_TYPE_UNSPECIFIED, NULL,
@@ -279,8 +278,8 @@ int emu_switch_rule_query_sample(struct emu_switch *sw, struct emu_rule *rule, u
 				"no rule or no count to fill");
 	if (index >= rule->prog.n_samples)
 		return rte_flow_error_set(error, EINVAL, RTE_FLOW_ERROR_TYPE_ACTION, NULL,
-				index == 0 ? "rule has no SAMPLE action" :
-				"rule has no second SAMPLE action");
+				index == 0 ? "rule has no SAMPLE action"
+					   : "rule has no second SAMPLE action");
 	struct emu_sample *s = &rule->prog.samples[index];
 	if (!s->count)
 		return rte_flow_error_set(error, ENOTSUP, RTE_FLOW_ERROR_TYPE_ACTION, NULL,

@@ -35,8 +35,8 @@ struct action_ctx {
 	struct emu_sample *samples;
 	bool fate;
 	bool decap;
-	bool l3;                /* the frame is an IP packet at this point */
-	int push;               /* ops[] index of the tag now outermost, or -1 */
+	bool l3;  /* the frame is an IP packet at this point */
+	int push; /* ops[] index of the tag now outermost, or -1 */
 };
 
 static int conf_missing(const struct rte_flow_action *a, struct rte_flow_error *error)
@@ -104,9 +104,9 @@ static int decap(struct action_ctx *c, const struct rte_flow_action *a,
 		op.code = EMU_OP_RAW_DECAP;
 		op.arg = (uint16_t)conf->size;
 		bool tagged = (c->m->mask.flags & c->m->key.flags & EMU_F_VLAN) != 0;
-		c->l3 = conf->size == sizeof(struct rte_ether_hdr) ||
-			(tagged && conf->size == sizeof(struct rte_ether_hdr) +
-				sizeof(struct rte_vlan_hdr));
+		size_t l2_len = sizeof(struct rte_ether_hdr) +
+				(tagged ? sizeof(struct rte_vlan_hdr) : 0);
+		c->l3 = conf->size == sizeof(struct rte_ether_hdr) || conf->size == l2_len;
 	}
 	c->decap = true;
 	c->push = -1;
@@ -123,8 +123,7 @@ static int encap(struct action_ctx *c, const struct rte_flow_action *a,
 				"more than one encap action");
 	if (a->conf == NULL)
 		return conf_missing(a, error);
-	int ret = a->type == RTE_FLOW_ACTION_TYPE_VXLAN_ENCAP ? emu_encap_vxlan(a, c->encap, error) :
-			emu_encap_raw(a, c->encap, error);
+	int ret = emu_encap_parse(a, c->encap, error);
 	if (ret < 0)
 		return ret;
 	c->encap->l3 = c->l3;
@@ -156,8 +155,7 @@ static int sample(struct action_ctx *c, const struct rte_flow_action *a,
 	return 0;
 }
 
-static int mark(struct action_ctx *c, const struct rte_flow_action *a,
-		struct rte_flow_error *error)
+static int mark(struct action_ctx *c, const struct rte_flow_action *a, struct rte_flow_error *error)
 {
 	const struct rte_flow_action_mark *conf = a->conf;
 
@@ -241,7 +239,8 @@ static const char *unsupported_action(enum rte_flow_action_type type)
 	const char *name = NULL;
 
 	if (rte_flow_conv(RTE_FLOW_CONV_OP_ACTION_NAME_PTR, &name, sizeof(name),
-			(void *)(uintptr_t)type, NULL) < 0 || name == NULL)
+			    (void *)(uintptr_t)type, NULL) < 0 ||
+			name == NULL)
 		name = "of this type";
 	snprintf(msg, sizeof(msg), "action %s is not supported by the emulated e-switch", name);
 	return msg;
@@ -290,7 +289,10 @@ int emu_actions_compile(const struct rte_flow_action actions[], const struct emu
 		struct emu_prog *prog, struct emu_encap *encap, struct emu_sample *samples,
 		struct rte_flow_error *error)
 {
-	struct action_ctx c = { .m = m, .prog = prog, .encap = encap, .samples = samples,
+	struct action_ctx c = { .m = m,
+		.prog = prog,
+		.encap = encap,
+		.samples = samples,
 		.push = -1 };
 
 	memset(prog, 0, sizeof(*prog));

@@ -67,7 +67,8 @@ static inline uint16_t extract_udp(const struct emu_switch *sw, const uint8_t *p
 	const struct rte_vxlan_hdr *vx = (const struct rte_vxlan_hdr *)(udp + 1);
 	k->tun_id = vx->vx_vni;
 	return EMU_F_UDP | EMU_F_VXLAN |
-		extract_inner((const uint8_t *)(vx + 1), len - sizeof(*udp) - sizeof(*vx), k);
+			extract_inner((const uint8_t *)(vx + 1), len - sizeof(*udp) - sizeof(*vx),
+					k);
 }
 
 /* GRE (RFC 2784/2890): checksum, key and sequence words as the flags say. */
@@ -115,8 +116,8 @@ static inline uint16_t extract_ipv4(const struct emu_switch *sw, const uint8_t *
 	return EMU_F_IPV4;
 }
 
-static inline void extract(const struct emu_switch *sw, const struct rte_mbuf *m,
-		uint16_t in_port, struct emu_key *k)
+static inline void extract(const struct emu_switch *sw, const struct rte_mbuf *m, uint16_t in_port,
+		struct emu_key *k)
 {
 	const uint8_t *p = rte_pktmbuf_mtod(m, const uint8_t *);
 	uint32_t len = rte_pktmbuf_data_len(m);
@@ -213,8 +214,8 @@ static inline bool key_equal(const struct emu_key *a, const struct emu_key *b)
  * previous one's shares its classification (slot[i] names its distinct
  * key). The comparison waits for all extractions: reading a key right
  * after its narrow stores would stall on store forwarding. */
-void emu_classify(const struct emu_switch *sw, const struct emu_tableset *set,
-		uint16_t in_port, struct rte_mbuf **pkts, unsigned n, struct emu_rule **best)
+void emu_classify(const struct emu_switch *sw, const struct emu_tableset *set, uint16_t in_port,
+		struct rte_mbuf **pkts, unsigned n, struct emu_rule **best)
 {
 	struct emu_key keys[EMU_BURST] __rte_cache_aligned;
 	const struct emu_key *distinct[EMU_BURST];

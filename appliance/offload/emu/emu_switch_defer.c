@@ -20,11 +20,11 @@
 
 NFVA_LOG_REGISTER(emu_switch)
 
-#define DEFER_SIZE 8192         /* entries in flight before a forced grace period */
-#define DEFER_RECLAIM 1024      /* reclaim from this many on each enqueue */
+#define DEFER_SIZE 8192    /* entries in flight before a forced grace period */
+#define DEFER_RECLAIM 1024 /* reclaim from this many on each enqueue */
 
 struct defer_entry {
-	uint32_t kind;          /* enum emu_defer_kind */
+	uint32_t kind; /* enum emu_defer_kind */
 	uint32_t pos;
 	void *ptr;
 };

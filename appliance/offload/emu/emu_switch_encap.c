@@ -27,18 +27,23 @@
 
 #define DEFAULT_TTL 64
 #define VXLAN_FLAG_I RTE_BE32(0x08000000)
-#define VXLAN_ENCAP_LEN (sizeof(struct rte_ether_hdr) + sizeof(struct rte_ipv4_hdr) + \
-		sizeof(struct rte_udp_hdr) + sizeof(struct rte_vxlan_hdr))
+#define VXLAN_ENCAP_LEN                                                                            \
+	(sizeof(struct rte_ether_hdr) + sizeof(struct rte_ipv4_hdr) + sizeof(struct rte_udp_hdr) + \
+			sizeof(struct rte_vxlan_hdr))
 
 static const enum rte_flow_item_type vxlan_def[] = {
-	RTE_FLOW_ITEM_TYPE_ETH, RTE_FLOW_ITEM_TYPE_IPV4, RTE_FLOW_ITEM_TYPE_UDP,
-	RTE_FLOW_ITEM_TYPE_VXLAN, RTE_FLOW_ITEM_TYPE_END,
+	RTE_FLOW_ITEM_TYPE_ETH,
+	RTE_FLOW_ITEM_TYPE_IPV4,
+	RTE_FLOW_ITEM_TYPE_UDP,
+	RTE_FLOW_ITEM_TYPE_VXLAN,
+	RTE_FLOW_ITEM_TYPE_END,
 };
 
 static int bad_definition(const struct rte_flow_action *a, struct rte_flow_error *error)
 {
 	return rte_flow_error_set(error, ENOTSUP, RTE_FLOW_ERROR_TYPE_ACTION_CONF, a->conf,
-			"VXLAN_ENCAP definition must be ETH / IPV4 / UDP / VXLAN / END, with specs");
+			"VXLAN_ENCAP definition must be ETH / IPV4 / UDP / VXLAN / END, with "
+			"specs");
 }
 
 /* The definition's specs in wire order, VOID items skipped. */
@@ -162,4 +167,12 @@ int emu_encap_raw(const struct rte_flow_action *a, struct emu_encap *e,
 				"RAW_ENCAP: GRE with checksum (C bit) is not supported");
 	}
 	return 0;
+}
+
+int emu_encap_parse(const struct rte_flow_action *a, struct emu_encap *e,
+		struct rte_flow_error *error)
+{
+	if (a->type == RTE_FLOW_ACTION_TYPE_VXLAN_ENCAP)
+		return emu_encap_vxlan(a, e, error);
+	return emu_encap_raw(a, e, error);
 }

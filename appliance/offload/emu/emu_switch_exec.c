@@ -29,8 +29,8 @@ static inline bool tagged(const struct rte_mbuf *m)
 	const struct rte_ether_hdr *eth = rte_pktmbuf_mtod(m, const struct rte_ether_hdr *);
 
 	return rte_pktmbuf_data_len(m) >= sizeof(*eth) + VLAN_LEN &&
-		(eth->ether_type == RTE_BE16(RTE_ETHER_TYPE_VLAN) ||
-		 eth->ether_type == RTE_BE16(RTE_ETHER_TYPE_QINQ));
+			(eth->ether_type == RTE_BE16(RTE_ETHER_TYPE_VLAN) ||
+					eth->ether_type == RTE_BE16(RTE_ETHER_TYPE_QINQ));
 }
 
 static inline struct rte_vlan_hdr *outer_tag(struct rte_mbuf *m)

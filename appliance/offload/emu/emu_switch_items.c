@@ -36,8 +36,8 @@ enum layer {
 	L_GRE_KEY,
 	L_INNER,
 	L_RAW,
-	L_PORT,         /* REPRESENTED_PORT: meta, keeps the current layer */
-	L_MAX,          /* misplaced */
+	L_PORT, /* REPRESENTED_PORT: meta, keeps the current layer */
+	L_MAX,  /* misplaced */
 };
 
 struct item_ctx {
@@ -46,19 +46,22 @@ struct item_ctx {
 	bool port_seen;
 };
 
-typedef int (*item_compile_fn)(struct item_ctx *c, const struct rte_flow_item *it,
-		const void *spec, const void *mask, struct rte_flow_error *error);
+typedef int (*item_compile_fn)(struct item_ctx *c, const struct rte_flow_item *it, const void *spec,
+		const void *mask, struct rte_flow_error *error);
 
 struct item_desc {
 	size_t size;
 	const void *default_mask;
-	const void *supported;  /* mask bits the key can match; NULL: compile checks */
+	const void *supported; /* mask bits the key can match; NULL: compile checks */
 	item_compile_fn compile;
 };
 
 #define FULL16 RTE_BE16(0xffff)
 #define FULL32 RTE_BE32(0xffffffff)
-#define FULL_MAC { .addr_bytes = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff } }
+#define FULL_MAC                                                                                   \
+	{                                                                                          \
+		.addr_bytes = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff }                               \
+	}
 
 static const struct rte_flow_item_eth eth_outer_supported = {
 	.hdr = { .dst_addr = FULL_MAC, .src_addr = FULL_MAC, .ether_type = FULL16 },
@@ -80,7 +83,8 @@ static const struct rte_flow_item_vxlan vxlan_supported = {
 	.hdr.vx_vni = RTE_BE32(0xffffff00),
 };
 static const struct rte_flow_item_gre gre_supported = {
-	.c_rsvd0_ver = FULL16, .protocol = FULL16,
+	.c_rsvd0_ver = FULL16,
+	.protocol = FULL16,
 };
 static const rte_be32_t gre_key_full = FULL32; /* 22.11 defines no default mask */
 static const struct rte_flow_item_ethdev port_supported = { .port_id = 0xffff };
@@ -97,11 +101,11 @@ static void match_bytes(void *key, void *kmask, const void *spec, const void *ma
 	}
 }
 
-#define MATCH(c, kfield, spec_field, mask_field)                                        \
-	do {                                                                             \
-		RTE_BUILD_BUG_ON(sizeof((c)->m->key.kfield) != sizeof(spec_field));      \
-		match_bytes(&(c)->m->key.kfield, &(c)->m->mask.kfield, &(spec_field),    \
-				&(mask_field), sizeof(spec_field));                      \
+#define MATCH(c, kfield, spec_field, mask_field)                                                   \
+	do {                                                                                       \
+		RTE_BUILD_BUG_ON(sizeof((c)->m->key.kfield) != sizeof(spec_field));                \
+		match_bytes(&(c)->m->key.kfield, &(c)->m->mask.kfield, &(spec_field),              \
+				&(mask_field), sizeof(spec_field));                                \
 	} while (0)
 
 /* The frame must (or must not) have the header behind presence bit flag. */
@@ -325,24 +329,25 @@ static int port(struct item_ctx *c, const struct rte_flow_item *it, const void *
 	return 0;
 }
 
-#define DESC(type, def, supp, fn) { sizeof(type), def, supp, fn }
+#define DESC(type, def, supp, fn)                                                                  \
+	{                                                                                          \
+		sizeof(type), def, supp, fn                                                        \
+	}
 static const struct item_desc descs[L_MAX] = {
-	[L_ETH] = DESC(struct rte_flow_item_eth, &rte_flow_item_eth_mask,
-			&eth_outer_supported, eth_outer),
-	[L_VLAN] = DESC(struct rte_flow_item_vlan, &rte_flow_item_vlan_mask, &vlan_supported,
-			vlan),
-	[L_IPV4] = DESC(struct rte_flow_item_ipv4, &rte_flow_item_ipv4_mask, &ipv4_supported,
-			ipv4),
+	[L_ETH] = DESC(struct rte_flow_item_eth, &rte_flow_item_eth_mask, &eth_outer_supported,
+			eth_outer),
+	[L_VLAN] = DESC(struct rte_flow_item_vlan, &rte_flow_item_vlan_mask, &vlan_supported, vlan),
+	[L_IPV4] = DESC(struct rte_flow_item_ipv4, &rte_flow_item_ipv4_mask, &ipv4_supported, ipv4),
 	[L_UDP] = DESC(struct rte_flow_item_udp, &rte_flow_item_udp_mask, &udp_supported, udp),
-	[L_VXLAN] = DESC(struct rte_flow_item_vxlan, &rte_flow_item_vxlan_mask,
-			&vxlan_supported, vxlan),
+	[L_VXLAN] = DESC(struct rte_flow_item_vxlan, &rte_flow_item_vxlan_mask, &vxlan_supported,
+			vxlan),
 	[L_GRE] = DESC(struct rte_flow_item_gre, &rte_flow_item_gre_mask, &gre_supported, gre),
 	[L_GRE_KEY] = DESC(rte_be32_t, &gre_key_full, &gre_key_full, gre_key),
-	[L_INNER] = DESC(struct rte_flow_item_eth, &rte_flow_item_eth_mask,
-			&eth_inner_supported, eth_inner),
+	[L_INNER] = DESC(struct rte_flow_item_eth, &rte_flow_item_eth_mask, &eth_inner_supported,
+			eth_inner),
 	[L_RAW] = DESC(struct rte_flow_item_raw, &rte_flow_item_raw_mask, NULL, raw),
-	[L_PORT] = DESC(struct rte_flow_item_ethdev, &rte_flow_item_ethdev_mask,
-			&port_supported, port),
+	[L_PORT] = DESC(struct rte_flow_item_ethdev, &rte_flow_item_ethdev_mask, &port_supported,
+			port),
 };
 
 /* The layer an item describes after cur; L_MAX when it cannot stack there,
@@ -395,7 +400,8 @@ static const char *unsupported_item(enum rte_flow_item_type type)
 	const char *name = NULL;
 
 	if (rte_flow_conv(RTE_FLOW_CONV_OP_ITEM_NAME_PTR, &name, sizeof(name),
-			(void *)(uintptr_t)type, NULL) < 0 || name == NULL)
+			    (void *)(uintptr_t)type, NULL) < 0 ||
+			name == NULL)
 		name = "of this type";
 	snprintf(msg, sizeof(msg), "item %s is not supported by the emulated e-switch", name);
 	return msg;

@@ -26,11 +26,11 @@
 
 #include "offload/emu/emu_switch.h"
 
-#define EMU_MAX_MASKS 32        /* distinct mask shapes, one rte_hash each */
-#define EMU_MAX_OPS 8           /* header operations (and SAMPLEs) per rule */
-#define EMU_MAX_SAMPLES 2       /* SAMPLE actions per rule */
-#define EMU_MAX_ENCAP 128       /* bytes one ENCAP prepends (mbuf headroom) */
-#define EMU_MAX_DECAP 128       /* bytes one RAW_DECAP removes */
+#define EMU_MAX_MASKS 32  /* distinct mask shapes, one rte_hash each */
+#define EMU_MAX_OPS 8     /* header operations (and SAMPLEs) per rule */
+#define EMU_MAX_SAMPLES 2 /* SAMPLE actions per rule */
+#define EMU_MAX_ENCAP 128 /* bytes one ENCAP prepends (mbuf headroom) */
+#define EMU_MAX_DECAP 128 /* bytes one RAW_DECAP removes */
 #define EMU_MAX_PRIORITY ((1u << 24) - 1)
 #define EMU_SEQ_BITS 40         /* rank = priority << 40 | install sequence */
 #define EMU_BURST 64            /* = RTE_HASH_LOOKUP_BULK_MAX */
@@ -39,9 +39,9 @@
 #define EMU_HASH_ENTRY_BYTES 96 /* approximate rte_hash cost of one slot */
 /* RAW after UDP: the UDP payload bytes in the key, [0, 8) and [20, 28) (with
  * LISP: its header, then the inner IPv4 source and destination). */
-#define EMU_PAYLOAD_LEN 28      /* a frame with less UDP payload has none in the key */
+#define EMU_PAYLOAD_LEN 28 /* a frame with less UDP payload has none in the key */
 #define EMU_PAYLOAD_HEAD 8
-#define EMU_PAYLOAD_TAIL 20     /* where the second run starts in the payload */
+#define EMU_PAYLOAD_TAIL 20 /* where the second run starts in the payload */
 
 #define EMU_GRE_C RTE_BE16(0x8000)
 #define EMU_GRE_K RTE_BE16(0x2000)
@@ -50,12 +50,12 @@
 
 /* Presence bits of emu_key.flags: the header was found in the frame. An item
  * in a pattern sets its bit in both the key and the mask. */
-#define EMU_F_VLAN 0x0001  /* one 802.1Q/802.1ad tag after the outer MACs */
-#define EMU_F_IPV4 0x0002  /* outer IPv4 (after the tag, if any) */
-#define EMU_F_UDP 0x0004   /* UDP in a non-fragment (or first fragment) */
-#define EMU_F_GRE 0x0008   /* GRE in the same */
-#define EMU_F_VXLAN 0x0010 /* UDP to a port some rule uses for VXLAN */
-#define EMU_F_INNER 0x0020 /* inner Ethernet after VXLAN, or GRE 0x6558 */
+#define EMU_F_VLAN 0x0001    /* one 802.1Q/802.1ad tag after the outer MACs */
+#define EMU_F_IPV4 0x0002    /* outer IPv4 (after the tag, if any) */
+#define EMU_F_UDP 0x0004     /* UDP in a non-fragment (or first fragment) */
+#define EMU_F_GRE 0x0008     /* GRE in the same */
+#define EMU_F_VXLAN 0x0010   /* UDP to a port some rule uses for VXLAN */
+#define EMU_F_INNER 0x0020   /* inner Ethernet after VXLAN, or GRE 0x6558 */
 #define EMU_F_PAYLOAD 0x0040 /* UDP payload bytes, to a port some RAW item uses */
 
 /* The fields a rule can match, in one cache line. Multi-byte fields keep the
@@ -65,26 +65,27 @@
 struct emu_key {
 	union {
 		struct {
-			uint16_t in_port;       /* REPRESENTED_PORT the frame came from */
-			uint16_t flags;         /* EMU_F_* */
+			uint16_t in_port; /* REPRESENTED_PORT the frame came from */
+			uint16_t flags;   /* EMU_F_* */
 			struct rte_ether_addr o_dst;
 			struct rte_ether_addr o_src;
-			rte_be16_t o_type;      /* EtherType or TPID after the MACs */
+			rte_be16_t o_type; /* EtherType or TPID after the MACs */
 			rte_be16_t vlan_tci;
-			rte_be16_t vlan_type;   /* EtherType after the tag */
+			rte_be16_t vlan_type; /* EtherType after the tag */
 			uint8_t ip_proto;
 			uint8_t pad0;
 			rte_be32_t ip_src;
 			rte_be32_t ip_dst;
 			rte_be16_t l4_src;
 			rte_be16_t l4_dst;
-			rte_be16_t gre_flags;   /* C, K, S, reserved0, version */
+			rte_be16_t gre_flags; /* C, K, S, reserved0, version */
 			rte_be16_t gre_proto;
 			/* A frame has a tunnel (VXLAN or GRE) or a UDP payload
 			 * in the key, never both: they share the last 24 bytes. */
 			union {
 				struct {
-					rte_be32_t tun_id; /* VXLAN: the vx_vni word; GRE: the key */
+					rte_be32_t tun_id; /* VXLAN: the vx_vni word; GRE: the key
+					                    */
 					struct rte_ether_addr i_dst;
 					struct rte_ether_addr i_src;
 					rte_be16_t i_type;
@@ -103,57 +104,63 @@ struct emu_key {
 _Static_assert(sizeof(struct emu_key) == EMU_KEY_WORDS * 8, "emu_key must have no hole");
 /* Runs of fields copied from the frame as they are on the wire. */
 _Static_assert(offsetof(struct emu_key, o_type) == offsetof(struct emu_key, o_dst) + 12 &&
-		offsetof(struct emu_key, vlan_type) == offsetof(struct emu_key, vlan_tci) + 2 &&
-		offsetof(struct emu_key, ip_dst) == offsetof(struct emu_key, ip_src) + 4 &&
-		offsetof(struct emu_key, l4_dst) == offsetof(struct emu_key, l4_src) + 2 &&
-		offsetof(struct emu_key, gre_proto) == offsetof(struct emu_key, gre_flags) + 2 &&
-		offsetof(struct emu_key, i_type) == offsetof(struct emu_key, i_dst) + 12,
+				offsetof(struct emu_key, vlan_type) ==
+						offsetof(struct emu_key, vlan_tci) + 2 &&
+				offsetof(struct emu_key, ip_dst) ==
+						offsetof(struct emu_key, ip_src) + 4 &&
+				offsetof(struct emu_key, l4_dst) ==
+						offsetof(struct emu_key, l4_src) + 2 &&
+				offsetof(struct emu_key, gre_proto) ==
+						offsetof(struct emu_key, gre_flags) + 2 &&
+				offsetof(struct emu_key, i_type) ==
+						offsetof(struct emu_key, i_dst) + 12,
 		"emu_key runs must follow the wire");
 /* The payload is two whole words: a RAW rule hashes two words, not three. */
 _Static_assert(offsetof(struct emu_key, payload) % 8 == 0 &&
-		offsetof(struct emu_key, payload) == offsetof(struct emu_key, tun_id),
+				offsetof(struct emu_key, payload) ==
+						offsetof(struct emu_key, tun_id),
 		"emu_key payload must be word aligned and share the tunnel's bytes");
 
 /* A pattern compiled: key (already masked) and mask. */
 struct emu_match {
 	struct emu_key key;
 	struct emu_key mask;
-	uint16_t vxlan_port;    /* host order; 0: no VXLAN item */
-	uint16_t payload_port;  /* host order; 0: no RAW item */
-	int32_t in_port;        /* the ingress port when fully matched, else -1 */
+	uint16_t vxlan_port;   /* host order; 0: no VXLAN item */
+	uint16_t payload_port; /* host order; 0: no RAW item */
+	int32_t in_port;       /* the ingress port when fully matched, else -1 */
 };
 
 enum emu_op_code {
-	EMU_OP_VXLAN_DECAP,     /* outer Ethernet [+ tag] + IPv4 + UDP + VXLAN */
-	EMU_OP_RAW_DECAP,       /* len bytes */
+	EMU_OP_VXLAN_DECAP, /* outer Ethernet [+ tag] + IPv4 + UDP + VXLAN */
+	EMU_OP_RAW_DECAP,   /* len bytes */
 	EMU_OP_POP_VLAN,
-	EMU_OP_PUSH_VLAN,       /* tpid; tci bits in tci_mask, others from the outer tag */
-	EMU_OP_SET_VLAN,        /* tci bits in tci_mask of the outer tag, if any */
-	EMU_OP_ENCAP,           /* the rule's encap bytes */
-	EMU_OP_SAMPLE,          /* arg: index in prog.samples (executed by emu_exec_special) */
+	EMU_OP_PUSH_VLAN, /* tpid; tci bits in tci_mask, others from the outer tag */
+	EMU_OP_SET_VLAN,  /* tci bits in tci_mask of the outer tag, if any */
+	EMU_OP_ENCAP,     /* the rule's encap bytes */
+	EMU_OP_SAMPLE,    /* arg: index in prog.samples (executed by emu_exec_special) */
 };
 
 struct emu_op {
-	uint8_t code;           /* enum emu_op_code */
+	uint8_t code; /* enum emu_op_code */
 	uint8_t pad;
-	uint16_t arg;           /* RAW_DECAP: bytes; PUSH_VLAN: TPID (host order) */
-	uint16_t tci;           /* host order */
+	uint16_t arg; /* RAW_DECAP: bytes; PUSH_VLAN: TPID (host order) */
+	uint16_t tci; /* host order */
 	uint16_t tci_mask;
 };
 
 /* Outer headers to prepend and what to fix per packet, as a NIC does. */
 struct emu_encap {
 	uint8_t len;
-	uint8_t ip_off;         /* outer IPv4: total length, checksum; 0: none */
-	uint8_t udp_off;        /* UDP: length (and source port); 0: none */
-	bool entropy;           /* UDP source port 0: entropy of the inner flow */
-	bool l3;                /* the frame encapsulated is an IP packet (ip_flow_hash) */
+	uint8_t ip_off;  /* outer IPv4: total length, checksum; 0: none */
+	uint8_t udp_off; /* UDP: length (and source port); 0: none */
+	bool entropy;    /* UDP source port 0: entropy of the inner flow */
+	bool l3;         /* the frame encapsulated is an IP packet (ip_flow_hash) */
 	uint8_t hdr[EMU_MAX_ENCAP] __rte_aligned(8); /* headers written in place */
 };
 
 enum emu_fate {
-	EMU_FATE_PORT,          /* REPRESENTED_PORT: out(ctx, port, m) */
-	EMU_FATE_REPRESENTOR,   /* PORT_REPRESENTOR: back to the caller, as a miss */
+	EMU_FATE_PORT,        /* REPRESENTED_PORT: out(ctx, port, m) */
+	EMU_FATE_REPRESENTOR, /* PORT_REPRESENTOR: back to the caller, as a miss */
 	EMU_FATE_DROP,
 };
 
@@ -170,33 +177,33 @@ enum emu_count {
  * (encap, mark) and where the copy goes (PORT or REPRESENTOR). Workers add
  * to seen, hits and bytes. */
 struct emu_sample {
-	uint32_t ratio;         /* copy 1 frame in ratio */
-	uint8_t fate;           /* EMU_FATE_PORT or EMU_FATE_REPRESENTOR */
+	uint32_t ratio; /* copy 1 frame in ratio */
+	uint8_t fate;   /* EMU_FATE_PORT or EMU_FATE_REPRESENTOR */
 	bool count;
 	bool mark_set;
 	uint16_t port;
 	uint32_t mark;
-	uint64_t seen;          /* frames that reached the SAMPLE (ratio > 1) */
-	uint64_t hits;          /* COUNT of the copies made, relaxed atomics */
-	uint64_t bytes;         /* ... of the frames as copied, before the sample's encap */
-	uint64_t hits_base;     /* control: at the last query with reset */
+	uint64_t seen;      /* frames that reached the SAMPLE (ratio > 1) */
+	uint64_t hits;      /* COUNT of the copies made, relaxed atomics */
+	uint64_t bytes;     /* ... of the frames as copied, before the sample's encap */
+	uint64_t hits_base; /* control: at the last query with reset */
 	uint64_t bytes_base;
 	struct emu_encap encap; /* len 0: none */
 };
 
 /* prog.flags: what the fast path leaves to emu_exec_special() */
-#define EMU_P_MARK 0x01         /* mark the frame delivered */
-#define EMU_P_SAMPLE 0x02       /* at least one SAMPLE op */
+#define EMU_P_MARK 0x01   /* mark the frame delivered */
+#define EMU_P_SAMPLE 0x02 /* at least one SAMPLE op */
 
 struct emu_prog {
 	uint8_t n_ops;
-	uint8_t fate;           /* enum emu_fate */
+	uint8_t fate; /* enum emu_fate */
 	uint16_t port;
-	uint8_t count;          /* enum emu_count */
-	uint8_t flags;          /* EMU_P_*: 0 on the fast path */
+	uint8_t count; /* enum emu_count */
+	uint8_t flags; /* EMU_P_*: 0 on the fast path */
 	uint8_t n_samples;
 	const struct emu_encap *encap; /* the ENCAP op's bytes */
-	uint32_t mark;          /* EMU_P_MARK */
+	uint32_t mark;                 /* EMU_P_MARK */
 	struct emu_op ops[EMU_MAX_OPS];
 	struct emu_sample *samples; /* [n_samples], in the rule's allocation */
 };
@@ -206,20 +213,20 @@ struct emu_table;
 /* What workers touch is in the first cache line but the ops. */
 struct emu_rule {
 	/* read by workers */
-	uint64_t rank;          /* lower wins: priority, then installation order */
-	uint64_t hits;          /* COUNT, relaxed atomics, only workers write */
+	uint64_t rank; /* lower wins: priority, then installation order */
+	uint64_t hits; /* COUNT, relaxed atomics, only workers write */
 	uint64_t bytes;
 	struct emu_prog prog;
 	/* control */
-	uint64_t hits_base;     /* at the last query with reset */
+	uint64_t hits_base; /* at the last query with reset */
 	uint64_t bytes_base;
-	struct emu_rule *next;  /* same table and masked key, by rank */
+	struct emu_rule *next; /* same table and masked key, by rank */
 	TAILQ_ENTRY(emu_rule) link;
 	struct emu_table *table;
-	size_t size;            /* of this allocation */
+	size_t size; /* of this allocation */
 	uint16_t vxlan_port;
 	uint16_t payload_port;
-	struct emu_key key;     /* masked */
+	struct emu_key key; /* masked */
 	/* then, in the same allocation: the encap (when prog.encap != NULL) and
 	 * the samples (prog.samples) */
 	uint64_t tail[];
@@ -229,11 +236,11 @@ struct emu_rule {
  * masked key to the best-ranked rule with that key (rule->next: the others). */
 struct emu_table {
 	struct emu_key mask;
-	struct rte_hash *h;     /* workers load-acquire: replaced when it grows */
-	uint32_t n_keys;        /* workers skip a table while 0 */
-	uint32_t n_rules;       /* control */
-	uint32_t capacity;      /* control */
-	uint8_t n_words;        /* words of mask that are not zero ... */
+	struct rte_hash *h;           /* workers load-acquire: replaced when it grows */
+	uint32_t n_keys;              /* workers skip a table while 0 */
+	uint32_t n_rules;             /* control */
+	uint32_t capacity;            /* control */
+	uint8_t n_words;              /* words of mask that are not zero ... */
 	uint8_t words[EMU_KEY_WORDS]; /* ... which alone are hashed */
 };
 
@@ -258,22 +265,22 @@ TAILQ_HEAD(emu_rule_list, emu_rule);
 
 struct emu_switch {
 	/* read by workers */
-	struct emu_tableset *tables;    /* load-acquire; never NULL */
+	struct emu_tableset *tables; /* load-acquire; never NULL */
 	/* UDP ports (host order) parsed further: [EMU_UDP_VXLAN] as VXLAN,
 	 * [EMU_UDP_PAYLOAD] for a RAW item; a port is in one set at most */
 	uint64_t udp_ports[2][65536 / 64];
-	uint64_t exec_errors;           /* hits dropped: no headroom, bad headers */
-	uint64_t sample_drops;          /* copies not made or not returned */
+	uint64_t exec_errors;  /* hits dropped: no headroom, bad headers */
+	uint64_t sample_drops; /* copies not made or not returned */
 	/* control */
 	char name[64];
-	uint32_t id;                    /* process-wide, names the hashes */
+	uint32_t id; /* process-wide, names the hashes */
 	uint32_t table_gen;
 	uint32_t max_rules;
 	uint32_t n_rules;
 	uint64_t seq;
-	size_t mem;                     /* bytes allocated, hashes excepted */
+	size_t mem; /* bytes allocated, hashes excepted */
 	struct emu_rule_list rules;
-	uint32_t *udp_refs;             /* rules per port of udp_ports, [65536] */
+	uint32_t *udp_refs; /* rules per port of udp_ports, [65536] */
 	struct rte_rcu_qsbr *qsbr;
 	struct rte_rcu_qsbr_dq *dq;
 };
@@ -283,11 +290,10 @@ enum emu_udp_kind {
 	EMU_UDP_PAYLOAD,
 };
 
-static inline bool emu_udp_port(const struct emu_switch *sw, enum emu_udp_kind kind,
-		uint16_t port)
+static inline bool emu_udp_port(const struct emu_switch *sw, enum emu_udp_kind kind, uint16_t port)
 {
-	return (__atomic_load_n(&sw->udp_ports[kind][port >> 6], __ATOMIC_RELAXED) >>
-			(port & 63)) & 1;
+	return (__atomic_load_n(&sw->udp_ports[kind][port >> 6], __ATOMIC_RELAXED) >> (port & 63)) &
+			1;
 }
 
 /* Where a burst's frames go back to the caller (emu_switch_process()):
@@ -334,10 +340,10 @@ static inline void emu_mark(struct rte_mbuf *m, uint32_t id)
 
 /* emu_switch_defer.c: frees after a grace period (at once without QSBR). */
 enum emu_defer_kind {
-	EMU_DEFER_RULE,         /* free(): a rule */
-	EMU_DEFER_KEY,          /* rte_hash_free_key_with_position(ptr, pos) */
-	EMU_DEFER_HASH,         /* rte_hash_free(ptr) */
-	EMU_DEFER_MEM,          /* rte_free(ptr): tables, table sets */
+	EMU_DEFER_RULE, /* free(): a rule */
+	EMU_DEFER_KEY,  /* rte_hash_free_key_with_position(ptr, pos) */
+	EMU_DEFER_HASH, /* rte_hash_free(ptr) */
+	EMU_DEFER_MEM,  /* rte_free(ptr): tables, table sets */
 };
 int emu_defer_init(struct emu_switch *sw);
 void emu_defer(struct emu_switch *sw, enum emu_defer_kind kind, void *ptr, uint32_t pos);
@@ -367,6 +373,9 @@ int emu_encap_vxlan(const struct rte_flow_action *a, struct emu_encap *e,
 		struct rte_flow_error *error);
 int emu_encap_raw(const struct rte_flow_action *a, struct emu_encap *e,
 		struct rte_flow_error *error);
+/* Either of the two above, by the action's type. */
+int emu_encap_parse(const struct rte_flow_action *a, struct emu_encap *e,
+		struct rte_flow_error *error);
 
 /* emu_switch_tables.c */
 int emu_tables_init(struct emu_switch *sw);
@@ -385,7 +394,7 @@ int emu_exec_op(const struct emu_prog *p, const struct emu_op *op, struct rte_mb
 int emu_exec_encap(struct rte_mbuf *m, const struct emu_encap *e);
 
 /* emu_switch_classify.c: best[i] = the winning rule for pkts[i], or NULL. */
-void emu_classify(const struct emu_switch *sw, const struct emu_tableset *set,
-		uint16_t in_port, struct rte_mbuf **pkts, unsigned n, struct emu_rule **best);
+void emu_classify(const struct emu_switch *sw, const struct emu_tableset *set, uint16_t in_port,
+		struct rte_mbuf **pkts, unsigned n, struct emu_rule **best);
 
 #endif

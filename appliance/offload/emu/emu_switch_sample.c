@@ -42,7 +42,8 @@ static int sub_fate(const struct emu_match *m, struct emu_sample *s, bool *fate,
 	/* copies come back with the misses, taken as from the ingress port */
 	if (representor && m->in_port >= 0 && conf->port_id != m->in_port)
 		return rte_flow_error_set(error, ENOTSUP, RTE_FLOW_ERROR_TYPE_ACTION_CONF, conf,
-				"SAMPLE: PORT_REPRESENTOR must name the ingress port's representor");
+				"SAMPLE: PORT_REPRESENTOR must name the ingress port's "
+				"representor");
 	*fate = true;
 	s->fate = representor ? EMU_FATE_REPRESENTOR : EMU_FATE_PORT;
 	s->port = conf->port_id;
@@ -58,8 +59,7 @@ static int sub_encap(struct emu_sample *s, bool l3, const struct rte_flow_action
 	if (a->conf == NULL)
 		return rte_flow_error_set(error, EINVAL, RTE_FLOW_ERROR_TYPE_ACTION, a,
 				"SAMPLE: encap action needs a configuration");
-	int ret = a->type == RTE_FLOW_ACTION_TYPE_VXLAN_ENCAP ?
-			emu_encap_vxlan(a, &s->encap, error) : emu_encap_raw(a, &s->encap, error);
+	int ret = emu_encap_parse(a, &s->encap, error);
 	s->encap.l3 = l3;
 	return ret;
 }
@@ -79,10 +79,13 @@ static int sub_unsupported(const struct rte_flow_action *a, struct rte_flow_erro
 	const char *name = NULL;
 
 	if (rte_flow_conv(RTE_FLOW_CONV_OP_ACTION_NAME_PTR, &name, sizeof(name),
-			(void *)(uintptr_t)a->type, NULL) < 0 || name == NULL)
+			    (void *)(uintptr_t)a->type, NULL) < 0 ||
+			name == NULL)
 		name = "of this type";
-	snprintf(msg, sizeof(msg), "SAMPLE: action %s is not supported in a sample list by "
-			"the emulated e-switch", name);
+	snprintf(msg, sizeof(msg),
+			"SAMPLE: action %s is not supported in a sample list by "
+			"the emulated e-switch",
+			name);
 	return rte_flow_error_set(error, ENOTSUP, RTE_FLOW_ERROR_TYPE_ACTION, a, msg);
 }
 
@@ -101,8 +104,7 @@ static int sub_action(const struct emu_match *m, bool l3, struct emu_sample *s, 
 			return rte_flow_error_set(error, EINVAL, RTE_FLOW_ERROR_TYPE_ACTION, a,
 					"SAMPLE: MARK needs a configuration");
 		s->mark = mark->id;
-		return sub_once(&s->mark_set, a, "SAMPLE: more than one MARK in its list",
-				error);
+		return sub_once(&s->mark_set, a, "SAMPLE: more than one MARK in its list", error);
 	case RTE_FLOW_ACTION_TYPE_RAW_ENCAP:
 	case RTE_FLOW_ACTION_TYPE_VXLAN_ENCAP:
 		return sub_encap(s, l3, a, error);
@@ -136,7 +138,8 @@ int emu_sample_compile(const struct rte_flow_action *a, const struct emu_match *
 	}
 	if (!fate)
 		return rte_flow_error_set(error, EINVAL, RTE_FLOW_ERROR_TYPE_ACTION_CONF, conf,
-				"SAMPLE: no fate in its list (REPRESENTED_PORT or PORT_REPRESENTOR)");
+				"SAMPLE: no fate in its list (REPRESENTED_PORT or "
+				"PORT_REPRESENTOR)");
 	return 0;
 }
 

@@ -44,8 +44,8 @@ static struct rte_hash *hash_create(struct emu_switch *sw, uint32_t capacity)
 	return rte_hash_create(&params);
 }
 
-static int publish(struct emu_switch *sw, const struct emu_tableset *from,
-		struct emu_table *add, const struct emu_table *drop)
+static int publish(struct emu_switch *sw, const struct emu_tableset *from, struct emu_table *add,
+		const struct emu_table *drop)
 {
 	struct emu_tableset *set = rte_zmalloc("emu_tableset", sizeof(*set), 0);
 
@@ -154,8 +154,7 @@ static int table_grow(struct emu_switch *sw, struct emu_table *t)
 	return 0;
 }
 
-static int table_add(struct emu_switch *sw, struct emu_table *t, struct emu_rule *r,
-		hash_sig_t sig)
+static int table_add(struct emu_switch *sw, struct emu_table *t, struct emu_rule *r, hash_sig_t sig)
 {
 	int ret;
 
@@ -256,7 +255,7 @@ size_t emu_tables_memory(const struct emu_switch *sw)
 
 	for (uint32_t i = 0; i < sw->tables->n; i++)
 		bytes += sizeof(struct emu_table) +
-			(size_t)sw->tables->t[i]->capacity * EMU_HASH_ENTRY_BYTES;
+				(size_t)sw->tables->t[i]->capacity * EMU_HASH_ENTRY_BYTES;
 	return bytes;
 }
 

@@ -85,3 +85,15 @@ const struct rte_flow_action *flow_spec_sample_count(const struct flow_spec *s, 
 	}
 	return NULL;
 }
+
+int flow_spec_add_item(struct flow_spec *s, enum rte_flow_item_type type, const void *spec,
+		const void *mask, size_t size)
+{
+	return flow_spec_item(s, type, spec, mask, size) == NULL ? -ENOSPC : 0;
+}
+
+int flow_spec_add_action(struct flow_spec *s, enum rte_flow_action_type type, const void *conf,
+		size_t size)
+{
+	return flow_spec_action(s, type, conf, size) == NULL ? -ENOSPC : 0;
+}

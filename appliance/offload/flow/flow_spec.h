@@ -35,6 +35,11 @@ struct rte_flow_item *flow_spec_item(struct flow_spec *s, enum rte_flow_item_typ
 /* Copies conf (may be NULL) into the arena. */
 struct rte_flow_action *flow_spec_action(struct flow_spec *s, enum rte_flow_action_type type,
 		const void *conf, size_t size);
+/* The same, returning 0 or -ENOSPC (for compilers that chain steps). */
+int flow_spec_add_item(struct flow_spec *s, enum rte_flow_item_type type, const void *spec,
+		const void *mask, size_t size);
+int flow_spec_add_action(struct flow_spec *s, enum rte_flow_action_type type, const void *conf,
+		size_t size);
 /* Raw bytes in the arena (encap data, SAMPLE sub-action lists, ...). */
 void *flow_spec_alloc(struct flow_spec *s, size_t size);
 /* The COUNT action inside the index-th SAMPLE of the action list, or NULL. */

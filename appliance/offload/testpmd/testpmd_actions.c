@@ -29,9 +29,9 @@
 struct tp_list {
 	const struct rte_flow_action *actions;
 	int *slot;
-	unsigned max;       /* entries of slot[] */
-	bool sub;           /* inside set sample_actions */
-	const char *where;  /* "action" or "sample_actions 3 action" for notes */
+	unsigned max;      /* entries of slot[] */
+	bool sub;          /* inside set sample_actions */
+	const char *where; /* "action" or "sample_actions 3 action" for notes */
 };
 
 static const char *action_type_name(enum rte_flow_action_type type)
@@ -39,7 +39,8 @@ static const char *action_type_name(enum rte_flow_action_type type)
 	const char *name = NULL;
 
 	if (rte_flow_conv(RTE_FLOW_CONV_OP_ACTION_NAME_PTR, &name, sizeof(name),
-			    (void *)(uintptr_t)type, NULL) < 0 || name == NULL)
+			    (void *)(uintptr_t)type, NULL) < 0 ||
+			name == NULL)
 		return "?";
 	return name;
 }
@@ -221,35 +222,45 @@ static void vx_def_notes(struct tp_out *o, const struct vx_def *d)
 		unsigned value;
 		bool ok;
 	} f[] = {
-		{ "eth type", type, type == 0 || type == (d->vlan ? RTE_ETHER_TYPE_VLAN :
-								 RTE_ETHER_TYPE_IPV4) },
+		{ "eth type", type,
+				type == 0 ||
+						type ==
+								(d->vlan ? RTE_ETHER_TYPE_VLAN
+									 : RTE_ETHER_TYPE_IPV4) },
 		{ "vlan inner_type", d->vlan ? rte_be_to_cpu_16(d->vlan->inner_type) : 0,
-		  d->vlan == NULL || d->vlan->inner_type == 0 ||
-				  d->vlan->inner_type == RTE_BE16(RTE_ETHER_TYPE_IPV4) },
+				d->vlan == NULL || d->vlan->inner_type == 0 ||
+						d->vlan->inner_type ==
+								RTE_BE16(RTE_ETHER_TYPE_IPV4) },
 		{ "ipv4 version_ihl", ip->version_ihl,
-		  ip->version_ihl == 0 || ip->version_ihl == RTE_IPV4_VHL_DEF },
+				ip->version_ihl == 0 || ip->version_ihl == RTE_IPV4_VHL_DEF },
 		{ "ipv4 total_length", rte_be_to_cpu_16(ip->total_length), ip->total_length == 0 },
 		{ "ipv4 packet_id", rte_be_to_cpu_16(ip->packet_id), ip->packet_id == 0 },
 		{ "ipv4 fragment_offset", rte_be_to_cpu_16(ip->fragment_offset),
-		  ip->fragment_offset == 0 },
+				ip->fragment_offset == 0 },
 		{ "ipv4 proto", ip->next_proto_id,
-		  ip->next_proto_id == 0 || ip->next_proto_id == IPPROTO_UDP },
+				ip->next_proto_id == 0 || ip->next_proto_id == IPPROTO_UDP },
 		{ "ipv4 hdr_checksum", rte_be_to_cpu_16(ip->hdr_checksum), ip->hdr_checksum == 0 },
 		{ "ipv4 tos (with a VLAN)", ip->type_of_service,
-		  d->vlan == NULL || ip->type_of_service == 0 },
-		{ "ipv4 ttl (with a VLAN)", ip->time_to_live, d->vlan == NULL || ip->time_to_live == 0 },
-		{ "udp dgram_len", rte_be_to_cpu_16(d->udp->hdr.dgram_len), d->udp->hdr.dgram_len == 0 },
+				d->vlan == NULL || ip->type_of_service == 0 },
+		{ "ipv4 ttl (with a VLAN)", ip->time_to_live,
+				d->vlan == NULL || ip->time_to_live == 0 },
+		{ "udp dgram_len", rte_be_to_cpu_16(d->udp->hdr.dgram_len),
+				d->udp->hdr.dgram_len == 0 },
 		{ "udp dgram_cksum", rte_be_to_cpu_16(d->udp->hdr.dgram_cksum),
-		  d->udp->hdr.dgram_cksum == 0 },
+				d->udp->hdr.dgram_cksum == 0 },
 		{ "vxlan flags", d->vx->flags, d->vx->flags == 0 || d->vx->flags == 0x08 },
 		{ "vxlan reserved", (unsigned)d->vx->rsvd1,
-		  d->vx->rsvd1 == 0 && !d->vx->rsvd0[0] && !d->vx->rsvd0[1] && !d->vx->rsvd0[2] },
+				d->vx->rsvd1 == 0 && !d->vx->rsvd0[0] && !d->vx->rsvd0[1] &&
+						!d->vx->rsvd0[2] },
 	};
 
 	for (unsigned i = 0; i < RTE_DIM(f); i++)
 		if (!f[i].ok)
-			tp_printf(o, "# vxlan_encap: %s 0x%x cannot be set by testpmd's set vxlan, "
-					"the PMD's default applies\n", f[i].name, f[i].value);
+			tp_printf(o,
+					"# vxlan_encap: %s 0x%x cannot be set by testpmd's set "
+					"vxlan, "
+					"the PMD's default applies\n",
+					f[i].name, f[i].value);
 }
 
 static int prepare_vxlan(struct tp_rule *r, const struct rte_flow_action_vxlan_encap *c)
@@ -258,7 +269,9 @@ static int prepare_vxlan(struct tp_rule *r, const struct rte_flow_action_vxlan_e
 	struct vx_def d;
 
 	if (vx_def_parse(c->definition, &d) < 0) {
-		tp_printf(o, "# vxlan_encap: definition is not eth [/ vlan] / ipv4 / udp / vxlan, "
+		tp_printf(o,
+				"# vxlan_encap: definition is not eth [/ vlan] / ipv4 / udp / "
+				"vxlan, "
 				"left out\n");
 		return OMIT;
 	}
@@ -266,9 +279,12 @@ static int prepare_vxlan(struct tp_rule *r, const struct rte_flow_action_vxlan_e
 	const struct rte_ipv4_hdr *ip = &d.ip->hdr;
 	bool tos_ttl = d.vlan == NULL && (ip->type_of_service != 0 || ip->time_to_live != 0);
 	tp_printf(o, "set %s ip-version ipv4 vni %u udp-src %u udp-dst %u ",
-			d.vlan ? "vxlan-with-vlan" : tos_ttl ? "vxlan-tos-ttl" : "vxlan",
+			d.vlan                    ? "vxlan-with-vlan"
+					: tos_ttl ? "vxlan-tos-ttl"
+						  : "vxlan",
 			(unsigned)d.vx->vni[0] << 16 | d.vx->vni[1] << 8 | d.vx->vni[2],
-			rte_be_to_cpu_16(d.udp->hdr.src_port), rte_be_to_cpu_16(d.udp->hdr.dst_port));
+			rte_be_to_cpu_16(d.udp->hdr.src_port),
+			rte_be_to_cpu_16(d.udp->hdr.dst_port));
 	if (tos_ttl)
 		tp_printf(o, "ip-tos %u ip-ttl %u ", ip->type_of_service, ip->time_to_live);
 	tp_printf(o, "ip-src ");
@@ -289,8 +305,8 @@ static void list_prepare(struct tp_rule *r, const struct tp_list *l);
 static void list_print(struct tp_out *o, const struct tp_list *l);
 
 /* testpmd 22.11 refuses port_representor as the first sample action. */
-static void sample_first(struct tp_rule *r, const struct rte_flow_action *a, int *slot,
-		unsigned n, const char *where)
+static void sample_first(struct tp_rule *r, const struct rte_flow_action *a, int *slot, unsigned n,
+		const char *where)
 {
 	unsigned i = 0;
 
@@ -298,8 +314,10 @@ static void sample_first(struct tp_rule *r, const struct rte_flow_action *a, int
 		i++;
 	if (i == n || a[i].type != RTE_FLOW_ACTION_TYPE_PORT_REPRESENTOR)
 		return;
-	tp_printf(r->o, "# %s %u: testpmd 22.11 takes port_representor in set sample_actions "
-			"only after another action: left out\n", where, i);
+	tp_printf(r->o,
+			"# %s %u: testpmd 22.11 takes port_representor in set sample_actions "
+			"only after another action: left out\n",
+			where, i);
 	slot[i] = OMIT;
 }
 
@@ -326,7 +344,8 @@ static int prepare_sample(struct tp_rule *r, const struct rte_flow_action_sample
 	for (unsigned i = 0; i < n; i++)
 		printable += sub_slot[i] != OMIT && c->actions[i].type != RTE_FLOW_ACTION_TYPE_VOID;
 	if (printable == 0) {
-		tp_printf(r->o, "# sample: no sub-action to print and testpmd refuses an empty "
+		tp_printf(r->o,
+				"# sample: no sub-action to print and testpmd refuses an empty "
 				"list: left out\n");
 		r->n_sample--; /* give the slot back: nothing used it */
 		return OMIT;
@@ -350,7 +369,8 @@ static void list_prepare(struct tp_rule *r, const struct tp_list *l)
 			tp_printf(r->o, "# unsupported %s %u (%s, type %d): %s; left out below\n",
 					l->where, i, action_type_name(a->type), (int)a->type, why);
 		else if (l->sub && a->type == RTE_FLOW_ACTION_TYPE_REPRESENTED_PORT)
-			tp_printf(r->o, "# %s %u: represented_port written as port_id, as "
+			tp_printf(r->o,
+					"# %s %u: represented_port written as port_id, as "
 					"testpmd 22.11 set sample_actions has no represented_port "
 					"as its first action\n",
 					l->where, i);
@@ -371,15 +391,16 @@ static void list_prepare(struct tp_rule *r, const struct tp_list *l)
 			l->slot[i] = prepare_raw(r, "raw_encap", c->data, c->size, &r->n_encap);
 		} else if (a->type == RTE_FLOW_ACTION_TYPE_RAW_DECAP) {
 			const struct rte_flow_action_raw_decap *c = a->conf;
-			l->slot[i] = c->data != NULL ?
-					prepare_raw(r, "raw_decap", c->data, c->size, &r->n_decap) :
-					prepare_decap_size(r, c->size);
+			l->slot[i] = c->data != NULL
+					? prepare_raw(r, "raw_decap", c->data, c->size, &r->n_decap)
+					: prepare_decap_size(r, c->size);
 		} else if (a->type == RTE_FLOW_ACTION_TYPE_VXLAN_ENCAP) {
 			if (n_vxlan++ == 0) {
 				l->slot[i] = prepare_vxlan(r, a->conf);
 				continue;
 			}
-			tp_printf(r->o, "# vxlan_encap: testpmd has one vxlan configuration, "
+			tp_printf(r->o,
+					"# vxlan_encap: testpmd has one vxlan configuration, "
 					"a second vxlan_encap is left out\n");
 			l->slot[i] = OMIT;
 		}
@@ -448,18 +469,21 @@ static void action_print(struct tp_out *o, const struct rte_flow_action *a, int 
 		tp_printf(o, "jump group %u / ", ((const struct rte_flow_action_jump *)c)->group);
 		break;
 	case RTE_FLOW_ACTION_TYPE_RAW_ENCAP:
-	case RTE_FLOW_ACTION_TYPE_RAW_DECAP:
-		tp_printf(o, "%s index %d / ", a->type == RTE_FLOW_ACTION_TYPE_RAW_ENCAP ?
-				"raw_encap" : "raw_decap", slot);
+	case RTE_FLOW_ACTION_TYPE_RAW_DECAP: {
+		bool encap = a->type == RTE_FLOW_ACTION_TYPE_RAW_ENCAP;
+		tp_printf(o, "%s index %d / ", encap ? "raw_encap" : "raw_decap", slot);
 		break;
-	case RTE_FLOW_ACTION_TYPE_OF_PUSH_VLAN:
-		tp_printf(o, "of_push_vlan ethertype 0x%04x / ", rte_be_to_cpu_16(
-				((const struct rte_flow_action_of_push_vlan *)c)->ethertype));
+	}
+	case RTE_FLOW_ACTION_TYPE_OF_PUSH_VLAN: {
+		const struct rte_flow_action_of_push_vlan *push = c;
+		tp_printf(o, "of_push_vlan ethertype 0x%04x / ", rte_be_to_cpu_16(push->ethertype));
 		break;
-	case RTE_FLOW_ACTION_TYPE_OF_SET_VLAN_VID:
-		tp_printf(o, "of_set_vlan_vid vlan_vid %u / ", rte_be_to_cpu_16(
-				((const struct rte_flow_action_of_set_vlan_vid *)c)->vlan_vid));
+	}
+	case RTE_FLOW_ACTION_TYPE_OF_SET_VLAN_VID: {
+		const struct rte_flow_action_of_set_vlan_vid *vid = c;
+		tp_printf(o, "of_set_vlan_vid vlan_vid %u / ", rte_be_to_cpu_16(vid->vlan_vid));
 		break;
+	}
 	case RTE_FLOW_ACTION_TYPE_OF_SET_VLAN_PCP:
 		tp_printf(o, "of_set_vlan_pcp vlan_pcp %u / ",
 				((const struct rte_flow_action_of_set_vlan_pcp *)c)->vlan_pcp);

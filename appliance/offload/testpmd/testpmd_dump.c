@@ -9,7 +9,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 
-#include "offload/offload_private.h"
+#include "offload/testpmd/testpmd.h"
 #include "offload/testpmd/testpmd_dump.h"
 
 void tp_printf(struct tp_out *o, const char *fmt, ...)
@@ -25,8 +25,7 @@ void tp_printf(struct tp_out *o, const char *fmt, ...)
 		o->pos += (size_t)n;
 }
 
-static void flow_line(struct tp_out *o, struct tp_rule *r, const struct flow_spec *s,
-		uint16_t port)
+static void flow_line(struct tp_out *o, struct tp_rule *r, const struct flow_spec *s, uint16_t port)
 {
 	const struct rte_flow_attr *a = &s->attr;
 

@@ -23,30 +23,34 @@
 enum tp_fmt { FMT_DEC, FMT_HEX, FMT_MAC, FMT_IPV4 };
 
 struct tp_field {
-	const char *name;  /* testpmd's token, or what notes call it */
-	bool no_token;     /* testpmd 22.11 cannot set it */
-	bool host;         /* host byte order (port ids), else network order */
-	uint8_t fmt;       /* enum tp_fmt */
+	const char *name; /* testpmd's token, or what notes call it */
+	bool no_token;    /* testpmd 22.11 cannot set it */
+	bool host;        /* host byte order (port ids), else network order */
+	uint8_t fmt;      /* enum tp_fmt */
 	uint16_t off;
-	uint8_t size;      /* bytes; 0 for a bit-field read by get() */
-	uint64_t implied;  /* what set raw_encap writes when the item leaves it 0 */
+	uint8_t size;     /* bytes; 0 for a bit-field read by get() */
+	uint64_t implied; /* what set raw_encap writes when the item leaves it 0 */
 	uint64_t (*get)(const void *item);
 };
 
 struct tp_item {
 	enum rte_flow_item_type type;
 	const char *name;
-	size_t hdr_len;    /* bytes on the wire (set raw_encap), 0: not a header */
+	size_t hdr_len; /* bytes on the wire (set raw_encap), 0: not a header */
 	const void *default_mask;
 	const struct tp_field *fields;
 	unsigned n_fields;
 };
 
-#define FIELD(tok, st, m, f) \
-	{ .name = tok, .fmt = f, .off = offsetof(st, m), .size = sizeof(((st *)0)->m) }
-#define NO_TOKEN(tok, st, m) \
-	{ .name = tok, .no_token = true, .fmt = FMT_HEX, .off = offsetof(st, m), \
-	  .size = sizeof(((st *)0)->m) }
+#define FIELD(tok, st, m, f)                                                                       \
+	{                                                                                          \
+		.name = tok, .fmt = f, .off = offsetof(st, m), .size = sizeof(((st *)0)->m)        \
+	}
+#define NO_TOKEN(tok, st, m)                                                                       \
+	{                                                                                          \
+		.name = tok, .no_token = true, .fmt = FMT_HEX, .off = offsetof(st, m),             \
+		.size = sizeof(((st *)0)->m)                                                       \
+	}
 
 static uint64_t eth_has_vlan(const void *p)
 {
@@ -72,8 +76,11 @@ static const struct tp_field vlan_fields[] = {
 };
 
 static const struct tp_field ipv4_fields[] = {
-	{ .name = "version_ihl", .fmt = FMT_HEX, .size = 1, .implied = RTE_IPV4_VHL_DEF,
-	  .off = offsetof(struct rte_flow_item_ipv4, hdr.version_ihl) },
+	{ .name = "version_ihl",
+			.fmt = FMT_HEX,
+			.size = 1,
+			.implied = RTE_IPV4_VHL_DEF,
+			.off = offsetof(struct rte_flow_item_ipv4, hdr.version_ihl) },
 	FIELD("tos", struct rte_flow_item_ipv4, hdr.type_of_service, FMT_HEX),
 	NO_TOKEN("total_length", struct rte_flow_item_ipv4, hdr.total_length),
 	FIELD("packet_id", struct rte_flow_item_ipv4, hdr.packet_id, FMT_DEC),
@@ -93,8 +100,12 @@ static const struct tp_field udp_fields[] = {
 };
 
 static const struct tp_field vxlan_fields[] = {
-	{ .name = "flags", .no_token = true, .fmt = FMT_HEX, .size = 1, .implied = 0x08,
-	  .off = offsetof(struct rte_flow_item_vxlan, flags) },
+	{ .name = "flags",
+			.no_token = true,
+			.fmt = FMT_HEX,
+			.size = 1,
+			.implied = 0x08,
+			.off = offsetof(struct rte_flow_item_vxlan, flags) },
 	NO_TOKEN("rsvd0", struct rte_flow_item_vxlan, rsvd0),
 	FIELD("vni", struct rte_flow_item_vxlan, vni, FMT_DEC),
 	FIELD("last_rsvd", struct rte_flow_item_vxlan, rsvd1, FMT_HEX),
@@ -111,25 +122,36 @@ static const struct tp_field gre_key_fields[] = {
 };
 
 static const struct tp_field represented_port_fields[] = {
-	{ .name = "ethdev_port_id", .host = true, .fmt = FMT_DEC,
-	  .off = offsetof(struct rte_flow_item_ethdev, port_id), .size = sizeof(uint16_t) },
+	{ .name = "ethdev_port_id",
+			.host = true,
+			.fmt = FMT_DEC,
+			.off = offsetof(struct rte_flow_item_ethdev, port_id),
+			.size = sizeof(uint16_t) },
 };
 
 static const struct tp_field port_representor_fields[] = {
-	{ .name = "port_id", .host = true, .fmt = FMT_DEC,
-	  .off = offsetof(struct rte_flow_item_ethdev, port_id), .size = sizeof(uint16_t) },
+	{ .name = "port_id",
+			.host = true,
+			.fmt = FMT_DEC,
+			.off = offsetof(struct rte_flow_item_ethdev, port_id),
+			.size = sizeof(uint16_t) },
 };
 
 static const struct tp_field port_id_fields[] = {
-	{ .name = "id", .host = true, .fmt = FMT_DEC,
-	  .off = offsetof(struct rte_flow_item_port_id, id), .size = sizeof(uint32_t) },
+	{ .name = "id",
+			.host = true,
+			.fmt = FMT_DEC,
+			.off = offsetof(struct rte_flow_item_port_id, id),
+			.size = sizeof(uint32_t) },
 };
 
 static const rte_be32_t gre_key_mask = RTE_BE32(UINT32_MAX); /* as PMDs default it */
 
-#define ITEM(t, n, h, m, f) \
-	{ .type = RTE_FLOW_ITEM_TYPE_##t, .name = n, .hdr_len = h, .default_mask = m, \
-	  .fields = f, .n_fields = RTE_DIM(f) }
+#define ITEM(t, n, h, m, f)                                                                        \
+	{                                                                                          \
+		.type = RTE_FLOW_ITEM_TYPE_##t, .name = n, .hdr_len = h, .default_mask = m,        \
+		.fields = f, .n_fields = RTE_DIM(f)                                                \
+	}
 
 static const struct tp_item items[] = {
 	{ .type = RTE_FLOW_ITEM_TYPE_VOID, .name = "void" },
@@ -138,8 +160,7 @@ static const struct tp_item items[] = {
 	ITEM(VLAN, "vlan", sizeof(struct rte_vlan_hdr), &rte_flow_item_vlan_mask, vlan_fields),
 	ITEM(IPV4, "ipv4", sizeof(struct rte_ipv4_hdr), &rte_flow_item_ipv4_mask, ipv4_fields),
 	ITEM(UDP, "udp", sizeof(struct rte_udp_hdr), &rte_flow_item_udp_mask, udp_fields),
-	ITEM(VXLAN, "vxlan", sizeof(struct rte_vxlan_hdr), &rte_flow_item_vxlan_mask,
-			vxlan_fields),
+	ITEM(VXLAN, "vxlan", sizeof(struct rte_vxlan_hdr), &rte_flow_item_vxlan_mask, vxlan_fields),
 	ITEM(GRE, "gre", sizeof(struct rte_flow_item_gre), &rte_flow_item_gre_mask, gre_fields),
 	ITEM(GRE_KEY, "gre_key", sizeof(rte_be32_t), &gre_key_mask, gre_key_fields),
 	ITEM(REPRESENTED_PORT, "represented_port", 0, &rte_flow_item_ethdev_mask,
@@ -167,7 +188,8 @@ static const char *item_type_name(enum rte_flow_item_type type)
 	const char *name = NULL;
 
 	if (rte_flow_conv(RTE_FLOW_CONV_OP_ITEM_NAME_PTR, &name, sizeof(name),
-			    (void *)(uintptr_t)type, NULL) < 0 || name == NULL)
+			    (void *)(uintptr_t)type, NULL) < 0 ||
+			name == NULL)
 		return "?";
 	return name;
 }
@@ -245,8 +267,10 @@ static void raw_notes(struct tp_out *o, unsigned pos, const struct rte_flow_item
 	const struct rte_flow_item_raw *s = item->spec;
 
 	if (s->offset < 0)
-		tp_printf(o, "# pattern item %u raw: offset %d: testpmd 22.11 takes no negative "
-				"offset, left out below (0)\n", pos, s->offset);
+		tp_printf(o,
+				"# pattern item %u raw: offset %d: testpmd 22.11 takes no negative "
+				"offset, left out below (0)\n",
+				pos, s->offset);
 	if (s->pattern == NULL || s->length == 0)
 		tp_printf(o, "# pattern item %u raw: no pattern, left out below\n", pos);
 }
@@ -357,13 +381,14 @@ static int raw_layout(const uint8_t *data, size_t size, struct raw_layer *l, uns
 	uint16_t type;
 	unsigned k = 0;
 
-#define PUSH(it, len) do { \
-		if (off + (len) > size || k == RAW_MAX_LAYERS) { \
-			*why = "headers cut short"; \
-			return -ENOTSUP; \
-		} \
-		l[k++] = (struct raw_layer){ item_find(RTE_FLOW_ITEM_TYPE_##it), off }; \
-		off += (len); \
+#define PUSH(it, len)                                                                              \
+	do {                                                                                       \
+		if (off + (len) > size || k == RAW_MAX_LAYERS) {                                   \
+			*why = "headers cut short";                                                \
+			return -ENOTSUP;                                                           \
+		}                                                                                  \
+		l[k++] = (struct raw_layer){ item_find(RTE_FLOW_ITEM_TYPE_##it), off };            \
+		off += (len);                                                                      \
 	} while (0)
 
 	PUSH(ETH, RTE_ETHER_HDR_LEN);
@@ -437,9 +462,11 @@ void tp_raw_notes(struct tp_out *o, const char *what, const uint8_t *data, size_
 	for (unsigned k = 0; k < n; k++) {
 		const struct tp_item *t = l[k].t;
 		if (t->type == RTE_FLOW_ITEM_TYPE_VXLAN && raw_lisp(data, l[k].off))
-			tp_printf(o, "# %s: the LISP header after UDP %u is written as testpmd's "
-					"vxlan item (same layout, instance ID as vni)\n", what,
-					LISP_DATA_PORT);
+			tp_printf(o,
+					"# %s: the LISP header after UDP %u is written as "
+					"testpmd's "
+					"vxlan item (same layout, instance ID as vni)\n",
+					what, LISP_DATA_PORT);
 		for (unsigned i = 0; i < t->n_fields; i++) {
 			const struct tp_field *f = &t->fields[i];
 			if (f->get != NULL)
@@ -448,12 +475,15 @@ void tp_raw_notes(struct tp_out *o, const char *what, const uint8_t *data, size_
 			uint64_t w = raw_written(f, v);
 			/* testpmd sets the Ethernet type from the next header */
 			if (f == &eth_fields[2] && k + 1 < n)
-				w = l[k + 1].t->type == RTE_FLOW_ITEM_TYPE_VLAN ?
-						RTE_ETHER_TYPE_VLAN : RTE_ETHER_TYPE_IPV4;
+				w = l[k + 1].t->type == RTE_FLOW_ITEM_TYPE_VLAN
+						? RTE_ETHER_TYPE_VLAN
+						: RTE_ETHER_TYPE_IPV4;
 			if (v == w)
 				continue;
-			tp_printf(o, "# %s: %s %s is 0x%0*" PRIx64 " but testpmd writes 0x%0*" PRIx64
-					"\n", what, t->name, f->name, f->size * 2, v, f->size * 2, w);
+			tp_printf(o,
+					"# %s: %s %s is 0x%0*" PRIx64
+					" but testpmd writes 0x%0*" PRIx64 "\n",
+					what, t->name, f->name, f->size * 2, v, f->size * 2, w);
 		}
 	}
 }
