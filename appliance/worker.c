@@ -98,6 +98,8 @@ static int worker_main(void *arg)
 		unsigned n = worker_poll_ports(w);
 		if (w->id == 0)
 			ctrl_input(w);
+		if (unlikely(w->n_retry != 0))
+			l2_learn_retry(w);
 		port_output_flush(w);
 		w->cfg = NULL;
 		rte_rcu_qsbr_quiescent(v, w->id);

@@ -31,6 +31,8 @@ struct port_counters {
 	uint64_t moved;       /* MACs that moved to this port */
 	uint64_t learn_limit; /* MACs not learned: port or network limit reached */
 	uint64_t learn_full;  /* MACs not learned: FDB full */
+	uint64_t learn_busy; /* learning deferred: the FDB was being changed (retried next burst) */
+	uint64_t learn_lost; /* deferred learning given up: too many deferred at once */
 	uint64_t drops[DROP_MAX];
 };
 
@@ -40,6 +42,17 @@ struct mirror_counters {
 	uint64_t sampled_out; /* frames sampling skipped */
 	uint64_t dropped;     /* copies lost: destination down, no mbuf, unresolved */
 	uint64_t tick;        /* sampling position */
+};
+
+/* A MAC a worker could not learn yet (the FDB was being changed): it tries
+ * again at its next burst, so a MAC seen once is learned all the same. */
+#define LEARN_RETRY_MAX 32
+struct learn_retry {
+	uint16_t network;
+	uint16_t port; /* where the frame came from (counters) */
+	struct rte_ether_addr mac;
+	uint64_t dest;                  /* union fdb_dest */
+	uint32_t port_limit, net_limit; /* struct fdb_limits */
 };
 
 struct tx_buffer {
@@ -54,7 +67,9 @@ struct worker {
 	const struct dp_config *cfg; /* snapshot for the current iteration */
 	uint32_t now;                /* nfva_now_s() at the start of the iteration */
 	struct rte_mempool *pool;    /* for copies (flooding) */
-	uint16_t n_dirty;            /* ports with frames waiting in tx */
+	uint16_t n_retry;            /* learn_retry[] in use */
+	struct learn_retry learn_retry[LEARN_RETRY_MAX];
+	uint16_t n_dirty; /* ports with frames waiting in tx */
 	uint16_t dirty[NFVA_MAX_PORTS];
 	struct tx_buffer tx[NFVA_MAX_PORTS];
 	struct port_counters counters[NFVA_MAX_PORTS] __rte_cache_aligned;

@@ -9,6 +9,7 @@
 #include <rte_spinlock.h>
 
 #include "l2/fdb.h"
+#include "l2/fdb_private.h"
 #include "core/bounds.h"
 #include "core/args.h"
 #include "core/dp_config.h"
@@ -18,22 +19,10 @@
 
 NFVA_LOG_REGISTER(fdb)
 
-struct fdb_table {
-	struct rte_hash *hash;
-	struct fdb_entry *pool; /* capacity + defer-queue slack */
-	uint32_t *free_stack;   /* indexes of free pool entries */
-	uint32_t n_free;
-	uint32_t pool_size;
-	uint32_t capacity;
-	uint32_t count;
-	uint32_t port_macs[NFVA_MAX_PORTS];
-	uint32_t network_macs[NFVA_MAX_NETWORKS];
-	rte_spinlock_t write_lock;
-};
+struct fdb_table fdb;
 
-static struct fdb_table fdb;
 /* Rules and other state that depend on an entry follow its removal. */
-static void fdb_removed(uint16_t network, const struct rte_ether_addr *mac)
+void fdb_removed(uint16_t network, const struct rte_ether_addr *mac)
 {
 	struct nfva_event ev = { .type = EVENT_FDB_REMOVED, .network = network, .mac = mac };
 	event_publish(&ev);
@@ -112,6 +101,8 @@ int fdb_init(uint32_t max_entries, struct rte_rcu_qsbr *qsbr)
 		fdb.free_stack[i] = fdb.pool_size - 1 - i;
 	fdb.n_free = fdb.pool_size;
 
+	fdb.qsbr = qsbr;
+	fdb.dq_size = fdb.pool_size - max_entries;
 	ret = fdb_hash_create(max_entries);
 	if (ret < 0) {
 		fdb_fini();
@@ -178,10 +169,12 @@ static int fdb_insert_locked(const struct fdb_key *key, union fdb_dest dest, uin
 	e->last_seen = now;
 	e->created = now;
 	e->key = *key;
+	e->in_table = true;
 	/* rte_hash publishes the key with release semantics: readers that find
 	 * it see the initialised entry. */
 	int ret = rte_hash_add_key_data(fdb.hash, key, e);
 	if (ret < 0) {
+		e->in_table = false;
 		fdb.free_stack[fdb.n_free++] = (uint32_t)(e - fdb.pool);
 		return ret;
 	}
@@ -239,7 +232,10 @@ enum fdb_learn_result fdb_learn(const struct fdb_key *key, union fdb_dest dest, 
 	void *data;
 
 	dest.flags &= ~FDB_F_STATIC;
-	rte_spinlock_lock(&fdb.write_lock);
+	/* Never wait: control may hold the lock for a batch of deletes, and a
+	 * worker spinning here would stop reporting quiescent states. */
+	if (!rte_spinlock_trylock(&fdb.write_lock))
+		return FDB_LEARN_BUSY;
 	if (rte_hash_lookup_data(fdb.hash, key, &data) >= 0)
 		result = fdb_move_locked(data, dest, now, limits);
 	else if (!fdb_limit_reached(key, dest, limits, &result) &&
@@ -269,11 +265,13 @@ int fdb_add_static(const struct fdb_key *key, union fdb_dest dest)
 }
 
 /* Caller holds write_lock. The entry returns to the pool after the grace period. */
-static void fdb_remove_locked(const struct fdb_key *key, struct fdb_entry *e)
+void fdb_remove_locked(const struct fdb_key *key, struct fdb_entry *e)
 {
 	union fdb_dest dest = e->dest;
-	if (rte_hash_del_key(fdb.hash, key) >= 0)
+	if (rte_hash_del_key(fdb.hash, key) >= 0) {
+		e->in_table = false;
 		fdb_count_add(dest, key->network, -1);
+	}
 }
 
 int fdb_del(const struct fdb_key *key)
@@ -290,126 +288,6 @@ int fdb_del(const struct fdb_key *key)
 	if (ret == 0)
 		fdb_removed(key->network, &key->mac);
 	return ret;
-}
-
-static bool fdb_filter_match(const struct fdb_filter *f, const struct fdb_entry *e)
-{
-	union fdb_dest d = fdb_entry_dest(e);
-	if (f == NULL)
-		return true;
-	if (f->network != NFVA_NETWORK_NONE && f->network != e->key.network)
-		return false;
-	if (f->port != NFVA_PORT_NONE && f->port != d.port)
-		return false;
-	if (f->dynamic_only && (d.flags & FDB_F_STATIC))
-		return false;
-	return true;
-}
-
-/* Removes every entry doomed() selects, under the writer lock. Keys are
- * collected first: deleting from an extendable-bucket rte_hash compacts its
- * chains, which would make a single iterate-and-delete pass skip entries. */
-static unsigned fdb_remove_if(bool (*doomed)(const struct fdb_entry *, const void *),
-		const void *arg)
-{
-	struct fdb_key *keys = NULL;
-	size_t n = 0, cap = 0;
-	const void *key;
-	void *data;
-	uint32_t next = 0;
-
-	rte_spinlock_lock(&fdb.write_lock);
-	while (rte_hash_iterate(fdb.hash, &key, &data, &next) >= 0) {
-		if (!doomed(data, arg))
-			continue;
-		if (n == cap) {
-			size_t ncap = cap ? cap * 2 : 1024;
-			struct fdb_key *nk = realloc(keys, ncap * sizeof(*keys));
-			if (nk == NULL)
-				break; /* remove what we have; the next pass gets the rest */
-			keys = nk;
-			cap = ncap;
-		}
-		keys[n++] = *(const struct fdb_key *)key;
-	}
-	unsigned removed = 0;
-	for (size_t i = 0; i < n; i++) {
-		if (rte_hash_lookup_data(fdb.hash, &keys[i], &data) < 0)
-			continue;
-		fdb_remove_locked(&keys[i], data);
-		removed++;
-	}
-	rte_spinlock_unlock(&fdb.write_lock);
-	for (size_t i = 0; i < n; i++)
-		fdb_removed(keys[i].network, &keys[i].mac);
-	free(keys);
-	return removed;
-}
-
-static bool fdb_doomed_by_filter(const struct fdb_entry *e, const void *arg)
-{
-	return fdb_filter_match(arg, e);
-}
-
-unsigned fdb_flush(const struct fdb_filter *filter)
-{
-	return fdb_remove_if(fdb_doomed_by_filter, filter);
-}
-
-struct vtep_arg {
-	const struct fdb_filter *filter;
-	uint32_t vtep_ip;
-};
-
-static bool fdb_doomed_by_vtep(const struct fdb_entry *e, const void *arg)
-{
-	const struct vtep_arg *a = arg;
-	union fdb_dest d = fdb_entry_dest(e);
-	return d.kind == FDB_DEST_VTEP && d.vtep_ip == a->vtep_ip && fdb_filter_match(a->filter, e);
-}
-
-unsigned fdb_flush_vtep(const struct fdb_filter *filter, uint32_t vtep_ip)
-{
-	struct vtep_arg arg = { .filter = filter, .vtep_ip = vtep_ip };
-	return fdb_remove_if(fdb_doomed_by_vtep, &arg);
-}
-
-struct ageing_arg {
-	uint32_t now;
-	uint32_t ageing_s;
-};
-
-static bool fdb_doomed_by_age(const struct fdb_entry *e, const void *arg)
-{
-	const struct ageing_arg *a = arg;
-	if (e->dest.flags & FDB_F_STATIC)
-		return false;
-	uint32_t seen = __atomic_load_n(&e->last_seen, __ATOMIC_RELAXED);
-	/* Signed: a worker may stamp a second newer than the walk's "now".
-	 * Strictly greater: stamps are whole seconds, so an entry seen late in
-	 * second S must live until S + ageing + 1 to have lived ageing seconds. */
-	return (int32_t)(a->now - seen) > (int32_t)a->ageing_s;
-}
-
-unsigned fdb_age(uint32_t now, uint32_t ageing_s)
-{
-	struct ageing_arg arg = { .now = now, .ageing_s = ageing_s };
-	return fdb_remove_if(fdb_doomed_by_age, &arg);
-}
-
-void fdb_walk(const struct fdb_filter *filter, fdb_walk_cb cb, void *arg)
-{
-	const void *key;
-	void *data;
-	uint32_t next = 0;
-
-	/* Control is the only thread that deletes besides learners, which never
-	 * delete; holding the lock keeps entries stable for the callback. */
-	rte_spinlock_lock(&fdb.write_lock);
-	while (rte_hash_iterate(fdb.hash, &key, &data, &next) >= 0)
-		if (fdb_filter_match(filter, data))
-			cb(data, arg);
-	rte_spinlock_unlock(&fdb.write_lock);
 }
 
 uint32_t fdb_count(void)

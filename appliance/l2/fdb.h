@@ -54,6 +54,7 @@ struct fdb_entry {
 	uint32_t last_seen;  /* nfva_now_s() of the last frame from this MAC */
 	uint32_t created;    /* nfva_now_s() when learned or added */
 	struct fdb_key key;  /* copy of the key, for walks and counters */
+	bool in_table;       /* in the hash (not free, not waiting for reclaim) */
 };
 
 enum fdb_learn_result {
@@ -64,6 +65,7 @@ enum fdb_learn_result {
 	FDB_LEARN_LIMIT_NETWORK, /* the network's MAC limit is reached */
 	FDB_LEARN_FULL,          /* the table itself is full */
 	FDB_LEARN_STATIC,        /* a static entry exists; learning never overrides it */
+	FDB_LEARN_BUSY,          /* the table is being changed: try again with a later frame */
 };
 
 struct fdb_limits {

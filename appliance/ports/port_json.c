@@ -16,7 +16,7 @@ json_t *port_counters_to_json(const struct port *p)
 		if (c.drops[r] != 0)
 			json_object_set_new(drops, drop_reason_name(r), json_integer(c.drops[r]));
 	return json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, "
-			 "s:o}",
+	                 "s:I, s:I, s:o}",
 			"rx_packets", (json_int_t)c.rx_packets, "eswitch_packets",
 			(json_int_t)c.eswitch_packets, "eswitch_bytes", (json_int_t)c.eswitch_bytes,
 			"rx_bytes", (json_int_t)c.rx_bytes, "tx_packets", (json_int_t)c.tx_packets,
@@ -25,7 +25,9 @@ json_t *port_counters_to_json(const struct port *p)
 			(json_int_t)eth.rx_nombuf, "tx_errors", (json_int_t)eth.oerrors, "flooded",
 			(json_int_t)c.flooded, "learned", (json_int_t)c.learned, "moved",
 			(json_int_t)c.moved, "learn_limit",
-			(json_int_t)(c.learn_limit + c.learn_full), "dropped", drops);
+			(json_int_t)(c.learn_limit + c.learn_full), "learn_busy",
+			(json_int_t)c.learn_busy, "learn_lost", (json_int_t)c.learn_lost, "dropped",
+			drops);
 }
 
 json_t *port_to_json(const struct port *p)

@@ -8,6 +8,9 @@
  * so hardware and the FDB never disagree (until then both still point to
  * the old place).
  */
+#include <string.h>
+
+#include <rte_branch_prediction.h>
 #include <rte_ether.h>
 
 #include "l2/fdb.h"
@@ -27,17 +30,13 @@ static union fdb_dest l2_source_dest(const struct l2_meta *meta)
 		.vlan = meta->in_vlan };
 }
 
-static void l2_learn_one(struct worker *w, const struct fdb_key *key, const struct l2_meta *meta)
+/* Counts what learning did; BUSY keeps the request for the next burst. */
+static void l2_learn_result(struct worker *w, uint16_t port, enum fdb_learn_result r,
+		const struct learn_retry *req)
 {
-	const struct dp_config *cfg = w->cfg;
-	union fdb_dest dest = l2_source_dest(meta);
-	struct fdb_limits limits = {
-		.port = meta->from_vtep ? 0 : cfg->ports[meta->in_port].mac_limit,
-		.network = cfg->networks[meta->network].mac_limit,
-	};
-	struct port_counters *c = &w->counters[meta->in_port];
+	struct port_counters *c = &w->counters[port];
 
-	switch (fdb_learn(key, dest, w->now, &limits)) {
+	switch (r) {
 	case FDB_LEARN_NEW:
 		c->learned++;
 		break;
@@ -51,10 +50,56 @@ static void l2_learn_one(struct worker *w, const struct fdb_key *key, const stru
 	case FDB_LEARN_FULL:
 		c->learn_full++;
 		break;
+	case FDB_LEARN_BUSY: /* control is changing the table: try again next burst */
+		c->learn_busy++;
+		if (w->n_retry < LEARN_RETRY_MAX)
+			w->learn_retry[w->n_retry++] = *req;
+		else
+			c->learn_lost++;
+		break;
 	case FDB_LEARN_UNCHANGED:
 	case FDB_LEARN_STATIC:
 		break;
 	}
+}
+
+static enum fdb_learn_result l2_learn_req(struct worker *w, const struct learn_retry *req)
+{
+	struct fdb_key key = { .network = req->network, .mac = req->mac };
+	struct fdb_limits limits = { .port = req->port_limit, .network = req->net_limit };
+	return fdb_learn(&key, (union fdb_dest){ .u64 = req->dest }, w->now, &limits);
+}
+
+/* What the previous bursts could not learn: before a burst's frames, and
+ * once per poll iteration (l2_learn_pending) when no frame comes. */
+void l2_learn_retry(struct worker *w)
+{
+	struct learn_retry pending[LEARN_RETRY_MAX];
+	uint16_t n = w->n_retry;
+
+	memcpy(pending, w->learn_retry, n * sizeof(pending[0]));
+	w->n_retry = 0;
+	for (uint16_t i = 0; i < n; i++) {
+		enum fdb_learn_result r = l2_learn_req(w, &pending[i]);
+		if (r == FDB_LEARN_BUSY) /* still busy: keep it, not counted twice */
+			w->learn_retry[w->n_retry++] = pending[i];
+		else
+			l2_learn_result(w, pending[i].port, r, &pending[i]);
+	}
+}
+
+static void l2_learn_one(struct worker *w, const struct fdb_key *key, const struct l2_meta *meta)
+{
+	const struct dp_config *cfg = w->cfg;
+	struct learn_retry req = {
+		.network = key->network,
+		.port = meta->in_port,
+		.mac = key->mac,
+		.dest = l2_source_dest(meta).u64,
+		.port_limit = meta->from_vtep ? 0 : cfg->ports[meta->in_port].mac_limit,
+		.net_limit = cfg->networks[meta->network].mac_limit,
+	};
+	l2_learn_result(w, meta->in_port, l2_learn_req(w, &req), &req);
 }
 
 static void l2_move_via_control(struct worker *w, const struct fdb_key *key,
@@ -79,6 +124,8 @@ void l2_learn(struct worker *w, struct rte_mbuf **pkts, const struct l2_meta *me
 	struct fdb_key keys[NFVA_BURST];
 	struct fdb_entry *entries[NFVA_BURST];
 
+	if (unlikely(w->n_retry != 0))
+		l2_learn_retry(w);
 	for (uint16_t i = 0; i < n; i++) {
 		/* A collector network sees copies of other hosts' traffic: learning
 		 * from them would point real MACs at the mirroring host. */

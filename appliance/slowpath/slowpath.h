@@ -35,6 +35,8 @@ void slowpath_input(struct worker *w, uint16_t port, struct rte_mbuf **pkts, uin
 uint16_t eth_input(struct worker *w, uint16_t port, struct rte_mbuf **pkts, struct l2_meta *meta,
 		uint16_t n);
 void l2_learn(struct worker *w, struct rte_mbuf **pkts, const struct l2_meta *meta, uint16_t n);
+/* Learning deferred because the FDB was being changed, tried again. */
+void l2_learn_retry(struct worker *w);
 void l2_forward(struct worker *w, struct rte_mbuf **pkts, const struct l2_meta *meta, uint16_t n);
 void l2_flood(struct worker *w, struct rte_mbuf *m, const struct l2_meta *meta);
 
