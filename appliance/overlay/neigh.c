@@ -33,20 +33,49 @@ struct neigh *neigh_find(uint32_t ip)
 	return NULL;
 }
 
-static struct neigh *neigh_create(uint32_t ip)
+/* The entry to give up when the table is full: the least recently used of
+ * those nothing asked for, else of the failed ones; never a static one, nor
+ * one that is resolving or usable and wanted. */
+static struct neigh *neigh_victim(void)
 {
-	for (unsigned i = 0; i < NFVA_MAX_NEIGHS; i++) {
-		struct neigh *n = &neigh_table.entries[i];
-		if (n->used)
-			continue;
-		memset(n, 0, sizeof(*n));
-		n->used = true;
-		n->ip = ip;
-		n->state = NEIGH_INCOMPLETE;
-		return n;
+	struct neigh *best = NULL;
+	for (unsigned pass = 0; pass < 2 && best == NULL; pass++) {
+		for (unsigned i = 0; i < NFVA_MAX_NEIGHS; i++) {
+			struct neigh *n = &neigh_table.entries[i];
+			bool candidate = pass == 0 ? !n->wanted : n->state == NEIGH_FAILED;
+			if (!n->used || n->state == NEIGH_PERMANENT || !candidate)
+				continue;
+			if (best == NULL || n->used_ms < best->used_ms)
+				best = n;
+		}
 	}
-	neigh_table.stats.table_full++;
-	return NULL;
+	return best;
+}
+
+static void neigh_forget(struct neigh *n);
+
+static struct neigh *neigh_create(uint32_t ip, bool wanted)
+{
+	struct neigh *n = NULL;
+	for (unsigned i = 0; i < NFVA_MAX_NEIGHS && n == NULL; i++)
+		if (!neigh_table.entries[i].used)
+			n = &neigh_table.entries[i];
+	if (n == NULL && (n = neigh_victim()) != NULL) {
+		neigh_table.stats.evicted++;
+		neigh_forget(n);
+	}
+	if (n == NULL) {
+		neigh_table.stats.table_full++;
+		return NULL;
+	}
+	memset(n, 0, sizeof(*n));
+	n->used = true;
+	n->wanted = wanted;
+	n->ip = ip;
+	n->state = NEIGH_INCOMPLETE;
+	n->used_ms = neigh_now_ms();
+	n->backoff_ms = NEIGH_FAILED_RETRY_MIN_MS;
+	return n;
 }
 
 static bool neigh_usable(const struct neigh *n)
@@ -57,8 +86,11 @@ static bool neigh_usable(const struct neigh *n)
 
 bool neigh_mac(uint32_t ip, struct rte_ether_addr *mac)
 {
-	const struct neigh *n = neigh_find(ip);
-	if (n == NULL || !neigh_usable(n))
+	struct neigh *n = neigh_find(ip);
+	if (n == NULL)
+		return false;
+	n->used_ms = neigh_now_ms();
+	if (!neigh_usable(n))
 		return false;
 	*mac = n->mac;
 	return true;
@@ -78,11 +110,28 @@ static void neigh_probe(struct neigh *n)
 		neigh_table.stats.requests_sent++;
 }
 
+/* A FAILED neighbour something needs: resolve again once its back-off is over. */
+static void neigh_retry(struct neigh *n, uint64_t now)
+{
+	if (n->state != NEIGH_FAILED || now < n->next_probe_ms)
+		return;
+	n->state = NEIGH_INCOMPLETE;
+	n->probes = 0;
+	neigh_probe(n);
+}
+
 void neigh_resolve(uint32_t ip)
 {
-	if (ip == 0 || neigh_find(ip) != NULL)
+	if (ip == 0)
 		return;
-	struct neigh *n = neigh_create(ip);
+	struct neigh *n = neigh_find(ip);
+	if (n != NULL) {
+		n->wanted = true;
+		n->used_ms = neigh_now_ms();
+		neigh_retry(n, n->used_ms);
+		return;
+	}
+	n = neigh_create(ip, true);
 	if (n != NULL)
 		neigh_probe(n);
 }
@@ -104,18 +153,17 @@ static void neigh_release_held(struct neigh *n, bool deliver)
 
 void neigh_hold(uint32_t ip, struct rte_mbuf *m)
 {
+	neigh_resolve(ip); /* a new entry, or a failed one tried again */
 	struct neigh *n = neigh_find(ip);
 
-	if (n == NULL) {
-		neigh_resolve(ip);
-		n = neigh_find(ip);
-	}
 	if (n != NULL && neigh_usable(n)) {
 		const struct pkt_meta *meta = pkt_meta(m);
 		ctrl_reinject(m, meta->owner, meta->vtep_ip);
 		return;
 	}
-	if (n == NULL || n->n_held == NEIGH_HOLD_MAX) {
+	/* Frames wait only while a resolution is under way (bounded by its
+	 * probes); a FAILED neighbour in its back-off takes none. */
+	if (n == NULL || n->state != NEIGH_INCOMPLETE || n->n_held == NEIGH_HOLD_MAX) {
 		neigh_table.stats.held_dropped++;
 		rte_pktmbuf_free(m);
 		return;
@@ -130,13 +178,16 @@ void neigh_update(uint32_t ip, const struct rte_ether_addr *mac, bool create)
 	struct neigh *n = neigh_find(ip);
 
 	if (n == NULL && create)
-		n = neigh_create(ip);
+		n = neigh_create(ip, false);
 	if (n == NULL || n->state == NEIGH_PERMANENT)
 		return;
 	bool changed = !neigh_usable(n) || !rte_is_same_ether_addr(&n->mac, mac);
+	if (n->state == NEIGH_FAILED)
+		neigh_table.stats.recoveries++;
 	n->mac = *mac;
 	n->state = NEIGH_REACHABLE;
 	n->probes = 0;
+	n->backoff_ms = NEIGH_FAILED_RETRY_MIN_MS;
 	n->confirmed_ms = neigh_now_ms();
 	if (changed) {
 		neigh_table.stats.updates++;
@@ -148,13 +199,22 @@ void neigh_update(uint32_t ip, const struct rte_ether_addr *mac, bool create)
 int neigh_add_static(uint32_t ip, const struct rte_ether_addr *mac)
 {
 	struct neigh *n = neigh_find(ip);
-	if (n == NULL && (n = neigh_create(ip)) == NULL)
+	if (n == NULL && (n = neigh_create(ip, true)) == NULL)
 		return -ENOSPC;
 	n->mac = *mac;
 	n->state = NEIGH_PERMANENT;
 	neigh_notify(ip);
 	neigh_release_held(n, true);
 	return 0;
+}
+
+static void neigh_forget(struct neigh *n)
+{
+	bool was_usable = neigh_usable(n);
+	neigh_release_held(n, false);
+	n->used = false;
+	if (was_usable)
+		neigh_notify(n->ip);
 }
 
 int neigh_del(uint32_t ip)
@@ -180,7 +240,29 @@ void neigh_flush(void)
 	}
 }
 
-/* Once a second: retries, failures, re-probing of stale entries. */
+/* A resolution got no answer: FAILED, the held frames dropped, and the next
+ * try after a back-off that doubles each time. */
+static void neigh_fail(struct neigh *n, uint64_t now)
+{
+	bool was_usable = neigh_usable(n);
+	if (n->state != NEIGH_FAILED)
+		neigh_table.stats.failures++;
+	n->state = NEIGH_FAILED;
+	n->next_probe_ms = now + n->backoff_ms;
+	n->backoff_ms = RTE_MIN(2 * n->backoff_ms, (uint32_t)NEIGH_FAILED_RETRY_MAX_MS);
+	neigh_release_held(n, false);
+	if (was_usable)
+		neigh_notify(n->ip);
+}
+
+/* Not asked for or failed, and unused for long: the entry goes. */
+static bool neigh_expired(const struct neigh *n, uint64_t now)
+{
+	return (!n->wanted || n->state == NEIGH_FAILED) && now - n->used_ms > NEIGH_UNUSED_MS;
+}
+
+/* Four times a second: retries, failures, re-probing of stale and failed
+ * entries, expiry of unused ones. */
 void neigh_timers(void)
 {
 	uint64_t now = neigh_now_ms();
@@ -189,25 +271,27 @@ void neigh_timers(void)
 		struct neigh *n = &neigh_table.entries[i];
 		if (!n->used || n->state == NEIGH_PERMANENT)
 			continue;
+		if (neigh_expired(n, now)) {
+			neigh_table.stats.expired++;
+			neigh_forget(n);
+			continue;
+		}
 		if (n->state == NEIGH_REACHABLE && now - n->confirmed_ms > NEIGH_REACHABLE_MS) {
 			n->state = NEIGH_STALE;
 			n->probes = 0;
 			neigh_probe(n);
 			continue;
 		}
+		if (n->state == NEIGH_FAILED && n->wanted) {
+			neigh_retry(n, now); /* a wanted peer heals without waiting for traffic */
+			continue;
+		}
 		if ((n->state != NEIGH_INCOMPLETE && n->state != NEIGH_STALE) ||
 				now < n->next_probe_ms)
 			continue;
-		if (n->probes < NEIGH_MAX_PROBES) {
+		if (n->probes < NEIGH_MAX_PROBES)
 			neigh_probe(n);
-			continue;
-		}
-		bool was_usable = neigh_usable(n);
-		n->state = NEIGH_FAILED;
-		n->next_probe_ms = now + NEIGH_FAILED_RETRY_MS;
-		neigh_table.stats.failures++;
-		neigh_release_held(n, false);
-		if (was_usable)
-			neigh_notify(n->ip);
+		else
+			neigh_fail(n, now);
 	}
 }

@@ -2,9 +2,13 @@
 /*
  * ARP on the uplink, control side: answers requests for the VTEP address and
  * feeds the neighbour table. Like Linux, a request aimed at us creates an
- * entry for its sender; other ARP (replies, gratuitous ARP, requests for
- * others) only refreshes or changes entries that exist.
+ * entry for its sender, but only for a unicast sender on the VTEP's subnet
+ * (a host we could ever send to directly; such entries are the first to be
+ * evicted); other ARP (replies, gratuitous ARP, requests for others) only
+ * refreshes or changes entries that exist: nothing else fills the table.
  */
+#include <netinet/in.h>
+
 #include <rte_arp.h>
 
 #include "core/punt.h"
@@ -28,6 +32,17 @@ static bool arp_valid(const struct rte_mbuf *m, const struct rte_arp_hdr **out)
 	return true;
 }
 
+/* A unicast address of the VTEP's subnet other than ours and the subnet's
+ * broadcast: a sender we may remember. */
+static bool on_our_subnet(const struct underlay *u, uint32_t ip)
+{
+	uint32_t mask = underlay_prefix_mask(u->prefix_len);
+	uint32_t host = rte_be_to_cpu_32(ip);
+	if ((ip & mask) != (u->ip & mask) || ip == u->ip || IN_MULTICAST(host))
+		return false;
+	return (ip & ~mask) != 0 && (ip | mask) != UINT32_MAX;
+}
+
 static void neigh_arp_input(struct rte_mbuf *m)
 {
 	const struct underlay *u = underlay_get();
@@ -49,7 +64,7 @@ static void neigh_arp_input(struct rte_mbuf *m)
 		neigh_table.stats.replies++;
 	}
 	if (sip != 0)
-		neigh_update(sip, &sha, for_us);
+		neigh_update(sip, &sha, for_us && on_our_subnet(u, sip));
 	rte_pktmbuf_free(m);
 }
 

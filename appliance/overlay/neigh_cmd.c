@@ -49,11 +49,15 @@ static json_t *neigh_to_json(const struct neigh *n, uint64_t now)
 
 	inet_ntop(AF_INET, &n->ip, ip, sizeof(ip));
 	rte_ether_format_addr(mac, sizeof(mac), &n->mac);
-	return json_pack("{s:s, s:o, s:s, s:i, s:o}", "ip", ip, "lladdr",
+	json_t *confirmed = n->confirmed_ms ? json_integer((json_int_t)(now - n->confirmed_ms))
+					    : json_null();
+	json_t *retry = n->state == NEIGH_FAILED && n->next_probe_ms > now
+			? json_integer((json_int_t)(n->next_probe_ms - now))
+			: json_null();
+	return json_pack("{s:s, s:o, s:s, s:i, s:o, s:b, s:o}", "ip", ip, "lladdr",
 			has_mac ? json_string(mac) : json_null(), "state", state_names[n->state],
-			"held", n->n_held, "confirmed_ago_ms",
-			n->confirmed_ms ? json_integer((json_int_t)(now - n->confirmed_ms))
-					: json_null());
+			"held", n->n_held, "confirmed_ago_ms", confirmed, "wanted", n->wanted,
+			"retry_in_ms", retry);
 }
 
 static json_t *underlay_stats_json(void)
@@ -68,13 +72,17 @@ static json_t *underlay_stats_json(void)
 static json_t *neigh_stats_json(void)
 {
 	const struct neigh_stats *s = &neigh_table.stats;
-	return json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}", "requests_sent",
+	json_t *j = json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}", "requests_sent",
 			(json_int_t)s->requests_sent, "replies", (json_int_t)s->replies,
 			"requests_answered", (json_int_t)s->requests_answered, "updates",
 			(json_int_t)s->updates, "held", (json_int_t)s->held, "held_dropped",
 			(json_int_t)s->held_dropped, "failures", (json_int_t)s->failures,
 			"table_full", (json_int_t)s->table_full, "arp_ignored",
 			(json_int_t)s->arp_ignored);
+	json_object_set_new(j, "recoveries", json_integer((json_int_t)s->recoveries));
+	json_object_set_new(j, "evicted", json_integer((json_int_t)s->evicted));
+	json_object_set_new(j, "expired", json_integer((json_int_t)s->expired));
+	return j;
 }
 
 static int neigh_show_cmd(const struct cmd_args *a, struct cmd_reply *r)

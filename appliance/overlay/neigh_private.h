@@ -10,10 +10,18 @@
 #define NEIGH_RETRY_MS 1000
 #define NEIGH_MAX_PROBES 3
 #define NEIGH_REACHABLE_MS (300 * 1000)
-#define NEIGH_FAILED_RETRY_MS (10 * 1000)
+/* A FAILED neighbour that is wanted is probed again after a back-off that
+ * doubles from the first to the last value (and at once when a frame needs
+ * it and the back-off has passed). */
+#define NEIGH_FAILED_RETRY_MIN_MS 1000
+#define NEIGH_FAILED_RETRY_MAX_MS (60 * 1000)
+/* Entries nothing asked for (learned from ARP) and failed ones are removed
+ * after this long unused, and evicted first when the table is full. */
+#define NEIGH_UNUSED_MS (10 * 60 * 1000)
 
 struct neigh {
 	bool used;
+	bool wanted;    /* asked for (templates, LISP control): not only learned from ARP */
 	uint8_t state;  /* enum neigh_state */
 	uint8_t probes; /* requests sent in the current resolution */
 	uint8_t n_held;
@@ -21,6 +29,8 @@ struct neigh {
 	struct rte_ether_addr mac;
 	uint64_t confirmed_ms;
 	uint64_t next_probe_ms;
+	uint64_t used_ms;    /* last asked for or looked up */
+	uint32_t backoff_ms; /* FAILED: the wait before the next probe */
 	struct rte_mbuf *held[NEIGH_HOLD_MAX];
 };
 
@@ -32,8 +42,11 @@ struct neigh_stats {
 	uint64_t held;
 	uint64_t held_dropped;
 	uint64_t failures;
-	uint64_t table_full;
-	uint64_t arp_ignored; /* not for us, malformed */
+	uint64_t recoveries;  /* FAILED neighbours resolved again */
+	uint64_t table_full;  /* a new entry found no room even after eviction */
+	uint64_t evicted;     /* unused or failed entries removed to make room */
+	uint64_t expired;     /* unused or failed entries removed by age */
+	uint64_t arp_ignored; /* not for us, malformed, or a sender we do not learn */
 };
 
 struct neigh_table {
@@ -44,6 +57,8 @@ struct neigh_table {
 extern struct neigh_table neigh_table;
 
 struct neigh *neigh_find(uint32_t ip);
+/* A MAC seen for ip; create: make an entry when there is none (only for
+ * senders on the VTEP's subnet that address us). */
 void neigh_update(uint32_t ip, const struct rte_ether_addr *mac, bool create);
 void neigh_timers(void);
 uint64_t neigh_now_ms(void);
