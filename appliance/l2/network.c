@@ -350,10 +350,18 @@ static bool network_owner_keeps(uint32_t owner, uint32_t ip)
 	return o != NULL && (!o->strict || network_wants(o, ip));
 }
 
+/* Configured VTEPs and the group keep their templates; learned ones expire. */
+static bool network_owner_pinned(uint32_t owner, uint32_t ip)
+{
+	const struct network_overlay *o = network_owner_overlay(owner);
+	return o != NULL && network_wants(o, ip);
+}
+
 static struct encap_owner_class network_owners = { .base = 0,
 	.count = NFVA_MAX_NETWORKS,
 	.overlay = network_owner_overlay,
-	.keeps = network_owner_keeps };
+	.keeps = network_owner_keeps,
+	.pinned = network_owner_pinned };
 
 RTE_INIT(network_register_owners)
 {

@@ -283,9 +283,17 @@ static int mirror_network_check(const struct nfva_event *ev)
 }
 EVENT_SUBSCRIBE(EVENT_NETWORK_CHECK, mirror_network_check)
 
+/* A session's collector keeps its template while the session lives. */
+static bool mirror_pinned(uint32_t owner, uint32_t ip)
+{
+	const struct mirror_session *s = mirror_by_index(owner - NFVA_MIRROR_OWNER_BASE);
+	return s != NULL && s->dest != DP_MIRROR_PORT && s->dest_ip == ip;
+}
+
 static struct encap_owner_class mirror_owners = { .base = NFVA_MIRROR_OWNER_BASE,
 	.count = NFVA_MAX_MIRRORS,
-	.overlay = mirror_overlay };
+	.overlay = mirror_overlay,
+	.pinned = mirror_pinned };
 
 RTE_INIT(mirror_register_owners)
 {

@@ -111,7 +111,10 @@ static int lisp_decap_compile(const struct offload_decision *d, const struct com
 /* Encap traffic in hardware keeps the VM's EID alive; nothing ages on decap. */
 static void lisp_encap_touch(const struct offload_decision *d, uint32_t now_s)
 {
+	const struct encap_template *t = encap_lookup(d->network, d->vtep_ip);
 	lisp_eid_touch(d->network, AF_INET, &d->eid_src, now_s);
+	if (t != NULL)
+		encap_touch(t, now_s);
 }
 
 static void lisp_decap_touch(const struct offload_decision *d, uint32_t now_s)

@@ -90,6 +90,15 @@ static int decap_compile(const struct offload_decision *d, const struct compile_
 	return compile_finish(ctx, s, ret);
 }
 
+/* The e-switch carried frames: the MACs' entries and the template stay. */
+static void tunnel_touch(const struct offload_decision *d, uint32_t now_s)
+{
+	const struct encap_template *t = encap_lookup(d->network, d->vtep_ip);
+	touch_macs(d, now_s);
+	if (t != NULL && d->kind == OFFLOAD_ENCAP)
+		encap_touch(t, now_s);
+}
+
 static void vtep_json(const struct offload_decision *d, json_t *j)
 {
 	char vtep[INET_ADDRSTRLEN];
@@ -104,7 +113,7 @@ static struct offload_kind_ops kind_encap = {
 	.to_vf = false,
 	.current = encap_current,
 	.compile = encap_compile,
-	.touch = touch_macs,
+	.touch = tunnel_touch,
 	.to_json = vtep_json,
 };
 static struct offload_kind_ops kind_decap = {
@@ -114,7 +123,7 @@ static struct offload_kind_ops kind_decap = {
 	.to_vf = true,
 	.current = decap_current,
 	.compile = decap_compile,
-	.touch = touch_macs,
+	.touch = tunnel_touch,
 	.to_json = vtep_json,
 };
 OFFLOAD_KIND(kind_encap)

@@ -7,6 +7,9 @@
 #include <rte_hash.h>
 #include "core/hash_key8.h"
 
+#include "control/periodic.h"
+#include "control/stats.h"
+#include "core/clock.h"
 #include "core/dp_config.h"
 #include "core/event.h"
 #include "core/log.h"
@@ -26,7 +29,7 @@ struct encap_key {
 
 static struct rte_hash *table;
 static struct rte_rcu_qsbr *qsbr;
-static uint64_t hold_dropped;
+static uint64_t hold_dropped, expired;
 static struct encap_owner_class *owner_classes;
 
 void encap_register_owner(struct encap_owner_class *c)
@@ -122,6 +125,7 @@ static int encap_publish(const struct encap_key *key, void *old)
 		free(t);
 		return -EINVAL;
 	}
+	t->last_used = old != NULL ? ((const struct encap_template *)old)->last_used : nfva_now_s();
 	if (old != NULL && memcmp(old, t, sizeof(*t)) == 0) {
 		free(t);
 		return 0;
@@ -188,6 +192,57 @@ static void encap_refresh(uint32_t only_nexthop)
 	encap_collect();
 	if (changed)
 		event_publish_simple(EVENT_ENCAP_CHANGED);
+}
+
+static bool owner_pinned(uint32_t owner, uint32_t ip)
+{
+	for (const struct encap_owner_class *c = owner_classes; c != NULL; c = c->next)
+		if (owner >= c->base && owner - c->base < c->count)
+			return c->pinned == NULL || c->pinned(owner, ip);
+	return false;
+}
+
+/* Templates nothing configured and no frame used for ENCAP_IDLE_S go. */
+static void encap_expire(void)
+{
+	struct encap_key keys[64];
+	void *olds[64];
+	unsigned n = 0;
+	const void *key;
+	void *data;
+	uint32_t next = 0, now = nfva_now_s();
+
+	while (n < RTE_DIM(keys) && rte_hash_iterate(table, &key, &data, &next) >= 0) {
+		const struct encap_template *t = data;
+		uint32_t used = __atomic_load_n(&t->last_used, __ATOMIC_RELAXED);
+		if ((int32_t)(now - used) <= ENCAP_IDLE_S || owner_pinned(t->owner, t->vtep_ip))
+			continue;
+		keys[n] = *(const struct encap_key *)key;
+		olds[n++] = data;
+	}
+	for (unsigned i = 0; i < n; i++)
+		encap_remove(&keys[i], olds[i]);
+	expired += n;
+	encap_collect();
+	if (n != 0)
+		event_publish_simple(EVENT_ENCAP_CHANGED);
+}
+
+static json_t *encap_stats(void)
+{
+	return json_pack("{s:i, s:i, s:I, s:I}", "count", (int)encap_count(), "capacity",
+			NFVA_MAX_TEMPLATES, "expired", (json_int_t)expired, "hold_dropped",
+			(json_int_t)hold_dropped);
+}
+STATS_SECTION("templates", encap_stats)
+
+static struct periodic_task encap_expire_task = { .name = "encap-expire",
+	.interval_ms = 5000,
+	.run = encap_expire };
+
+RTE_INIT(encap_expire_register)
+{
+	periodic_register(&encap_expire_task);
 }
 
 /* Every commit: templates follow the configuration (a network's options,

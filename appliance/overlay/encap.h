@@ -11,9 +11,16 @@
  * such as a mirror session toward a remote collector (encap_register_owner).
  *
  * Table: rte_hash (RW_CONCURRENCY_LF) keyed by (owner, ip), written by the
- * control thread only, read lock-free by workers. Templates are immutable:
- * a change (neighbour MAC, network option) builds a new template, swaps the
- * pointer, and frees the old one after an RCU grace period.
+ * control thread only, read lock-free by workers. Templates are immutable
+ * (but for their last_used stamp): a change (neighbour MAC, network option)
+ * builds a new template, swaps the pointer, and frees the old one after an
+ * RCU grace period.
+ *
+ * Bound (NFVA_MAX_TEMPLATES): templates toward configured VTEPs, groups and
+ * collectors stay; the others (remote VTEPs learned from traffic, RLOCs)
+ * expire after ENCAP_IDLE_S without a frame (software or e-switch), and come
+ * back on demand. At the bound a new template is refused and its frame
+ * counted in hold_dropped.
  */
 #ifndef NFVA_ENCAP_H
 #define NFVA_ENCAP_H
@@ -31,6 +38,7 @@ struct encap_template {
 	uint8_t len;         /* bytes to prepend */
 	bool resolved;       /* outer destination MAC known */
 	bool udp_csum;       /* compute the UDP checksum (else 0) */
+	uint32_t last_used;  /* nfva_now_s() of the last frame (relaxed stores) */
 	uint32_t vtep_ip;    /* remote VTEP or group, network order */
 	uint32_t nexthop_ip; /* whose MAC is the outer destination */
 	uint8_t hdr[ENCAP_MAX_HDR] __rte_aligned(16);
@@ -39,8 +47,18 @@ struct encap_template {
 int encap_init(struct rte_rcu_qsbr *qsbr);
 void encap_fini(void);
 
+#define ENCAP_IDLE_S 300
+
 /* Workers: the template for (owner, ip), or NULL. Lock-free. */
 const struct encap_template *encap_lookup(uint32_t owner, uint32_t vtep_ip);
+
+/* Workers (a frame used t) and control (the e-switch carried one): t stays. */
+static inline void encap_touch(const struct encap_template *t, uint32_t now)
+{
+	uint32_t *stamp = (uint32_t *)(uintptr_t)&t->last_used;
+	if (__atomic_load_n(stamp, __ATOMIC_RELAXED) != now)
+		__atomic_store_n(stamp, now, __ATOMIC_RELAXED);
+}
 
 /* Control: make sure a template exists (and its next hop is being resolved). */
 int encap_ensure(uint32_t owner, uint32_t vtep_ip);
@@ -60,6 +78,9 @@ struct encap_owner_class {
 	const struct network_overlay *(*overlay)(uint32_t owner);
 	/* Should a template of owner toward ip stay? NULL: while overlay() does. */
 	bool (*keeps)(uint32_t owner, uint32_t ip);
+	/* Is ip configured (a VTEP, group or collector): its template never
+	 * expires? NULL: every template of the class is. */
+	bool (*pinned)(uint32_t owner, uint32_t ip);
 	struct encap_owner_class *next; /* private */
 };
 void encap_register_owner(struct encap_owner_class *c);

@@ -108,6 +108,7 @@ static void to_rloc(struct worker *w, struct rte_mbuf *m, const struct l2_meta *
 	}
 	offer_encap(w, m, meta, e, r->ip);
 	int why = lisp_encap(m, t, hash, u->mtu);
+	encap_touch(t, w->now);
 	if (why == DROP_NONE)
 		port_output(w, u->port, NFVA_VLAN_NONE, m);
 	else

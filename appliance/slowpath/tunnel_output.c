@@ -89,6 +89,8 @@ void tunnel_output(struct worker *w, struct rte_mbuf *m, uint16_t in_port, uint3
 	const struct encap_template *t = encap_lookup(owner, vtep_ip);
 	if (t == NULL || !t->resolved)
 		hold(w, m, in_port, owner, vtep_ip);
-	else if (tunnel_encap(w, m, in_port, t) != NULL)
+	else if (tunnel_encap(w, m, in_port, t) != NULL) {
+		encap_touch(t, w->now);
 		port_output(w, u->port, NFVA_VLAN_NONE, m);
+	}
 }
