@@ -133,8 +133,27 @@ int cmd_run(const struct cmd_parsed *p, struct cmd_reply *reply)
 	if (ret < 0) {
 		json_decref(reply->result);
 		reply->result = NULL;
+		cmd_stream_free(&reply->stream);
 	}
 	return ret;
+}
+
+void cmd_stream_free(struct cmd_stream *s)
+{
+	if (s->next != NULL && s->free != NULL)
+		s->free(s->state);
+	memset(s, 0, sizeof(*s));
+}
+
+void cmd_reply_drain(struct cmd_reply *reply)
+{
+	if (reply->stream.next == NULL)
+		return;
+	json_decref(reply->result);
+	reply->result = json_array();
+	while (reply->stream.next(reply->stream.state, reply->result, 1024) != 0)
+		;
+	cmd_stream_free(&reply->stream);
 }
 
 int cmd_execute(const char *line, struct cmd_reply *reply)
@@ -157,7 +176,9 @@ json_t *cmd_reply_to_json(struct cmd_reply *reply, int status)
 	if (status < 0) {
 		j = json_pack("{s:s, s:s}", "status", "error", "error", reply->error);
 		json_decref(reply->result);
+		cmd_stream_free(&reply->stream);
 	} else {
+		cmd_reply_drain(reply);
 		j = json_pack("{s:s, s:o}", "status", "ok", "result",
 				reply->result != NULL ? reply->result : json_null());
 	}

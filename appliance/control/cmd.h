@@ -34,9 +34,24 @@ struct cmd_args {
 	} items[CMD_MAX_TOKENS];
 };
 
+/*
+ * A result too large to build at once (a million FDB entries): instead of
+ * result, a handler may leave a stream, an array whose items are produced a
+ * few at a time. The control socket writes them as the client reads, with
+ * no lock held in between and bounded memory; every other caller gets the
+ * whole array (cmd_reply_drain). Control thread.
+ */
+struct cmd_stream {
+	/* Append at most max items to list; return how many (0: the end). */
+	unsigned (*next)(void *state, json_t *list, unsigned max);
+	void (*free)(void *state); /* NULL: nothing to free */
+	void *state;
+};
+
 struct cmd_reply {
 	json_t *result;             /* owned by the reply; NULL = JSON null */
 	char error[CMD_ERROR_SIZE]; /* set when the handler fails */
+	struct cmd_stream stream;   /* next != NULL: the result is this array */
 };
 
 /*
@@ -86,8 +101,13 @@ void cmd_parsed_free(struct cmd_parsed *p);
 int cmd_run(const struct cmd_parsed *p, struct cmd_reply *reply);
 /* parse + run. */
 int cmd_execute(const char *line, struct cmd_reply *reply);
-/* {"status":"ok","result":...} or {"status":"error","error":"..."}; steals result. */
+/* {"status":"ok","result":...} or {"status":"error","error":"..."}; steals result
+ * (a stream is drained into it first). */
 json_t *cmd_reply_to_json(struct cmd_reply *reply, int status);
+/* Turn a stream into result (the whole array), then free the stream. */
+void cmd_reply_drain(struct cmd_reply *reply);
+/* Free a stream not drained (a failed command, a client gone). */
+void cmd_stream_free(struct cmd_stream *s);
 
 /* Handler helpers. */
 int cmd_error(struct cmd_reply *reply, int err, const char *fmt, ...)

@@ -77,6 +77,7 @@ int config_file_load(const char *path, char *err, size_t errlen)
 		if (ret < 0)
 			snprintf(err, errlen, "%s:%u: %s", path, lines[i].lineno, reply.error);
 		json_decref(reply.result);
+		cmd_stream_free(&reply.stream);
 	}
 	free_lines(lines, n);
 	return ret;

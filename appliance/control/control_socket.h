@@ -3,17 +3,28 @@
  * The control socket: a UNIX stream socket (mode 0600 unless told otherwise)
  * that takes one command per line and answers one JSON object per line
  * ({"status":"ok","result":...} or {"status":"error","error":"..."}).
- * Served from the control thread's poll loop; commands run one at a time.
+ * Served from the control thread's poll loop; commands run one at a time,
+ * replies leave without blocking (a client that does not read holds only
+ * itself), clients idle for a minute are closed, and 16 clients at most are
+ * served at once (a new one takes the slot of one idle for a second or more).
  */
 #ifndef NFVA_CONTROL_SOCKET_H
 #define NFVA_CONTROL_SOCKET_H
 
 #include <poll.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 int control_socket_open(const char *path, mode_t mode);
 void control_socket_close(void);
 /* Serve pending clients; waits at most timeout_ms for activity. */
 void control_socket_poll(int timeout_ms);
+
+struct control_socket_stats {
+	unsigned clients, max_clients;
+	uint64_t evicted;   /* idle clients closed to make room for a new one */
+	uint64_t timed_out; /* clients closed after CLIENT_IDLE_MS without progress */
+};
+void control_socket_stats(struct control_socket_stats *s);
 
 #endif

@@ -113,6 +113,10 @@ unsigned fdb_age(uint32_t now, uint32_t ageing_s);
 
 typedef void (*fdb_walk_cb)(const struct fdb_entry *e, void *arg);
 void fdb_walk(const struct fdb_filter *filter, fdb_walk_cb cb, void *arg);
+/* Control: the same, a part at a time: from *cursor (0 to start), stopping
+ * after max matches; *cursor moves on, and is UINT32_MAX at the end. */
+unsigned fdb_walk_part(const struct fdb_filter *filter, uint32_t *cursor, unsigned max,
+		fdb_walk_cb cb, void *arg);
 
 uint32_t fdb_count(void);
 uint32_t fdb_count_port(uint16_t port);

@@ -195,3 +195,25 @@ void fdb_walk(const struct fdb_filter *filter, fdb_walk_cb cb, void *arg)
 		rte_spinlock_unlock(&fdb.write_lock);
 	}
 }
+
+unsigned fdb_walk_part(const struct fdb_filter *filter, uint32_t *cursor, unsigned max,
+		fdb_walk_cb cb, void *arg)
+{
+	unsigned found = 0;
+	uint32_t i = *cursor;
+
+	while (i < fdb.pool_size && found < max) {
+		uint32_t end = RTE_MIN(i + WALK_CHUNK, fdb.pool_size);
+		rte_spinlock_lock(&fdb.write_lock);
+		for (; i < end && found < max; i++) {
+			const struct fdb_entry *e = &fdb.pool[i];
+			if (e->in_table && fdb_filter_match(filter, e)) {
+				cb(e, arg);
+				found++;
+			}
+		}
+		rte_spinlock_unlock(&fdb.write_lock);
+	}
+	*cursor = i < fdb.pool_size ? i : UINT32_MAX;
+	return found;
+}

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* FDB commands (show, add, del, flush, ageing) and the ageing task. */
 #include <arpa/inet.h>
+#include <stdlib.h>
 
 #include "core/clock.h"
 #include "control/cmd.h"
@@ -65,6 +66,23 @@ static void fdb_show_one(const struct fdb_entry *e, void *arg)
 	json_array_append_new(ctx->list, entry);
 }
 
+/* fdb show streams: a million entries never sit in memory at once, and the
+ * writer lock is held only while a few hundred are read. */
+struct fdb_show_state {
+	struct fdb_filter filter;
+	uint32_t cursor;
+};
+
+static unsigned fdb_show_next(void *state, json_t *list, unsigned max)
+{
+	struct fdb_show_state *st = state;
+	struct fdb_show_ctx ctx = { .list = list, .now = nfva_now_s() };
+	if (st->cursor == UINT32_MAX)
+		return 0;
+	/* Walks until max matches or the end: 0 only at the end. */
+	return fdb_walk_part(&st->filter, &st->cursor, max, fdb_show_one, &ctx);
+}
+
 static int fdb_show_cmd(const struct cmd_args *a, struct cmd_reply *r)
 {
 	struct fdb_filter f = { .network = NFVA_NETWORK_NONE, .port = NFVA_PORT_NONE };
@@ -82,9 +100,11 @@ static int fdb_show_cmd(const struct cmd_args *a, struct cmd_reply *r)
 			return cmd_error(r, ENOENT, "no port named %s", port);
 		f.port = p->index;
 	}
-	struct fdb_show_ctx ctx = { .list = json_array(), .now = nfva_now_s() };
-	fdb_walk(&f, fdb_show_one, &ctx);
-	r->result = ctx.list;
+	struct fdb_show_state *st = calloc(1, sizeof(*st));
+	if (st == NULL)
+		return cmd_error(r, ENOMEM, "out of memory");
+	st->filter = f;
+	r->stream = (struct cmd_stream){ .next = fdb_show_next, .free = free, .state = st };
 	return 0;
 }
 NFVA_CMD(fdb_show_cmd, "fdb show [network NETWORK] [port PORT]",
