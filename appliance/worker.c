@@ -27,8 +27,8 @@ static void worker_eswitch_output(void *ctx, uint16_t out_ethdev, struct rte_mbu
 	struct worker *w = ctx;
 	uint16_t port = w->cfg->ethdev_port[out_ethdev];
 
-	if (port == NFVA_PORT_NONE) {
-		rte_pktmbuf_free(m);
+	if (port == NFVA_PORT_NONE) { /* a rule toward a port we do not have */
+		worker_drop(w, w->rx_port, DROP_ESWITCH_PORT, m);
 		return;
 	}
 	/* The e-switch made this frame's mirror copies (its rule's SAMPLE):
@@ -69,6 +69,7 @@ static unsigned worker_poll_ports(struct worker *w)
 		if (n == 0)
 			continue;
 		struct port_counters *c = &w->counters[port];
+		w->rx_port = port;
 		total += n;
 		if (p->emu != NULL)
 			n = worker_eswitch(w, p, c, pkts, n);

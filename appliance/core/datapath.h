@@ -66,6 +66,7 @@ struct worker {
 	unsigned lcore;
 	const struct dp_config *cfg; /* snapshot for the current iteration */
 	uint32_t now;                /* nfva_now_s() at the start of the iteration */
+	uint16_t rx_port;            /* the port of the burst being processed */
 	struct rte_mempool *pool;    /* for copies (flooding) */
 	uint16_t n_retry;            /* learn_retry[] in use */
 	struct learn_retry learn_retry[LEARN_RETRY_MAX];

@@ -30,6 +30,10 @@
 	X(UNKNOWN_VNI, "unknown_vni")     /* VNI / key of no network */                \
 	X(VTEP_NOT_ALLOWED, "vtep_not_allowed") /* strict network, unknown VTEP */     \
 	X(INNER_SHORT, "inner_short")     /* inner frame shorter than Ethernet */      \
+	X(INNER_TAGGED, "inner_tagged")   /* decapsulated frame with a VLAN tag */     \
+	X(UDP_LENGTH, "udp_bad_length")   /* UDP length disagrees with the IPv4 packet */ \
+	X(ERSPAN_SENDER, "erspan_sender") /* ERSPAN from a sender the session does not accept */ \
+	X(ESWITCH_PORT, "eswitch_port_unknown") /* e-switch output to a port nfva does not have */ \
 	X(SPLIT_HORIZON, "split_horizon") /* tunnel to tunnel: never re-flooded */     \
 	X(NO_UNDERLAY, "no_underlay")     /* overlay network without an uplink */      \
 	X(PUNT_FULL, "punt_full")         /* control ring full (ARP, held frames) */   \

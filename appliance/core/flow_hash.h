@@ -21,8 +21,10 @@
 static inline uint32_t inner_flow_hash(const struct rte_mbuf *m)
 {
 	const struct rte_ether_hdr *eth = rte_pktmbuf_mtod(m, const struct rte_ether_hdr *);
-	uint32_t h = rte_hash_crc(eth, 2 * RTE_ETHER_ADDR_LEN, 0);
 	uint32_t len = rte_pktmbuf_data_len(m);
+	if (len < sizeof(*eth)) /* a runt (a mirror copy may be one): what it has */
+		return rte_hash_crc(eth, len, 0);
+	uint32_t h = rte_hash_crc(eth, 2 * RTE_ETHER_ADDR_LEN, 0);
 
 	if (eth->ether_type != RTE_BE16(RTE_ETHER_TYPE_IPV4) ||
 			len < sizeof(*eth) + sizeof(struct rte_ipv4_hdr))

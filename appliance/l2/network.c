@@ -83,6 +83,24 @@ static const struct network *network_with_vni(const struct network_overlay *ov)
 	return NULL;
 }
 
+/* GRE keys and NVGRE VSIDs share the key field (an NVGRE key is VSID << 8 |
+ * FlowID): a GRE network with key K and an NVGRE network with VSID K >> 8
+ * would both claim the same frames. */
+static const struct network *network_key_clash(const struct network_overlay *ov)
+{
+	if (ov->encap != DP_ENCAP_GRE)
+		return NULL;
+	for (unsigned i = 0; i < NFVA_MAX_NETWORKS; i++) {
+		const struct network_overlay *o = &networks[i].overlay;
+		if (!networks[i].used || o->encap != DP_ENCAP_GRE || o->nvgre == ov->nvgre)
+			continue;
+		uint32_t key = o->nvgre ? ov->vni : o->vni, vsid = o->nvgre ? o->vni : ov->vni;
+		if (key >> 8 == vsid)
+			return &networks[i];
+	}
+	return NULL;
+}
+
 int network_add(const char *name, uint32_t mac_limit, const struct network_overlay *ov, char *err,
 		size_t errlen)
 {
@@ -94,6 +112,13 @@ int network_add(const char *name, uint32_t mac_limit, const struct network_overl
 	}
 	if (ov->encap != DP_ENCAP_NONE && (same = network_with_vni(ov)) != NULL) {
 		snprintf(err, errlen, "network %s already uses vni %u", same->name, ov->vni);
+		return -EEXIST;
+	}
+	if ((same = network_key_clash(ov)) != NULL) {
+		snprintf(err, errlen,
+				"GRE key %u and NVGRE VSID %u of network %s would share frames",
+				ov->nvgre ? same->overlay.vni : ov->vni,
+				ov->nvgre ? ov->vni : same->overlay.vni, same->name);
 		return -EEXIST;
 	}
 	for (unsigned i = 0; i < NFVA_MAX_NETWORKS; i++) {

@@ -4,6 +4,7 @@
  * nfva terminate ERSPAN II/III sessions sent to its VTEP address and deliver
  * the mirrored frames to a local analyser port (slowpath/erspan_input.c).
  */
+#include <arpa/inet.h>
 #include <string.h>
 
 #include "control/cmd.h"
@@ -13,6 +14,7 @@
 #include "ports/port.h"
 
 static uint16_t collect_port[ERSPAN_SESSIONS];
+static uint32_t collect_from[ERSPAN_SESSIONS]; /* the one sender accepted, 0 = any */
 
 static int collect_add_cmd(const struct cmd_args *a, struct cmd_reply *r)
 {
@@ -23,11 +25,16 @@ static int collect_add_cmd(const struct cmd_args *a, struct cmd_reply *r)
 		return cmd_error(r, EINVAL, "ERSPAN session ids have 10 bits (0-1023)");
 	if (p == NULL)
 		return cmd_error(r, ENOENT, "no port named %s", cmd_arg(a, "PORT"));
+	uint32_t from = 0;
+	if (cmd_arg_ipv4(a, "IP", &from) && (from == 0 || IN_MULTICAST(ntohl(from))))
+		return cmd_error(r, EINVAL, "from takes the unicast address of the sender");
 	collect_port[session] = p->index;
+	collect_from[session] = from;
 	return dp_config_commit();
 }
-NFVA_CMD(collect_add_cmd, "mirror collect erspan session N to port PORT",
-		"terminate ERSPAN II/III session N sent to the VTEP address; deliver to PORT")
+NFVA_CMD(collect_add_cmd, "mirror collect erspan session N to port PORT [from IP]",
+		"terminate ERSPAN II/III session N sent to the VTEP address; deliver to PORT "
+		"(with from: only what IP sends, the rest counted as erspan_sender)")
 
 static int collect_del_cmd(const struct cmd_args *a, struct cmd_reply *r)
 {
@@ -35,9 +42,19 @@ static int collect_del_cmd(const struct cmd_args *a, struct cmd_reply *r)
 	if (session >= ERSPAN_SESSIONS || collect_port[session] == NFVA_PORT_NONE)
 		return cmd_error(r, ENOENT, "ERSPAN session %u is not collected", session);
 	collect_port[session] = NFVA_PORT_NONE;
+	collect_from[session] = 0;
 	return dp_config_commit();
 }
 NFVA_CMD(collect_del_cmd, "mirror collect del session N", "stop collecting an ERSPAN session")
+
+static json_t *collect_from_json(uint32_t ip)
+{
+	char buf[INET_ADDRSTRLEN];
+	if (ip == 0)
+		return json_null();
+	inet_ntop(AF_INET, &ip, buf, sizeof(buf));
+	return json_string(buf);
+}
 
 static int collect_show_cmd(const struct cmd_args *a, struct cmd_reply *r)
 {
@@ -48,7 +65,8 @@ static int collect_show_cmd(const struct cmd_args *a, struct cmd_reply *r)
 		if (collect_port[i] == NFVA_PORT_NONE || p == NULL)
 			continue;
 		json_array_append_new(list,
-				json_pack("{s:i, s:s}", "session", (int)i, "port", p->name));
+				json_pack("{s:i, s:s, s:o}", "session", (int)i, "port", p->name,
+						"from", collect_from_json(collect_from[i])));
 	}
 	r->result = list;
 	return 0;
@@ -61,14 +79,17 @@ void mirror_collect_build(struct dp_mirrors *dm)
 		bool live = collect_port[i] != NFVA_PORT_NONE &&
 				port_by_index(collect_port[i]) != NULL;
 		dm->erspan_collect[i] = live ? collect_port[i] : NFVA_PORT_NONE;
+		dm->erspan_from[i] = collect_from[i];
 	}
 }
 
 static int collect_port_removing(const struct nfva_event *ev)
 {
 	for (unsigned i = 0; i < ERSPAN_SESSIONS; i++)
-		if (collect_port[i] == ev->port)
+		if (collect_port[i] == ev->port) {
 			collect_port[i] = NFVA_PORT_NONE;
+			collect_from[i] = 0;
+		}
 	return 0;
 }
 EVENT_SUBSCRIBE(EVENT_PORT_REMOVING, collect_port_removing)

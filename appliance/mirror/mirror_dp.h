@@ -39,6 +39,7 @@ struct dp_mirror {
 struct dp_mirrors {
 	struct dp_mirror sessions[NFVA_MAX_MIRRORS];
 	uint16_t erspan_collect[ERSPAN_SESSIONS]; /* session id -> analyser port, or NONE */
+	uint32_t erspan_from[ERSPAN_SESSIONS];    /* the one sender accepted, 0 = any */
 };
 
 #endif

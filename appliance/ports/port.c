@@ -99,6 +99,10 @@ static int port_configure(struct port *p, uint16_t mtu, char *err, size_t errlen
 	if (ret == 0) {
 		unsigned workers = workers_count();
 		p->n_txq = RTE_MIN(workers, (unsigned)info.max_tx_queues);
+		if (p->n_txq == 0) { /* port_output divides by it */
+			snprintf(err, errlen, "%s offers no tx queue", p->name);
+			return -ENOTSUP;
+		}
 		ret = rte_eth_dev_configure(p->ethdev, 1, p->n_txq, &conf);
 	}
 	if (ret == 0 && mtu != 0 && (ret = rte_eth_dev_set_mtu(p->ethdev, mtu)) < 0) {

@@ -16,7 +16,7 @@ json_t *port_counters_to_json(const struct port *p)
 		if (c.drops[r] != 0)
 			json_object_set_new(drops, drop_reason_name(r), json_integer(c.drops[r]));
 	return json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, "
-	                 "s:I, s:I, s:o}",
+			 "s:I, s:I, s:o}",
 			"rx_packets", (json_int_t)c.rx_packets, "eswitch_packets",
 			(json_int_t)c.eswitch_packets, "eswitch_bytes", (json_int_t)c.eswitch_bytes,
 			"rx_bytes", (json_int_t)c.rx_bytes, "tx_packets", (json_int_t)c.tx_packets,

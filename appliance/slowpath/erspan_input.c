@@ -13,6 +13,8 @@
 #include "slowpath/slowpath.h"
 
 #define GRE_C 0x8000
+#define GRE_R 0x4000
+#define GRE_VERSION 0x0007
 #define GRE_K 0x2000
 #define GRE_S 0x1000
 #define ERSPAN3_O 0x01 /* optional platform-specific subheader follows */
@@ -29,6 +31,8 @@ static int erspan_input(struct worker *w, uint16_t in_port, struct rte_mbuf *m,
 	uint32_t avail = decap_l4_len(ip);
 
 	(void)in_port;
+	if (gre_flags & (GRE_R | GRE_VERSION))
+		return DROP_TUNNEL_FLAGS;
 	if (avail < off + len)
 		return DROP_TUNNEL_TRUNCATED;
 	const uint8_t *e = gre + off;
@@ -39,8 +43,11 @@ static int erspan_input(struct worker *w, uint16_t in_port, struct rte_mbuf *m,
 		len += 8;
 	uint16_t session = (uint16_t)((e[2] & 0x03) << 8 | e[3]);
 	uint16_t port = w->cfg->mirror->erspan_collect[session];
+	uint32_t from = w->cfg->mirror->erspan_from[session];
 	if (port == NFVA_PORT_NONE)
 		return DROP_ERSPAN_UNKNOWN;
+	if (from != 0 && from != ip->src_addr)
+		return DROP_ERSPAN_SENDER;
 	if (avail < off + len + sizeof(struct rte_ether_hdr))
 		return DROP_INNER_SHORT;
 	decap_strip(m, ip, off + len);

@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* Slow-path entry: chains the stages for one received burst. */
+/* Slow-path entry: chains the stages for each received burst. */
 #include "lisp/lisp_dp.h"
 #include "core/datapath.h"
 #include "slowpath/slowpath.h"
 
-void slowpath_input(struct worker *w, uint16_t port, struct rte_mbuf **pkts, uint16_t n)
+static void slowpath_burst(struct worker *w, uint16_t port, struct rte_mbuf **pkts, uint16_t n)
 {
 	struct l2_meta meta[NFVA_BURST];
 
@@ -23,4 +23,12 @@ void slowpath_input(struct worker *w, uint16_t port, struct rte_mbuf **pkts, uin
 		return;
 	l2_learn(w, pkts, meta, n);
 	l2_forward(w, pkts, meta, n);
+}
+
+/* The e-switch may hand over more than a burst (its mirror copies come
+ * back with the misses): the stages take NFVA_BURST frames at a time. */
+void slowpath_input(struct worker *w, uint16_t port, struct rte_mbuf **pkts, uint16_t n)
+{
+	for (uint16_t done = 0; done < n; done += NFVA_BURST)
+		slowpath_burst(w, port, pkts + done, RTE_MIN(n - done, NFVA_BURST));
 }

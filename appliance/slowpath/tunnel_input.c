@@ -1,5 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* Checks common to every decapsulator: strict VTEP list, inner frame length. */
+/* Checks common to every decapsulator: strict VTEP list, inner frame length,
+ * no VLAN tag inside (a tag would reach the tenant of that VLAN on a port
+ * where this network is untagged: networks are told apart by VNI, never by
+ * a tag the sender chose). */
 #include <rte_ether.h>
 
 #include "core/datapath.h"
@@ -25,6 +28,10 @@ int tunnel_accept(struct worker *w, struct rte_mbuf *m, uint16_t network, uint32
 	const struct rte_ether_hdr *eth = rte_pktmbuf_mtod(m, const struct rte_ether_hdr *);
 	if (!rte_is_unicast_ether_addr(&eth->src_addr) || rte_is_zero_ether_addr(&eth->src_addr))
 		return DROP_SRC_INVALID;
+	if (eth->ether_type == RTE_BE16(RTE_ETHER_TYPE_VLAN) ||
+			eth->ether_type == RTE_BE16(RTE_ETHER_TYPE_QINQ) ||
+			eth->ether_type == RTE_BE16(RTE_ETHER_TYPE_QINQ1))
+		return DROP_INNER_TAGGED;
 	meta->network = network;
 	meta->from_vtep = outer_src;
 	return DROP_NONE;

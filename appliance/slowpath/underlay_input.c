@@ -23,12 +23,20 @@ static bool eth_for_us(const struct rte_ether_hdr *eth, const struct dp_underlay
 			rte_is_multicast_ether_addr(&eth->dst_addr);
 }
 
-/* Validates the outer IPv4 header and trims Ethernet padding. */
+/* The stages read the headers in place: a frame spread over segments must
+ * carry at least this much (or all of itself) in the first one. */
+#define HEADERS_IN_FIRST_SEGMENT 192
+
+/* Validates the outer IPv4 header against the whole frame (all segments)
+ * and trims Ethernet padding. */
 static enum drop_reason ipv4_check(struct rte_mbuf *m, const struct rte_ipv4_hdr **out)
 {
-	uint32_t len = rte_pktmbuf_data_len(m) - sizeof(struct rte_ether_hdr);
-	if (len < sizeof(struct rte_ipv4_hdr))
+	uint32_t len = rte_pktmbuf_pkt_len(m) - sizeof(struct rte_ether_hdr);
+	uint32_t first = rte_pktmbuf_data_len(m);
+	if (len < sizeof(struct rte_ipv4_hdr) || first < sizeof(struct rte_ether_hdr) + 20)
 		return DROP_IP_INVALID;
+	if (first < RTE_MIN(rte_pktmbuf_pkt_len(m), (uint32_t)HEADERS_IN_FIRST_SEGMENT))
+		return DROP_TRUNCATED;
 	const struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod_offset(m, const struct rte_ipv4_hdr *,
 			sizeof(struct rte_ether_hdr));
 	uint32_t hlen = rte_ipv4_hdr_len(ip);
@@ -39,8 +47,8 @@ static enum drop_reason ipv4_check(struct rte_mbuf *m, const struct rte_ipv4_hdr
 		return DROP_IP_INVALID;
 	if (rte_ipv4_frag_pkt_is_fragmented(ip))
 		return DROP_IP_FRAGMENT;
-	if (total < len)
-		rte_pktmbuf_trim(m, len - total);
+	if (total < len && rte_pktmbuf_trim(m, len - total) != 0)
+		return DROP_TRUNCATED; /* padding longer than the last segment: odd, refused */
 	*out = ip;
 	return DROP_NONE;
 }
@@ -82,6 +90,8 @@ static int ipv4_input(struct worker *w, uint16_t port, struct rte_mbuf *m, struc
 	uint32_t l4_len = decap_l4_len(ip);
 	if (l4_len < (proto == IPPROTO_UDP ? sizeof(struct rte_udp_hdr) : 4u))
 		return DROP_TUNNEL_TRUNCATED;
+	if (proto == IPPROTO_UDP && (uint32_t)(l4[4] << 8 | l4[5]) != l4_len)
+		return DROP_UDP_LENGTH; /* shorter: trailing bytes would ride along; longer: lies */
 	if (proto == IPPROTO_UDP && !udp_checksum_ok(ip))
 		return DROP_UDP_CHECKSUM;
 	uint16_t key = (uint16_t)(l4[2] << 8 | l4[3]); /* both sit at bytes 2-3 */
