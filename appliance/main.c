@@ -10,6 +10,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include <rte_eal.h>
 #include <rte_errno.h>
@@ -68,9 +69,30 @@ static int load_config(const char *path)
 	return ret;
 }
 
+/* nfva [...] --check-config FILE: validate and exit, before EAL (nothing
+ * touched). Exit 0 when the file is good, 1 with each problem on stderr. */
+static int check_config_only(int argc, char **argv)
+{
+	for (int i = 1; i + 1 < argc; i++) {
+		if (strcmp(argv[i], "--check-config") != 0)
+			continue;
+		int problems = config_file_check(argv[i + 1], stderr);
+		if (problems == 0)
+			printf("%s: OK\n", argv[i + 1]);
+		else if (problems > 0)
+			fprintf(stderr, "%s: %d problem(s)\n", argv[i + 1], problems);
+		return problems == 0 ? 0 : 1;
+	}
+	return -1;
+}
+
 int main(int argc, char **argv)
 {
 	struct nfva_args args;
+
+	int checked = check_config_only(argc, argv);
+	if (checked >= 0)
+		return checked;
 
 	int eal_args = rte_eal_init(argc, argv);
 	if (eal_args < 0) {

@@ -37,6 +37,8 @@ static void usage(const char *prog)
 			"      --mbufs N            mbufs in the packet pool (default %u)\n"
 			"      --busy-poll          workers never sleep when idle (benchmarks)\n"
 			"      --idle-sleep-us N    sleep of an idle worker (default 100)\n"
+			"      --check-config FILE  validate FILE (grammar, names) and exit; no "
+	                "EAL\n"
 			"  -h, --help\n",
 			prog, NFVA_DEFAULT_FDB_ENTRIES, DEFAULT_MBUFS);
 }
