@@ -38,7 +38,7 @@ static void usage(const char *prog)
 			"      --busy-poll          workers never sleep when idle (benchmarks)\n"
 			"      --idle-sleep-us N    sleep of an idle worker (default 100)\n"
 			"      --check-config FILE  validate FILE (grammar, names) and exit; no "
-	                "EAL\n"
+			"EAL\n"
 			"  -h, --help\n",
 			prog, NFVA_DEFAULT_FDB_ENTRIES, DEFAULT_MBUFS);
 }

@@ -20,6 +20,12 @@
 #define NFVA_NAME_SIZE 32              /* port and network names, NUL included */
 #define NFVA_BURST 32                  /* rx/tx burst size */
 
+/* Rates of what the appliance sends on its own, per second (and burst). */
+#define ICMP_REPLY_RATE 1000 /* echo replies, per worker */
+#define ICMP_REPLY_BURST 100
+#define ARP_REPLY_RATE 1000 /* ARP replies for the VTEP address */
+#define ARP_REPLY_BURST 100
+
 #define NFVA_PORT_NONE 0xffff
 #define NFVA_NETWORK_NONE 0xffff
 #define NFVA_VLAN_NONE 0xffff /* untagged attachment */

@@ -18,6 +18,7 @@
 #include "core/dp_config.h"
 #include "core/bounds.h"
 #include "core/drop.h"
+#include "core/ratelimit.h"
 
 struct port_counters {
 	uint64_t rx_packets; /* reached the slow path (the representor) */
@@ -64,11 +65,12 @@ struct tx_buffer {
 struct worker {
 	unsigned id; /* 0..n-1: QSBR thread id, tx queue index */
 	unsigned lcore;
-	const struct dp_config *cfg; /* snapshot for the current iteration */
-	uint32_t now;                /* nfva_now_s() at the start of the iteration */
-	uint16_t rx_port;            /* the port of the burst being processed */
-	struct rte_mempool *pool;    /* for copies (flooding) */
-	uint16_t n_retry;            /* learn_retry[] in use */
+	const struct dp_config *cfg;      /* snapshot for the current iteration */
+	uint32_t now;                     /* nfva_now_s() at the start of the iteration */
+	uint16_t rx_port;                 /* the port of the burst being processed */
+	struct token_bucket icmp_replies; /* ICMP echo replies this worker may send */
+	struct rte_mempool *pool;         /* for copies (flooding) */
+	uint16_t n_retry;                 /* learn_retry[] in use */
 	struct learn_retry learn_retry[LEARN_RETRY_MAX];
 	uint16_t n_dirty; /* ports with frames waiting in tx */
 	uint16_t dirty[NFVA_MAX_PORTS];

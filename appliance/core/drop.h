@@ -37,7 +37,8 @@
 	X(SPLIT_HORIZON, "split_horizon") /* tunnel to tunnel: never re-flooded */     \
 	X(NO_UNDERLAY, "no_underlay")     /* overlay network without an uplink */      \
 	X(PUNT_FULL, "punt_full")         /* control ring full (ARP, held frames) */   \
-	X(ICMP_INVALID, "icmp_invalid")   /* malformed ICMP to the VTEP address */     \
+	X(ICMP_INVALID, "icmp_invalid")   /* malformed ICMP to the VTEP address */    \
+	X(ICMP_RATE, "icmp_rate_limited") /* echo requests beyond the reply rate */ \
 	X(UDP_CHECKSUM, "udp_bad_checksum") /* outer UDP checksum set and wrong */   \
 	X(ERSPAN_UNKNOWN, "erspan_unknown") /* ERSPAN session nobody collects */   \
 	X(LISP_NOT_IP, "lisp_not_ip")     /* LISP network: neither IPv4, IPv6 nor ARP */ \

@@ -9,16 +9,26 @@
 
 NFVA_LOG_REGISTER(punt)
 
-#define PUNT_RING_SIZE 2048
+#define PUNT_RING_SIZE 4096 /* more than the sum of the kinds' quotas */
 #define CTRL_RING_SIZE 2048
 #define PUNT_BATCH 64
 
 static struct punt_handler *handlers[PUNT_MAX_KINDS];
 static unsigned n_kinds = 1; /* kind 0 is never assigned */
 
+/* Per kind: frames in the ring now (workers add, control takes), punted and
+ * refused since start. Written with atomics: several workers punt. */
+struct punt_kind_stats {
+	uint32_t inflight;
+	uint64_t punted, quota_full;
+};
+static struct punt_kind_stats kind_stats[PUNT_MAX_KINDS];
+
 void punt_register(struct punt_handler *h)
 {
 	RTE_VERIFY(n_kinds < PUNT_MAX_KINDS);
+	if (h->quota == 0)
+		h->quota = PUNT_DEFAULT_QUOTA;
 	h->kind = (uint8_t)n_kinds;
 	handlers[n_kinds++] = h;
 }
@@ -63,11 +73,17 @@ void punt_fini(void)
 
 bool punt_to_control(struct rte_mbuf *m, const struct punt_handler *h)
 {
+	struct punt_kind_stats *k = &kind_stats[h->kind];
+
 	pkt_meta(m)->kind = h->kind;
-	if (rte_ring_mp_enqueue(punt_ring, m) != 0) {
+	if (__atomic_add_fetch(&k->inflight, 1, __ATOMIC_RELAXED) > h->quota ||
+			rte_ring_mp_enqueue(punt_ring, m) != 0) {
+		__atomic_fetch_sub(&k->inflight, 1, __ATOMIC_RELAXED);
+		__atomic_fetch_add(&k->quota_full, 1, __ATOMIC_RELAXED);
 		__atomic_fetch_add(&punt_full, 1, __ATOMIC_RELAXED);
 		return false;
 	}
+	__atomic_fetch_add(&k->punted, 1, __ATOMIC_RELAXED);
 	__atomic_fetch_add(&punted, 1, __ATOMIC_RELAXED);
 	return true;
 }
@@ -80,6 +96,8 @@ unsigned punt_service(void)
 	for (unsigned i = 0; i < n; i++) {
 		uint8_t kind = pkt_meta(pkts[i])->kind;
 		const struct punt_handler *h = kind < n_kinds ? handlers[kind] : NULL;
+		if (h != NULL)
+			__atomic_fetch_sub(&kind_stats[kind].inflight, 1, __ATOMIC_RELAXED);
 		if (h != NULL)
 			h->input(pkts[i]);
 		else
@@ -135,3 +153,23 @@ static struct nfva_module punt_module = {
 	.fini = punt_fini,
 };
 NFVA_MODULE(punt_module)
+
+json_t *punt_kinds_json(void)
+{
+	json_t *j = json_object();
+	for (unsigned k = 1; k < n_kinds; k++) {
+		const struct punt_kind_stats *s = &kind_stats[k];
+		json_object_set_new(j, handlers[k]->name,
+				json_pack("{s:I, s:I, s:i, s:i}", "punted",
+						(json_int_t)__atomic_load_n(&s->punted,
+								__ATOMIC_RELAXED),
+						"quota_full",
+						(json_int_t)__atomic_load_n(&s->quota_full,
+								__ATOMIC_RELAXED),
+						"waiting",
+						(int)__atomic_load_n(&s->inflight,
+								__ATOMIC_RELAXED),
+						"quota", (int)handlers[k]->quota));
+	}
+	return j;
+}

@@ -17,6 +17,7 @@
 #include <stdint.h>
 #include <rte_mbuf.h>
 #include <rte_mbuf_dyn.h>
+#include <jansson.h>
 
 /* What control sends to worker 0 (the punt kinds are registered handlers). */
 enum ctrl_kind {
@@ -31,11 +32,18 @@ struct pkt_meta {
 	uint32_t vtep_ip; /* held frames, CTRL_REINJECT: network order */
 };
 
-/* A kind of punted frame and who takes it (control thread). */
+/*
+ * A kind of punted frame and who takes it (control thread). Each kind may
+ * have at most quota frames waiting at once, so that one kind (a VM
+ * spraying unknown destinations) can never starve another (uplink ARP):
+ * beyond it the frame is refused and counted in that kind's quota_full.
+ */
 #define PUNT_MAX_KINDS 16
+#define PUNT_DEFAULT_QUOTA 256
 struct punt_handler {
 	const char *name;                  /* in `stats` (section punt) */
 	void (*input)(struct rte_mbuf *m); /* control thread; consumes m */
+	uint32_t quota;                    /* frames waiting at most; 0: PUNT_DEFAULT_QUOTA */
 	uint8_t kind;                      /* assigned at registration, 1.. */
 	struct punt_handler *next;         /* private */
 };
@@ -68,10 +76,12 @@ unsigned ctrl_dequeue(struct rte_mbuf **pkts, unsigned max);
 
 struct punt_stats {
 	uint64_t punted;
-	uint64_t punt_full;
+	uint64_t punt_full; /* refused: the kind's quota or the ring was full */
 	uint64_t ctrl_sent;
 	uint64_t ctrl_full;
 };
 void punt_get_stats(struct punt_stats *s);
+/* {kind: {punted, quota_full, waiting, quota}} for `stats`. */
+json_t *punt_kinds_json(void);
 
 #endif

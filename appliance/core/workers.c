@@ -27,6 +27,7 @@ int workers_alloc(struct rte_mempool *pool)
 		w->id = n_workers;
 		w->lcore = lcore;
 		w->pool = pool;
+		token_bucket_init(&w->icmp_replies, ICMP_REPLY_RATE, ICMP_REPLY_BURST);
 		workers[n_workers++] = w;
 	}
 	if (n_workers == 0)

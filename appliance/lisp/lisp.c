@@ -146,7 +146,9 @@ json_t *lisp_ipv4_json(uint32_t ip)
 }
 
 /* What LISP stages punt, each to its handler on the control thread. */
-struct punt_handler lisp_ctrl_punt = { .name = "lisp_control", .input = lisp_ctrl_input };
+struct punt_handler lisp_ctrl_punt = { .name = "lisp_control",
+	.input = lisp_ctrl_input,
+	.quota = 512 };
 struct punt_handler lisp_miss_punt = { .name = "lisp_miss", .input = lisp_ctrl_miss };
 struct punt_handler lisp_hold_punt = { .name = "lisp_hold", .input = lisp_hold_input };
 struct punt_handler lisp_glean_punt = { .name = "lisp_glean", .input = lisp_glean_input };

@@ -270,7 +270,7 @@ static void encap_hold(struct rte_mbuf *m)
 	}
 }
 
-struct punt_handler encap_hold_punt = { .name = "hold", .input = encap_hold };
+struct punt_handler encap_hold_punt = { .name = "hold", .input = encap_hold, .quota = 512 };
 PUNT_HANDLER(encap_hold_punt)
 
 void encap_walk(encap_walk_cb cb, void *arg)

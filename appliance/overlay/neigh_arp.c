@@ -12,6 +12,7 @@
 #include <rte_arp.h>
 
 #include "core/punt.h"
+#include "core/ratelimit.h"
 #include "overlay/neigh_private.h"
 #include "overlay/underlay.h"
 #include "overlay/underlay_tx.h"
@@ -43,6 +44,16 @@ static bool on_our_subnet(const struct underlay *u, uint32_t ip)
 	return (ip & ~mask) != 0 && (ip | mask) != UINT32_MAX;
 }
 
+static struct token_bucket arp_replies;
+
+RTE_INIT(neigh_arp_rate)
+{
+	arp_replies = (struct token_bucket){ .rate = ARP_REPLY_RATE,
+		.burst = ARP_REPLY_BURST,
+		.tokens = 0,
+		.last_tsc = 0 };
+}
+
 static void neigh_arp_input(struct rte_mbuf *m)
 {
 	const struct underlay *u = underlay_get();
@@ -58,7 +69,9 @@ static void neigh_arp_input(struct rte_mbuf *m)
 	bool for_us = tip == u->ip;
 
 	if (arp->arp_opcode == RTE_BE16(RTE_ARP_OP_REQUEST) && for_us) {
-		if (underlay_send_arp_reply(sip, &sha) == 0)
+		if (!token_bucket_take(&arp_replies))
+			neigh_table.stats.replies_rate_limited++;
+		else if (underlay_send_arp_reply(sip, &sha) == 0)
 			neigh_table.stats.requests_answered++;
 	} else if (arp->arp_opcode == RTE_BE16(RTE_ARP_OP_REPLY) && for_us) {
 		neigh_table.stats.replies++;
@@ -68,5 +81,5 @@ static void neigh_arp_input(struct rte_mbuf *m)
 	rte_pktmbuf_free(m);
 }
 
-struct punt_handler neigh_arp_punt = { .name = "arp", .input = neigh_arp_input };
+struct punt_handler neigh_arp_punt = { .name = "arp", .input = neigh_arp_input, .quota = 1024 };
 PUNT_HANDLER(neigh_arp_punt)

@@ -64,9 +64,11 @@ static json_t *underlay_stats_json(void)
 {
 	struct punt_stats p;
 	punt_get_stats(&p);
-	return json_pack("{s:o, s:{s:I, s:I, s:I, s:I}}", "arp", neigh_stats_json(), "punt",
+	json_t *j = json_pack("{s:o, s:{s:I, s:I, s:I, s:I}}", "arp", neigh_stats_json(), "punt",
 			"punted", (json_int_t)p.punted, "punt_full", (json_int_t)p.punt_full,
 			"ctrl_sent", (json_int_t)p.ctrl_sent, "ctrl_full", (json_int_t)p.ctrl_full);
+	json_object_set_new(json_object_get(j, "punt"), "kinds", punt_kinds_json());
+	return j;
 }
 
 static json_t *neigh_stats_json(void)
@@ -82,6 +84,8 @@ static json_t *neigh_stats_json(void)
 	json_object_set_new(j, "recoveries", json_integer((json_int_t)s->recoveries));
 	json_object_set_new(j, "evicted", json_integer((json_int_t)s->evicted));
 	json_object_set_new(j, "expired", json_integer((json_int_t)s->expired));
+	json_object_set_new(j, "replies_rate_limited",
+			json_integer((json_int_t)s->replies_rate_limited));
 	return j;
 }
 

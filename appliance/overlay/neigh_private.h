@@ -42,11 +42,12 @@ struct neigh_stats {
 	uint64_t held;
 	uint64_t held_dropped;
 	uint64_t failures;
-	uint64_t recoveries;  /* FAILED neighbours resolved again */
-	uint64_t table_full;  /* a new entry found no room even after eviction */
-	uint64_t evicted;     /* unused or failed entries removed to make room */
-	uint64_t expired;     /* unused or failed entries removed by age */
-	uint64_t arp_ignored; /* not for us, malformed, or a sender we do not learn */
+	uint64_t recoveries;           /* FAILED neighbours resolved again */
+	uint64_t table_full;           /* a new entry found no room even after eviction */
+	uint64_t evicted;              /* unused or failed entries removed to make room */
+	uint64_t expired;              /* unused or failed entries removed by age */
+	uint64_t arp_ignored;          /* not for us, malformed, or a sender we do not learn */
+	uint64_t replies_rate_limited; /* requests for the VTEP not answered: ARP_REPLY_RATE */
 };
 
 struct neigh_table {

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* icmp_input: answers ICMP echo requests to the VTEP address in place (the
- * request becomes the reply) and sends it back out of the uplink. */
+ * request becomes the reply) and sends it back out of the uplink, at most
+ * ICMP_REPLY_RATE a second per worker (icmp_rate_limited beyond). */
 #include <rte_icmp.h>
 #include <rte_ip.h>
 
@@ -21,6 +22,10 @@ void icmp_input(struct worker *w, struct rte_mbuf *m, uint16_t port)
 	}
 	if (icmp->icmp_type != RTE_IP_ICMP_ECHO_REQUEST || icmp->icmp_code != 0) {
 		worker_drop(w, port, DROP_NOT_TUNNEL, m);
+		return;
+	}
+	if (!token_bucket_take(&w->icmp_replies)) {
+		worker_drop(w, port, DROP_ICMP_RATE, m);
 		return;
 	}
 	struct rte_ether_addr mac = eth->src_addr;
