@@ -136,20 +136,26 @@ veth() {
 	return 0
 }
 
-# two_hosts PREFIX [VM1_IP VM2_IP]: the two-host topology of the overlay and
-# LISP tests. Namespaces H1 H2 V1 V2 (named PREFIX-h1-$TEST_ID...), the
+# two_hosts PREFIX [VM1_IP [VM2_IP]]: the two-host topology of the overlay
+# and LISP tests. Namespaces H1 H2 V1 V2 (named PREFIX-h1-$TEST_ID...), the
 # underlay veth H1/u1 = H2/u2, the VMs' veths V1/eth0 - H1/vm1p and V2/eth0 -
-# H2/vm2p, VM addresses (default 10.1.1.20/24 and 10.1.1.30/24).
+# H2/vm2p, the VMs' addresses (default 10.1.1.20/24 and 10.1.1.30/24; VM2_IP
+# "-": no V2, host 2 is a peer of the test's own).
 #
 #   ns V1 (vm1)                                    ns V2 (vm2)
 #      eth0 --- vm1p [ns H1] u1 ==== underlay ==== u2 [ns H2] vm2p --- eth0
 two_hosts() {
 	H1=$1-h1-$TEST_ID H2=$1-h2-$TEST_ID V1=$1-v1-$TEST_ID V2=$1-v2-$TEST_ID
-	ns_add "$H1" "$H2" "$V1" "$V2"
+	ns_add "$H1" "$H2" "$V1"
 	veth "$H1" u1 "$H2" u2
 	veth "$V1" eth0 "$H1" vm1p
-	veth "$V2" eth0 "$H2" vm2p
 	ip -n "$V1" addr add "${2:-10.1.1.20}/24" dev eth0
+	if [ "${3:-}" = - ]; then
+		V2=""
+		return 0
+	fi
+	ns_add "$V2"
+	veth "$V2" eth0 "$H2" vm2p
 	ip -n "$V2" addr add "${3:-10.1.1.30}/24" dev eth0
 }
 
@@ -165,3 +171,18 @@ afp() { echo "net_af_packet$1,iface=$2,framesz=2048,blocksz=4096,framecnt=${3:-5
 . "$NT_LIB/nfva.sh"
 # shellcheck source=tests/lib/wire.sh
 . "$NT_LIB/wire.sh"
+
+# test_mode [MODE]: the mode a two-mode scenario runs in, TEST_MODE: software
+# (the default) or offload (uplinks own an emulated e-switch, VM ports are
+# its VFs), from the test's first argument or $NFVA_TEST_MODE.
+test_mode() {
+	TEST_MODE=${1:-${NFVA_TEST_MODE:-software}}
+	case $TEST_MODE in
+	software | offload) log "mode: $TEST_MODE" ;;
+	*) fail "unknown mode '$TEST_MODE' (software or offload)" ;;
+	esac
+}
+offload_mode() { [ "${TEST_MODE:-software}" = offload ]; }
+# esw_uplink / esw_vf UPLINK: what a `port add` line gets in offload mode.
+esw_uplink() { offload_mode && echo " eswitch emulated" || true; }
+esw_vf() { offload_mode && echo " vf-of $1" || true; }

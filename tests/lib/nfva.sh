@@ -66,8 +66,8 @@ nfva_down() {
 		"$(grep -cE 'runtime error:|AddressSanitizer|LeakSanitizer' "${NFVA_LOG[$name]}" || true)" 0
 }
 
-ctl() { local n=$1; shift; "$NFVACTL" -s "${NFVA_SOCK[$n]}" -t 10 "$@"; }
-ctlj() { local n=$1; shift; "$NFVACTL" -j -s "${NFVA_SOCK[$n]}" -t 10 "$@"; }
+ctl() { local n=$1; shift; "$NFVACTL" -s "${NFVA_SOCK[$n]}" "$@"; }
+ctlj() { local n=$1; shift; "$NFVACTL" -j -s "${NFVA_SOCK[$n]}" "$@"; }
 # ctl_ok NAME cmd...: the command must succeed (its output is discarded).
 ctl_ok() {
 	local out

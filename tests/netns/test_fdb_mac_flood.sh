@@ -29,7 +29,7 @@ set -eu -o pipefail
 FRAMES=100000
 CHUNK=10000        # frames sent before waiting for nfva to take them
 PPS=40000          # pace within a chunk
-LAN_FRAMECNT[vm3]=16384   # vm3's af_packet ring holds a whole chunk
+LAN_FRAMECNT["vm3"]=16384   # vm3's af_packet ring holds a whole chunk
 LIMIT=100
 FLOOD_DST=02:00:00:00:00:01   # never learned: every frame is flooded to vm1, vm2
 

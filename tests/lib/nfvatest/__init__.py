@@ -21,11 +21,11 @@ same for the scripts it runs), so no test edits sys.path.
 
 from .check import (SKIP, DaemonError, check, check_eq, check_frames, failed, finish,
                      main_guard, require_tools, skip)
-from .counters import counters, counters_subset, delta, fdb_rows
+from .counters import L2_COUNTERS, counters, counters_subset, delta, fdb_rows, l2_counters
 from .daemon import SANITIZER_MARKERS, Daemon
 from .fifo import BURST
 from .frames import (ETH_P_8021AD, ETH_P_8021Q, csum, erspan2_header, erspan3_header, frame,
-                     gre_header, icmp_echo, ip4, ipv4_header, mac, mac_str, outer_gre,
+                     gre_header, icmp_echo, ip4, l2_udp, ipv4_header, mac, mac_str, outer_gre,
                      outer_udp, outer_vxlan, pop_tag, push_tag, tcp, udp, udp_checksum,
                      udp_datagram, udp_frame, vxlan_header)
 from .pcap import read_pcap, write_pcap
@@ -37,7 +37,8 @@ from .tshark import (MALFORMED_FILTER, TSHARK_CSUM_OPTS, check_tshark_clean, tsh
 
 __all__ = [
     "SKIP", "DaemonError", "check", "check_eq", "check_frames", "failed", "finish",
-    "main_guard", "require_tools", "skip", "counters", "counters_subset", "delta", "fdb_rows",
+    "main_guard", "require_tools", "skip", "L2_COUNTERS", "counters", "counters_subset", "delta", "fdb_rows",
+    "l2_counters", "l2_udp",
     "SANITIZER_MARKERS", "Daemon", "BURST", "ETH_P_8021AD", "ETH_P_8021Q", "csum",
     "erspan2_header", "erspan3_header", "frame", "gre_header", "icmp_echo", "ip4",
     "ipv4_header", "mac", "mac_str", "outer_gre", "outer_udp", "outer_vxlan", "pop_tag",

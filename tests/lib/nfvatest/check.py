@@ -39,40 +39,38 @@ def require_tools(tshark=True, scapy=True):
         skip("tshark is not installed (apt-get install tshark)")
 
 
-def _short(value):
-    text = repr(value)
-    return f" = {text}" if len(text) <= 60 else ""
+def _record(ok, what, detail=""):
+    """Print the outcome of a check; a failure is recorded with its details."""
+    if ok:
+        print(f"ok: {what}")
+    else:
+        print(f"FAIL: {what}{detail}")
+        _failures.append(what)
+    return ok
 
 
 def check(cond, what):
     """Record a failure (the test goes on); returns cond."""
-    print(f"{'ok' if cond else 'FAIL'}: {what}")
-    if not cond:
-        _failures.append(what)
-    return cond
+    return _record(bool(cond), what) and cond
 
 
 def check_eq(got, want, what):
+    text = repr(got)
     if got == want:
-        print(f"ok: {what}{_short(got)}")
-        return True
-    print(f"FAIL: {what}\n  expected: {want!r}\n  got:      {got!r}")
-    _failures.append(what)
-    return False
+        return _record(True, f"{what} = {text}" if len(text) <= 60 else what)
+    return _record(False, what, f"\n  expected: {want!r}\n  got:      {text}")
 
 
 def check_frames(got, want, what):
     """Exact list of frames, in order; shows every frame in hex on a mismatch."""
     if got == want:
-        print(f"ok: {what} ({len(want)} frames)")
-        return True
-    print(f"FAIL: {what}: {len(got)} frames, expected {len(want)}")
+        return _record(True, f"{what} ({len(want)} frames)")
+    rows = []
     for i in range(max(len(got), len(want))):
         g = got[i].hex() if i < len(got) else "(none)"
         w = want[i].hex() if i < len(want) else "(none)"
-        print(f"  {'  ' if g == w else '!='} #{i}\n     got  {g}\n     want {w}")
-    _failures.append(what)
-    return False
+        rows.append(f"\n  {'  ' if g == w else '!='} #{i}\n     got  {g}\n     want {w}")
+    return _record(False, what, f": {len(got)} frames, expected {len(want)}" + "".join(rows))
 
 
 def failed():

@@ -234,8 +234,12 @@ class Daemon(FifoFeed):
         shutil.rmtree(os.path.join(base, self.prefix), ignore_errors=True)
 
     def cleanup(self):
+        """Kill nfva if it still runs, remove its files; after a failed check,
+        print the end of its log and keep its files."""
         self.kill()
         self._remove_runtime_dirs()
+        if _failures:
+            print(f"----- {self.name}: nfva log (end) -----\n{self.log[-3000:]}")
         if not _failures and os.environ.get("NFVA_KEEP_TMP") is None:
             shutil.rmtree(self.dir, ignore_errors=True)
         else:

@@ -134,13 +134,21 @@ def erspan_copy(src_mac, coll_mac, src_ip, coll_ip, header, inner):
 
 # ---------------------------------------------------------------- scapy
 
-def frame(l3, src_mac=VM1_MAC, dst_mac=VM2_MAC, vlan=None):
-    """bytes of Ether(src, dst)[/Dot1Q(vlan)]/l3 (a scapy layer)."""
+def frame(l3, src_mac=VM1_MAC, dst_mac=VM2_MAC, vlan=None, prio=0):
+    """bytes of Ether(src, dst)[/Dot1Q(vlan, prio)]/l3 (a scapy layer)."""
     from scapy.all import Dot1Q, Ether
     eth = Ether(src=src_mac, dst=dst_mac)
     if vlan is not None:
-        eth = eth / Dot1Q(vlan=vlan)
+        eth = eth / Dot1Q(vlan=vlan, prio=prio)
     return bytes(eth / l3)
+
+
+def l2_udp(src_mac, dst_mac, payload, vlan=None, prio=0):
+    """The L2 tests' frame: [802.1Q /] IPv4 10.0.0.1 -> 10.0.0.2 / UDP 1000 ->
+    2000 / payload (a str)."""
+    from scapy.all import IP, UDP, Raw
+    return frame(IP(src="10.0.0.1", dst="10.0.0.2") / UDP(sport=1000, dport=2000) /
+                 Raw(payload.encode()), src_mac, dst_mac, vlan, prio)
 
 
 def icmp_echo(src_ip, dst_ip, seq, reply=False, size=0, ident=0x4242):

@@ -18,6 +18,10 @@ FAR = [("192.168.1.252", "02:00:00:00:02:52"),
 (COLL1, COLL1_MAC), (COLL2, COLL2_MAC), (COLL3, COLL3_MAC) = FAR
 BCAST = "ff:ff:ff:ff:ff:ff"
 
+# Hosts of the L2 tests: A..E, and S (a static entry).
+MAC_A, MAC_B, MAC_C, MAC_D, MAC_E = (f"02:00:00:00:00:0{x}" for x in "abcde")
+MAC_S = "02:00:00:00:00:5e"
+
 VM1_MAC, VM1_IP = "02:00:00:00:00:01", "10.0.0.1"
 VM2_MAC, VM2_IP = "02:00:00:00:00:02", "10.0.0.2"
 VM3_MAC, VM3_IP = "02:00:00:00:00:03", "10.0.0.3"

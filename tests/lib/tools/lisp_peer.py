@@ -43,11 +43,20 @@ def recv_type(s, want, deadline):
     return None, None
 
 
-def resolve(mode, iid):
+def wait_message(msg_type, what):
+    """(socket, message, sender) of the first message of msg_type within
+    15 s; (None, None, None) after printing "WHAT none" when none came."""
     s = sock(1.0)
-    msg, addr = recv_type(s, 8, time.monotonic() + 15)
+    msg, addr = recv_type(s, msg_type, time.monotonic() + 15)
     if msg is None:
-        print("request none")
+        print(f"{what} none")
+        return None, None, None
+    return s, msg, addr
+
+
+def resolve(mode, iid):
+    s, msg, addr = wait_message(8, "request")
+    if msg is None:
         return
     inner = msg[4:]
     ihl = (inner[0] & 0xF) * 4
@@ -89,10 +98,8 @@ def register(mode, key, iid, eid):
 
 
 def server(mode, key):
-    s = sock(1.0)
-    msg, addr = recv_type(s, 3, time.monotonic() + 15)
+    s, msg, addr = wait_message(3, "register")
     if msg is None:
-        print("register none")
         return
     nonce = struct.unpack_from("!Q", msg, 4)[0]
     key_id = struct.unpack_from("!H", msg, 12)[0]

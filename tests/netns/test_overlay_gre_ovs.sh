@@ -28,32 +28,13 @@
 #   == 1, gre.key == 5001, gre.proto == 0x6558, TTL 64; OVS sets DF, nfva
 #   (df off) does not; nothing malformed, no bad checksum.
 set -eu -o pipefail
-. "$(dirname "$0")/lib.sh"
+# shellcheck source=tests/lib/netns.sh
+. "$(dirname "$0")/../lib/netns.sh"
 
-ov_require
-ov_need tshark tshark
+netns_require
+need tshark tshark
 
-# Open vSwitch: install it if missing (a Debian package), else skip.
-if ! command -v ovs-vswitchd >/dev/null || ! command -v ovsdb-server >/dev/null; then
-	log "openvswitch-switch is missing: trying apt-get install"
-	if ! command -v apt-get >/dev/null ||
-		! DEBIAN_FRONTEND=noninteractive timeout 200 apt-get install -y -q \
-			--no-install-recommends openvswitch-switch >"$OV_TMP/apt.log" 2>&1; then
-		tail -n 5 "$OV_TMP/apt.log" 2>/dev/null || true
-		skip "Open vSwitch (openvswitch-switch) is not installed and could not be installed"
-	fi
-fi
-SCHEMA=/usr/share/openvswitch/vswitch.ovsschema
-[ -r "$SCHEMA" ] || skip "Open vSwitch schema $SCHEMA is missing"
-for t in ovs-vsctl ovs-appctl ovsdb-tool; do ov_need "$t" openvswitch-switch; done
-
-H1=oos-h1-$OV_ID H2=oos-h2-$OV_ID V1=oos-v1-$OV_ID V2=oos-v2-$OV_ID
-ns_add "$H1" "$H2" "$V1" "$V2"
-veth "$H1" u1 "$H2" u2
-veth "$V1" eth0 "$H1" vm1p
-veth "$V2" eth0 "$H2" vm2p
-ip -n "$V1" addr add 10.1.1.20/24 dev eth0
-ip -n "$V2" addr add 10.1.1.30/24 dev eth0
+two_hosts oos
 # Only br-phy (which has the address) answers ARP for 192.168.1.252, not the
 # kernel behind the u2 port.
 ip netns exec "$H2" sysctl -qw net.ipv4.conf.all.arp_ignore=1
@@ -65,31 +46,8 @@ BRPHY_MAC=02:00:00:00:02:52
 log "vm1 $VM1_MAC, vm2 $VM2_MAC, u1 (nfva uplink) $U1_MAC, br-phy $BRPHY_MAC"
 
 # --- Open vSwitch, private instance in H2 ------------------------------------
-D="$OV_TMP/ovs"
-mkdir -p "$D"
-export OVS_RUNDIR="$D" OVS_DBDIR="$D" OVS_LOGDIR="$D" OVS_SYSCONFDIR="$D"
-ovsdb-tool create "$D/conf.db" "$SCHEMA" >/dev/null
-ip netns exec "$H2" ovsdb-server "$D/conf.db" --remote="punix:$D/db.sock" \
-	--unixctl="$D/ovsdb.ctl" --pidfile="$D/ovsdb.pid" --log-file="$D/ovsdb.daemon.log" \
-	>"$D/ovsdb.out" 2>&1 &
-bg_track $!
-wait_for 10 test -S "$D/db.sock" || skip "ovsdb-server did not start: $(tail -n 3 "$D/ovsdb.out" "$D/ovsdb.daemon.log" 2>&1)"
-VSCTL=(ovs-vsctl --db="unix:$D/db.sock" --timeout=20)
-"${VSCTL[@]}" --no-wait init
-ip netns exec "$H2" ovs-vswitchd "unix:$D/db.sock" --unixctl="$D/vswitchd.ctl" \
-	--pidfile="$D/vswitchd.pid" --log-file="$D/vswitchd.daemon.log" >"$D/vswitchd.out" 2>&1 &
-bg_track $!
-wait_for 15 test -S "$D/vswitchd.ctl" ||
-	skip "ovs-vswitchd did not start: $(tail -n 5 "$D/vswitchd.out" "$D/vswitchd.daemon.log" 2>&1)"
-appctl() { ip netns exec "$H2" ovs-appctl -t "$D/vswitchd.ctl" "$@"; }
-
-"${VSCTL[@]}" add-br br-phy -- set bridge br-phy datapath_type=netdev \
-	other_config:hwaddr="$BRPHY_MAC" -- add-port br-phy u2 ||
-	skip "OVS cannot create a netdev bridge here: $(tail -n 5 "$D/vswitchd.daemon.log")"
-wait_for 10 ip -n "$H2" link show br-phy >/dev/null 2>&1 ||
-	skip "OVS netdev bridge br-phy has no tap device: $(tail -n 5 "$D/vswitchd.daemon.log")"
-ip -n "$H2" addr add 192.168.1.252/24 dev br-phy
-ip -n "$H2" link set br-phy up
+ovs_up "$H2"
+ovs_phy_bridge u2 192.168.1.252/24 "$BRPHY_MAC"
 "${VSCTL[@]}" add-br br-int -- set bridge br-int datapath_type=netdev \
 	-- add-port br-int vm2p \
 	-- add-port br-int gre0 -- set interface gre0 type=gre \
@@ -104,7 +62,7 @@ check_eq "OVS tunnel neighbour 192.168.1.249" \
 	"$(appctl tnl/neigh/show | awk '$1 == "192.168.1.249" { print $2 }')" "$U1_MAC"
 
 # --- nfva in H1 ------------------------------------------------------------------
-CONF="$OV_TMP/nfva.conf"
+CONF="$TEST_TMP/nfva.conf"
 cat >"$CONF" <<EOF
 port add uplink dev $(afp 0 u1)
 port add vm1 dev $(afp 1 vm1p)

@@ -8,7 +8,7 @@
 #   ns vm1 10.0.0.1    ns vm2 10.0.0.2    ns vm3 10.0.0.3    ns tap (analyser, tshark)
 #       eth0               eth0               eth0               eth0
 #   ----|------------------|------------------|------------------|------ ns host ---
-#       v1                 v2                 v3                 vt
+#     vm1-PID            vm2-PID            vm3-PID              vt
 #   port vm1 vf-of up  port vm2 vf-of up  port vm3 vf-of up  port tap vf-of up (no network)
 #           \________________ | __________________/_______________/
 #                [ emulated e-switch: rules ] -- miss --> nfva slow path, network lan
@@ -41,32 +41,26 @@
 #    192.0.2.1 -> 192.0.2.9, inner vm3's echo requests, UDP source port in
 #    the entropy range), all made by the e-switch (slow path +0).
 set -eu -o pipefail
-# shellcheck source=tests/mirror/lib.sh
-. "$(dirname "$0")/lib.sh"
+# shellcheck source=tests/lib/lan.sh
+. "$(dirname "$0")/../lib/lan.sh"
 
-mt_require
-H="mf-h-$MT_ID" VT="mf-tap-$MT_ID"
-ns_add "$H" "$VT"
-for k in 1 2 3; do
-	ns_add "mf-vm$k-$MT_ID"
-	veth "mf-vm$k-$MT_ID" eth0 "$H" "v$k"
-	ip -n "mf-vm$k-$MT_ID" addr add "10.0.0.$k/24" dev eth0
-done
+netns_require
+need tshark tshark
+lan_setup
+lan_static_neigh
+H=$NS_HOST VM1=$(ns_vm vm1) VM3=$(ns_vm vm3)
+M3=$(vm_mac vm3)
+VT="mf-tap-$TEST_ID" VC="mf-col-$TEST_ID"
+ns_add "$VT" "$VC"
 veth "$VT" eth0 "$H" vt
-VC="mf-col-$MT_ID"
-ns_add "$VC"
 veth "$VC" eth0 "$H" vu
 ip -n "$VC" addr add 192.0.2.9/24 dev eth0
-VM1="mf-vm1-$MT_ID" VM2="mf-vm2-$MT_ID" VM3="mf-vm3-$MT_ID"
-M1=$(mac_of "$VM1" eth0) M2=$(mac_of "$VM2" eth0) M3=$(mac_of "$VM3" eth0)
-pin "$VM1" 10.0.0.2 "$M2"; pin "$VM3" 10.0.0.2 "$M2"
-pin "$VM2" 10.0.0.1 "$M1"; pin "$VM2" 10.0.0.3 "$M3"
 
-cat >"$MT_TMP/h.conf" <<EOF
+cat >"$TEST_TMP/h.conf" <<EOF
 port add up dev $(afp 0 vu) eswitch emulated
-port add vm1 dev $(afp 1 v1) vf-of up
-port add vm2 dev $(afp 2 v2) vf-of up
-port add vm3 dev $(afp 3 v3) vf-of up
+port add vm1 dev $(vm_devargs vm1 1) vf-of up
+port add vm2 dev $(vm_devargs vm2 2) vf-of up
+port add vm3 dev $(vm_devargs vm3 3) vf-of up
 port add tap dev $(afp 4 vt) vf-of up
 network add lan
 network lan attach vm1
@@ -76,69 +70,40 @@ offload set idle-timeout 300
 underlay set uplink up ip 192.0.2.1/24
 neigh add 192.0.2.9 lladdr $(mac_of "$VC" eth0)
 EOF
-nfva_up h "$H" "$MT_TMP/h.conf"
+nfva_up h "$H" "$TEST_TMP/h.conf"
 check_eq "caps: l2 offloaded" "$(ctlj h offload show caps |
 	json_get "[c['support'] for c in j if c['shape'] == 'l2'][0]")" offloaded
 
-f_l2() { echo "r['kind'] == 'l2' and r['in'] == '$1' and r['out'] == '$2' and r['state'] == 'offloaded'"; }
-nrules() { ctlj h offload show | json_get "len([r for r in j if (${1:-True})])"; }
+# l2_on A B: the offloaded L2 rule from port A to port B.
+l2_on() { echo "$(f_l2 "$1" "$2") and r['state'] == 'offloaded'"; }
 F_VM1="r['in'] == 'vm1' or r['out'] == 'vm1'"
-# ping_until NS IP FILTER: pings (<= 20) until a rule matching FILTER exists
-ping_until() {
-	for k in $(seq 20); do
-		[ "$(ping_rx "$1" "$2" 1)" = 1 ] || fail "ping $2 from $1: no reply"
-		wait_for 1 cmd_eq "nrules \"$3\"" 1 && { echo "$k"; return 0; }
-	done
-	fail "no rule [$3] after 20 pings: $(ctl h offload show)"
-}
-# snap NAME: `port show`, `stats`, `mirror show` into $MT_TMP/NAME.json
-snap() {
-	{ echo '{"ports":'; ctlj h port show; echo ', "stats":'; ctlj h stats; echo ', "mirrors":'
-		ctlj h mirror show; echo '}'; } >"$MT_TMP/$1.json"
-}
-# delta A B PORT KEY; odelta A B KEY (offload section of stats)
-delta() {
-	"$PY" -c '
-import json, sys
-a, b = (json.load(open(sys.argv[i])) for i in (1, 2))
-def v(s):
-    return {p["name"]: p["counters"] for p in s["ports"]}[sys.argv[3]][sys.argv[4]]
-print(v(b) - v(a))' "$MT_TMP/$1.json" "$MT_TMP/$2.json" "$3" "$4"
-}
-odelta() {
-	"$PY" -c '
-import json, sys
-a, b = (json.load(open(sys.argv[i])) for i in (1, 2))
-print(b["stats"]["offload"][sys.argv[3]] - a["stats"]["offload"][sys.argv[3]])' \
-		"$MT_TMP/$1.json" "$MT_TMP/$2.json" "$3"
-}
-pings() { check_ping "${1%-"$MT_ID"} -> $2 x$3" "$1" "$2" "$3"; }
+pings() { check_ping "${1%-"$TEST_ID"} -> $2 x$3" "$1" "$2" "$3"; }
 
 log "1. four L2 rules in the e-switch"
 for pair in "$VM1 10.0.0.2 vm1 vm2" "$VM3 10.0.0.2 vm3 vm2"; do
 	set -- $pair
-	ping_until "$1" "$2" "$(f_l2 "$4" "$3")" >/dev/null
-	ping_until "$1" "$2" "$(f_l2 "$3" "$4")" >/dev/null
+	ping_until h "$1" "$2" "$(l2_on "$4" "$3")" >/dev/null
+	ping_until h "$1" "$2" "$(l2_on "$3" "$4")" >/dev/null
 done
-check_eq "offloaded rules" "$(nrules "r['state'] == 'offloaded'")" 4
-snap s1a
+check_eq "offloaded rules" "$(nrules h "r['state'] == 'offloaded'")" 4
+snap s1a h
 pings "$VM1" 10.0.0.2 10
-snap s1b
+snap s1b h
 check_eq "vm1 eswitch_packets delta" "$(delta s1a s1b vm1 eswitch_packets)" 10
 check_eq "vm2 eswitch_packets delta" "$(delta s1a s1b vm2 eswitch_packets)" 10
 check_eq "vm1 rx_packets (slow path) delta" "$(delta s1a s1b vm1 rx_packets)" 0
 
 log "2. mirror add on vm1: its flows' rules are rebuilt with SAMPLE at once"
 ctl_ok h mirror add m1 source vm1 direction both to port tap
-snap s2
+snap s2 h
 check_eq "rebuilds right after mirror add" "$(odelta s1b s2 rebuilds)" 2
 check_eq "removals right after mirror add" "$(odelta s1b s2 removals)" 2
-check_eq "offloaded rules with vm1" "$(nrules "($F_VM1) and r['state'] == 'offloaded'")" 2
+check_eq "offloaded rules with vm1" "$(nrules h "($F_VM1) and r['state'] == 'offloaded'")" 2
 check_eq "vm1 -> vm2 mirror" "$(ctlj h offload show | json_get "[r['mirror'] for r in j if r['in'] == 'vm1'][0]")" \
 	"in: e-switch SAMPLE 1/1 for m1"
 check_eq "vm2 -> vm1 mirror" "$(ctlj h offload show | json_get "[r['mirror'] for r in j if r['out'] == 'vm1'][0]")" \
 	"out: e-switch SAMPLE 1/1 for m1"
-check_eq "vm3 rules without mirror" "$(nrules "(r['in'] == 'vm3' or r['out'] == 'vm3') and r['mirror'] is None")" 2
+check_eq "vm3 rules without mirror" "$(nrules h "(r['in'] == 'vm3' or r['out'] == 'vm3') and r['mirror'] is None")" 2
 check_ge "testpmd dump: sample actions" "$(ctlj h offload dump testpmd | json_get "j.count('sample ratio 1')")" 2
 check_eq "mirror show m1 rules_sample" "$(ctlj h mirror show m1 | json_get "j[0]['offload']['rules_sample']")" 2
 
@@ -149,7 +114,7 @@ cap_start tap "$VT" eth0
 pings "$VM1" 10.0.0.2 10
 wait_for 5 cmd_eq "mcount h m1 mirrored_eswitch" 20 || true
 cap_stop tap
-snap s3
+snap s3 h
 check_eq "vm1 eswitch_packets delta" "$(delta s2 s3 vm1 eswitch_packets)" 10
 check_eq "vm2 eswitch_packets delta" "$(delta s2 s3 vm2 eswitch_packets)" 10
 check_eq "vm1 rx_packets (slow path) delta" "$(delta s2 s3 vm1 rx_packets)" 0
@@ -168,8 +133,8 @@ pcap_no_malformed tap
 log "4. session changed (snaplen, filter): copies made in software, originals stay offloaded"
 ctl_ok h mirror del m1
 ctl_ok h mirror add m1 source vm1 direction both filter "proto icmp" snaplen 60 to port tap
-snap s4a
-check_eq "offloaded rules with vm1" "$(nrules "($F_VM1) and r['state'] == 'offloaded'")" 2
+snap s4a h
+check_eq "offloaded rules with vm1" "$(nrules h "($F_VM1) and r['state'] == 'offloaded'")" 2
 check_eq "vm1 -> vm2 mirror" "$(ctlj h offload show | json_get "[r['mirror'] for r in j if r['in'] == 'vm1'][0]")" \
 	"in: copies made in software (filter on IP/L4 fields)"
 check_eq "mirror show m1 rules_copies_in_software" \
@@ -178,7 +143,7 @@ cap_start tap "$VT" eth0
 pings "$VM1" 10.0.0.2 10
 wait_for 5 cmd_eq "mcount h m1 mirrored" 20 || true
 cap_stop tap
-snap s4b
+snap s4b h
 check_eq "vm1 eswitch_packets delta" "$(delta s4a s4b vm1 eswitch_packets)" 10
 check_eq "vm2 eswitch_packets delta" "$(delta s4a s4b vm2 eswitch_packets)" 10
 check_eq "vm1 rx_packets (slow path) delta" "$(delta s4a s4b vm1 rx_packets)" 0
@@ -189,11 +154,11 @@ check_eq "analyser: nothing else" "$(pcap_count tap "frame")" 20
 
 log "5. mirror del: the rules are rebuilt without SAMPLE"
 ctl_ok h mirror del m1
-snap s5a
+snap s5a h
 check_eq "rebuilds right after mirror del" "$(odelta s4b s5a rebuilds)" 2
-check_eq "rules with vm1 and a mirror" "$(nrules "($F_VM1) and r['mirror'] is not None")" 0
+check_eq "rules with vm1 and a mirror" "$(nrules h "($F_VM1) and r['mirror'] is not None")" 0
 pings "$VM1" 10.0.0.2 10
-snap s5b
+snap s5b h
 check_eq "vm1 eswitch_packets delta" "$(delta s5a s5b vm1 eswitch_packets)" 10
 check_eq "vm1 rx_packets (slow path) delta" "$(delta s5a s5b vm1 rx_packets)" 0
 check_eq "tap tx_packets delta" "$(delta s5a s5b tap tx_packets)" 0
@@ -204,12 +169,12 @@ wait_for 5 cmd_eq "ctlj h offload show | json_get \"[r['mirror'] for r in j if r
 	"in: e-switch SAMPLE 1/1 for m2" || true
 check_eq "vm3 -> vm2 mirror" "$(ctlj h offload show | json_get "[r['mirror'] for r in j if r['in'] == 'vm3'][0]")" \
 	"in: e-switch SAMPLE 1/1 for m2"
-snap s6a
+snap s6a h
 cap_start col "$VC" eth0
 pings "$VM3" 10.0.0.2 10
 wait_for 5 cmd_eq "mcount h m2 mirrored_eswitch" 10 || true
 cap_stop col
-snap s6b
+snap s6b h
 check_eq "vm3 rx_packets (slow path) delta" "$(delta s6a s6b vm3 rx_packets)" 0
 check_eq "vm3 eswitch_packets delta" "$(delta s6a s6b vm3 eswitch_packets)" 10
 check_eq "mirror show m2 mirrored, mirrored_eswitch" "$(mcount h m2 mirrored) $(mcount h m2 mirrored_eswitch)" "10 10"

@@ -39,13 +39,13 @@
 #   both: vm4 receives vm2's 5 replies to vm1 only; mirrored 5,
 #   filtered_out 15.
 set -eu -o pipefail
-# shellcheck source=tests/mirror/lib.sh
-. "$(dirname "$0")/lib.sh"
-HERE=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=tests/lib/netns.sh
+. "$(dirname "$0")/../lib/netns.sh"
 
-mt_require
-H1=mt-h1-$MT_ID H2=mt-h2-$MT_ID
-V1=mt-v1-$MT_ID V2=mt-v2-$MT_ID V3=mt-v3-$MT_ID V4=mt-v4-$MT_ID
+netns_require
+need tshark tshark
+H1=mt-h1-$TEST_ID H2=mt-h2-$TEST_ID
+V1=mt-v1-$TEST_ID V2=mt-v2-$TEST_ID V3=mt-v3-$TEST_ID V4=mt-v4-$TEST_ID
 ns_add "$H1" "$H2" "$V1" "$V2" "$V3" "$V4"
 veth "$H1" u1 "$H2" u2
 veth "$V1" eth0 "$H1" vm1p
@@ -60,7 +60,7 @@ pin "$V1" 10.0.0.2 "$M2"; pin "$V3" 10.0.0.2 "$M2"
 pin "$V2" 10.0.0.1 "$M1"; pin "$V2" 10.0.0.3 "$M3"
 log "vm1 $M1, vm2 $M2, vm3 $M3"
 
-cat >"$MT_TMP/h1.conf" <<EOF
+cat >"$TEST_TMP/h1.conf" <<EOF
 port add uplink dev $(afp 0 u1)
 port add vm1 dev $(afp 1 vm1p)
 port add vm3 dev $(afp 2 vm3p)
@@ -70,7 +70,7 @@ network lan attach vm1
 network lan attach vm3
 network lan vtep add 192.168.1.2
 EOF
-cat >"$MT_TMP/h2.conf" <<EOF
+cat >"$TEST_TMP/h2.conf" <<EOF
 port add uplink dev $(afp 0 u2)
 port add vm2 dev $(afp 1 vm2p)
 port add vm4 dev $(afp 2 vm4p)
@@ -83,20 +83,20 @@ network taas attach vm4
 EOF
 # Static FDB entries across the tunnel: no unknown-unicast flooding (the first
 # ping would otherwise also reach vm3 and be mirrored as "out" there).
-echo "fdb add $M2 network lan vtep 192.168.1.2" >>"$MT_TMP/h1.conf"
-echo "fdb add $M1 network lan vtep 192.168.1.1" >>"$MT_TMP/h2.conf"
-echo "fdb add $M3 network lan vtep 192.168.1.1" >>"$MT_TMP/h2.conf"
+echo "fdb add $M2 network lan vtep 192.168.1.2" >>"$TEST_TMP/h1.conf"
+echo "fdb add $M1 network lan vtep 192.168.1.1" >>"$TEST_TMP/h2.conf"
+echo "fdb add $M3 network lan vtep 192.168.1.1" >>"$TEST_TMP/h2.conf"
 # MT_TAAS_STATIC=1: the TaaS article's workaround for its question 1 (the
 # collector's bridge learns the mirrored MACs behind the tunnel and then
 # drops the copies): pin the mirrored MACs to vm4 in the collector network.
 if [ "${MT_TAAS_STATIC:-0}" = 1 ]; then
 	for mac in "$M1" "$M2" "$M3"; do echo "fdb add $mac network taas port vm4"; done \
-		>>"$MT_TMP/h2.conf"
+		>>"$TEST_TMP/h2.conf"
 fi
-nfva_up h1 "$H1" "$MT_TMP/h1.conf"
-nfva_up h2 "$H2" "$MT_TMP/h2.conf"
+nfva_up h1 "$H1" "$TEST_TMP/h1.conf"
+nfva_up h2 "$H2" "$TEST_TMP/h2.conf"
 ctl_ok h1 mirror add taas source vm1,vm3 direction both to vxlan 192.168.1.2 vni 3904
-wait_for 10 cmd_eq "neigh_state h1 192.168.1.2" reachable ||
+wait_for 10 cmd_eq "neigh_field h1 192.168.1.2 state" reachable ||
 	fail "host1 did not resolve host2's VTEP 192.168.1.2: $(ctl h1 neigh show)"
 check_eq "mirror show taas: counters before" "$(mcounters h1 taas)" "0 0 0 0"
 check_eq "mirror show taas: destination" \
@@ -128,7 +128,7 @@ icmp_counts() {
 }
 
 log "phase 1: whole ports, both directions (TaaS)"
-tx0=$(pc h2 vm4 tx_packets)
+tx0=$(port_counter h2 vm4 tx_packets)
 run_phase p1
 # The collector network learns the mirrored MACs (vm1, vm2, vm3) behind
 # host1's VTEP from the copies themselves; a copy whose destination MAC is
@@ -138,8 +138,8 @@ check_eq "p1: host2 drops no copy by split horizon (collector network)" \
 	"$(ctlj h2 port show uplink | json_get "j[0]['counters']['dropped'].get('split_horizon', 0)")" 0
 check_eq "p1: vm4 receives (req vm1, rep vm1, req vm3, rep vm3, other)" "$(icmp_counts p1)" \
 	"5 5 5 5 0"
-same=$("$PY" "$HERE/samebytes.py" "$MT_TMP/p1-vm4.pcap" "$MT_TMP/p1-vm1.pcap" \
-	"$MT_TMP/p1-vm3.pcap") || fail "p1: vm4's copies are not the frames vm1 and vm3 saw: $same"
+same=$("$PY" "$NT_LIB/tools/samebytes.py" "$TEST_TMP/p1-vm4.pcap" "$TEST_TMP/p1-vm1.pcap" \
+	"$TEST_TMP/p1-vm3.pcap") || fail "p1: vm4's copies are not the frames vm1 and vm3 saw: $same"
 check_eq "p1: vm4's copies = the frames on vm1's and vm3's eth0, byte for byte" "$same" "same 20"
 check_eq "p1: underlay VXLAN frames in vni 3904" "$(pcap_count p1-ul "vxlan.vni == 3904")" 20
 check_eq "p1: ... all from 192.168.1.1 to 192.168.1.2, I flag set" \
@@ -147,7 +147,7 @@ check_eq "p1: ... all from 192.168.1.1 to 192.168.1.2, I flag set" \
 check_eq "p1: underlay VXLAN frames in vni 100, host1 -> host2 (the requests)" \
 	"$(pcap_count p1-ul "vxlan.vni == 100 && ip.src == 192.168.1.1")" 10
 check_eq "p1: mirror show taas (mirrored filtered sampled dropped)" "$(mcounters h1 taas)" "20 0 0 0"
-check_eq "p1: host2 vm4 tx_packets" "$(($(pc h2 vm4 tx_packets) - tx0))" 20
+check_eq "p1: host2 vm4 tx_packets" "$(($(port_counter h2 vm4 tx_packets) - tx0))" 20
 
 log "phase 2: filter \"proto icmp and dst 10.0.0.2\" (only ICMP to vm2)"
 ctl_ok h1 mirror del taas

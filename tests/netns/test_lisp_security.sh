@@ -31,26 +31,16 @@
 #    wrong key    -> notifies_rejected_auth 1, registered false
 #    good         -> notifies_accepted 1, registered true
 set -eu -o pipefail
-. "$(dirname "$0")/../overlay/lib.sh"
+# shellcheck source=tests/lib/netns.sh
+. "$(dirname "$0")/../lib/netns.sh"
 
-ov_require
+netns_require
 
-# nfva_down_clean NAME: nfva_down, then no sanitizer report in its log.
-nfva_down_clean() {
-	nfva_down "$1"
-	check_eq "nfva $1: sanitizer reports in its log" \
-		"$(grep -cE 'runtime error:|AddressSanitizer|LeakSanitizer' "${NFVA_LOG[$1]}" || true)" 0
-}
-HERE=$(cd "$(dirname "$0")" && pwd)
-H1=lsc-h1-$OV_ID H2=lsc-h2-$OV_ID V1=lsc-v1-$OV_ID
-ns_add "$H1" "$H2" "$V1"
-veth "$H1" u1 "$H2" u2
-veth "$V1" eth0 "$H1" vm1p
+two_hosts lsc 10.1.1.20 -
 ip -n "$H2" addr add 192.168.1.252/24 dev u2
-ip -n "$V1" addr add 10.1.1.20/24 dev eth0
 IID=1000
 
-cat >"$OV_TMP/nfva.conf" <<EOF
+cat >"$TEST_TMP/nfva.conf" <<EOF
 port add uplink dev $(afp 0 u1)
 port add vm1 dev $(afp 1 vm1p)
 underlay set uplink uplink ip 192.168.1.249/24
@@ -60,9 +50,9 @@ lisp map-resolver add 192.168.1.252
 lisp site add lab key site-key eid-prefix $IID 10.1.1.0/24 accept-more-specifics
 lisp site add lab6 key site6-key eid-prefix $IID 10.1.2.0/24 auth sha256 accept-more-specifics
 EOF
-nfva_up n "$H1" "$OV_TMP/nfva.conf"
+nfva_up n "$H1" "$TEST_TMP/nfva.conf"
 
-peer() { ip netns exec "$H2" env PYTHONPATH="$HERE" "$PY" "$HERE/lisp_peer.py" "$@"; }
+peer() { ip netns exec "$H2" "$PY" "$NT_LIB/tools/lisp_peer.py" "$@"; }
 counter() { ctlj n lisp show | json_get "j['counters']['$1']"; }
 mc() {
 	ctlj n lisp map-cache show | json_get '",".join(sorted("%s %s %s %s" % (e["eid"], e["type"], "+".join(r["rloc"] for r in e["rlocs"]) or "-", e["ttl_s"]) for e in j))'
@@ -77,17 +67,17 @@ regs() {
 resolve_step() {
 	sleep 1.1 # one Map-Request per EID per second
 	ctl n lisp map-cache flush >/dev/null
-	peer resolve "$1" "$IID" >"$OV_TMP/peer.out" 2>&1 &
+	peer resolve "$1" "$IID" >"$TEST_TMP/peer.out" 2>&1 &
 	local pid=$!
-	wait_for 10 grep -q '^ready' "$OV_TMP/peer.out" || fail "lisp_peer.py did not start"
+	wait_for 10 grep -q '^ready' "$TEST_TMP/peer.out" || fail "lisp_peer.py did not start"
 	for _ in 1 2 3 4 5; do # a miss triggers at most one Map-Request per second
 		ip netns exec "$V1" ping -n -c 1 -W 1 10.1.1.30 >/dev/null 2>&1 || true
-		grep -q '^request' "$OV_TMP/peer.out" && break
+		grep -q '^request' "$TEST_TMP/peer.out" && break
 		sleep 0.2
 	done
-	wait "$pid" || fail "lisp_peer.py resolve $1 failed: $(cat "$OV_TMP/peer.out")"
-	cat "$OV_TMP/peer.out"
-	grep -q "^request 10.1.1.30 from 192.168.1.249" "$OV_TMP/peer.out" ||
+	wait "$pid" || fail "lisp_peer.py resolve $1 failed: $(cat "$TEST_TMP/peer.out")"
+	cat "$TEST_TMP/peer.out"
+	grep -q "^request 10.1.1.30 from 192.168.1.249" "$TEST_TMP/peer.out" ||
 		{ ctl n lisp show >&2; ctl n neigh show >&2; ctl n port show vm1 >&2; fail "resolve $1: no Map-Request for 10.1.1.30 from nfva"; }
 	sleep 0.3
 }
@@ -152,5 +142,5 @@ server_step good
 check_eq "good notify: notifies_accepted" "$(counter notifies_accepted)" 1
 check_eq "good notify: registered" "$(registered)" true
 check_eq "control_malformed" "$(counter control_malformed)" 0
-nfva_down_clean n
+nfva_down n
 echo "PASS: test_lisp_security"

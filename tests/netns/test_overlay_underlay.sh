@@ -39,13 +39,14 @@
 #   none of it seen on vm1 (tshark there); a valid VXLAN frame sent with them
 #   arrives on vm1 exactly once (the capture works).
 set -eu -o pipefail
-. "$(dirname "$0")/lib.sh"
+# shellcheck source=tests/lib/netns.sh
+. "$(dirname "$0")/../lib/netns.sh"
 
-ov_require
-ov_need tshark tshark
+netns_require
+need tshark tshark
 "$PY" -c 'import scapy.all' 2>/dev/null || skip "scapy is missing for $PY (apt-get install python3-scapy)"
 
-H1=oun-h1-$OV_ID SW=oun-sw-$OV_ID P=oun-p-$OV_ID G=oun-g-$OV_ID F=oun-f-$OV_ID V1=oun-v1-$OV_ID
+H1=oun-h1-$TEST_ID SW=oun-sw-$TEST_ID P=oun-p-$TEST_ID G=oun-g-$TEST_ID F=oun-f-$TEST_ID V1=oun-v1-$TEST_ID
 ns_add "$H1" "$SW" "$P" "$G" "$F" "$V1"
 veth "$V1" eth0 "$H1" vm1p
 veth "$H1" u1 "$SW" s1
@@ -75,7 +76,7 @@ G0_MAC=$(mac_of "$G" g0)
 STATIC_MAC=02:00:00:00:77:77
 log "u1 (nfva uplink) $U1_MAC, u2 (P) $U2_MAC, g0 (gateway) $G0_MAC"
 
-CONF="$OV_TMP/nfva.conf"
+CONF="$TEST_TMP/nfva.conf"
 cat >"$CONF" <<EOF
 port add uplink dev $(afp 0 u1)
 port add vm1 dev $(afp 1 vm1p)
@@ -166,22 +167,9 @@ NEW_MAC=02:00:00:00:52:52
 updates=$(neigh_stat nfva updates)
 cap_start b "$SW" s1
 ip -n "$P" link set dev u2 address "$NEW_MAC"
-if command -v arping >/dev/null; then
-	ip netns exec "$P" arping -q -U -c 1 -I u2 192.168.1.252 || true
-else
-	ip netns exec "$P" "$PY" - <<-EOF
-		from scapy.all import Ether, ARP, sendp
-		sendp(Ether(src="$NEW_MAC", dst="ff:ff:ff:ff:ff:ff") / ARP(op=1, hwsrc="$NEW_MAC",
-		      psrc="192.168.1.252", hwdst="00:00:00:00:00:00", pdst="192.168.1.252"),
-		      iface="u2", verbose=False)
-	EOF
-fi
+garp "$P" u2 192.168.1.252
 # Someone else claims the static neighbour's address.
-ip netns exec "$P" "$PY" - <<EOF
-from scapy.all import Ether, ARP, sendp
-sendp(Ether(src="02:00:00:00:66:66", dst="ff:ff:ff:ff:ff:ff") / ARP(op=1, hwsrc="02:00:00:00:66:66",
-      psrc="192.168.1.77", hwdst="00:00:00:00:00:00", pdst="192.168.1.77"), iface="u2", verbose=False)
-EOF
+ip netns exec "$P" "$PY" "$NT_LIB/tools/send_arp.py" garp u2 192.168.1.77 02:00:00:00:66:66
 wait_for 5 neigh_is 192.168.1.252 lladdr "$NEW_MAC" || true
 check_eq "neigh 192.168.1.252 after its gratuitous ARP" \
 	"$(neigh_field nfva 192.168.1.252 lladdr | tr A-F a-f) $(neigh_field nfva 192.168.1.252 state)" \

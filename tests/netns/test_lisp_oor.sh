@@ -27,43 +27,33 @@
 # Skips (77) when oor is missing (apt-get install openoverlayrouter) or cannot
 # run here (no /dev/net/tun).
 set -eu -o pipefail
-. "$(dirname "$0")/../overlay/lib.sh"
+# shellcheck source=tests/lib/netns.sh
+. "$(dirname "$0")/../lib/netns.sh"
 
-ov_require
+netns_require
 
-# nfva_down_clean NAME: nfva_down, then no sanitizer report in its log.
-nfva_down_clean() {
-	nfva_down "$1"
-	check_eq "nfva $1: sanitizer reports in its log" \
-		"$(grep -cE 'runtime error:|AddressSanitizer|LeakSanitizer' "${NFVA_LOG[$1]}" || true)" 0
-}
-ov_need tshark tshark
+need tshark tshark
 OOR=/usr/sbin/oor
 [ -x "$OOR" ] || skip "Open Overlay Router is not installed (apt-get install openoverlayrouter)"
 [ -c /dev/net/tun ] || skip "OOR needs /dev/net/tun, absent here"
-HERE=$(cd "$(dirname "$0")" && pwd)
 
-H1=loo-h1-$OV_ID H2=loo-h2-$OV_ID V1=loo-v1-$OV_ID
-ns_add "$H1" "$H2" "$V1"
-veth "$H1" u1 "$H2" u2
-veth "$V1" eth0 "$H1" vm1p
+two_hosts loo 10.1.1.20 -
 ip link add eid0 netns "$H2" type veth peer name eid0p netns "$H2"
 ip -n "$H2" link set eid0 up
 ip -n "$H2" link set eid0p up
 ip -n "$H2" addr add 10.1.1.30/32 dev eid0
 ip -n "$H2" addr add 192.168.1.252/24 dev u2
-ip -n "$V1" addr add 10.1.1.20/24 dev eth0
 
 lisp_counter() { ctlj "$1" lisp show | json_get "j['counters']['$2']"; }
 
 # oor_up NAME CONF: OOR in H2, from its own working directory (it writes oor-id there).
 oor_up() {
-	mkdir -p "$OV_TMP/$1"
-	(cd "$OV_TMP/$1" && exec ip netns exec "$H2" "$OOR" -f "$2") >"$OV_TMP/$1/$1.daemon.log" 2>&1 &
+	mkdir -p "$TEST_TMP/$1"
+	(cd "$TEST_TMP/$1" && exec ip netns exec "$H2" "$OOR" -f "$2") >"$TEST_TMP/$1/$1.daemon.log" 2>&1 &
 	local pid=$!
 	bg_track "$pid"
 	sleep 1
-	kill -0 "$pid" 2>/dev/null || { cat "$OV_TMP/$1/$1.daemon.log"; skip "oor does not run here (log above)"; }
+	kill -0 "$pid" 2>/dev/null || { cat "$TEST_TMP/$1/$1.daemon.log"; skip "oor does not run here (log above)"; }
 	log "oor $1 running (pid $pid)"
 }
 
@@ -79,7 +69,7 @@ nfva_conf() {
 }
 
 # ----------------------------------------------------------------- phase xtr
-cat >"$OV_TMP/oor-xtr.conf" <<EOF
+cat >"$TEST_TMP/oor-xtr.conf" <<EOF
 debug = 1
 operating-mode = xTR
 encapsulation = LISP
@@ -105,11 +95,11 @@ database-mapping {
 }
 EOF
 nfva_conf "lisp site add oor key oor-key eid-prefix 0 10.1.1.0/24 accept-more-specifics" \
-	"lisp map-resolver add 192.168.1.249" >"$OV_TMP/xtr-nfva.conf"
+	"lisp map-resolver add 192.168.1.249" >"$TEST_TMP/xtr-nfva.conf"
 cap_start xtr-u1 "$H1" u1
 cap_start xtr-u2 "$H2" u2
-nfva_up xtr "$H1" "$OV_TMP/xtr-nfva.conf"
-oor_up oor-xtr "$OV_TMP/oor-xtr.conf"
+nfva_up xtr "$H1" "$TEST_TMP/xtr-nfva.conf"
+oor_up oor-xtr "$TEST_TMP/oor-xtr.conf"
 regs() {
 	ctlj "$1" lisp site show | json_get '",".join(sorted("%s %s %s" % (r["eid"], r["etr"], "+".join(r["rlocs"])) for s in j for r in s["registrations"]))'
 }
@@ -131,28 +121,28 @@ for c in registers_rejected_auth registers_rejected_malformed registers_rejected
 done
 cap_stop xtr-u1
 cap_stop xtr-u2
-"$PY" "$HERE/lisp_pcap.py" "$OV_TMP/xtr-u1.pcap" oor-key >"$OV_TMP/oor-sent.txt"
-"$PY" "$HERE/lisp_pcap.py" "$OV_TMP/xtr-u2.pcap" oor-key >"$OV_TMP/nfva-sent.txt"
-check_ge "xtr: OOR's Map-Registers verifying with the key" "$(grep -c '^192.168.1.252 3 .* ok$' "$OV_TMP/oor-sent.txt" || true)" 1
-check_eq "xtr: OOR's Map-Registers not verifying" "$(grep -c ' 3 .* bad$' "$OV_TMP/oor-sent.txt" || true)" 0
+"$PY" "$NT_LIB/tools/lisp_pcap.py" "$TEST_TMP/xtr-u1.pcap" oor-key >"$TEST_TMP/oor-sent.txt"
+"$PY" "$NT_LIB/tools/lisp_pcap.py" "$TEST_TMP/xtr-u2.pcap" oor-key >"$TEST_TMP/nfva-sent.txt"
+check_ge "xtr: OOR's Map-Registers verifying with the key" "$(grep -c '^192.168.1.252 3 .* ok$' "$TEST_TMP/oor-sent.txt" || true)" 1
+check_eq "xtr: OOR's Map-Registers not verifying" "$(grep -c ' 3 .* bad$' "$TEST_TMP/oor-sent.txt" || true)" 0
 check_eq "xtr: nfva's Map-Notifies answering no Map-Register nonce" \
-	"$(awk '$2 == 4 {print $3}' "$OV_TMP/nfva-sent.txt" | grep -cvxFf <(awk '$2 == 3 {print $3}' "$OV_TMP/oor-sent.txt") || true)" 0
-check_ge "xtr: nfva's Map-Notifies (valid HMAC)" "$(grep -c ' 4 .* ok$' "$OV_TMP/nfva-sent.txt" || true)" 1
-check_ge "xtr: OOR's Map-Requests (ECM)" "$(grep -c '^192.168.1.252 8/1 ' "$OV_TMP/oor-sent.txt" || true)" 1
+	"$(awk '$2 == 4 {print $3}' "$TEST_TMP/nfva-sent.txt" | grep -cvxFf <(awk '$2 == 3 {print $3}' "$TEST_TMP/oor-sent.txt") || true)" 0
+check_ge "xtr: nfva's Map-Notifies (valid HMAC)" "$(grep -c ' 4 .* ok$' "$TEST_TMP/nfva-sent.txt" || true)" 1
+check_ge "xtr: OOR's Map-Requests (ECM)" "$(grep -c '^192.168.1.252 8/1 ' "$TEST_TMP/oor-sent.txt" || true)" 1
 check_ge "xtr: nfva's Map-Replies to OOR's nonces" \
-	"$(awk '$2 == 2 {print $3}' "$OV_TMP/nfva-sent.txt" | grep -cxFf <(awk '$2 == "8/1" {print $3}' "$OV_TMP/oor-sent.txt") || true)" 1
+	"$(awk '$2 == 2 {print $3}' "$TEST_TMP/nfva-sent.txt" | grep -cxFf <(awk '$2 == "8/1" {print $3}' "$TEST_TMP/oor-sent.txt") || true)" 1
 check_pcap "xtr: nfva -> OOR LISP data" xtr-u2 "ip.src == 192.168.1.249 && udp.dstport == 4341 && icmp" 3 \
 	'lisp-data.flags.iid=v in ("1", "True")' 'lisp-data.iid=i(v) == 0' 'lisp-data.flags.nonce=v in ("1", "True")'
 check_pcap "xtr: OOR -> nfva LISP data" xtr-u1 "ip.src == 192.168.1.252 && udp.dstport == 4341 && icmp" 3 \
 	'ip.ttl=i(v) > 0'
 pcap_no_malformed xtr-u1
 pcap_no_malformed xtr-u2
-nfva_down_clean xtr
-stop_pid "${OV_BG[-1]}" TERM
-unset 'OV_BG[-1]'
+nfva_down xtr
+stop_pid "${TEST_BG[-1]}" TERM
+unset 'TEST_BG[-1]'
 
 # ----------------------------------------------------------------- phase ms
-cat >"$OV_TMP/oor-ms.conf" <<EOF
+cat >"$TEST_TMP/oor-ms.conf" <<EOF
 debug = 1
 operating-mode = MS
 control-iface = u2
@@ -165,9 +155,9 @@ lisp-site {
 }
 EOF
 nfva_conf "lisp map-server add 192.168.1.252 key ms-key" \
-	"lisp map-resolver add 192.168.1.252" >"$OV_TMP/ms-nfva.conf"
-oor_up oor-ms "$OV_TMP/oor-ms.conf"
-nfva_up ms "$H1" "$OV_TMP/ms-nfva.conf"
+	"lisp map-resolver add 192.168.1.252" >"$TEST_TMP/ms-nfva.conf"
+oor_up oor-ms "$TEST_TMP/oor-ms.conf"
+nfva_up ms "$H1" "$TEST_TMP/ms-nfva.conf"
 ping_rx "$V1" 10.1.1.1 1 -W 1 >/dev/null # VM1 speaks: learned, then registered
 ms_registered() { [ "$(ctlj ms lisp map-server show | json_get "j[0]['registered']")" = true ]; }
 wait_for 20 ms_registered ||
@@ -186,5 +176,5 @@ for c in notifies_rejected_nonce notifies_rejected_auth notifies_rejected_malfor
 		replies_rejected_nonce replies_rejected_malformed control_malformed; do
 	check_eq "ms: nfva $c" "$(lisp_counter ms $c)" 0
 done
-nfva_down_clean ms
+nfva_down ms
 echo "PASS: test_lisp_oor"

@@ -8,7 +8,7 @@
 #       eth0                  eth0                  eth0
 #        |                     |                     |
 #   -----|---------------------|---------------------|---------- ns host ----
-#        v1                    v2                    v3        (veth peers)
+#      vm1-PID               vm2-PID               vm3-PID       (veth peers)
 #   net_af_packet1        net_af_packet2        net_af_packet3
 #   port vm1 vf-of up     port vm2 vf-of up     port vm3 vf-of up
 #        \___________________  |  ___________________/
@@ -50,31 +50,22 @@
 #    `offload off port vm3`: both rules (they use vm3) go, 10 pings all in
 #    software; `offload on port vm3`: the rules come back.
 set -eu -o pipefail
-# shellcheck source=tests/offload_e2e/lib.sh
-. "$(dirname "$0")/lib.sh"
+# shellcheck source=tests/lib/lan.sh
+. "$(dirname "$0")/../lib/lan.sh"
 
-oe_require
-H="oe-h-$OE_ID"
-ns_add "$H"
-for k in 1 2 3; do
-	ns_add "oe-vm$k-$OE_ID"
-	veth "oe-vm$k-$OE_ID" eth0 "$H" "v$k"
-	ip -n "oe-vm$k-$OE_ID" addr add "10.0.0.$k/24" dev eth0
-done
-VM1="oe-vm1-$OE_ID" VM2="oe-vm2-$OE_ID" VM3="oe-vm3-$OE_ID"
-M1=$(mac_of "$VM1" eth0) M2=$(mac_of "$VM2" eth0) M3=$(mac_of "$VM3" eth0)
-pin() { ip -n "$1" neigh replace "$2" lladdr "$3" nud permanent dev eth0; }
-pin "$VM1" 10.0.0.2 "$M2"; pin "$VM1" 10.0.0.3 "$M3"
-pin "$VM2" 10.0.0.1 "$M1"; pin "$VM2" 10.0.0.3 "$M3"
-pin "$VM3" 10.0.0.1 "$M1"; pin "$VM3" 10.0.0.2 "$M2"
+netns_require
+lan_setup
+lan_static_neigh
+H=$NS_HOST VM1=$(ns_vm vm1) VM2=$(ns_vm vm2) VM3=$(ns_vm vm3)
+M1=$(vm_mac vm1) M2=$(vm_mac vm2) M3=$(vm_mac vm3)
 log "vm1 $M1, vm2 $M2, vm3 $M3"
 
-CONF="$OE_TMP/h.conf"
+CONF="$TEST_TMP/h.conf"
 cat >"$CONF" <<EOF
 port add up dev net_null0,no-rx=1 eswitch emulated
-port add vm1 dev $(afp 1 v1) vf-of up
-port add vm2 dev $(afp 2 v2) vf-of up
-port add vm3 dev $(afp 3 v3) vf-of up
+port add vm1 dev $(vm_devargs vm1 1) vf-of up
+port add vm2 dev $(vm_devargs vm2 2) vf-of up
+port add vm3 dev $(vm_devargs vm3 3) vf-of up
 network add lan
 network lan attach vm1
 network lan attach vm2
@@ -89,47 +80,20 @@ check_eq "rules at start" "$(nrules h)" 0
 check_eq "caps: l2 offloaded" "$(ctlj h offload show caps |
 	json_get "[c['support'] for c in j if c['shape'] == 'l2'][0]")" offloaded
 
-# snap NAME: `port show` and `stats` into $OE_TMP/NAME.json
-snap() {
-	{ echo '{"ports":'; ctlj h port show; echo ', "stats":'; ctlj h stats; echo '}'; } >"$OE_TMP/$1.json"
-}
-# delta A B PORT KEY: counter KEY of PORT in snapshot B minus snapshot A
-delta() {
-	"$PY" -c '
-import json, sys
-a, b = (json.load(open(sys.argv[i])) for i in (1, 2))
-def v(s):
-    return {p["name"]: p["counters"] for p in s["ports"]}[sys.argv[3]][sys.argv[4]]
-print(v(b) - v(a))' "$OE_TMP/$1.json" "$OE_TMP/$2.json" "$3" "$4"
-}
-# odelta A B KEY: counter KEY of the offload section of `stats`, B minus A
-odelta() {
-	"$PY" -c '
-import json, sys
-a, b = (json.load(open(sys.argv[i])) for i in (1, 2))
-print(b["stats"]["offload"][sys.argv[3]] - a["stats"]["offload"][sys.argv[3]])' \
-		"$OE_TMP/$1.json" "$OE_TMP/$2.json" "$3"
-}
-# hits_are FILTER N: wait (<= 5 s) until the rule's hits read N (the
-# lifecycle task reads the e-switch counters every 250 ms).
-hits_are() {
-	wait_for 5 cmd_eq "rule_field h \"$1\" hits" "$2" ||
-		fail "rule [$1]: hits $(rule_field h "$1" hits), expected $2"
-}
 # pings NS IP N: N pings every 0.05 s, all answered
-pings() { check_ping "$1 -> $2 x$3" "$1" "$2" "$3" 0.05; }
+pings() { check_ping_burst "$1 -> $2 x$3" "$1" "$2" "$3" 0.05; }
 L12=$(f_l2 vm1 vm2) L21=$(f_l2 vm2 vm1)
 
 log "1. vm1 pings vm2: after the first packets, the e-switch carries both directions"
-snap p1a
-check_ping "vm1 -> vm2, ping 1 (flooded)" "$VM1" 10.0.0.2 1
+snap p1a h
+check_ping_burst "vm1 -> vm2, ping 1 (flooded)" "$VM1" 10.0.0.2 1
 wait_for 5 cmd_eq "nrules h \"$L21\"" 1 || fail "no rule vm2 -> vm1 after ping 1: $(rules h)"
-check_ping "vm1 -> vm2, ping 2" "$VM1" 10.0.0.2 1
+check_ping_burst "vm1 -> vm2, ping 2" "$VM1" 10.0.0.2 1
 wait_for 5 cmd_eq "nrules h \"$L12\"" 1 || fail "no rule vm1 -> vm2 after ping 2: $(rules h)"
 pings "$VM1" 10.0.0.2 48
-hits_are "$L12" 48
-hits_are "$L21" 49
-snap p1b
+hits_reach h "$L12" 48
+hits_reach h "$L21" 49
+snap p1b h
 log "rules: $(rules h)"
 check_eq "rules" "$(nrules h)" 2
 check_eq "l2 vm1->vm2: src/dst" "$(rule_field h "$L12" src) $(rule_field h "$L12" dst)" "$M1 $M2"
@@ -151,25 +115,25 @@ check_eq "vm3 eswitch_packets delta" "$(delta p1a p1b vm3 eswitch_packets)" 0
 check_eq "offload requests/installs/failures" "$(odelta p1a p1b requests)/$(odelta p1a p1b \
 	installs)/$(odelta p1a p1b failures)" 2/2/0
 
-ctlj h offload dump testpmd | json_get j | grep -v '^$' >"$OE_TMP/dump_l2.txt" || true
-check_eq "dump: lines" "$(wc -l <"$OE_TMP/dump_l2.txt")" 2
-check_eq "dump: flow create lines" "$(grep -c '^flow create ' "$OE_TMP/dump_l2.txt" || true)" 2
+ctlj h offload dump testpmd | json_get j | grep -v '^$' >"$TEST_TMP/dump_l2.txt" || true
+check_eq "dump: lines" "$(wc -l <"$TEST_TMP/dump_l2.txt")" 2
+check_eq "dump: flow create lines" "$(grep -c '^flow create ' "$TEST_TMP/dump_l2.txt" || true)" 2
 want1="flow create $E0 priority 1 transfer pattern represented_port ethdev_port_id is $E1 / eth dst is $M2 src is $M1 has_vlan is 0 / end actions represented_port ethdev_port_id $E2 / count / end"
 want2="flow create $E0 priority 1 transfer pattern represented_port ethdev_port_id is $E2 / eth dst is $M1 src is $M2 has_vlan is 0 / end actions represented_port ethdev_port_id $E1 / count / end"
 for w in "$want1" "$want2"; do
-	grep -qixF "$w" "$OE_TMP/dump_l2.txt" || fail "dump lacks: $w (dump: $(cat "$OE_TMP/dump_l2.txt"))"
+	grep -qixF "$w" "$TEST_TMP/dump_l2.txt" || fail "dump lacks: $w (dump: $(cat "$TEST_TMP/dump_l2.txt"))"
 done
 echo "ok: the dump has both rules verbatim (MACs in any case)"
-testpmd_replay "$OE_TMP/dump_l2.txt" "l2"
+testpmd_replay "$TEST_TMP/dump_l2.txt" "l2"
 
 log "2. vm2's veth re-attached as another VF (port vm2b): rules replaced, traffic follows"
 check_eq "rules before port del vm2" "$(nrules h)" 2
-snap p2a
+snap p2a h
 ctl_ok h port del vm2
 check_eq "rules after port del vm2" "$(nrules h)" 0
-ctl_ok h port add vm2b dev "$(afp 4 v2)" vf-of up
+ctl_ok h port add vm2b dev "$(vm_devargs vm2 4)" vf-of up
 ctl_ok h network lan attach vm2b
-snap p2b
+snap p2b h
 check_eq "removals on port del" "$(odelta p2a p2b removals)" 2
 check_eq "offload stats rules" "$(ostat h rules)" 0
 n=$(ping_until h "$VM1" 10.0.0.2 "$(f_l2 vm2b vm1)")
@@ -179,9 +143,9 @@ check_le "pings before both rules" "$n" 8
 check_eq "rules" "$(nrules h)" 2
 check_eq "l2 vm1->vm2b src/dst/state" "$(rule_field h "$(f_l2 vm1 vm2b)" src) $(rule_field h \
 	"$(f_l2 vm1 vm2b)" dst) $(rule_field h "$(f_l2 vm1 vm2b)" state)" "$M1 $M2 offloaded"
-snap p2c
+snap p2c h
 pings "$VM1" 10.0.0.2 20
-snap p2d
+snap p2d h
 check_eq "vm1 eswitch_packets delta (steady)" "$(delta p2c p2d vm1 eswitch_packets)" 20
 check_eq "vm2b eswitch_packets delta (steady)" "$(delta p2c p2d vm2b eswitch_packets)" 20
 check_eq "vm1 rx_packets delta (steady)" "$(delta p2c p2d vm1 rx_packets)" 0
@@ -196,7 +160,7 @@ ip -n "$VM3" addr flush dev eth0
 ip -n "$VM3" addr add 10.0.0.2/24 dev eth0
 ip -n "$VM3" link set eth0 up
 pin "$VM3" 10.0.0.1 "$M1"
-snap p3a
+snap p3a h
 # vm3 announces itself (gratuitous ARP, src = the moved MAC): broadcast, so
 # it reaches the slow path, which learns the move and asks for revalidation.
 # Not a ping by default: vm1's reply would meet the rule vm1 -> old port
@@ -204,13 +168,13 @@ snap p3a
 # applied by the worker), and be lost. OE_STRICT_MAC_MOVE=1 checks exactly
 # that: the very first frame of the moved MAC is a ping whose reply must come.
 if [ "${OE_STRICT_MAC_MOVE:-0}" = 1 ]; then
-	check_eq "first ping from the moved MAC (vm3 -> vm1): replies" "$(ping_rx "$VM3" 10.0.0.1 1 0.2 3)" 1
+	check_eq "first ping from the moved MAC (vm3 -> vm1): replies" "$(ping_burst "$VM3" 10.0.0.1 1 0.2 3)" 1
 else
 	garp "$VM3" eth0 10.0.0.2
 fi
 wait_for 5 cmd_eq "nrules h \"r['in'] == 'vm2b' or r['out'] == 'vm2b'\"" 0 ||
 	fail "rules through vm2b still there after the MAC move: $(rules h)"
-snap p3b
+snap p3b h
 check_eq "vm3 moved" "$(delta p3a p3b vm3 moved)" 1
 check_eq "fdb: $M2 on" "$(fdb_port h "$M2")" vm3
 check_eq "invalidations (MAC move)" "$(odelta p3a p3b invalidations)" 2
@@ -221,9 +185,9 @@ check_le "pings before both rules" "$n" 8
 check_eq "rules" "$(nrules h)" 2
 check_eq "l2 vm1->vm3 src/dst" "$(rule_field h "$(f_l2 vm1 vm3)" src) $(rule_field h "$(f_l2 vm1 vm3)" dst)" "$M1 $M2"
 check_eq "l2 vm3->vm1 src/dst" "$(rule_field h "$(f_l2 vm3 vm1)" src) $(rule_field h "$(f_l2 vm3 vm1)" dst)" "$M2 $M1"
-snap p3c
+snap p3c h
 pings "$VM1" 10.0.0.2 20
-snap p3d
+snap p3d h
 check_eq "vm1 eswitch_packets delta (after the move)" "$(delta p3c p3d vm1 eswitch_packets)" 20
 check_eq "vm3 eswitch_packets delta (after the move)" "$(delta p3c p3d vm3 eswitch_packets)" 20
 check_eq "vm1+vm3 rx_packets delta (after the move)" \
@@ -231,19 +195,19 @@ check_eq "vm1+vm3 rx_packets delta (after the move)" \
 check_eq "vm2b tx_packets delta since the move" "$(delta p3b p3d vm2b tx_packets)" 0
 
 log "4. ageing: rules keep their FDB entries alive while they carry traffic; idle rules go, then the entries age"
-snap p4a
+snap p4a h
 # The timeouts are lowered once the traffic runs: rules idle since phase 3
 # would otherwise go at once.
-ip netns exec "$VM1" "$PY" "$OE_DIR/oeping.py" 10.0.0.2 60 0.1 >"$OE_TMP/p4.ping" 2>&1 &
+ip netns exec "$VM1" "$PY" "$NT_LIB/tools/pinger.py" 10.0.0.2 60 0.1 10.1 >"$TEST_TMP/p4.ping" 2>&1 &
 pid=$!
 bg_track $pid
 sleep 1
 ctl_ok h offload set idle-timeout 2
 ctl_ok h fdb ageing 4
-wait $pid || fail "the 6 s ping failed: $(cat "$OE_TMP/p4.ping")"
+wait $pid || fail "the 6 s ping failed: $(cat "$TEST_TMP/p4.ping")"
 t_last=$(date +%s%3N)
-check_eq "vm1 -> 10.0.0.2, 6 s (more than the FDB ageing): replies" "$(tail -n 1 "$OE_TMP/p4.ping")" 60
-snap p4b
+check_eq "vm1 -> 10.0.0.2, 6 s (more than the FDB ageing): replies" "$(tail -n 1 "$TEST_TMP/p4.ping" | cut -d' ' -f2)" 60
+snap p4b h
 check_eq "rules after 6 s of traffic" "$(nrules h)" 2
 check_ge "rule vm1->vm3 age_s (never replaced)" "$(rule_field h "$(f_l2 vm1 vm3)" age_s)" 6
 check_eq "installs during 6 s" "$(odelta p4a p4b installs)" 0
@@ -273,7 +237,7 @@ log "rules gone $((t_rules - t_last)) ms after the last ping, FDB entries after 
 check_ge "idle rules kept for the idle timeout (ms after the last ping)" $((t_rules - t_last)) 1900
 check_le "idle rules removed within (ms after the last ping)" $((t_rules - t_last)) 5000
 check_ge "FDB entries aged after the rules (ms)" $((t_fdb - t_rules)) 1
-snap p4c
+snap p4c h
 check_eq "idle_removed" "$(odelta p4b p4c idle_removed)" 2
 check_eq "invalidations (ageing)" "$(odelta p4b p4c invalidations)" 0
 ctl_ok h offload set idle-timeout 120
@@ -283,13 +247,13 @@ log "5. offload off: pure software switch; on: rules come back"
 n=$(ping_until h "$VM1" 10.0.0.2 "$(f_l2 vm3 vm1)")
 ping_until h "$VM1" 10.0.0.2 "$(f_l2 vm1 vm3)" >/dev/null
 check_eq "rules before offload off" "$(nrules h)" 2
-snap p5a
+snap p5a h
 ctl_ok h offload off
 check_eq "rules after offload off" "$(nrules h)" 0
 check_eq "stats offload enabled" "$(ostat h enabled)" false
 pings "$VM1" 10.0.0.2 30
 sleep 0.5
-snap p5b
+snap p5b h
 check_eq "removals (offload off)" "$(odelta p5a p5b removals)" 2
 check_eq "requests/installs (offload off)" "$(odelta p5a p5b requests)/$(odelta p5a p5b installs)" 0/0
 check_eq "vm1 eswitch_packets delta (off)" "$(delta p5a p5b vm1 eswitch_packets)" 0
@@ -302,9 +266,9 @@ check_eq "stats offload enabled" "$(ostat h enabled)" true
 n=$(ping_until h "$VM1" 10.0.0.2 "$(f_l2 vm3 vm1)")
 wait_for 5 cmd_eq "nrules h \"$(f_l2 vm1 vm3)\"" 1 || n=$((n + $(ping_until h "$VM1" 10.0.0.2 "$(f_l2 vm1 vm3)")))
 check_le "pings before both rules are back" "$n" 8
-snap p5c
+snap p5c h
 pings "$VM1" 10.0.0.2 20
-snap p5d
+snap p5d h
 check_eq "rules (offload on)" "$(nrules h)" 2
 check_eq "installs (offload on)" "$(odelta p5b p5d installs)" 2
 check_eq "vm1 eswitch_packets delta (on)" "$(delta p5c p5d vm1 eswitch_packets)" 20
@@ -314,10 +278,10 @@ check_eq "vm1 rx_packets delta (on)" "$(delta p5c p5d vm1 rx_packets)" 0
 log "5b. offload off for one port: its rules go, the others' stay"
 ctl_ok h offload off port vm3
 check_eq "rules after offload off port vm3" "$(nrules h)" 0
-snap p5e
+snap p5e h
 pings "$VM1" 10.0.0.2 10
 sleep 0.5
-snap p5f
+snap p5f h
 check_eq "rules (port vm3 off, after traffic)" "$(nrules h)" 0
 check_eq "vm1/vm3 eswitch_packets delta (port vm3 off)" \
 	"$(delta p5e p5f vm1 eswitch_packets)/$(delta p5e p5f vm3 eswitch_packets)" 0/0

@@ -29,12 +29,13 @@
 # - uplink drops: only not_tunnel, exactly the ICMP errors P's kernel
 #   returned for the GRE it cannot terminate.
 set -eu -o pipefail
-. "$(dirname "$0")/lib.sh"
+# shellcheck source=tests/lib/netns.sh
+. "$(dirname "$0")/../lib/netns.sh"
 
-ov_require
-ov_need tshark tshark
+netns_require
+need tshark tshark
 
-H1=omt-h1-$OV_ID P=omt-p-$OV_ID V1=omt-v1-$OV_ID V2=omt-v2-$OV_ID
+H1=omt-h1-$TEST_ID P=omt-p-$TEST_ID V1=omt-v1-$TEST_ID V2=omt-v2-$TEST_ID
 ns_add "$H1" "$P" "$V1" "$V2"
 veth "$H1" u1 "$P" u2
 veth "$V1" eth0 "$H1" vm1p
@@ -48,7 +49,7 @@ ip -n "$P" addr add 10.1.1.30/24 dev vx
 ip -n "$P" link set vx up
 check_eq "P's vx MTU" "$(ip -n "$P" -j link show vx | json_get "j[0]['mtu']")" 1450
 
-CONF="$OV_TMP/nfva.conf"
+CONF="$TEST_TMP/nfva.conf"
 cat >"$CONF" <<EOF
 port add uplink dev $(afp 0 u1)
 port add vm1 dev $(afp 1 vm1p)

@@ -40,26 +40,13 @@
 # Open vSwitch is installed with apt-get if missing; the test SKIPs (77) with
 # the reason if it cannot be installed or cannot run here.
 set -eu -o pipefail
-# shellcheck source=tests/mirror/lib.sh
-. "$(dirname "$0")/lib.sh"
-HERE=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=tests/lib/netns.sh
+. "$(dirname "$0")/../lib/netns.sh"
 
-mt_require
-if ! command -v ovs-vswitchd >/dev/null || ! command -v ovsdb-server >/dev/null; then
-	log "openvswitch-switch is missing: trying apt-get install"
-	if ! command -v apt-get >/dev/null ||
-		! DEBIAN_FRONTEND=noninteractive timeout 300 apt-get install -y -q \
-			--no-install-recommends openvswitch-switch >"$MT_TMP/apt.log" 2>&1; then
-		tail -n 5 "$MT_TMP/apt.log" 2>/dev/null || true
-		skip "Open vSwitch (openvswitch-switch) is not installed and could not be installed"
-	fi
-fi
-SCHEMA=/usr/share/openvswitch/vswitch.ovsschema
-[ -r "$SCHEMA" ] || skip "Open vSwitch schema $SCHEMA is missing"
-for t in ovs-vsctl ovs-appctl ovs-ofctl ovsdb-tool; do mt_need "$t" openvswitch-switch; done
-
-H1=mo-h1-$MT_ID H2=mo-h2-$MT_ID V1=mo-v1-$MT_ID V2=mo-v2-$MT_ID VA=mo-va-$MT_ID
-VA3=mo-va3-$MT_ID VC=mo-vc-$MT_ID VS=mo-vs-$MT_ID
+netns_require
+need tshark tshark
+H1=mo-h1-$TEST_ID H2=mo-h2-$TEST_ID V1=mo-v1-$TEST_ID V2=mo-v2-$TEST_ID VA=mo-va-$TEST_ID
+VA3=mo-va3-$TEST_ID VC=mo-vc-$TEST_ID VS=mo-vs-$TEST_ID
 ns_add "$H1" "$H2" "$V1" "$V2" "$VA" "$VA3" "$VC" "$VS"
 veth "$H1" u1 "$H2" u2
 veth "$V1" eth0 "$H1" vm1p
@@ -80,38 +67,13 @@ U1_MAC=$(mac_of "$H1" u1)
 BRPHY_MAC=02:00:00:00:01:02
 
 # --- Open vSwitch, private instance in H2 -----------------------------------
-D="$MT_TMP/ovs"
-mkdir -p "$D"
-export OVS_RUNDIR="$D" OVS_DBDIR="$D" OVS_LOGDIR="$D" OVS_SYSCONFDIR="$D"
-ovsdb-tool create "$D/conf.db" "$SCHEMA" >/dev/null
-ip netns exec "$H2" ovsdb-server "$D/conf.db" --remote="punix:$D/db.sock" \
-	--unixctl="$D/ovsdb.ctl" --pidfile="$D/ovsdb.pid" --log-file="$D/ovsdb.daemon.log" \
-	>"$D/ovsdb.out" 2>&1 &
-bg_track $!
-wait_for 10 test -S "$D/db.sock" ||
-	skip "ovsdb-server did not start: $(tail -n 3 "$D/ovsdb.out" "$D/ovsdb.daemon.log" 2>&1)"
-VSCTL=(ovs-vsctl --db="unix:$D/db.sock" --timeout=20)
-"${VSCTL[@]}" --no-wait init
-ip netns exec "$H2" ovs-vswitchd "unix:$D/db.sock" --unixctl="$D/vswitchd.ctl" \
-	--pidfile="$D/vswitchd.pid" --log-file="$D/vswitchd.daemon.log" >"$D/vswitchd.out" 2>&1 &
-bg_track $!
-wait_for 15 test -S "$D/vswitchd.ctl" ||
-	skip "ovs-vswitchd did not start: $(tail -n 5 "$D/vswitchd.out" "$D/vswitchd.daemon.log" 2>&1)"
-appctl() { ip netns exec "$H2" ovs-appctl -t "$D/vswitchd.ctl" "$@"; }
-ofctl() { ip netns exec "$H2" ovs-ofctl "$@"; }
-
-"${VSCTL[@]}" add-br br-phy -- set bridge br-phy datapath_type=netdev \
-	other_config:hwaddr="$BRPHY_MAC" -- add-port br-phy u2 ||
-	skip "OVS cannot create a netdev bridge here: $(tail -n 5 "$D/vswitchd.daemon.log")"
-wait_for 10 ip -n "$H2" link show br-phy >/dev/null 2>&1 ||
-	skip "OVS netdev bridge br-phy has no tap device: $(tail -n 5 "$D/vswitchd.daemon.log")"
-ip -n "$H2" addr add 192.168.1.2/24 dev br-phy
-ip -n "$H2" link set br-phy up
+ovs_up "$H2"
+ovs_phy_bridge u2 192.168.1.2/24 "$BRPHY_MAC"
 "${VSCTL[@]}" add-br br-col -- set bridge br-col datapath_type=netdev fail-mode=secure \
 	-- add-port br-col cap0 \
 	-- add-port br-col erspan0 -- set interface erspan0 type=erspan \
 		options:remote_ip=192.168.1.1 options:key=7 options:erspan_ver=1 ||
-	skip "OVS refuses an erspan port: $(tail -n 5 "$D/vswitchd.daemon.log")"
+	skip "OVS refuses an erspan port: $(tail -n 5 "$OVS_DIR/vswitchd.daemon.log")"
 "${VSCTL[@]}" add-br br-src -- set bridge br-src datapath_type=netdev \
 	-- add-port br-src src0 \
 	-- add-port br-src erspan1 -- set interface erspan1 type=erspan \
@@ -124,11 +86,11 @@ ip -n "$H2" link set br-phy up
 	-- --id=@p2 get port erspan2 -- --id=@m10 create mirror name=m10 select_all=true \
 		output-port=@p2 \
 	-- set bridge br-src mirrors=@m9,@m10 >/dev/null ||
-	skip "OVS refuses ERSPAN mirrors: $(tail -n 5 "$D/vswitchd.daemon.log")"
+	skip "OVS refuses ERSPAN mirrors: $(tail -n 5 "$OVS_DIR/vswitchd.daemon.log")"
 ofctl add-flow br-col "in_port=erspan0,actions=output:cap0"
 appctl tnl/neigh/set br-phy 192.168.1.1 "$U1_MAC" >/dev/null
 appctl ovs/route/add 192.168.1.1/32 br-phy >/dev/null
-"${VSCTL[@]}" show >"$D/vsctl-show.txt"
+"${VSCTL[@]}" show >"$OVS_DIR/vsctl-show.txt"
 for p in erspan0 erspan1 erspan2; do
 	check_eq "OVS $p type" "$("${VSCTL[@]}" get interface "$p" type)" erspan
 	err=$("${VSCTL[@]}" get interface "$p" error 2>/dev/null || true)
@@ -136,7 +98,7 @@ for p in erspan0 erspan1 erspan2; do
 done
 
 # --- nfva in H1 ----------------------------------------------------------------
-cat >"$MT_TMP/h1.conf" <<EOF
+cat >"$TEST_TMP/h1.conf" <<EOF
 port add uplink dev $(afp 0 u1)
 port add vm1 dev $(afp 1 vm1p)
 port add vm2 dev $(afp 2 vm2p)
@@ -150,7 +112,7 @@ fdb add $M1 network lan port vm1
 fdb add $M2 network lan port vm2
 mirror add e2 source vm1 direction both to erspan 192.168.1.2 session 7 version 2
 EOF
-nfva_up h1 "$H1" "$MT_TMP/h1.conf"
+nfva_up h1 "$H1" "$TEST_TMP/h1.conf"
 HAVE_COLLECT=0
 if ctl h1 help 2>/dev/null | grep -q "mirror collect erspan"; then
 	HAVE_COLLECT=1
@@ -159,7 +121,7 @@ if ctl h1 help 2>/dev/null | grep -q "mirror collect erspan"; then
 else
 	log "this nfva has no 'mirror collect' (ERSPAN termination): phase 2 checks reception only"
 fi
-wait_for 10 cmd_eq "neigh_state h1 192.168.1.2" reachable ||
+wait_for 10 cmd_eq "neigh_field h1 192.168.1.2 state" reachable ||
 	fail "nfva did not resolve 192.168.1.2 (br-phy): $(ctl h1 neigh show)"
 VM1_INDEX=$(ctlj h1 port show vm1 | json_get "j[0]['index']")
 
@@ -179,14 +141,14 @@ seqs=$(pcap_fields ul1 "$f_nfva" gre.sequence_number | paste -sd' ')
 "$PY" -c 'import sys; s = list(map(int, sys.argv[1].split())); sys.exit(0 if all(b > a for a, b in zip(s, s[1:])) else 1)' "$seqs" ||
 	fail "wire: GRE sequence numbers not strictly increasing: $seqs"
 echo "ok: wire: GRE sequence numbers strictly increasing ($seqs)"
-same=$("$PY" "$HERE/samebytes.py" "$MT_TMP/col.pcap" "$MT_TMP/vm1.pcap") ||
+same=$("$PY" "$NT_LIB/tools/samebytes.py" "$TEST_TMP/col.pcap" "$TEST_TMP/vm1.pcap") ||
 	fail "OVS's decapsulated copies are not the frames vm1 saw: $same"
 check_eq "OVS decapsulates all 10 copies: cap0 = vm1's frames, byte for byte" "$same" "same 10"
 check_eq "mirror show e2 (mirrored filtered sampled dropped)" "$(mcounters h1 e2)" "10 0 0 0"
 
 # --- 2. OVS -> nfva ------------------------------------------------------------
 log "2. OVS's ERSPAN II and III mirrors toward nfva"
-rx0=$(pc h1 uplink rx_packets)
+rx0=$(port_counter h1 uplink rx_packets)
 cap_start ul2 "$H1" u1
 cap_start src "$VS" eth0
 cap_start ana "$VA" eth0
@@ -201,15 +163,15 @@ check_eq "wire: OVS's ERSPAN II, spanid 9, GRE 0x88be" \
 check_eq "wire: OVS's ERSPAN III, spanid 10, hw 5, GRE 0x22eb" \
 	"$(pcap_count ul2 "$f_ovs && erspan.version == 2 && erspan.spanid == 10 && erspan.hw == 5 && gre.proto == 0x22eb")" 5
 check_eq "wire: inner frames are VS's echo requests" "$(pcap_count ul2 "$f_ovs && icmp.type == 8 && ip.src == 10.9.9.1")" 10
-wait_for 5 cmd_eq "echo \$((\$(pc h1 uplink rx_packets) - rx0))" 10 || true
-check_eq "nfva uplink rx_packets: OVS's 10 ERSPAN frames received" "$(($(pc h1 uplink rx_packets) - rx0))" 10
+wait_for 5 cmd_eq "echo \$((\$(port_counter h1 uplink rx_packets) - rx0))" 10 || true
+check_eq "nfva uplink rx_packets: OVS's 10 ERSPAN frames received" "$(($(port_counter h1 uplink rx_packets) - rx0))" 10
 if [ "$HAVE_COLLECT" = 1 ]; then
 	check_eq "mirror collect show" "$(ctlj h1 mirror collect show |
 		json_get "' '.join('%d:%s' % (c['session'], c['port']) for c in j)")" "9:ana 10:ana3"
-	same=$("$PY" "$HERE/samebytes.py" "$MT_TMP/ana.pcap" "$MT_TMP/src.pcap") ||
+	same=$("$PY" "$NT_LIB/tools/samebytes.py" "$TEST_TMP/ana.pcap" "$TEST_TMP/src.pcap") ||
 		fail "ana (session 9, ERSPAN II) did not get VS's frames: $same"
 	check_eq "nfva decapsulates ERSPAN II session 9 to ana: VS's frames, byte for byte" "$same" "same 5"
-	same=$("$PY" "$HERE/samebytes.py" "$MT_TMP/ana3.pcap" "$MT_TMP/src.pcap") ||
+	same=$("$PY" "$NT_LIB/tools/samebytes.py" "$TEST_TMP/ana3.pcap" "$TEST_TMP/src.pcap") ||
 		fail "ana3 (session 10, ERSPAN III) did not get VS's frames: $same"
 	check_eq "nfva decapsulates ERSPAN III session 10 to ana3: VS's frames, byte for byte" "$same" "same 5"
 	check_eq "nfva uplink drops" "$(ctlj h1 port show uplink | json_get "j[0]['counters']['dropped']")" "{}"
