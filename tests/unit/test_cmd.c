@@ -30,43 +30,22 @@ static int echo(const char *id, const struct cmd_args *a, struct cmd_reply *r)
 	return 0;
 }
 
-static int zz_alt(const struct cmd_args *a, struct cmd_reply *r)
-{
-	return echo("alt", a, r);
-}
-NFVA_CMD(zz_alt, "zzalt alpha|beta NAME", "keyword alternatives")
+/* A command whose handler answers echo(TAG): what the engine parsed. */
+#define ECHO_CMD(fn, tag, grammar, help)                                  \
+	static int fn(const struct cmd_args *a, struct cmd_reply *r)      \
+	{                                                                  \
+		return echo(tag, a, r);                                    \
+	}                                                                  \
+	NFVA_CMD(fn, grammar, help)
 
-static int zz_type(const struct cmd_args *a, struct cmd_reply *r)
-{
-	return echo("type", a, r);
-}
-NFVA_CMD(zz_type, "zztype [mac MAC] [vlan VLAN] [ip IP] [prefix PREFIX] [n N] [name NAME]",
-	"one optional group per placeholder type")
-
-static int zz_opt(const struct cmd_args *a, struct cmd_reply *r)
-{
-	return echo("opt", a, r);
-}
-NFVA_CMD(zz_opt, "zzopt NAME [mtu MTU] [vlan VLAN] [flag] [ip IP2]", "optional groups")
-
-static int zz_del(const struct cmd_args *a, struct cmd_reply *r)
-{
-	return echo("del", a, r);
-}
-NFVA_CMD(zz_del, "zzport del PORT", "a required placeholder")
+ECHO_CMD(zz_alt, "alt", "zzalt alpha|beta NAME", "keyword alternatives")
+ECHO_CMD(zz_type, "type", "zztype [mac MAC] [vlan VLAN] [ip IP] [prefix PREFIX] [n N] [name NAME]", "one optional group per placeholder type")
+ECHO_CMD(zz_opt, "opt", "zzopt NAME [mtu MTU] [vlan VLAN] [flag] [ip IP2]", "optional groups")
+ECHO_CMD(zz_del, "del", "zzport del PORT", "a required placeholder")
 
 /* The generic one is registered first: a first-match engine would pick it. */
-static int zz_show_name(const struct cmd_args *a, struct cmd_reply *r)
-{
-	return echo("show-name", a, r);
-}
-NFVA_CMD(zz_show_name, "zzshow NAME", "generic")
-
-static int zz_show_all(const struct cmd_args *a, struct cmd_reply *r)
-{
-	return echo("show-all", a, r);
-}
-NFVA_CMD(zz_show_all, "zzshow all", "specific")
+ECHO_CMD(zz_show_name, "show-name", "zzshow NAME", "generic")
+ECHO_CMD(zz_show_all, "show-all", "zzshow all", "specific")
 
 /* N = 0: success; 1: error with a message (after setting a result, which the
  * engine must drop); 2: bare -EPERM; 3: success without a result. */

@@ -13,56 +13,29 @@
  *   port 1 (VF a) ---+                    +--- port 2 (VF b)
  *   port 3 (VF c) ---+-- emulated switch -+--- port 0 (uplink, VTEP 192.0.2.1)
  */
-#include <dirent.h>
-#include <limits.h>
 #include <stdlib.h>
-#include <unistd.h>
 
-#include <rte_eal.h>
-
+#include "eal_fixture.h"
 #include "emu_test.h"
 
 struct rte_mempool *pool;
 struct emu_switch *sw;
 unsigned pool_avail;
 
-static char runtime_dir[PATH_MAX];
-
 static int emu_eal_init(void)
 {
-	char prefix[64];
-
-	snprintf(prefix, sizeof(prefix), "emu_%d", (int)getpid());
-	char *argv[] = { "test_emu_switch", "--no-huge", "-m", "512", "--no-pci",
-		"--file-prefix", prefix, "-l", "0", "--log-level", "lib.*:error",
-		"--log-level", "nfva.*:warning" };
-	if (rte_eal_init((int)RTE_DIM(argv), argv) < 0)
+	if (unit_eal_init("emu_switch") < 0)
 		return -1;
-	snprintf(runtime_dir, sizeof(runtime_dir), "%s", rte_eal_get_runtime_dir());
 	pool = rte_pktmbuf_pool_create("emu_test", 4095, 0, 0, RTE_MBUF_DEFAULT_BUF_SIZE,
 			SOCKET_ID_ANY);
 	return pool == NULL ? -1 : 0;
 }
 
-/* Without hugepages the runtime directory only holds config files. */
 static void emu_eal_cleanup(void)
 {
 	rte_mempool_free(pool);
-	rte_eal_cleanup();
-	DIR *d = opendir(runtime_dir);
-	if (d == NULL)
-		return;
-	for (struct dirent *de = readdir(d); de != NULL; de = readdir(d)) {
-		char path[PATH_MAX + 256];
-		if (de->d_name[0] == '.')
-			continue;
-		snprintf(path, sizeof(path), "%s/%s", runtime_dir, de->d_name);
-		unlink(path);
-	}
-	closedir(d);
-	rmdir(runtime_dir);
+	unit_eal_cleanup();
 }
-
 
 static void test_l2_exact(void **state)
 {

@@ -29,24 +29,24 @@ static const struct {
 	  &rte_flow_item_port_id_mask },
 };
 
-static const char *item_name(enum rte_flow_item_type t)
+/* The name DPDK gives an item or action type (op: ITEM_NAME_PTR, ACTION_NAME_PTR). */
+static const char *conv_name(enum rte_flow_conv_op op, int type)
 {
 	const char *n = NULL;
 
-	if (rte_flow_conv(RTE_FLOW_CONV_OP_ITEM_NAME_PTR, &n, sizeof(n), (void *)(uintptr_t)t,
-			    NULL) < 0 || n == NULL)
+	if (rte_flow_conv(op, &n, sizeof(n), (void *)(uintptr_t)type, NULL) < 0 || n == NULL)
 		return "?";
 	return n;
 }
 
+static const char *item_name(enum rte_flow_item_type t)
+{
+	return conv_name(RTE_FLOW_CONV_OP_ITEM_NAME_PTR, t);
+}
+
 static const char *action_name(enum rte_flow_action_type t)
 {
-	const char *n = NULL;
-
-	if (rte_flow_conv(RTE_FLOW_CONV_OP_ACTION_NAME_PTR, &n, sizeof(n), (void *)(uintptr_t)t,
-			    NULL) < 0 || n == NULL)
-		return "?";
-	return n;
+	return conv_name(RTE_FLOW_CONV_OP_ACTION_NAME_PTR, t);
 }
 
 static void hex(FILE *f, const void *p, size_t n)
@@ -185,73 +185,79 @@ static void vxlan_encap_canon(FILE *f, const struct rte_flow_item *it)
 	}
 }
 
+/* The arguments of an action that carries no other list of actions. */
+static void action_args(FILE *f, const struct rte_flow_action *a)
+{
+	const void *c = a->conf;
+
+	switch (a->type) {
+	case RTE_FLOW_ACTION_TYPE_REPRESENTED_PORT:
+	case RTE_FLOW_ACTION_TYPE_PORT_REPRESENTOR:
+		fprintf(f, " port=%u", ((const struct rte_flow_action_ethdev *)c)->port_id);
+		break;
+	case RTE_FLOW_ACTION_TYPE_PORT_ID:
+		fprintf(f, " id=%u original=%u", ((const struct rte_flow_action_port_id *)c)->id,
+			((const struct rte_flow_action_port_id *)c)->original);
+		break;
+	case RTE_FLOW_ACTION_TYPE_COUNT:
+		fprintf(f, " id=%u", c ? ((const struct rte_flow_action_count *)c)->id : 0);
+		break;
+	case RTE_FLOW_ACTION_TYPE_JUMP:
+		fprintf(f, " group=%u", ((const struct rte_flow_action_jump *)c)->group);
+		break;
+	case RTE_FLOW_ACTION_TYPE_QUEUE:
+		fprintf(f, " index=%u", ((const struct rte_flow_action_queue *)c)->index);
+		break;
+	case RTE_FLOW_ACTION_TYPE_MARK:
+		fprintf(f, " id=%u", ((const struct rte_flow_action_mark *)c)->id);
+		break;
+	case RTE_FLOW_ACTION_TYPE_OF_PUSH_VLAN:
+		fprintf(f, " ethertype=0x%04x",
+			rte_be_to_cpu_16(((const struct rte_flow_action_of_push_vlan *)c)->ethertype));
+		break;
+	case RTE_FLOW_ACTION_TYPE_OF_SET_VLAN_VID:
+		fprintf(f, " vid=%u",
+			rte_be_to_cpu_16(((const struct rte_flow_action_of_set_vlan_vid *)c)->vlan_vid));
+		break;
+	case RTE_FLOW_ACTION_TYPE_OF_SET_VLAN_PCP:
+		fprintf(f, " pcp=%u", ((const struct rte_flow_action_of_set_vlan_pcp *)c)->vlan_pcp);
+		break;
+	case RTE_FLOW_ACTION_TYPE_RAW_ENCAP: {
+		const struct rte_flow_action_raw_encap *r = c;
+		fprintf(f, " size=%zu data=", r->size);
+		hex(f, r->data, r->size);
+		break;
+	}
+	case RTE_FLOW_ACTION_TYPE_RAW_DECAP: {
+		const struct rte_flow_action_raw_decap *r = c;
+		fprintf(f, " size=%zu data=", r->size);
+		if (r->data == NULL)
+			fprintf(f, "-");
+		else
+			hex(f, r->data, r->size);
+		break;
+	}
+	case RTE_FLOW_ACTION_TYPE_VXLAN_ENCAP:
+		vxlan_encap_canon(f, ((const struct rte_flow_action_vxlan_encap *)c)->definition);
+		break;
+	default:
+		break;
+	}
+}
+
 static void actions_canon(FILE *f, const char *indent, const struct rte_flow_action *a)
 {
 	for (; a != NULL && a->type != RTE_FLOW_ACTION_TYPE_END; a++) {
-		const void *c = a->conf;
 		if (a->type == RTE_FLOW_ACTION_TYPE_VOID)
 			continue;
 		fprintf(f, "%saction %s", indent, action_name(a->type));
-		switch (a->type) {
-		case RTE_FLOW_ACTION_TYPE_REPRESENTED_PORT:
-		case RTE_FLOW_ACTION_TYPE_PORT_REPRESENTOR:
-			fprintf(f, " port=%u", ((const struct rte_flow_action_ethdev *)c)->port_id);
-			break;
-		case RTE_FLOW_ACTION_TYPE_PORT_ID:
-			fprintf(f, " id=%u original=%u", ((const struct rte_flow_action_port_id *)c)->id,
-					((const struct rte_flow_action_port_id *)c)->original);
-			break;
-		case RTE_FLOW_ACTION_TYPE_COUNT:
-			fprintf(f, " id=%u", c ? ((const struct rte_flow_action_count *)c)->id : 0);
-			break;
-		case RTE_FLOW_ACTION_TYPE_JUMP:
-			fprintf(f, " group=%u", ((const struct rte_flow_action_jump *)c)->group);
-			break;
-		case RTE_FLOW_ACTION_TYPE_QUEUE:
-			fprintf(f, " index=%u", ((const struct rte_flow_action_queue *)c)->index);
-			break;
-		case RTE_FLOW_ACTION_TYPE_MARK:
-			fprintf(f, " id=%u", ((const struct rte_flow_action_mark *)c)->id);
-			break;
-		case RTE_FLOW_ACTION_TYPE_OF_PUSH_VLAN:
-			fprintf(f, " ethertype=0x%04x", rte_be_to_cpu_16(
-					((const struct rte_flow_action_of_push_vlan *)c)->ethertype));
-			break;
-		case RTE_FLOW_ACTION_TYPE_OF_SET_VLAN_VID:
-			fprintf(f, " vid=%u", rte_be_to_cpu_16(
-					((const struct rte_flow_action_of_set_vlan_vid *)c)->vlan_vid));
-			break;
-		case RTE_FLOW_ACTION_TYPE_OF_SET_VLAN_PCP:
-			fprintf(f, " pcp=%u",
-					((const struct rte_flow_action_of_set_vlan_pcp *)c)->vlan_pcp);
-			break;
-		case RTE_FLOW_ACTION_TYPE_RAW_ENCAP: {
-			const struct rte_flow_action_raw_encap *r = c;
-			fprintf(f, " size=%zu data=", r->size);
-			hex(f, r->data, r->size);
-			break;
-		}
-		case RTE_FLOW_ACTION_TYPE_RAW_DECAP: {
-			const struct rte_flow_action_raw_decap *r = c;
-			fprintf(f, " size=%zu data=", r->size);
-			if (r->data == NULL)
-				fprintf(f, "-");
-			else
-				hex(f, r->data, r->size);
-			break;
-		}
-		case RTE_FLOW_ACTION_TYPE_VXLAN_ENCAP:
-			vxlan_encap_canon(f, ((const struct rte_flow_action_vxlan_encap *)c)->definition);
-			break;
-		case RTE_FLOW_ACTION_TYPE_SAMPLE: {
-			const struct rte_flow_action_sample *s = c;
+		if (a->type == RTE_FLOW_ACTION_TYPE_SAMPLE) {
+			const struct rte_flow_action_sample *s = a->conf;
 			fprintf(f, " ratio=%u\n", s->ratio);
 			actions_canon(f, "  sub ", s->actions);
 			continue;
 		}
-		default:
-			break;
-		}
+		action_args(f, a);
 		fprintf(f, "\n");
 	}
 }

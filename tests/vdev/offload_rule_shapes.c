@@ -82,9 +82,7 @@ static void vxlan_encap(struct flow_spec *s, bool df)
 	struct rte_flow_action_vxlan_encap conf = { .definition = def };
 	from_port(s, VF1);
 	eth_dst_src(s, &vm2_mac, NULL);
-	action(s, RTE_FLOW_ACTION_TYPE_VXLAN_ENCAP, &conf, sizeof(conf));
-	to_port(s, UPLINK);
-	action(s, RTE_FLOW_ACTION_TYPE_COUNT, NULL, 0);
+	encap_to_uplink(s, RTE_FLOW_ACTION_TYPE_VXLAN_ENCAP, &conf, sizeof(conf));
 }
 
 static void rule_vxlan_encap(struct flow_spec *s)
@@ -103,15 +101,10 @@ static void rule_vxlan_decap(struct flow_spec *s)
 	struct rte_flow_item_udp udp_mask = { .hdr.dst_port = RTE_BE16(0xffff) };
 	struct rte_flow_item_vxlan vx = { .vni = { 0, 0, VNI } };
 
-	from_port(s, UPLINK);
-	eth_dst_src(s, &uplink_mac, NULL);
-	outer_ipv4(s, IPPROTO_UDP);
+	from_remote_vtep(s, IPPROTO_UDP);
 	item(s, RTE_FLOW_ITEM_TYPE_UDP, &udp, &udp_mask, sizeof(udp));
 	item(s, RTE_FLOW_ITEM_TYPE_VXLAN, &vx, &rte_flow_item_vxlan_mask, sizeof(vx));
-	eth_dst_src(s, &vm1_mac, NULL);
-	action(s, RTE_FLOW_ACTION_TYPE_VXLAN_DECAP, NULL, 0);
-	to_port(s, VF1);
-	action(s, RTE_FLOW_ACTION_TYPE_COUNT, NULL, 0);
+	decap_to_vf1(s, RTE_FLOW_ACTION_TYPE_VXLAN_DECAP, NULL, 0);
 }
 
 static void rule_gre_encap(struct flow_spec *s)
@@ -121,9 +114,7 @@ static void rule_gre_encap(struct flow_spec *s)
 	conf.data = gre_template(s, &conf.size);
 	from_port(s, VF1);
 	eth_dst_src(s, &vm2_mac, NULL);
-	action(s, RTE_FLOW_ACTION_TYPE_RAW_ENCAP, &conf, sizeof(conf));
-	to_port(s, UPLINK);
-	action(s, RTE_FLOW_ACTION_TYPE_COUNT, NULL, 0);
+	encap_to_uplink(s, RTE_FLOW_ACTION_TYPE_RAW_ENCAP, &conf, sizeof(conf));
 }
 
 static void rule_gre_decap(struct flow_spec *s)
@@ -135,15 +126,10 @@ static void rule_gre_decap(struct flow_spec *s)
 	rte_be32_t key = RTE_BE32(VNI), key_mask = RTE_BE32(UINT32_MAX);
 	struct rte_flow_action_raw_decap decap = { .size = 42 };
 
-	from_port(s, UPLINK);
-	eth_dst_src(s, &uplink_mac, NULL);
-	outer_ipv4(s, IPPROTO_GRE);
+	from_remote_vtep(s, IPPROTO_GRE);
 	item(s, RTE_FLOW_ITEM_TYPE_GRE, &gre, &gre_mask, sizeof(gre));
 	item(s, RTE_FLOW_ITEM_TYPE_GRE_KEY, &key, &key_mask, sizeof(key));
-	eth_dst_src(s, &vm1_mac, NULL);
-	action(s, RTE_FLOW_ACTION_TYPE_RAW_DECAP, &decap, sizeof(decap));
-	to_port(s, VF1);
-	action(s, RTE_FLOW_ACTION_TYPE_COUNT, NULL, 0);
+	decap_to_vf1(s, RTE_FLOW_ACTION_TYPE_RAW_DECAP, &decap, sizeof(decap));
 }
 
 static void rule_drop(struct flow_spec *s)

@@ -80,9 +80,7 @@ void rule_lisp_decap(struct flow_spec *s)
 	*eth = (struct rte_ether_hdr){ .dst_addr = vm1_mac, .src_addr = uplink_mac,
 		.ether_type = RTE_BE16(RTE_ETHER_TYPE_IPV4) };
 	encap.data = (uint8_t *)eth;
-	from_port(s, UPLINK);
-	eth_dst_src(s, &uplink_mac, NULL);
-	outer_ipv4(s, IPPROTO_UDP);
+	from_remote_vtep(s, IPPROTO_UDP);
 	item(s, RTE_FLOW_ITEM_TYPE_UDP, &udp, &udp_mask, sizeof(udp));
 	lisp_raw_item(s);
 	action(s, RTE_FLOW_ACTION_TYPE_RAW_DECAP, &decap, sizeof(decap));

@@ -113,15 +113,25 @@ static inline struct rte_ipv4_hdr *outer_hdr(uint8_t *p, uint8_t proto, bool df)
 	return ip;
 }
 
+/* The arena's copy of an encap template: outer Ethernet + IPv4 (proto, df)
+ * and tail more bytes; NULL when the arena is full. */
+static inline uint8_t *outer_template(struct flow_spec *s, size_t *size, size_t tail,
+		uint8_t proto, bool df)
+{
+	*size = RTE_ETHER_HDR_LEN + sizeof(struct rte_ipv4_hdr) + tail;
+	uint8_t *p = flow_spec_alloc(s, *size);
+	if (p != NULL)
+		outer_hdr(p, proto, df);
+	return p;
+}
+
 /* 42 bytes: eth / ipv4 proto 47 DF / GRE K, 0x6558 / key (tun_gre.c's layout). */
 static inline uint8_t *gre_template(struct flow_spec *s, size_t *size)
 {
-	*size = RTE_ETHER_HDR_LEN + sizeof(struct rte_ipv4_hdr) + sizeof(struct rte_gre_hdr) + 4;
-	uint8_t *p = flow_spec_alloc(s, *size);
+	uint8_t *p = outer_template(s, size, sizeof(struct rte_gre_hdr) + 4, IPPROTO_GRE, true);
 	if (p == NULL)
 		return NULL;
-	struct rte_ipv4_hdr *ip = outer_hdr(p, IPPROTO_GRE, true);
-	uint8_t *gre = (uint8_t *)(ip + 1);
+	uint8_t *gre = p + RTE_ETHER_HDR_LEN + sizeof(struct rte_ipv4_hdr);
 	gre[0] = 0x20; /* K */
 	gre[2] = 0x65;
 	gre[3] = 0x58;
@@ -133,18 +143,45 @@ static inline uint8_t *gre_template(struct flow_spec *s, size_t *size)
 /* 50 bytes: eth / ipv4 proto 17 / UDP 4789 / VXLAN I flag, VNI. */
 static inline uint8_t *vxlan_template(struct flow_spec *s, size_t *size)
 {
-	*size = RTE_ETHER_HDR_LEN + sizeof(struct rte_ipv4_hdr) + RTE_ETHER_VXLAN_HLEN;
-	uint8_t *p = flow_spec_alloc(s, *size);
+	uint8_t *p = outer_template(s, size, RTE_ETHER_VXLAN_HLEN, IPPROTO_UDP, false);
 	if (p == NULL)
 		return NULL;
-	struct rte_ipv4_hdr *ip = outer_hdr(p, IPPROTO_UDP, false);
-	struct rte_udp_hdr *udp = (struct rte_udp_hdr *)(ip + 1);
+	struct rte_udp_hdr *udp = (struct rte_udp_hdr *)(p + RTE_ETHER_HDR_LEN +
+							  sizeof(struct rte_ipv4_hdr));
 	struct rte_vxlan_hdr *vx = (struct rte_vxlan_hdr *)(udp + 1);
 	udp->src_port = RTE_BE16(VXLAN_SPORT);
 	udp->dst_port = RTE_BE16(VXLAN_PORT);
 	vx->vx_flags = RTE_BE32(0x08000000);
 	vx->vx_vni = RTE_BE32(VNI << 8);
 	return p;
+}
+
+/* The tail of an encap rule: the encap action, out of the uplink, counted. */
+static inline void encap_to_uplink(struct flow_spec *s, enum rte_flow_action_type t,
+		const void *conf, size_t size)
+{
+	action(s, t, conf, size);
+	to_port(s, UPLINK);
+	action(s, RTE_FLOW_ACTION_TYPE_COUNT, NULL, 0);
+}
+
+/* The head of a decap rule: from the uplink, to its MAC, from the remote VTEP. */
+static inline void from_remote_vtep(struct flow_spec *s, uint8_t proto)
+{
+	from_port(s, UPLINK);
+	eth_dst_src(s, &uplink_mac, NULL);
+	outer_ipv4(s, proto);
+}
+
+/* The tail of a decap rule: inner frame to vm1, the decap action, out of
+ * VF1, counted. */
+static inline void decap_to_vf1(struct flow_spec *s, enum rte_flow_action_type t,
+		const void *conf, size_t size)
+{
+	eth_dst_src(s, &vm1_mac, NULL);
+	action(s, t, conf, size);
+	to_port(s, VF1);
+	action(s, RTE_FLOW_ACTION_TYPE_COUNT, NULL, 0);
 }
 
 /* offload_rule_shapes_mirror.c */

@@ -20,29 +20,14 @@ Run 2 (static): `fdb add S network n1 port p2` in the config.
 
 
 import nfvatest as t
-from nfvatest.layers import ARP, IP, UDP, Ether, Raw
+from nfvatest.layers import ARP, Ether
+from nfvatest.topo import BCAST, MAC_A, MAC_B, MAC_C, MAC_S
 
 t.require_tools(tshark=True)
 
-MAC_A = "02:00:00:00:00:0a"
-MAC_B = "02:00:00:00:00:0b"
-MAC_C = "02:00:00:00:00:0c"
-MAC_S = "02:00:00:00:00:5e"
-BCAST = "ff:ff:ff:ff:ff:ff"
 
-COUNTERS = ("rx_packets", "rx_bytes", "tx_packets", "tx_bytes", "flooded", "learned",
-            "moved", "learn_limit", "dropped")
-
-
-def udp(src, dst, payload):
-    return bytes(Ether(src=src, dst=dst) / IP(src="10.0.0.1", dst="10.0.0.2") /
-                 UDP(sport=1000, dport=2000) / Raw(payload.encode()))
-
-
-def counters(rx=0, rxb=0, tx=0, txb=0, flooded=0, learned=0, moved=0, dropped=None):
-    return {"rx_packets": rx, "rx_bytes": rxb, "tx_packets": tx, "tx_bytes": txb,
-            "flooded": flooded, "learned": learned, "moved": moved, "learn_limit": 0,
-            "dropped": dropped or {}}
+COUNTERS = t.L2_COUNTERS
+udp, counters = t.l2_udp, t.l2_counters
 
 
 def fdb_rows(d):

@@ -141,6 +141,84 @@ def expected_encap(upmac, got, inner, what):
     return want, sport, nonce
 
 
+def check_tables(d, shown, dropped):
+    """Drop counters, EID table and map-cache of the settled daemon."""
+    want_up_drops = {}
+    for _, why in dropped:
+        want_up_drops[why] = want_up_drops.get(why, 0) + 1
+    t.check_eq(shown["up"]["counters"]["dropped"], want_up_drops,
+               "uplink drops: one counter per malformed case")
+    t.check_eq(shown["vm1"]["counters"]["dropped"],
+               {"local_dest": 1, "lisp_map_request": 1, "lisp_negative": 1,
+                "lisp_no_rloc": 1, "lisp_multicast": 1, "lisp_not_ip": 1,
+                "mtu_exceeded": 1}, "vm1 drops")
+    eids = sorted((e["eid"], e["mac"].lower(), e["port"], e["type"])
+                  for e in d.ctl("lisp", "eid", "show"))
+    t.check_eq(eids, sorted([("10.1.1.20", MAC_A, "vm1", "learned"),
+                             ("2001:db8:1::20", MAC_A, "vm1", "learned"),
+                             ("10.1.1.21", MAC_B, "vm1", "static"),
+                             ("2001:db8:1::21", MAC_B, "vm1", "static")]),
+               "lisp eid show: A learned (ARP, IPv4, NS), B static")
+    mc = {e["eid"]: (e["type"], e["action"]) for e in d.ctl("lisp", "map-cache", "show")}
+    t.check_eq(mc.get("10.9.9.9/32"), ("pending", "drop"),
+               "a miss without map-resolver leaves a pending entry")
+
+
+def check_uplink(d, upmac, flows, v6):
+    """What nfva encapsulated toward the RLOC: byte for byte, and as tshark reads it."""
+    got = d.output("up")
+    sent = flows + [v6]
+    wants, sports, nonces = [], [], []
+    for i, f in enumerate(sent):
+        g = got[i] if i < len(got) else b""
+        w, sp, nc = expected_encap(upmac, g, f[14:], f"encap frame {i}")
+        wants.append(w)
+        sports.append(sp)
+        nonces.append(nc)
+    t.check_frames(got, wants, "uplink: LISP frames byte for byte")
+    t.check_eq(sports[0], sports[1], "same flow, same UDP source port")
+    t.check(len(set(sports[1:20])) >= 17, f"{len(set(sports[1:20]))} distinct source "
+            "ports over 19 flows")
+    t.check(len(set(nonces)) >= len(nonces) - 2, "nonces differ from packet to packet")
+    rows = t.tshark_fields(d.out_path("up"), ["lisp-data.flags.nonce", "lisp-data.flags.iid",
+                                              "lisp-data.iid", "udp.dstport"],
+                           extra=["-E", "occurrence=f"])
+    t.check_eq(rows, [["1", "1", str(IID), "4341"]] * len(sent),
+               "tshark: N and I flags, iid 1000, port 4341")
+    inner = t.tshark_fields(d.out_path("up"), ["ip.src", "ip.dst"],
+                            extra=["-E", "occurrence=l"], display_filter="ip.version == 4 && "
+                            "!(ipv6)")
+    t.check_eq(inner, [["10.1.1.20", "10.1.2.5"]] * len(flows),
+               "tshark: inner IPv4 source and destination")
+    nonce_rows = t.tshark_fields(d.out_path("up"), ["lisp-data.nonce"])
+    t.check_eq([int(r[0], 0) for r in nonce_rows], nonces, "tshark: lisp-data.nonce")
+    t.check_tshark_clean(d.out_path("up"), "uplink")
+
+
+def check_vm1(d, good, good6):
+    """What vm1 received: decapsulated frames, the ARP probe, ARP reply, NA."""
+    arp_reply = bytes(Ether(src=L.GW_MAC, dst=MAC_A) /
+                      ARP(op=2, hwsrc=L.GW_MAC, psrc="10.1.2.5", hwdst=MAC_A,
+                          pdst="10.1.1.20"))
+    na = bytes(Ether(src=L.GW_MAC, dst=MAC_A) /
+               IPv6(src="2001:db8:2::5", dst="2001:db8:1::20", hlim=255) /
+               ICMPv6ND_NA(tgt="2001:db8:2::5", R=0, S=1, O=1) /
+               bytes([2, 1]) / t.mac(L.GW_MAC))
+    ttl5 = bytearray(good)
+    ttl5[8] = 5
+    struct.pack_into("!H", ttl5, 10, 0)
+    struct.pack_into("!H", ttl5, 10, t.csum(bytes(ttl5[:20])))
+    probe = bytes(Ether(src=L.GW_MAC, dst=t.BCAST) /
+                  ARP(op=1, hwsrc=L.GW_MAC, psrc="0.0.0.0", hwdst="00:00:00:00:00:00",
+                      pdst="10.1.1.99"))
+    to_b = eth(MAC_B, L.GW_MAC, 0x0800)
+    want_vm1 = [to_b + good, to_b + bytes(ttl5), eth(MAC_B, L.GW_MAC, 0x86DD) + good6,
+                probe, arp_reply, na]
+    t.check_eq(sorted(f.hex() for f in d.output("vm1")), sorted(f.hex() for f in want_vm1),
+               "vm1: decapsulated frames (new Ethernet), ARP probe, ARP reply, NA")
+    t.check_tshark_clean(d.out_path("vm1"), "vm1")
+
+
 def main():
     d = t.Daemon("lisp-data", ["up", "vm1"], CONFIG)
     try:
@@ -151,76 +229,10 @@ def main():
         d.write_input("up", delivered + [f for f, _ in dropped])
         d.start()
         shown = d.wait_inputs(tx={"up": len(flows) + 1, "vm1": 6})
-        want_up_drops = {}
-        for _, why in dropped:
-            want_up_drops[why] = want_up_drops.get(why, 0) + 1
-        t.check_eq(shown["up"]["counters"]["dropped"], want_up_drops,
-                   "uplink drops: one counter per malformed case")
-        t.check_eq(shown["vm1"]["counters"]["dropped"],
-                   {"local_dest": 1, "lisp_map_request": 1, "lisp_negative": 1,
-                    "lisp_no_rloc": 1, "lisp_multicast": 1, "lisp_not_ip": 1,
-                    "mtu_exceeded": 1}, "vm1 drops")
-        eids = sorted((e["eid"], e["mac"].lower(), e["port"], e["type"])
-                      for e in d.ctl("lisp", "eid", "show"))
-        t.check_eq(eids, sorted([("10.1.1.20", MAC_A, "vm1", "learned"),
-                                 ("2001:db8:1::20", MAC_A, "vm1", "learned"),
-                                 ("10.1.1.21", MAC_B, "vm1", "static"),
-                                 ("2001:db8:1::21", MAC_B, "vm1", "static")]),
-                   "lisp eid show: A learned (ARP, IPv4, NS), B static")
-        mc = {e["eid"]: (e["type"], e["action"]) for e in d.ctl("lisp", "map-cache", "show")}
-        t.check_eq(mc.get("10.9.9.9/32"), ("pending", "drop"),
-                   "a miss without map-resolver leaves a pending entry")
+        check_tables(d, shown, dropped)
         d.stop_checked()
-
-        got = d.output("up")
-        sent = flows + [v6]
-        wants, sports, nonces = [], [], []
-        for i, f in enumerate(sent):
-            g = got[i] if i < len(got) else b""
-            w, sp, nc = expected_encap(upmac, g, f[14:], f"encap frame {i}")
-            wants.append(w)
-            sports.append(sp)
-            nonces.append(nc)
-        t.check_frames(got, wants, "uplink: LISP frames byte for byte")
-        t.check_eq(sports[0], sports[1], "same flow, same UDP source port")
-        t.check(len(set(sports[1:20])) >= 17, f"{len(set(sports[1:20]))} distinct source "
-                "ports over 19 flows")
-        t.check(len(set(nonces)) >= len(nonces) - 2, "nonces differ from packet to packet")
-        rows = t.tshark_fields(d.out_path("up"), ["lisp-data.flags.nonce", "lisp-data.flags.iid",
-                                                  "lisp-data.iid", "udp.dstport"],
-                               extra=["-E", "occurrence=f"])
-        t.check_eq(rows, [["1", "1", str(IID), "4341"]] * len(sent),
-                   "tshark: N and I flags, iid 1000, port 4341")
-        inner = t.tshark_fields(d.out_path("up"), ["ip.src", "ip.dst"],
-                                extra=["-E", "occurrence=l"], display_filter="ip.version == 4 && "
-                                "!(ipv6)")
-        t.check_eq(inner, [["10.1.1.20", "10.1.2.5"]] * len(flows),
-                   "tshark: inner IPv4 source and destination")
-        nonce_rows = t.tshark_fields(d.out_path("up"), ["lisp-data.nonce"])
-        t.check_eq([int(r[0], 0) for r in nonce_rows], nonces, "tshark: lisp-data.nonce")
-        t.check_tshark_clean(d.out_path("up"), "uplink")
-
-        out_vm1 = d.output("vm1")
-        arp_reply = bytes(Ether(src=L.GW_MAC, dst=MAC_A) /
-                          ARP(op=2, hwsrc=L.GW_MAC, psrc="10.1.2.5", hwdst=MAC_A,
-                              pdst="10.1.1.20"))
-        na = bytes(Ether(src=L.GW_MAC, dst=MAC_A) /
-                   IPv6(src="2001:db8:2::5", dst="2001:db8:1::20", hlim=255) /
-                   ICMPv6ND_NA(tgt="2001:db8:2::5", R=0, S=1, O=1) /
-                   bytes([2, 1]) / t.mac(L.GW_MAC))
-        ttl5 = bytearray(good)
-        ttl5[8] = 5
-        struct.pack_into("!H", ttl5, 10, 0)
-        struct.pack_into("!H", ttl5, 10, t.csum(bytes(ttl5[:20])))
-        probe = bytes(Ether(src=L.GW_MAC, dst=t.BCAST) /
-                      ARP(op=1, hwsrc=L.GW_MAC, psrc="0.0.0.0", hwdst="00:00:00:00:00:00",
-                          pdst="10.1.1.99"))
-        to_b = eth(MAC_B, L.GW_MAC, 0x0800)
-        want_vm1 = [to_b + good, to_b + bytes(ttl5), eth(MAC_B, L.GW_MAC, 0x86DD) + good6,
-                    probe, arp_reply, na]
-        t.check_eq(sorted(f.hex() for f in out_vm1), sorted(f.hex() for f in want_vm1),
-                   "vm1: decapsulated frames (new Ethernet), ARP probe, ARP reply, NA")
-        t.check_tshark_clean(d.out_path("vm1"), "vm1")
+        check_uplink(d, upmac, flows, v6)
+        check_vm1(d, good, good6)
     finally:
         d.cleanup()
 

@@ -205,13 +205,23 @@ def split_by_direction(got, outer_len, in_frames):
 
 
 def tshark_checks(path, idx):
-    # VXLAN, as tshark decodes it
+    tshark_vxlan(path)
+    tshark_erspan2(path, idx)
+    tshark_erspan3(path)
+    tshark_clean(path)
+
+
+def tshark_vxlan(path):
+    """VXLAN, as tshark decodes it."""
     rows = t.tshark_fields(path, ["vxlan.vni", "vxlan.flag_i"], "vxlan")
     t.check_eq(sorted({tuple(r) for r in rows}), [("7000", "1"), ("7001", "1")],
                "tshark: vxlan.vni 7000 / 7001, vxlan.flag_i == 1 on every VXLAN copy")
     t.check_eq(t.tshark_count(path, "vxlan.vni == 7000"), 14, "tshark: 14 copies in vni 7000")
     t.check_eq(t.tshark_count(path, "vxlan.vni == 7001"), 3, "tshark: 3 copies in vni 7001")
-    # ERSPAN II
+
+
+def tshark_erspan2(path, idx):
+    """ERSPAN II: span ids, port indexes, the T bit, sequence numbers."""
     rows = t.tshark_fields(path, ["erspan.spanid", "erspan.index", "erspan.truncated",
                                   "gre.sequence_number"], "erspan.version == 1")
     by = {}
@@ -230,7 +240,10 @@ def tshark_checks(path, idx):
         seqs = [s for _, _, s in rows_]
         t.check(all(b > a for a, b in zip(seqs, seqs[1:])),
                 f"tshark: span {sid} gre.sequence_number strictly increasing")
-    # ERSPAN III
+
+
+def tshark_erspan3(path):
+    """ERSPAN III: span ids, direction, hw id, T bit, timestamps, sequence numbers."""
     rows = t.tshark_fields(path, ["erspan.spanid", "erspan.direction", "erspan.hw",
                                   "erspan.truncated", "erspan.timestamp", "erspan.gra",
                                   "gre.sequence_number"], "erspan.version == 2")
@@ -254,7 +267,10 @@ def tshark_checks(path, idx):
                 f"tshark: span {sid} erspan.timestamp non-decreasing, increasing overall")
         t.check(all(b > a for a, b in zip(seqs, seqs[1:])),
                 f"tshark: span {sid} gre.sequence_number strictly increasing")
-    # nothing malformed; truncated copies: only the errors truncation causes
+
+
+def tshark_clean(path):
+    """Nothing malformed; truncated copies: only the errors truncation causes."""
     t.check_tshark_clean(path, "uplink", allow="erspan.truncated == 1 || vxlan.vni == 7001")
     truncated = "erspan.truncated == 1 || vxlan.vni == 7001"
     t.check_eq(t.tshark(path, t.TSHARK_CSUM_OPTS +

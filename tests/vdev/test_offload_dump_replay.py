@@ -67,8 +67,6 @@ def main():
         rc = d.stop()
         t.check_eq(rc, 0, "nfva exit status after SIGTERM")
     finally:
-        if t.failed():
-            print(d.log[-3000:])
         d.cleanup()
     status, report = rp.replay(lines)
     print(report)

@@ -79,8 +79,6 @@ def run(offload_on):
                    f"{mode}: output frames per port")
         return out
     finally:
-        if t.failed():
-            print(d.log[-3000:])
         d.cleanup()
 
 

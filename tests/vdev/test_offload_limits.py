@@ -50,82 +50,103 @@ def rule_keys(d):
     return sorted((r["in"], r["out"]) for r in d.rules())
 
 
+def at_limit(d, sent):
+    """Two flows from vf1 with max-rules-per-port 1: one rule, the other in
+    software with the limit as the reason."""
+    d.round({"vf2": [f(B, BCAST, "B bcast")], "vf3": [f(D, BCAST, "D bcast")]})
+    d.round({"vf1": [f(A, B, "A>B"), f(A, D, "A>D")]})
+    sent["ab"], sent["ad"] = 1, 1
+    d.wait_rules(1, what="one per port")
+    time.sleep(0.5)  # a second rule would have come by now
+    st = d.offload_stats()
+    t.check_eq((st["requests"], st["installs"], st["limit"], st["rules"]), (2, 1, 1, 1),
+               "stats offload requests/installs/limit/rules after two flows from vf1")
+    t.check_eq(rule_keys(d), [("vf1", "vf2")], "the one rule of vf1 is A->B")
+    sw = d.rules("software")
+    t.check_eq([(r["in"], r["out"], r["reason"]) for r in sw],
+               [("vf1", "vf3", "rule limit of the port reached (1)")],
+               "offload show lists A->D in software with the limit as the reason")
+
+
+def beyond_limit(d, sent):
+    """The flow over the limit stays in software; another port's is not limited."""
+    c0 = d.port_counters()
+    d.round({"vf1": [f(A, B, "A>B") for _ in range(10)] + [f(A, D, "A>D") for _ in range(10)],
+             "vf2": [f(B, A, "B>A")]})
+    sent["ab"] += 10
+    sent["ad"] += 10
+    c1 = d.port_counters()
+    t.check_eq(c1["vf1"]["eswitch_packets"] - c0["vf1"]["eswitch_packets"], 10,
+               "vf1 eswitch_packets: the 10 A->B")
+    t.check_eq(c1["vf1"]["rx_packets"] - c0["vf1"]["rx_packets"], t.BURST - 10,
+               "vf1 rx_packets (slow path): the 10 A->D + fillers")
+    d.wait_rules(2, what="vf2's rule is not limited")
+    t.check_eq(rule_keys(d), [("vf1", "vf2"), ("vf2", "vf1")], "rules: vf1->vf2, vf2->vf1")
+    t.check_eq(d.wait_hits({("vf1", "vf2", "l2"): 10}), {("vf1", "vf2", "l2"): 10},
+               "hits of A->B after R3")
+    st = d.offload_stats()
+    t.check(st["limit"] >= 1 and st["requests"] - st["installs"] - st["stale"] == st["limit"],
+            f"every refused request counted as limit (requests {st['requests']}, installs "
+            f"{st['installs']}, stale {st['stale']}, limit {st['limit']})")
+    t.check_eq(st["failures"], 0, "stats offload failures")
+
+
+def limit_raised(d, sent):
+    """max-rules-per-port 2: the flow kept in software gets its rule."""
+    d.ctl("offload", "set", "max-rules-per-port", "2")
+    for k in range(20):
+        d.round({"vf1": [f(A, D, "A>D retry")]})
+        sent["ad"] += 1
+        if ("vf1", "vf3") in rule_keys(d):
+            break
+        time.sleep(0.2)
+    t.check_eq(rule_keys(d), [("vf1", "vf2"), ("vf1", "vf3"), ("vf2", "vf1")],
+               f"with max-rules-per-port 2, A->D got its rule ({k + 1} rounds)")
+    c2 = d.port_counters()
+    d.round({"vf1": [f(A, D, "A>D") for _ in range(10)]})
+    sent["ad"] += 10
+    c3 = d.port_counters()
+    t.check_eq(c3["vf1"]["eswitch_packets"] - c2["vf1"]["eswitch_packets"], 10,
+               "vf1 eswitch_packets: the 10 A->D now carried by the rule")
+
+
+def flush(d, sent):
+    """offload flush removes every rule; the flows bring them back."""
+    st0 = d.offload_stats()
+    t.check_eq(d.ctl("offload", "flush"), {"removed": 3}, "offload flush")
+    t.check_eq(d.rules(), [], "rules after offload flush")
+    st1 = d.offload_stats()
+    t.check_eq(st1["removals"] - st0["removals"], 3, "removals (flush)")
+    for k in range(20):  # the flows ask again (the request filter may hold them 2 s)
+        d.round({"vf1": [f(A, B, "A>B again"), f(A, D, "A>D again")],
+                 "vf2": [f(B, A, "B>A again")]})
+        sent["ab"] += 1
+        sent["ad"] += 1
+        if len(d.rules()) == 3:
+            break
+        time.sleep(0.2)
+    t.check_eq(rule_keys(d), [("vf1", "vf2"), ("vf1", "vf3"), ("vf2", "vf1")],
+               f"rules back after the flush ({k + 1} rounds)")
+
+
 def main():
     t.require_tools()
     d = t.Daemon("limits", PORTS, CONFIG, feed="fifo", eswitch={"up": "emulated"},
                  vf_of={p: "up" for p in PORTS[1:]})
-    sent_ab, sent_ad = 0, 0
+    sent = {"ab": 0, "ad": 0}
     try:
         d.start()
-        d.round({"vf2": [f(B, BCAST, "B bcast")], "vf3": [f(D, BCAST, "D bcast")]})
-        d.round({"vf1": [f(A, B, "A>B"), f(A, D, "A>D")]})
-        sent_ab, sent_ad = 1, 1
-        d.wait_rules(1, what="one per port")
-        time.sleep(0.5)  # a second rule would have come by now
-        st = d.offload_stats()
-        t.check_eq((st["requests"], st["installs"], st["limit"], st["rules"]), (2, 1, 1, 1),
-                   "stats offload requests/installs/limit/rules after two flows from vf1")
-        t.check_eq(rule_keys(d), [("vf1", "vf2")], "the one rule of vf1 is A->B")
-        sw = d.rules("software")
-        t.check_eq([(r["in"], r["out"], r["reason"]) for r in sw],
-                   [("vf1", "vf3", "rule limit of the port reached (1)")],
-                   "offload show lists A->D in software with the limit as the reason")
-
-        c0 = d.port_counters()
-        d.round({"vf1": [f(A, B, "A>B") for _ in range(10)] + [f(A, D, "A>D") for _ in range(10)],
-                 "vf2": [f(B, A, "B>A")]})
-        sent_ab, sent_ad = sent_ab + 10, sent_ad + 10
-        c1 = d.port_counters()
-        t.check_eq(c1["vf1"]["eswitch_packets"] - c0["vf1"]["eswitch_packets"], 10,
-                   "vf1 eswitch_packets: the 10 A->B")
-        t.check_eq(c1["vf1"]["rx_packets"] - c0["vf1"]["rx_packets"], t.BURST - 10,
-                   "vf1 rx_packets (slow path): the 10 A->D + fillers")
-        d.wait_rules(2, what="vf2's rule is not limited")
-        t.check_eq(rule_keys(d), [("vf1", "vf2"), ("vf2", "vf1")], "rules: vf1->vf2, vf2->vf1")
-        t.check_eq(d.wait_hits({("vf1", "vf2", "l2"): 10}), {("vf1", "vf2", "l2"): 10},
-                   "hits of A->B after R3")
-        st = d.offload_stats()
-        t.check(st["limit"] >= 1 and st["requests"] - st["installs"] - st["stale"] == st["limit"],
-                f"every refused request counted as limit (requests {st['requests']}, installs "
-                f"{st['installs']}, stale {st['stale']}, limit {st['limit']})")
-        t.check_eq(st["failures"], 0, "stats offload failures")
-
-        d.ctl("offload", "set", "max-rules-per-port", "2")
-        for k in range(20):
-            d.round({"vf1": [f(A, D, "A>D retry")]})
-            sent_ad += 1
-            if ("vf1", "vf3") in rule_keys(d):
-                break
-            time.sleep(0.2)
-        t.check_eq(rule_keys(d), [("vf1", "vf2"), ("vf1", "vf3"), ("vf2", "vf1")],
-                   f"with max-rules-per-port 2, A->D got its rule ({k + 1} rounds)")
-        c2 = d.port_counters()
-        d.round({"vf1": [f(A, D, "A>D") for _ in range(10)]})
-        sent_ad += 10
-        c3 = d.port_counters()
-        t.check_eq(c3["vf1"]["eswitch_packets"] - c2["vf1"]["eswitch_packets"], 10,
-                   "vf1 eswitch_packets: the 10 A->D now carried by the rule")
-        st0 = d.offload_stats()
-        t.check_eq(d.ctl("offload", "flush"), {"removed": 3}, "offload flush")
-        t.check_eq(d.rules(), [], "rules after offload flush")
-        st1 = d.offload_stats()
-        t.check_eq(st1["removals"] - st0["removals"], 3, "removals (flush)")
-        for k in range(20):  # the flows ask again (the request filter may hold them 2 s)
-            d.round({"vf1": [f(A, B, "A>B again"), f(A, D, "A>D again")],
-                     "vf2": [f(B, A, "B>A again")]})
-            sent_ab, sent_ad = sent_ab + 1, sent_ad + 1
-            if len(d.rules()) == 3:
-                break
-            time.sleep(0.2)
-        t.check_eq(rule_keys(d), [("vf1", "vf2"), ("vf1", "vf3"), ("vf2", "vf1")],
-                   f"rules back after the flush ({k + 1} rounds)")
+        at_limit(d, sent)
+        beyond_limit(d, sent)
+        limit_raised(d, sent)
+        flush(d, sent)
         rc = d.stop()
         t.check_eq(rc, 0, "nfva exit status after SIGTERM")
-        t.check_eq(len(d.output("vf3")), 1 + sent_ad, "vf3 output: B broadcast + every A->D sent")
-        t.check_eq(len(d.output("vf2")), 1 + sent_ab, "vf2 output: D broadcast + every A->B sent")
+        t.check_eq(len(d.output("vf3")), 1 + sent["ad"],
+                   "vf3 output: B broadcast + every A->D sent")
+        t.check_eq(len(d.output("vf2")), 1 + sent["ab"],
+                   "vf2 output: D broadcast + every A->B sent")
     finally:
-        if t.failed():
-            print(d.log[-3000:])
         d.cleanup()
 
 

@@ -54,46 +54,56 @@ def gre(upmac, vtep, vtep_mac, inner, key, **gre_kw):
                  GRE(key_present=1, key=key, proto=0x6558, **gre_kw) / inner)
 
 
+PORTS = ["up", "vm1", "vm2", "vm3", "vm4", "vm5"]
+CONFIG = t.UNDERLAY_CONFIG + [
+    "network add n1 vni 5000 encap vxlan", "network n1 attach vm1", "network n1 attach vm2",
+    f"network n1 vtep add {t.VTEP1}", f"network n1 vtep add {t.VTEP2}",
+    "network add n2 vni 5001 encap gre", "network n2 attach vm3", "network n2 attach vm4",
+    f"network n2 vtep add {t.VTEP1}",
+    f"network add n3 vni {VSID} encap nvgre", "network n3 attach vm5",
+    f"network n3 vtep add {t.VTEP2}"]
+
+
+def inputs(upmac):
+    """(inner frames in1..in8, the uplink's input: their VXLAN/GRE/NVGRE frames)."""
+    inner = [arp_from(R1, "10.0.0.1"),
+             t.udp_frame(R1, A1, "10.0.0.1", "10.0.0.2", 41000, 42000, "R1 to A1"),
+             t.udp_frame(R2, R1, "10.0.0.3", "10.0.0.1", 41000, 42000, "R2 to R1, from .253"),
+             t.udp_frame(R1, t.BCAST, "10.0.0.1", "10.0.0.255", 41000, 42000, "ip options"),
+             t.udp_frame(R1, A1, "10.0.0.1", "10.0.0.2", 41000, 42000, "padded outer"),
+             arp_from(R3, "10.0.3.1"),
+             t.udp_frame(R3, A3, "10.0.3.1", "10.0.3.2", 41000, 42000, "GRE C K S"),
+             arp_from(R5, "10.0.5.1")]
+    in1, in2, in3, in4, in5, in6, in7, in8 = inner
+    f4 = vxlan(upmac, t.VTEP1, t.VTEP1_MAC, in4,
+               ip_kw={"options": [IPOption_NOP()] * 4, "flags": "DF"})
+    f5 = vxlan(upmac, t.VTEP1, t.VTEP1_MAC, in5, udp_kw={}) + b"\0" * 8
+    check_input_shapes(f4, f5)
+    return inner, [
+        vxlan(upmac, t.VTEP1, t.VTEP1_MAC, in1),
+        vxlan(upmac, t.VTEP1, t.VTEP1_MAC, in2),
+        vxlan(upmac, t.VTEP2, t.VTEP2_MAC, in3),
+        f4, f5,
+        gre(upmac, t.VTEP1, t.VTEP1_MAC, in6, 5001),
+        gre(upmac, t.VTEP1, t.VTEP1_MAC, in7, 5001, chksum_present=1, seqnum_present=1,
+            seqence_number=77),
+        gre(upmac, t.VTEP2, t.VTEP2_MAC, in8, VSID << 8 | 0x77),
+    ]
+
+
 def main():
-    ports = ["up", "vm1", "vm2", "vm3", "vm4", "vm5"]
-    d = t.Daemon("decap", ports, t.UNDERLAY_CONFIG + [
-        "network add n1 vni 5000 encap vxlan", "network n1 attach vm1", "network n1 attach vm2",
-        f"network n1 vtep add {t.VTEP1}", f"network n1 vtep add {t.VTEP2}",
-        "network add n2 vni 5001 encap gre", "network n2 attach vm3", "network n2 attach vm4",
-        f"network n2 vtep add {t.VTEP1}",
-        f"network add n3 vni {VSID} encap nvgre", "network n3 attach vm5",
-        f"network n3 vtep add {t.VTEP2}"])
+    d = t.Daemon("decap", PORTS, CONFIG)
     try:
         upmac = d.probe_uplink_mac()
-        in1 = arp_from(R1, "10.0.0.1")
-        in2 = t.udp_frame(R1, A1, "10.0.0.1", "10.0.0.2", 41000, 42000, "R1 to A1")
-        in3 = t.udp_frame(R2, R1, "10.0.0.3", "10.0.0.1", 41000, 42000, "R2 to R1, from .253")
-        in4 = t.udp_frame(R1, t.BCAST, "10.0.0.1", "10.0.0.255", 41000, 42000, "ip options")
-        in5 = t.udp_frame(R1, A1, "10.0.0.1", "10.0.0.2", 41000, 42000, "padded outer")
-        in6 = arp_from(R3, "10.0.3.1")
-        in7 = t.udp_frame(R3, A3, "10.0.3.1", "10.0.3.2", 41000, 42000, "GRE C K S")
-        in8 = arp_from(R5, "10.0.5.1")
-        f4 = vxlan(upmac, t.VTEP1, t.VTEP1_MAC, in4,
-                   ip_kw={"options": [IPOption_NOP()] * 4, "flags": "DF"})
-        f5 = vxlan(upmac, t.VTEP1, t.VTEP1_MAC, in5, udp_kw={}) + b"\0" * 8
-        check_input_shapes(f4, f5)
-        d.write_input("up", [
-            vxlan(upmac, t.VTEP1, t.VTEP1_MAC, in1),
-            vxlan(upmac, t.VTEP1, t.VTEP1_MAC, in2),
-            vxlan(upmac, t.VTEP2, t.VTEP2_MAC, in3),
-            f4, f5,
-            gre(upmac, t.VTEP1, t.VTEP1_MAC, in6, 5001),
-            gre(upmac, t.VTEP1, t.VTEP1_MAC, in7, 5001, chksum_present=1, seqnum_present=1,
-                seqence_number=77),
-            gre(upmac, t.VTEP2, t.VTEP2_MAC, in8, VSID << 8 | 0x77),
-        ])
+        (in1, in2, in3, in4, in5, in6, in7, in8), up = inputs(upmac)
+        d.write_input("up", up)
         d.start()
         member_tx = {"vm1": 4, "vm2": 4, "vm3": 2, "vm4": 2, "vm5": 1}
         shown = d.wait_inputs(tx=member_tx)
         t.check_eq(t.counters(shown, "up"), {"rx_packets": 8, "tx_packets": 0, "learned": 4,
                                              "dropped": {"split_horizon": 1}},
                    "uplink: 8 received, 4 MACs learned, R2 -> R1 split_horizon, none sent")
-        t.check_eq({p: shown[p]["counters"]["tx_packets"] for p in ports[1:]},
+        t.check_eq({p: shown[p]["counters"]["tx_packets"] for p in PORTS[1:]},
                    member_tx, "members' tx_packets")
         t.check_eq(t.fdb_rows(d), [(R1, "n1", "up", None, t.VTEP1, "dynamic"),
                                    (R2, "n1", "up", None, t.VTEP2, "dynamic"),
@@ -111,11 +121,10 @@ def main():
             t.check_frames(d.output(p), [in6, in7], f"{p}: GRE inner frames, byte-identical")
         t.check_frames(d.output("vm5"), [in8], "vm5: NVGRE inner frame, byte-identical")
         t.check_frames(d.output("up"), [], "uplink: nothing goes back into the overlay")
-        for p in ports[1:]:
+        for p in PORTS[1:]:
             t.check_tshark_clean(d.out_path(p), p)
     finally:
         d.cleanup()
-
 
 def check_input_shapes(f4, f5):
     """The crafted inputs are what the docstring says (guards against scapy changes)."""

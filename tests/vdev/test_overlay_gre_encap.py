@@ -53,6 +53,48 @@ def frames():
     return r_to_a, flows, bcast
 
 
+def check_encap(d, name, upmac, sent, nvgre):
+    """The outer frames on the uplink, byte for byte (IPv4 id and key taken
+    from the output, the key checked); returns the keys."""
+    got = d.output("up")
+    want, keys = [], []
+    for i, (inner, vtep, vtep_mac) in enumerate(sent):
+        ident = struct.unpack_from("!H", got[i], 18)[0] if i < len(got) else 0
+        key = struct.unpack_from("!I", got[i], 38)[0] if i < len(got) else 0
+        keys.append(key)
+        if nvgre:
+            t.check_eq(key >> 8, VSID, f"{name}: frame {i}: key >> 8 is the VSID")
+        else:
+            t.check_eq(key, 5001, f"{name}: frame {i}: key 5001")
+        want.append(t.outer_gre(upmac, vtep_mac, t.UPLINK_IP, vtep, key, inner, ident=ident))
+    t.check_frames(got, want, f"{name}: outer frames on the uplink, byte for byte")
+    if len(keys) == len(sent):
+        t.check_eq(keys[0], keys[1], f"{name}: same inner flow, same key")
+        t.check_eq(keys[-3], keys[-2], f"{name}: both broadcast copies, same key")
+        if nvgre:
+            ids = sorted({k & 0xff for k in keys})
+            print(f"info: {name}: NVGRE flow ids seen: {ids}")
+    t.check_eq(len(got[-1]) if got else 0, 1514,
+               f"{name}: the 1472-byte inner frame leaves as 1514 bytes")
+    dst_ips = [Ether(f)[IP].dst for f in got[-3:-1]]
+    t.check_eq(dst_ips, [t.VTEP1, t.VTEP2], f"{name}: broadcast: one copy per VTEP")
+    return keys
+
+
+def check_tshark(d, name, keys, nvgre):
+    rows = t.tshark_fields(d.out_path("up"), ["ip.proto", "gre.flags.key", "gre.key",
+                                              "gre.proto", "ip.flags.df", "ip.ttl"],
+                           extra=["-E", "occurrence=f"])
+    rows = [r[:2] + [int(r[2], 0)] + r[3:] for r in rows]
+    t.check_eq(rows, [["47", "1", k, "0x6558", "0", "64"] for k in keys],
+               f"{name}: tshark: proto 47, K flag, key, 0x6558, DF clear, TTL 64")
+    t.check_eq(t.tshark_fields(d.out_path("up"), ["frame.number"],
+                               f"gre.flags.key == 1 && gre.proto == 0x6558 && "
+                               f"gre.key == {keys[0] if nvgre else 5001}")[:1],
+               [["1"]], f"{name}: tshark display filter on gre.key matches")
+    t.check_tshark_clean(d.out_path("up"), name)
+
+
 def run(name, net_args, key_in, nvgre):
     d = t.Daemon(name, ["up", "vm1", "vm2"], t.UNDERLAY_CONFIG + [
         f"network add n1 {net_args}", "network n1 attach vm1", "network n1 attach vm2",
@@ -83,47 +125,11 @@ def run(name, net_args, key_in, nvgre):
                                    (MAC_R, "n1", "up", None, t.VTEP1, "dynamic")],
                    f"{name}: fdb: A on vm1, R behind vtep .252")
         d.stop_checked()
-
-        got = d.output("up")
-        want, keys = [], []
-        for i, (inner, vtep, vtep_mac) in enumerate(sent):
-            ident = struct.unpack_from("!H", got[i], 18)[0] if i < len(got) else 0
-            key = struct.unpack_from("!I", got[i], 38)[0] if i < len(got) else 0
-            keys.append(key)
-            if nvgre:
-                t.check_eq(key >> 8, VSID, f"{name}: frame {i}: key >> 8 is the VSID")
-            else:
-                t.check_eq(key, 5001, f"{name}: frame {i}: key 5001")
-            want.append(t.outer_gre(upmac, vtep_mac, t.UPLINK_IP, vtep, key, inner,
-                                    ident=ident))
-        t.check_frames(got, want, f"{name}: outer frames on the uplink, byte for byte")
-        if len(keys) == len(sent):
-            t.check_eq(keys[0], keys[1], f"{name}: same inner flow, same key")
-            t.check_eq(keys[-3], keys[-2], f"{name}: both broadcast copies, same key")
-            if nvgre:
-                ids = sorted({k & 0xff for k in keys})
-                print(f"info: {name}: NVGRE flow ids seen: {ids}")
-        t.check_eq(len(got[-1]) if got else 0, 1514,
-                   f"{name}: the 1472-byte inner frame leaves as 1514 bytes")
-        dst_ips = [Ether(f)[IP].dst for f in got[-3:-1]]
-        t.check_eq(dst_ips, [t.VTEP1, t.VTEP2], f"{name}: broadcast: one copy per VTEP")
-
-        rows = t.tshark_fields(d.out_path("up"), ["ip.proto", "gre.flags.key", "gre.key",
-                                                  "gre.proto", "ip.flags.df", "ip.ttl"],
-                               extra=["-E", "occurrence=f"])
-        rows = [r[:2] + [int(r[2], 0)] + r[3:] for r in rows]
-        t.check_eq(rows, [["47", "1", k, "0x6558", "0", "64"] for k in keys],
-                   f"{name}: tshark: proto 47, K flag, key, 0x6558, DF clear, TTL 64")
-        t.check_eq(t.tshark_fields(d.out_path("up"), ["frame.number"],
-                                   f"gre.flags.key == 1 && gre.proto == 0x6558 && "
-                                   f"gre.key == {keys[0] if nvgre else 5001}")[:1],
-                   [["1"]], f"{name}: tshark display filter on gre.key matches")
-        t.check_tshark_clean(d.out_path("up"), name)
+        check_tshark(d, name, check_encap(d, name, upmac, sent, nvgre), nvgre)
         t.check_frames(d.output("vm2"), [r_to_a, bcast], f"{name}: vm2 gets R -> A, broadcast")
         t.check_frames(d.output("vm1"), [r_to_a], f"{name}: vm1 gets R -> A")
     finally:
         d.cleanup()
-
 
 def main():
     run("gre", "vni 5001 encap gre", 5001, False)
