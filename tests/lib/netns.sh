@@ -8,6 +8,7 @@
 #   ns_add NS...                  # namespaces: IPv6 off, lo up, removed on exit
 #   veth NS1 IF1 NS2 IF2          # a veth pair, both up, TX checksum offload off
 #   two_hosts PREFIX              # H1 H2 (underlay u1 = u2), V1 - H1, V2 - H2, VMs up
+#   uplink_conf IF IP/PREFIX [PORT=IF...]   # port add uplink, VM ports, underlay
 #   mac_of NS IF; pin NS IP MAC [IF]; afp K IFACE [FRAMES]   # af_packet devargs
 #   nfva_up NAME NS CONF          # an nfva instance in NS ("" = here): own socket,
 #                                 # prefix, log; nfva_down NAME: SIGTERM, exit 0, clean
@@ -20,7 +21,8 @@
 #   snap SNAP NAME; delta A B PORT KEY; odelta A B KEY   # counters between snapshots
 #   ping_rx NS IP COUNT [ping opts]; check_ping WHAT NS IP COUNT   # ping(8), one at a time
 #   ping_burst NS IP COUNT [INTERVAL [DEADLINE]]; check_ping_burst WHAT NS IP COUNT [INTERVAL]
-#   ping_until NAME NS IP PYFILTER [TRIES]; garp NS IF IP
+#   ping_until NAME NS IP PYFILTER [TRIES]; ping_then_rule WHAT NAME NS IP PYFILTER
+#   garp NS IF IP
 #   cap_start CAP NS IF [SECONDS]; cap_stop CAP; pcap_count CAP FILTER;
 #   pcap_fields CAP FILTER FIELD...; pcap_no_malformed CAP; check_pcap (below)
 #   testpmd_replay FILE WHAT      # a dump's lines through dpdk-testpmd
@@ -157,6 +159,23 @@ two_hosts() {
 	ns_add "$V2"
 	veth "$V2" eth0 "$H2" vm2p
 	ip -n "$V2" addr add "${3:-10.1.1.30}/24" dev eth0
+	VM1_MAC=$(mac_of "$V1" eth0) VM2_MAC=$(mac_of "$V2" eth0)
+	U1_MAC=$(mac_of "$H1" u1) U2_MAC=$(mac_of "$H2" u2)
+	log "vm1 $VM1_MAC, vm2 $VM2_MAC, u1 $U1_MAC, u2 $U2_MAC"
+}
+
+# uplink_conf IFACE IP/PREFIX [PORT=IFACE...]: the first lines of an nfva
+# configuration: port uplink on af_packet vdev 0 on IFACE, each PORT on the
+# next vdevs (owning an emulated e-switch and its VFs in mode offload), the
+# underlay on the uplink.
+uplink_conf() {
+	local k=1 p
+	echo "port add uplink dev $(afp 0 "$1")$(esw_uplink)"
+	for p in "${@:3}"; do
+		echo "port add ${p%%=*} dev $(afp $k "${p#*=}")$(esw_vf uplink)"
+		k=$((k + 1))
+	done
+	echo "underlay set uplink uplink ip $2"
 }
 
 # mac_of NS IF: the interface's MAC, lower case.

@@ -63,6 +63,13 @@ ping_until() {
 	fail "no rule [$filter] after $tries pings: $(rules "$name")"
 }
 
+# ping_then_rule WHAT NAME NS IP FILTER: one ping (answered), then a rule
+# matching FILTER in instance NAME within 5 s.
+ping_then_rule() {
+	check_ping_burst "$1" "$3" "$4" 1
+	wait_for 5 cmd_eq "nrules $2 \"$5\"" 1 || fail "no rule [$5] after $1: $(rules "$2")"
+}
+
 # garp NS IF IP: one gratuitous ARP (broadcast, sender = target = IP) from IF,
 # with iputils-arping, else scapy.
 garp() {

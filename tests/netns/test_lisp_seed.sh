@@ -78,16 +78,11 @@ offload_mode && NONCE_FLAG='("0", "False")'
 IID=1000
 KEY=seed-s3cret
 
-VM1_MAC=$(mac_of "$V1" eth0)
-VM2_MAC=$(mac_of "$V2" eth0)
-log "vm1 $VM1_MAC, vm2 $VM2_MAC"
 
 # host_conf LOCAL_IP UPLINK_IF VM_IF EXTRA_LINES
 host_conf() {
+	uplink_conf "$2" "$1/24" "vm1=$3"
 	cat <<-EOF
-		port add uplink dev $(afp 0 "$2")$(esw_uplink)
-		port add vm1 dev $(afp 1 "$3")$(esw_vf uplink)
-		underlay set uplink uplink ip $1/24
 		network add lan iid $IID encap lisp
 		network lan attach vm1
 		$4

@@ -60,21 +60,13 @@ pin "$V1" 10.0.0.2 "$M2"; pin "$V3" 10.0.0.2 "$M2"
 pin "$V2" 10.0.0.1 "$M1"; pin "$V2" 10.0.0.3 "$M3"
 log "vm1 $M1, vm2 $M2, vm3 $M3"
 
-cat >"$TEST_TMP/h1.conf" <<EOF
-port add uplink dev $(afp 0 u1)
-port add vm1 dev $(afp 1 vm1p)
-port add vm3 dev $(afp 2 vm3p)
-underlay set uplink uplink ip 192.168.1.1/24
+{ uplink_conf u1 192.168.1.1/24 vm1=vm1p vm3=vm3p; cat <<EOF; } >"$TEST_TMP/h1.conf"
 network add lan vni 100 encap vxlan
 network lan attach vm1
 network lan attach vm3
 network lan vtep add 192.168.1.2
 EOF
-cat >"$TEST_TMP/h2.conf" <<EOF
-port add uplink dev $(afp 0 u2)
-port add vm2 dev $(afp 1 vm2p)
-port add vm4 dev $(afp 2 vm4p)
-underlay set uplink uplink ip 192.168.1.2/24
+{ uplink_conf u2 192.168.1.2/24 vm2=vm2p vm4=vm4p; cat <<EOF; } >"$TEST_TMP/h2.conf"
 network add lan vni 100 encap vxlan
 network lan attach vm2
 network lan vtep add 192.168.1.1

@@ -86,10 +86,8 @@ L12=$(f_l2 vm1 vm2) L21=$(f_l2 vm2 vm1)
 
 log "1. vm1 pings vm2: after the first packets, the e-switch carries both directions"
 snap p1a h
-check_ping_burst "vm1 -> vm2, ping 1 (flooded)" "$VM1" 10.0.0.2 1
-wait_for 5 cmd_eq "nrules h \"$L21\"" 1 || fail "no rule vm2 -> vm1 after ping 1: $(rules h)"
-check_ping_burst "vm1 -> vm2, ping 2" "$VM1" 10.0.0.2 1
-wait_for 5 cmd_eq "nrules h \"$L12\"" 1 || fail "no rule vm1 -> vm2 after ping 2: $(rules h)"
+ping_then_rule "vm1 -> vm2, ping 1 (flooded)" h "$VM1" 10.0.0.2 "$L21"
+ping_then_rule "vm1 -> vm2, ping 2" h "$VM1" 10.0.0.2 "$L12"
 pings "$VM1" 10.0.0.2 48
 hits_reach h "$L12" 48
 hits_reach h "$L21" 49

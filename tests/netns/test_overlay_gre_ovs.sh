@@ -39,11 +39,7 @@ two_hosts oos
 # kernel behind the u2 port.
 ip netns exec "$H2" sysctl -qw net.ipv4.conf.all.arp_ignore=1
 
-VM1_MAC=$(mac_of "$V1" eth0)
-VM2_MAC=$(mac_of "$V2" eth0)
-U1_MAC=$(mac_of "$H1" u1)
 BRPHY_MAC=02:00:00:00:02:52
-log "vm1 $VM1_MAC, vm2 $VM2_MAC, u1 (nfva uplink) $U1_MAC, br-phy $BRPHY_MAC"
 
 # --- Open vSwitch, private instance in H2 ------------------------------------
 ovs_up "$H2"
@@ -63,10 +59,7 @@ check_eq "OVS tunnel neighbour 192.168.1.249" \
 
 # --- nfva in H1 ------------------------------------------------------------------
 CONF="$TEST_TMP/nfva.conf"
-cat >"$CONF" <<EOF
-port add uplink dev $(afp 0 u1)
-port add vm1 dev $(afp 1 vm1p)
-underlay set uplink uplink ip 192.168.1.249/24
+{ uplink_conf u1 192.168.1.249/24 vm1=vm1p; cat <<EOF; } >"$CONF"
 network add blue vni 5001 encap gre
 network blue attach vm1
 network blue vtep add 192.168.1.252

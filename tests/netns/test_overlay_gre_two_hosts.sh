@@ -53,20 +53,17 @@ need tshark tshark
 test_mode "${1:-}"
 two_hosts ogr
 
-VM1_MAC=$(mac_of "$V1" eth0)
-VM2_MAC=$(mac_of "$V2" eth0)
-U1_MAC=$(mac_of "$H1" u1)
-U2_MAC=$(mac_of "$H2" u2)
-log "vm1 $VM1_MAC, vm2 $VM2_MAC, u1 (host1 uplink) $U1_MAC, u2 (host2 uplink) $U2_MAC"
 
 # host_conf LOCAL_IP REMOTE_IP OVERLAY...: one host's configuration.
 host_conf() {
 	local lip=$1 rip=$2
 	shift 2
+	if [ "$lip" = 192.168.1.249 ]; then
+		uplink_conf u1 "$lip/24" vm1=vm1p
+	else
+		uplink_conf u2 "$lip/24" vm1=vm2p
+	fi
 	cat <<-EOF
-		port add uplink dev $(afp 0 "$([ "$lip" = 192.168.1.249 ] && echo u1 || echo u2)")$(esw_uplink)
-		port add vm1 dev $(afp 1 "$([ "$lip" = 192.168.1.249 ] && echo vm1p || echo vm2p)")$(esw_vf uplink)
-		underlay set uplink uplink ip $lip/24
 		network add blue $*
 		network blue attach vm1
 		network blue vtep add $rip

@@ -50,11 +50,7 @@ ip -n "$P" link set vx up
 check_eq "P's vx MTU" "$(ip -n "$P" -j link show vx | json_get "j[0]['mtu']")" 1450
 
 CONF="$TEST_TMP/nfva.conf"
-cat >"$CONF" <<EOF
-port add uplink dev $(afp 0 u1)
-port add vm1 dev $(afp 1 vm1p)
-port add vm2 dev $(afp 2 vm2p)
-underlay set uplink uplink ip 192.168.1.249/24
+{ uplink_conf u1 192.168.1.249/24 vm1=vm1p vm2=vm2p; cat <<EOF; } >"$CONF"
 network add blue vni 6000 encap vxlan
 network blue attach vm1
 network blue vtep add 192.168.1.252

@@ -78,11 +78,6 @@ ip -n "$H2" link add br0 type bridge mcast_snooping 0   # no IGMP of its own
 ip -n "$H2" link set br0 up
 ip -n "$H2" link set vm2p master br0
 
-VM1_MAC=$(mac_of "$V1" eth0)
-VM2_MAC=$(mac_of "$V2" eth0)
-U1_MAC=$(mac_of "$H1" u1)
-U2_MAC=$(mac_of "$H2" u2)
-log "vm1 $VM1_MAC, vm2 $VM2_MAC, u1 (nfva uplink) $U1_MAC, u2 (kernel) $U2_MAC"
 
 run_mode() {
 	local mode=$1 group="" kernel_dst="remote 192.168.1.249"
@@ -105,13 +100,11 @@ run_mode() {
 	ip -n "$V1" neigh flush dev eth0
 	ip -n "$V2" neigh flush dev eth0
 
-	cat >"$conf" <<-EOF
-		port add uplink dev $(afp 0 u1)$(esw_uplink)
-		port add vm1 dev $(afp 1 vm1p)$(esw_vf uplink)
-		underlay set uplink uplink ip 192.168.1.249/24
-		network add blue vni 6000 encap vxlan $group
-		network blue attach vm1
-	EOF
+	{
+		uplink_conf u1 192.168.1.249/24 vm1=vm1p
+		echo "network add blue vni 6000 encap vxlan $group"
+		echo "network blue attach vm1"
+	} >"$conf"
 	[ "$mode" = unicast ] && echo "network blue vtep add 192.168.1.252" >>"$conf"
 	offload_mode && echo "offload set idle-timeout 120" >>"$conf"
 
@@ -229,10 +222,8 @@ offload_rules() {
 
 	log "A1. after the first packets, encap and decap rules carry vm1 <-> vm2"
 	snap a0 x1
-	check_ping_burst "vm1 -> vm2, ping 1 (flooded to the VTEP)" "$V1" 10.1.1.30 1
-	wait_for 5 cmd_eq "nrules x1 \"$DEC\"" 1 || fail "no decap rule after ping 1: $(rules x1)"
-	check_ping_burst "vm1 -> vm2, ping 2" "$V1" 10.1.1.30 1
-	wait_for 5 cmd_eq "nrules x1 \"$ENC\"" 1 || fail "no encap rule after ping 2: $(rules x1)"
+	ping_then_rule "vm1 -> vm2, ping 1 (flooded to the VTEP)" x1 "$V1" 10.1.1.30 "$DEC"
+	ping_then_rule "vm1 -> vm2, ping 2" x1 "$V1" 10.1.1.30 "$ENC"
 	check_eq "rules" "$(nrules x1)" 2
 	check_eq "encap: shape/state/src/dst" "$(rule_field x1 "$ENC" shape) $(rule_field x1 "$ENC" \
 		state) $(rule_field x1 "$ENC" src) $(rule_field x1 "$ENC" dst)" "vxlan-encap offloaded $MV1 $MV2"
