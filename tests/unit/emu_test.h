@@ -61,7 +61,8 @@ static inline void *put(struct frame *f, const void *data, size_t n)
 static inline void put_eth(struct frame *f, struct rte_ether_addr dst, struct rte_ether_addr src,
 		uint16_t type)
 {
-	struct rte_ether_hdr h = { .dst_addr = dst, .src_addr = src,
+	struct rte_ether_hdr h = { .dst_addr = dst,
+		.src_addr = src,
 		.ether_type = rte_cpu_to_be_16(type) };
 	put(f, &h, sizeof(h));
 }
@@ -76,8 +77,11 @@ static inline void put_vlan(struct frame *f, uint16_t tci, uint16_t type)
 /* Returns the header's offset, for ipv4_finish(). */
 static inline uint16_t put_ipv4(struct frame *f, uint32_t src, uint32_t dst, uint8_t proto)
 {
-	struct rte_ipv4_hdr h = { .version_ihl = RTE_IPV4_VHL_DEF, .time_to_live = 64,
-		.next_proto_id = proto, .src_addr = src, .dst_addr = dst };
+	struct rte_ipv4_hdr h = { .version_ihl = RTE_IPV4_VHL_DEF,
+		.time_to_live = 64,
+		.next_proto_id = proto,
+		.src_addr = src,
+		.dst_addr = dst };
 	uint16_t off = f->len;
 	put(f, &h, sizeof(h));
 	return off;
@@ -178,23 +182,38 @@ static inline void sink_clear(struct sink *s)
 
 /* ---- rules and sending ---- */
 
-#define ITEM(t, s, m) { .type = RTE_FLOW_ITEM_TYPE_##t, .spec = (s), .mask = (m) }
-#define ITEM_END { .type = RTE_FLOW_ITEM_TYPE_END }
-#define PORT_ITEM(p) ITEM(REPRESENTED_PORT, (&(struct rte_flow_item_ethdev){ .port_id = (p) }), NULL)
-#define ACT(t, c) { .type = RTE_FLOW_ACTION_TYPE_##t, .conf = (c) }
-#define ACT_END { .type = RTE_FLOW_ACTION_TYPE_END }
+#define ITEM(t, s, m)                                                                              \
+	{                                                                                          \
+		.type = RTE_FLOW_ITEM_TYPE_##t, .spec = (s), .mask = (m)                           \
+	}
+#define ITEM_END                                                                                   \
+	{                                                                                          \
+		.type = RTE_FLOW_ITEM_TYPE_END                                                     \
+	}
+#define PORT_ITEM(p)                                                                               \
+	ITEM(REPRESENTED_PORT, (&(struct rte_flow_item_ethdev){ .port_id = (p) }), NULL)
+#define ACT(t, c)                                                                                  \
+	{                                                                                          \
+		.type = RTE_FLOW_ACTION_TYPE_##t, .conf = (c)                                      \
+	}
+#define ACT_END                                                                                    \
+	{                                                                                          \
+		.type = RTE_FLOW_ACTION_TYPE_END                                                   \
+	}
 #define OUT(p) ACT(REPRESENTED_PORT, (&(struct rte_flow_action_ethdev){ .port_id = (p) }))
-#define MAC_FULL { .addr_bytes = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff } }
+#define MAC_FULL                                                                                   \
+	{                                                                                          \
+		.addr_bytes = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff }                               \
+	}
 #define ETH_MACS(d, s) (&(struct rte_flow_item_eth){ .hdr = { .dst_addr = (d), .src_addr = (s) } })
-#define ETH_MACS_MASK (&(struct rte_flow_item_eth){ .hdr = { .dst_addr = MAC_FULL, \
-		.src_addr = MAC_FULL } })
+#define ETH_MACS_MASK                                                                              \
+	(&(struct rte_flow_item_eth){ .hdr = { .dst_addr = MAC_FULL, .src_addr = MAC_FULL } })
 
 enum { MISS = -1, DROPPED = -2 };
 
 #define UPLINK_MAC mac(9, 9)
 #define LOCAL_IP ip4(192, 0, 2, 1)
 #define REMOTE_IP ip4(192, 0, 2, 2)
-
 
 static inline struct emu_rule *add(uint32_t prio, const struct rte_flow_item *pat,
 		const struct rte_flow_action *act)

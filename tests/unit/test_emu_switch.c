@@ -39,8 +39,8 @@ static void emu_eal_cleanup(void)
 
 static void test_l2_exact(void **state)
 {
-	struct rte_flow_item pat[] = { PORT_ITEM(1), ITEM(ETH, ETH_MACS(mac(1, 1), mac(1, 2)),
-		ETH_MACS_MASK), ITEM_END };
+	struct rte_flow_item pat[] = { PORT_ITEM(1),
+		ITEM(ETH, ETH_MACS(mac(1, 1), mac(1, 2)), ETH_MACS_MASK), ITEM_END };
 	struct rte_flow_action act[] = { OUT(2), ACT(COUNT, NULL), ACT_END };
 	struct frame f, g, out;
 	(void)state;
@@ -49,9 +49,9 @@ static void test_l2_exact(void **state)
 	l2_frame(&f, mac(1, 1), mac(1, 2));
 	assert_int_equal(send1(1, &f, &out), 2);
 	assert_true(out.len == f.len && memcmp(out.b, f.b, f.len) == 0);
-	assert_int_equal(send1(3, &f, NULL), MISS);       /* other port */
+	assert_int_equal(send1(3, &f, NULL), MISS); /* other port */
 	l2_frame(&g, mac(1, 1), mac(1, 3));
-	assert_int_equal(send1(1, &g, NULL), MISS);       /* other source */
+	assert_int_equal(send1(1, &g, NULL), MISS); /* other source */
 
 	/* 100 frames, every other one a hit: misses stay in order, across the
 	 * switch's 64-frame chunks. */
@@ -109,8 +109,10 @@ static void test_masks(void **state)
 static void test_default_masks(void **state)
 {
 	/* NULL mask = the item's default: ETH matches MACs, not the type */
-	struct rte_flow_item_eth eth = { .hdr = { .dst_addr = mac(3, 1), .src_addr = mac(3, 2),
-		.ether_type = RTE_BE16(RTE_ETHER_TYPE_ARP) } };
+	struct rte_flow_item_eth eth = { .hdr = { .dst_addr = mac(3, 1),
+							 .src_addr = mac(3, 2),
+							 .ether_type = RTE_BE16(
+									 RTE_ETHER_TYPE_ARP) } };
 	struct rte_flow_item p1[] = { PORT_ITEM(1), ITEM(ETH, &eth, NULL), ITEM_END };
 	/* VLAN: VID only (0x0fff), not the PCP */
 	struct rte_flow_item_vlan vlan = { .hdr.vlan_tci = RTE_BE16(0xe064) };
@@ -118,7 +120,9 @@ static void test_default_masks(void **state)
 		ITEM_END };
 	/* IPV4: addresses only, so protocol and TOS in the spec do not count */
 	struct rte_flow_item_ipv4 ip = { .hdr = { .src_addr = ip4(10, 0, 0, 1),
-		.dst_addr = ip4(10, 0, 0, 2), .next_proto_id = IPPROTO_TCP, .type_of_service = 0xff } };
+							 .dst_addr = ip4(10, 0, 0, 2),
+							 .next_proto_id = IPPROTO_TCP,
+							 .type_of_service = 0xff } };
 	struct rte_flow_item p3[] = { PORT_ITEM(3), ITEM(ETH, NULL, NULL), ITEM(IPV4, &ip, NULL),
 		ITEM_END };
 	struct rte_flow_action to7[] = { OUT(7), ACT_END };
@@ -148,10 +152,11 @@ static void test_default_masks(void **state)
 static void test_priorities(void **state)
 {
 	struct rte_flow_item_eth dst_only = { .hdr.dst_addr = mac(5, 1) };
-	struct rte_flow_item broad[] = { PORT_ITEM(1), ITEM(ETH, &dst_only,
-		(&(struct rte_flow_item_eth){ .hdr.dst_addr = MAC_FULL })), ITEM_END };
-	struct rte_flow_item narrow[] = { PORT_ITEM(1), ITEM(ETH, ETH_MACS(mac(5, 1), mac(5, 2)),
-		ETH_MACS_MASK), ITEM_END };
+	struct rte_flow_item broad[] = { PORT_ITEM(1),
+		ITEM(ETH, &dst_only, (&(struct rte_flow_item_eth){ .hdr.dst_addr = MAC_FULL })),
+		ITEM_END };
+	struct rte_flow_item narrow[] = { PORT_ITEM(1),
+		ITEM(ETH, ETH_MACS(mac(5, 1), mac(5, 2)), ETH_MACS_MASK), ITEM_END };
 	struct rte_flow_action to5[] = { OUT(5), ACT_END }, to6[] = { OUT(6), ACT_END };
 	struct rte_flow_action to7[] = { OUT(7), ACT_END };
 	struct frame both, only_broad;
@@ -226,15 +231,35 @@ static int group_teardown(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		T(test_l2_exact), T(test_masks), T(test_default_masks), T(test_priorities),
-		T(test_vxlan_decap), T(test_vxlan_encap), T(test_gre_raw), T(test_vlan),
-		T(test_drop_and_representor), T(test_counters), T(test_sample_mirror),
-		T(test_sample_position), T(test_sample_encap), T(test_sample_ratio),
-		T(test_sample_representor), T(test_sample_cap), T(test_sample_refusals),
-		T(test_mark), T(test_raw_lisp), T(test_raw_refusals), T(test_lisp_encap),
-		T(test_raw_vxlan_coexist), T(test_destroy_flush),
-		T(test_validation), T(test_capacity), T(test_mask_limit), T(test_rcu),
-		T(test_concurrent), T(test_many_rules),
+		T(test_l2_exact),
+		T(test_masks),
+		T(test_default_masks),
+		T(test_priorities),
+		T(test_vxlan_decap),
+		T(test_vxlan_encap),
+		T(test_gre_raw),
+		T(test_vlan),
+		T(test_drop_and_representor),
+		T(test_counters),
+		T(test_sample_mirror),
+		T(test_sample_position),
+		T(test_sample_encap),
+		T(test_sample_ratio),
+		T(test_sample_representor),
+		T(test_sample_cap),
+		T(test_sample_refusals),
+		T(test_mark),
+		T(test_raw_lisp),
+		T(test_raw_refusals),
+		T(test_lisp_encap),
+		T(test_raw_vxlan_coexist),
+		T(test_destroy_flush),
+		T(test_validation),
+		T(test_capacity),
+		T(test_mask_limit),
+		T(test_rcu),
+		T(test_concurrent),
+		T(test_many_rules),
 	};
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }

@@ -28,22 +28,26 @@ static void vxlan_frame(struct frame *f, uint16_t dport, uint32_t vni, const str
  *   -> vxlan_decap / represented_port out / count */
 static struct emu_rule *decap_rule(uint16_t dport, uint32_t vni, uint16_t out)
 {
-	struct rte_flow_item_eth eth = { .hdr = { .dst_addr = UPLINK_MAC,
-		.ether_type = RTE_BE16(RTE_ETHER_TYPE_IPV4) } };
+	struct rte_flow_item_eth eth = {
+		.hdr = { .dst_addr = UPLINK_MAC, .ether_type = RTE_BE16(RTE_ETHER_TYPE_IPV4) }
+	};
 	struct rte_flow_item_eth eth_mask = { .hdr = { .dst_addr = MAC_FULL,
-		.ether_type = RTE_BE16(0xffff) } };
-	struct rte_flow_item_ipv4 ip = { .hdr = { .src_addr = REMOTE_IP, .dst_addr = LOCAL_IP,
-		.next_proto_id = IPPROTO_UDP } };
+							      .ether_type = RTE_BE16(0xffff) } };
+	struct rte_flow_item_ipv4 ip = {
+		.hdr = { .src_addr = REMOTE_IP, .dst_addr = LOCAL_IP, .next_proto_id = IPPROTO_UDP }
+	};
 	struct rte_flow_item_ipv4 ip_mask = { .hdr = { .src_addr = RTE_BE32(0xffffffff),
-		.dst_addr = RTE_BE32(0xffffffff), .next_proto_id = 0xff } };
+							      .dst_addr = RTE_BE32(0xffffffff),
+							      .next_proto_id = 0xff } };
 	struct rte_flow_item_udp udp = { .hdr.dst_port = rte_cpu_to_be_16(dport) };
 	struct rte_flow_item_udp udp_mask = { .hdr.dst_port = RTE_BE16(0xffff) };
 	struct rte_flow_item_vxlan vx = { .hdr.vx_vni = rte_cpu_to_be_32(vni << 8) };
 	struct rte_flow_item_eth inner = { .hdr.dst_addr = mac(7, 1) };
 	struct rte_flow_item pat[] = { PORT_ITEM(0), ITEM(ETH, &eth, &eth_mask),
 		ITEM(IPV4, &ip, &ip_mask), ITEM(UDP, dport ? &udp : NULL, &udp_mask),
-		ITEM(VXLAN, &vx, NULL), ITEM(ETH, &inner,
-			(&(struct rte_flow_item_eth){ .hdr.dst_addr = MAC_FULL })), ITEM_END };
+		ITEM(VXLAN, &vx, NULL),
+		ITEM(ETH, &inner, (&(struct rte_flow_item_eth){ .hdr.dst_addr = MAC_FULL })),
+		ITEM_END };
 	struct rte_flow_action act[] = { ACT(VXLAN_DECAP, NULL), OUT(out), ACT(COUNT, NULL),
 		ACT_END };
 	return add(1, pat, act);
@@ -80,19 +84,23 @@ void test_vxlan_decap(void **state)
 
 void test_vxlan_encap(void **state)
 {
-	struct rte_flow_item_eth o_eth = { .hdr = { .dst_addr = mac(9, 1), .src_addr = UPLINK_MAC,
-		.ether_type = RTE_BE16(RTE_ETHER_TYPE_IPV4) } };
+	struct rte_flow_item_eth o_eth = { .hdr = { .dst_addr = mac(9, 1),
+							   .src_addr = UPLINK_MAC,
+							   .ether_type = RTE_BE16(
+									   RTE_ETHER_TYPE_IPV4) } };
 	struct rte_flow_item_ipv4 o_ip = { .hdr = { .version_ihl = RTE_IPV4_VHL_DEF,
-		.time_to_live = 64, .next_proto_id = IPPROTO_UDP, .src_addr = LOCAL_IP,
-		.dst_addr = REMOTE_IP } };
+							   .time_to_live = 64,
+							   .next_proto_id = IPPROTO_UDP,
+							   .src_addr = LOCAL_IP,
+							   .dst_addr = REMOTE_IP } };
 	struct rte_flow_item_udp o_udp = { .hdr = { .dst_port = RTE_BE16(4789) } };
 	struct rte_flow_item_vxlan o_vx = { .hdr = { .vx_flags = RTE_BE32(0x08000000),
-		.vx_vni = RTE_BE32(42 << 8) } };
+							    .vx_vni = RTE_BE32(42 << 8) } };
 	struct rte_flow_item def[] = { ITEM(ETH, &o_eth, NULL), ITEM(IPV4, &o_ip, NULL),
 		ITEM(UDP, &o_udp, NULL), ITEM(VXLAN, &o_vx, NULL), ITEM_END };
 	struct rte_flow_action_vxlan_encap conf = { .definition = def };
-	struct rte_flow_item pat[] = { PORT_ITEM(3), ITEM(ETH, ETH_MACS(mac(7, 2), mac(7, 1)),
-		NULL), ITEM_END };
+	struct rte_flow_item pat[] = { PORT_ITEM(3),
+		ITEM(ETH, ETH_MACS(mac(7, 2), mac(7, 1)), NULL), ITEM_END };
 	struct rte_flow_action act[] = { ACT(VXLAN_ENCAP, &conf), OUT(0), ACT(COUNT, NULL),
 		ACT_END };
 	struct frame inner, want, out;
@@ -143,8 +151,8 @@ void test_gre_raw(void **state)
 	gre_template(&tmpl, 42);
 	assert_int_equal(tmpl.len, 42);
 	struct rte_flow_action_raw_encap enc = { .data = tmpl.b, .size = tmpl.len };
-	struct rte_flow_item encap_pat[] = { PORT_ITEM(3), ITEM(ETH, ETH_MACS(mac(7, 2),
-		mac(7, 1)), NULL), ITEM_END };
+	struct rte_flow_item encap_pat[] = { PORT_ITEM(3),
+		ITEM(ETH, ETH_MACS(mac(7, 2), mac(7, 1)), NULL), ITEM_END };
 	struct rte_flow_action encap_act[] = { ACT(RAW_ENCAP, &enc), OUT(0), ACT_END };
 	add(1, encap_pat, encap_act);
 
@@ -157,7 +165,8 @@ void test_gre_raw(void **state)
 	struct rte_flow_item decap_pat[] = { PORT_ITEM(0), ITEM(ETH, NULL, NULL),
 		ITEM(IPV4, &ip, NULL), ITEM(GRE, &gre, &gre_mask), ITEM(GRE_KEY, &key, NULL),
 		ITEM(ETH, (&(struct rte_flow_item_eth){ .hdr.dst_addr = mac(7, 2) }),
-			(&(struct rte_flow_item_eth){ .hdr.dst_addr = MAC_FULL })), ITEM_END };
+				(&(struct rte_flow_item_eth){ .hdr.dst_addr = MAC_FULL })),
+		ITEM_END };
 	struct rte_flow_action_raw_decap dec = { .size = 42 };
 	struct rte_flow_action decap_act[] = { ACT(RAW_DECAP, &dec), OUT(1), ACT_END };
 	add(1, decap_pat, decap_act);
@@ -182,26 +191,35 @@ void test_gre_raw(void **state)
 void test_vlan(void **state)
 {
 	struct rte_flow_item_eth untagged = { .hdr = { .dst_addr = mac(2, 1),
-		.src_addr = mac(1, 1) }, .has_vlan = 0 };
+							      .src_addr = mac(1, 1) },
+		.has_vlan = 0 };
 	struct rte_flow_item_eth untagged_mask = { .hdr = { .dst_addr = MAC_FULL,
-		.src_addr = MAC_FULL }, .has_vlan = 1 };
+								   .src_addr = MAC_FULL },
+		.has_vlan = 1 };
 	struct rte_flow_item push_pat[] = { PORT_ITEM(1), ITEM(ETH, &untagged, &untagged_mask),
 		ITEM_END };
-	struct rte_flow_action push_act[] = { ACT(OF_PUSH_VLAN,
-		(&(struct rte_flow_action_of_push_vlan){ .ethertype = RTE_BE16(0x8100) })),
-		ACT(OF_SET_VLAN_VID, (&(struct rte_flow_action_of_set_vlan_vid){
-			.vlan_vid = RTE_BE16(100) })),
+	struct rte_flow_action push_act[] = {
+		ACT(OF_PUSH_VLAN,
+				(&(struct rte_flow_action_of_push_vlan){
+						.ethertype = RTE_BE16(0x8100) })),
+		ACT(OF_SET_VLAN_VID,
+				(&(struct rte_flow_action_of_set_vlan_vid){
+						.vlan_vid = RTE_BE16(100) })),
 		ACT(OF_SET_VLAN_PCP, (&(struct rte_flow_action_of_set_vlan_pcp){ .vlan_pcp = 3 })),
-		OUT(2), ACT_END };
+		OUT(2), ACT_END
+	};
 	struct rte_flow_item_vlan vid100 = { .hdr.vlan_tci = RTE_BE16(100) };
 	struct rte_flow_item pop_pat[] = { PORT_ITEM(2), ITEM(ETH, NULL, NULL),
 		ITEM(VLAN, &vid100, NULL), ITEM_END };
 	struct rte_flow_action pop_act[] = { ACT(OF_POP_VLAN, NULL), OUT(1), ACT_END };
 	struct rte_flow_item qinq_pat[] = { PORT_ITEM(3), ITEM(ETH, NULL, NULL),
 		ITEM(VLAN, NULL, NULL), ITEM_END };
-	struct rte_flow_action qinq_act[] = { ACT(OF_PUSH_VLAN,
-		(&(struct rte_flow_action_of_push_vlan){ .ethertype = RTE_BE16(0x88a8) })),
-		OUT(4), ACT_END };
+	struct rte_flow_action qinq_act[] = {
+		ACT(OF_PUSH_VLAN,
+				(&(struct rte_flow_action_of_push_vlan){
+						.ethertype = RTE_BE16(0x88a8) })),
+		OUT(4), ACT_END
+	};
 	struct frame f, tagged, out;
 	(void)state;
 
@@ -230,12 +248,14 @@ void test_vlan(void **state)
 
 void test_drop_and_representor(void **state)
 {
-	struct rte_flow_item drop_pat[] = { PORT_ITEM(1), ITEM(ETH, ETH_MACS(mac(6, 1), mac(6, 2)),
-		NULL), ITEM_END };
+	struct rte_flow_item drop_pat[] = { PORT_ITEM(1),
+		ITEM(ETH, ETH_MACS(mac(6, 1), mac(6, 2)), NULL), ITEM_END };
 	struct rte_flow_action drop_act[] = { ACT(COUNT, NULL), ACT(DROP, NULL), ACT_END };
 	struct rte_flow_item rep_pat[] = { PORT_ITEM(2), ITEM(ETH, NULL, NULL), ITEM_END };
-	struct rte_flow_action rep_act[] = { ACT(PORT_REPRESENTOR,
-		(&(struct rte_flow_action_ethdev){ .port_id = 2 })), ACT(COUNT, NULL), ACT_END };
+	struct rte_flow_action rep_act[] = {
+		ACT(PORT_REPRESENTOR, (&(struct rte_flow_action_ethdev){ .port_id = 2 })),
+		ACT(COUNT, NULL), ACT_END
+	};
 	struct frame f, out;
 	(void)state;
 

@@ -2,8 +2,8 @@
 /*
  * Emulated e-switch tests of the rule lifecycle and the edges: destroy and
  * flush, every refusal a PMD would make (with its rte_flow_error type and
- * errno), max_rules, the 32-mask limit, and 100,000 rules with the install rate, a lookup rate and the memory used
- * printed (never asserted: this is not a benchmark).
+ * errno), max_rules, the 32-mask limit, and 100,000 rules with the install rate, a lookup rate and
+ * the memory used printed (never asserted: this is not a benchmark).
  */
 #include <stdlib.h>
 #include <time.h>
@@ -22,8 +22,12 @@ static const struct rte_flow_action_ethdev out2 = { .port_id = 2 };
 static const struct rte_flow_item_eth eth_spec = { .hdr.dst_addr = { { 2, 0, 0, 0, 0, 1 } } };
 static const struct rte_flow_item_eth eth_last = { .hdr.dst_addr = { { 2, 0, 0, 0, 0, 9 } } };
 static const struct rte_flow_action_raw_decap big_decap = { .size = 200 };
-static const uint8_t gre_csum_hdr[38] = { [12] = 0x08, [14] = 0x45, [23] = IPPROTO_GRE,
-	[34] = 0x80, [36] = 0x65, [37] = 0x58 };
+static const uint8_t gre_csum_hdr[38] = { [12] = 0x08,
+	[14] = 0x45,
+	[23] = IPPROTO_GRE,
+	[34] = 0x80,
+	[36] = 0x65,
+	[37] = 0x58 };
 static const struct rte_flow_action_raw_encap gre_csum = { .data = (uint8_t *)gre_csum_hdr,
 	.size = sizeof(gre_csum_hdr) };
 static const struct rte_flow_item bad_def[] = { ITEM(ETH, &eth_spec, NULL),
@@ -31,7 +35,8 @@ static const struct rte_flow_item bad_def[] = { ITEM(ETH, &eth_spec, NULL),
 	ITEM(UDP, &(struct rte_flow_item_udp){ .hdr.dst_port = 0 }, NULL),
 	ITEM(VXLAN, &(struct rte_flow_item_vxlan){ .hdr.vx_vni = 0 }, NULL), ITEM_END };
 static const struct rte_flow_action_vxlan_encap bad_encap = {
-	.definition = (struct rte_flow_item *)bad_def };
+	.definition = (struct rte_flow_item *)bad_def
+};
 
 struct refusal {
 	const char *what;
@@ -42,51 +47,64 @@ struct refusal {
 	enum rte_flow_error_type type;
 };
 
-#define TRANSFER { .transfer = 1 }
+#define TRANSFER                                                                                   \
+	{                                                                                          \
+		.transfer = 1                                                                      \
+	}
 static const struct refusal refusals[] = {
 	{ "no transfer", { .ingress = 1 }, { ITEM(ETH, NULL, NULL), ITEM_END }, { OUT(1), ACT_END },
-		ENOTSUP, RTE_FLOW_ERROR_TYPE_ATTR_TRANSFER },
-	{ "group 1", { .transfer = 1, .group = 1 }, { ITEM_END }, { OUT(1), ACT_END },
-		ENOTSUP, RTE_FLOW_ERROR_TYPE_ATTR_GROUP },
+			ENOTSUP, RTE_FLOW_ERROR_TYPE_ATTR_TRANSFER },
+	{ "group 1", { .transfer = 1, .group = 1 }, { ITEM_END }, { OUT(1), ACT_END }, ENOTSUP,
+			RTE_FLOW_ERROR_TYPE_ATTR_GROUP },
 	{ "priority 2^24", { .transfer = 1, .priority = 1u << 24 }, { ITEM_END },
-		{ OUT(1), ACT_END }, ENOTSUP, RTE_FLOW_ERROR_TYPE_ATTR_PRIORITY },
-	{ "item last", TRANSFER, { { .type = RTE_FLOW_ITEM_TYPE_ETH, .spec = &eth_spec,
-		.last = &eth_last }, ITEM_END }, { OUT(1), ACT_END },
-		ENOTSUP, RTE_FLOW_ERROR_TYPE_ITEM_LAST },
+			{ OUT(1), ACT_END }, ENOTSUP, RTE_FLOW_ERROR_TYPE_ATTR_PRIORITY },
+	{ "item last", TRANSFER,
+			{ { .type = RTE_FLOW_ITEM_TYPE_ETH, .spec = &eth_spec, .last = &eth_last },
+					ITEM_END },
+			{ OUT(1), ACT_END }, ENOTSUP, RTE_FLOW_ERROR_TYPE_ITEM_LAST },
 	{ "IPV6 item", TRANSFER, { ITEM(ETH, NULL, NULL), ITEM(IPV6, NULL, NULL), ITEM_END },
-		{ OUT(1), ACT_END }, ENOTSUP, RTE_FLOW_ERROR_TYPE_ITEM },
-	{ "TOS mask", TRANSFER, { ITEM(IPV4, &tos_spec, &tos_mask), ITEM_END },
-		{ OUT(1), ACT_END }, ENOTSUP, RTE_FLOW_ERROR_TYPE_ITEM_MASK },
-	{ "has_more_vlan", TRANSFER, { ITEM(ETH, NULL, NULL), ITEM(VLAN, &more_vlan, &more_vlan),
-		ITEM_END }, { OUT(1), ACT_END }, ENOTSUP, RTE_FLOW_ERROR_TYPE_ITEM_MASK },
-	{ "VXLAN flags mask", TRANSFER, { ITEM(IPV4, NULL, NULL), ITEM(UDP, NULL, NULL),
-		ITEM(VXLAN, &vx_flags, &vx_flags), ITEM_END }, { OUT(1), ACT_END },
-		ENOTSUP, RTE_FLOW_ERROR_TYPE_ITEM_MASK },
+			{ OUT(1), ACT_END }, ENOTSUP, RTE_FLOW_ERROR_TYPE_ITEM },
+	{ "TOS mask", TRANSFER, { ITEM(IPV4, &tos_spec, &tos_mask), ITEM_END }, { OUT(1), ACT_END },
+			ENOTSUP, RTE_FLOW_ERROR_TYPE_ITEM_MASK },
+	{ "has_more_vlan", TRANSFER,
+			{ ITEM(ETH, NULL, NULL), ITEM(VLAN, &more_vlan, &more_vlan), ITEM_END },
+			{ OUT(1), ACT_END }, ENOTSUP, RTE_FLOW_ERROR_TYPE_ITEM_MASK },
+	{ "VXLAN flags mask", TRANSFER,
+			{ ITEM(IPV4, NULL, NULL), ITEM(UDP, NULL, NULL),
+					ITEM(VXLAN, &vx_flags, &vx_flags), ITEM_END },
+			{ OUT(1), ACT_END }, ENOTSUP, RTE_FLOW_ERROR_TYPE_ITEM_MASK },
 	{ "UDP after ETH", TRANSFER, { ITEM(ETH, NULL, NULL), ITEM(UDP, NULL, NULL), ITEM_END },
-		{ OUT(1), ACT_END }, ENOTSUP, RTE_FLOW_ERROR_TYPE_ITEM },
-	{ "inner IPV4", TRANSFER, { ITEM(IPV4, NULL, NULL), ITEM(UDP, NULL, NULL),
-		ITEM(VXLAN, NULL, NULL), ITEM(ETH, NULL, NULL), ITEM(IPV4, NULL, NULL), ITEM_END },
-		{ OUT(1), ACT_END }, ENOTSUP, RTE_FLOW_ERROR_TYPE_ITEM },
-	{ "two ports", TRANSFER, { ITEM(REPRESENTED_PORT, &port1, NULL),
-		ITEM(REPRESENTED_PORT, &port1, NULL), ITEM_END }, { OUT(1), ACT_END },
-		ENOTSUP, RTE_FLOW_ERROR_TYPE_ITEM },
-	{ "two fates", TRANSFER, { ITEM_END }, { OUT(1), ACT(DROP, NULL), ACT_END },
-		ENOTSUP, RTE_FLOW_ERROR_TYPE_ACTION },
-	{ "no fate", TRANSFER, { ITEM_END }, { ACT(COUNT, NULL), ACT_END },
-		EINVAL, RTE_FLOW_ERROR_TYPE_ACTION_NUM },
-	{ "QUEUE", TRANSFER, { ITEM_END }, { ACT(QUEUE, &(struct rte_flow_action_queue){ 1 }),
-		OUT(1), ACT_END }, ENOTSUP, RTE_FLOW_ERROR_TYPE_ACTION },
-	{ "VXLAN_ENCAP over IPv6", TRANSFER, { ITEM_END }, { ACT(VXLAN_ENCAP, &bad_encap),
-		OUT(1), ACT_END }, ENOTSUP, RTE_FLOW_ERROR_TYPE_ACTION_CONF },
-	{ "RAW_DECAP 200", TRANSFER, { ITEM_END }, { ACT(RAW_DECAP, &big_decap), OUT(1),
-		ACT_END }, ENOTSUP, RTE_FLOW_ERROR_TYPE_ACTION_CONF },
-	{ "RAW_ENCAP GRE csum", TRANSFER, { ITEM_END }, { ACT(RAW_ENCAP, &gre_csum), OUT(1),
-		ACT_END }, ENOTSUP, RTE_FLOW_ERROR_TYPE_ACTION_CONF },
+			{ OUT(1), ACT_END }, ENOTSUP, RTE_FLOW_ERROR_TYPE_ITEM },
+	{ "inner IPV4", TRANSFER,
+			{ ITEM(IPV4, NULL, NULL), ITEM(UDP, NULL, NULL), ITEM(VXLAN, NULL, NULL),
+					ITEM(ETH, NULL, NULL), ITEM(IPV4, NULL, NULL), ITEM_END },
+			{ OUT(1), ACT_END }, ENOTSUP, RTE_FLOW_ERROR_TYPE_ITEM },
+	{ "two ports", TRANSFER,
+			{ ITEM(REPRESENTED_PORT, &port1, NULL),
+					ITEM(REPRESENTED_PORT, &port1, NULL), ITEM_END },
+			{ OUT(1), ACT_END }, ENOTSUP, RTE_FLOW_ERROR_TYPE_ITEM },
+	{ "two fates", TRANSFER, { ITEM_END }, { OUT(1), ACT(DROP, NULL), ACT_END }, ENOTSUP,
+			RTE_FLOW_ERROR_TYPE_ACTION },
+	{ "no fate", TRANSFER, { ITEM_END }, { ACT(COUNT, NULL), ACT_END }, EINVAL,
+			RTE_FLOW_ERROR_TYPE_ACTION_NUM },
+	{ "QUEUE", TRANSFER, { ITEM_END },
+			{ ACT(QUEUE, &(struct rte_flow_action_queue){ 1 }), OUT(1), ACT_END },
+			ENOTSUP, RTE_FLOW_ERROR_TYPE_ACTION },
+	{ "VXLAN_ENCAP over IPv6", TRANSFER, { ITEM_END },
+			{ ACT(VXLAN_ENCAP, &bad_encap), OUT(1), ACT_END }, ENOTSUP,
+			RTE_FLOW_ERROR_TYPE_ACTION_CONF },
+	{ "RAW_DECAP 200", TRANSFER, { ITEM_END }, { ACT(RAW_DECAP, &big_decap), OUT(1), ACT_END },
+			ENOTSUP, RTE_FLOW_ERROR_TYPE_ACTION_CONF },
+	{ "RAW_ENCAP GRE csum", TRANSFER, { ITEM_END },
+			{ ACT(RAW_ENCAP, &gre_csum), OUT(1), ACT_END }, ENOTSUP,
+			RTE_FLOW_ERROR_TYPE_ACTION_CONF },
 	{ "VXLAN_DECAP, no VXLAN", TRANSFER, { ITEM(ETH, NULL, NULL), ITEM_END },
-		{ ACT(VXLAN_DECAP, NULL), OUT(1), ACT_END }, EINVAL, RTE_FLOW_ERROR_TYPE_ACTION },
-	{ "representor of another port", TRANSFER, { ITEM(REPRESENTED_PORT, &port1, NULL),
-		ITEM_END }, { ACT(PORT_REPRESENTOR, &out2), ACT_END },
-		ENOTSUP, RTE_FLOW_ERROR_TYPE_ACTION_CONF },
+			{ ACT(VXLAN_DECAP, NULL), OUT(1), ACT_END }, EINVAL,
+			RTE_FLOW_ERROR_TYPE_ACTION },
+	{ "representor of another port", TRANSFER,
+			{ ITEM(REPRESENTED_PORT, &port1, NULL), ITEM_END },
+			{ ACT(PORT_REPRESENTOR, &out2), ACT_END }, ENOTSUP,
+			RTE_FLOW_ERROR_TYPE_ACTION_CONF },
 };
 
 void test_destroy_flush(void **state)
@@ -95,8 +113,8 @@ void test_destroy_flush(void **state)
 	size_t empty = emu_switch_memory(sw);
 	(void)state;
 
-	struct rte_flow_item pat[] = { PORT_ITEM(1), ITEM(ETH, ETH_MACS(mac(1, 1), mac(1, 2)),
-		NULL), ITEM_END };
+	struct rte_flow_item pat[] = { PORT_ITEM(1),
+		ITEM(ETH, ETH_MACS(mac(1, 1), mac(1, 2)), NULL), ITEM_END };
 	struct rte_flow_action act[] = { OUT(2), ACT_END };
 	struct emu_rule *r = add(1, pat, act);
 	l2_frame(&f, mac(1, 1), mac(1, 2));
@@ -167,8 +185,8 @@ void test_mask_limit(void **state)
 
 	for (unsigned i = 0; i < 32; i++) {
 		ip[i] = (struct rte_flow_item_ipv4){ .hdr.dst_addr = ip4(10, 1, 2, 3) };
-		ip_mask[i] = (struct rte_flow_item_ipv4){
-			.hdr.dst_addr = rte_cpu_to_be_32(~0u << (31 - i)) };
+		ip_mask[i] = (struct rte_flow_item_ipv4){ .hdr.dst_addr = rte_cpu_to_be_32(
+									  ~0u << (31 - i)) };
 		pat[i][0] = (struct rte_flow_item)ITEM(IPV4, &ip[i], &ip_mask[i]);
 		pat[i][1] = (struct rte_flow_item)ITEM_END;
 		r[i] = add(1, pat[i], to1);
@@ -196,7 +214,7 @@ static double since(const struct timespec *t0)
 static struct rte_ether_addr nth_mac(uint32_t i)
 {
 	return (struct rte_ether_addr){ { 0x02, 0x10, (uint8_t)(i >> 24), (uint8_t)(i >> 16),
-		(uint8_t)(i >> 8), (uint8_t)i } };
+			(uint8_t)(i >> 8), (uint8_t)i } };
 }
 
 #define MANY 100000
@@ -231,8 +249,9 @@ static void lookup_rate(void)
 void test_many_rules(void **state)
 {
 	struct rte_flow_item_eth eth = { 0 };
-	struct rte_flow_item pat[] = { PORT_ITEM(1), ITEM(ETH, &eth,
-		(&(struct rte_flow_item_eth){ .hdr.dst_addr = MAC_FULL })), ITEM_END };
+	struct rte_flow_item pat[] = { PORT_ITEM(1),
+		ITEM(ETH, &eth, (&(struct rte_flow_item_eth){ .hdr.dst_addr = MAC_FULL })),
+		ITEM_END };
 	struct rte_flow_action act[] = { OUT(2), ACT(COUNT, NULL), ACT_END };
 	struct rte_flow_attr attr = { .transfer = 1, .priority = 1 };
 	struct emu_switch *plain = sw;
@@ -250,7 +269,8 @@ void test_many_rules(void **state)
 	}
 	double t = since(&t0);
 	print_message("%u rules installed in %.3f s: %.0f rules/s, %.2f us per rule, "
-			"%.1f MiB (CPU time)\n", MANY, t, MANY / t, t * 1e6 / MANY,
+		      "%.1f MiB (CPU time)\n",
+			MANY, t, MANY / t, t * 1e6 / MANY,
 			(double)emu_switch_memory(sw) / (1 << 20));
 	assert_int_equal(emu_switch_rule_count(sw), MANY);
 	for (uint32_t i = 0; i < MANY; i += 997) {

@@ -54,7 +54,7 @@ static struct {
 	uint8_t mask[28];
 	struct rte_flow_item_raw raw, raw_mask;
 	struct rte_flow_item_udp udp, udp_mask;
-	struct rte_flow_item_ethdev port;  /* outlives the call, unlike PORT_ITEM's literal */
+	struct rte_flow_item_ethdev port; /* outlives the call, unlike PORT_ITEM's literal */
 	struct rte_flow_item pat[6];
 } lisp_match;
 
@@ -75,15 +75,15 @@ static const struct rte_flow_item *lisp_pattern(uint16_t port, uint32_t iid, uin
 	l->udp_mask.hdr.dst_port = RTE_BE16(0xffff);
 	l->port.port_id = 0;
 	const struct rte_flow_item pat[] = { ITEM(REPRESENTED_PORT, &l->port, NULL),
-		ITEM(ETH, NULL, NULL),
-		ITEM(IPV4, NULL, NULL), ITEM(UDP, &l->udp, &l->udp_mask),
+		ITEM(ETH, NULL, NULL), ITEM(IPV4, NULL, NULL), ITEM(UDP, &l->udp, &l->udp_mask),
 		ITEM(RAW, &l->raw, &l->raw_mask), ITEM_END };
 	memcpy(l->pat, pat, sizeof(pat));
 	return l->pat;
 }
 
 static const struct rte_ether_hdr eid_eth = { .dst_addr = { { 2, 0, 0, 0, 7, 1 } },
-	.src_addr = { { 2, 0, 0, 0, 7, 9 } }, .ether_type = RTE_BE16(RTE_ETHER_TYPE_IPV4) };
+	.src_addr = { { 2, 0, 0, 0, 7, 9 } },
+	.ether_type = RTE_BE16(RTE_ETHER_TYPE_IPV4) };
 static const struct rte_flow_action_raw_decap decap50 = { .size = 50 };
 static const struct rte_flow_action_raw_encap encap14 = { .data = (uint8_t *)&eid_eth,
 	.size = sizeof(eid_eth) };
@@ -106,43 +106,43 @@ void test_raw_lisp(void **state)
 	query(r, 0, 1, f.len);
 
 	lisp_frame(&f, IID + 1, EID_DST);
-	assert_int_equal(send1(0, &f, NULL), MISS);     /* other instance */
+	assert_int_equal(send1(0, &f, NULL), MISS); /* other instance */
 	lisp_frame(&f, IID, ip4(10, 2, 0, 3));
-	assert_int_equal(send1(0, &f, NULL), MISS);     /* other EID */
+	assert_int_equal(send1(0, &f, NULL), MISS); /* other EID */
 	lisp_frame(&f, IID, EID_DST);
-	f.b[50 + 12] ^= 1;                              /* inner source: not matched */
-	f.b[42 + 1] ^= 1;                               /* nonce: not matched */
+	f.b[50 + 12] ^= 1; /* inner source: not matched */
+	f.b[42 + 1] ^= 1;  /* nonce: not matched */
 	assert_int_equal(send1(0, &f, NULL), 1);
-	f.len = 42 + 27;                                /* 27 bytes of UDP payload */
+	f.len = 42 + 27; /* 27 bytes of UDP payload */
 	assert_int_equal(send1(0, &f, NULL), MISS);
 }
 
 struct raw_refusal {
 	const char *what;
 	struct rte_flow_item_raw raw;
-	bool udp_port;          /* the UDP item gives the port exactly */
+	bool udp_port; /* the UDP item gives the port exactly */
 	int err;
 	enum rte_flow_error_type type;
 };
 
 static uint8_t any28[28], ttl_mask[28] = { [16] = 0xff }; /* the inner TTL */
 static const struct raw_refusal raw_refusals[] = {
-	{ "NULL mask, 28 bytes", { .relative = 1, .length = 28, .pattern = any28 }, true,
-		ENOTSUP, RTE_FLOW_ERROR_TYPE_ITEM_MASK },
+	{ "NULL mask, 28 bytes", { .relative = 1, .length = 28, .pattern = any28 }, true, ENOTSUP,
+			RTE_FLOW_ERROR_TYPE_ITEM_MASK },
 	{ "relative 0", { .length = 8, .pattern = any28 }, true, ENOTSUP,
-		RTE_FLOW_ERROR_TYPE_ITEM_SPEC },
-	{ "search 1", { .relative = 1, .search = 1, .length = 8, .pattern = any28 }, true,
-		ENOTSUP, RTE_FLOW_ERROR_TYPE_ITEM_SPEC },
-	{ "limit 4", { .relative = 1, .limit = 4, .length = 8, .pattern = any28 }, true,
-		ENOTSUP, RTE_FLOW_ERROR_TYPE_ITEM_SPEC },
+			RTE_FLOW_ERROR_TYPE_ITEM_SPEC },
+	{ "search 1", { .relative = 1, .search = 1, .length = 8, .pattern = any28 }, true, ENOTSUP,
+			RTE_FLOW_ERROR_TYPE_ITEM_SPEC },
+	{ "limit 4", { .relative = 1, .limit = 4, .length = 8, .pattern = any28 }, true, ENOTSUP,
+			RTE_FLOW_ERROR_TYPE_ITEM_SPEC },
 	{ "bytes 20-28", { .relative = 1, .offset = 20, .length = 9, .pattern = any28 }, true,
-		ENOTSUP, RTE_FLOW_ERROR_TYPE_ITEM_SPEC },
+			ENOTSUP, RTE_FLOW_ERROR_TYPE_ITEM_SPEC },
 	{ "offset -1", { .relative = 1, .offset = -1, .length = 4, .pattern = any28 }, true,
-		ENOTSUP, RTE_FLOW_ERROR_TYPE_ITEM_SPEC },
+			ENOTSUP, RTE_FLOW_ERROR_TYPE_ITEM_SPEC },
 	{ "no pattern", { .relative = 1, .length = 4 }, true, ENOTSUP,
-		RTE_FLOW_ERROR_TYPE_ITEM_SPEC },
+			RTE_FLOW_ERROR_TYPE_ITEM_SPEC },
 	{ "UDP port open", { .relative = 1, .length = 8, .pattern = any28 }, false, ENOTSUP,
-		RTE_FLOW_ERROR_TYPE_ITEM },
+			RTE_FLOW_ERROR_TYPE_ITEM },
 };
 
 void test_raw_refusals(void **state)
@@ -164,8 +164,10 @@ void test_raw_refusals(void **state)
 		assert_int_equal(err.type, t->type);
 	}
 	/* NULL mask: all 28 bytes, the 12 the key lacks too; an explicit mask */
-	const char *why = "RAW: the emulated e-switch extracts UDP payload bytes 0-7 and 20-27 only";
-	assert_string_equal(err.message, "RAW must follow a UDP item with an exact destination port");
+	const char *why =
+			"RAW: the emulated e-switch extracts UDP payload bytes 0-7 and 20-27 only";
+	assert_string_equal(err.message,
+			"RAW must follow a UDP item with an exact destination port");
 	const struct rte_flow_item with_mask[] = { ITEM(IPV4, NULL, NULL), ITEM(UDP, &udp, NULL),
 		ITEM(RAW, &raw_refusals[0].raw, &ttl), ITEM_END };
 	assert_int_equal(emu_switch_validate(sw, &attr, with_mask, decap_act, &err), -ENOTSUP);
@@ -202,8 +204,8 @@ void test_lisp_encap(void **state)
 	assert_int_equal(tmpl.len, 50);
 	const struct rte_flow_action_raw_decap decap14 = { .size = 14 };
 	const struct rte_flow_action_raw_encap enc = { .data = tmpl.b, .size = tmpl.len };
-	struct rte_flow_item pat[] = { PORT_ITEM(1), ITEM(ETH, ETH_MACS(UPLINK_MAC, mac(7, 1)),
-		NULL), ITEM_END };
+	struct rte_flow_item pat[] = { PORT_ITEM(1),
+		ITEM(ETH, ETH_MACS(UPLINK_MAC, mac(7, 1)), NULL), ITEM_END };
 	struct rte_flow_action act[] = { ACT(RAW_DECAP, &decap14), ACT(RAW_ENCAP, &enc), OUT(0),
 		ACT(COUNT, NULL), ACT_END };
 
@@ -261,18 +263,20 @@ void test_raw_vxlan_coexist(void **state)
 	assert_int_equal(send1(0, &f, NULL), 1);
 
 	/* one port, one meaning: RAW on the VXLAN port and VXLAN on the RAW port */
-	assert_null(emu_switch_rule_create(sw, &attr, lisp_pattern(4789, IID, EID_DST),
-			decap_act, &err));
+	assert_null(emu_switch_rule_create(sw, &attr, lisp_pattern(4789, IID, EID_DST), decap_act,
+			&err));
 	assert_int_equal(rte_errno, ENOTSUP);
 	print_message("RAW on 4789: %s\n", err.message);
 	assert_non_null(strstr(err.message, "UDP port 4789"));
-	assert_int_equal(emu_switch_validate(sw, &attr, lisp_pattern(4789, IID, EID_DST),
-			decap_act, &err), -ENOTSUP);
+	assert_int_equal(emu_switch_validate(sw, &attr, lisp_pattern(4789, IID, EID_DST), decap_act,
+					 &err),
+			-ENOTSUP);
 	emu_switch_rule_destroy(sw, v, NULL);
 	add(1, lisp_pattern(4789, IID, EID_DST), decap_act);
-	assert_null(emu_switch_rule_create(sw, &attr, (struct rte_flow_item[]){
-			ITEM(IPV4, NULL, NULL), ITEM(UDP, NULL, NULL), ITEM(VXLAN, NULL, NULL),
-			ITEM_END }, decap_act, &err));
+	assert_null(emu_switch_rule_create(sw, &attr,
+			(struct rte_flow_item[]){ ITEM(IPV4, NULL, NULL), ITEM(UDP, NULL, NULL),
+					ITEM(VXLAN, NULL, NULL), ITEM_END },
+			decap_act, &err));
 	assert_int_equal(rte_errno, ENOTSUP);
 	assert_int_equal(send1(0, &f, NULL), 1);
 }

@@ -47,7 +47,7 @@ void test_rcu(void **state)
 	assert_int_equal(send1(1, &f, NULL), 1);
 	size_t with_rule = emu_switch_memory(sw);
 
-	rte_rcu_qsbr_thread_online(qsbr, 0);    /* a worker that holds on */
+	rte_rcu_qsbr_thread_online(qsbr, 0); /* a worker that holds on */
 	int destroyed = emu_switch_rule_destroy(sw, r, NULL);
 	int after = send1(1, &f, NULL);
 	size_t pending = emu_switch_memory(sw);
@@ -55,8 +55,8 @@ void test_rcu(void **state)
 	rte_rcu_qsbr_thread_offline(qsbr, 0);
 	assert_int_equal(destroyed, 0);
 	assert_true(with_rule > empty);
-	assert_int_equal(after, MISS);          /* unreachable at once ... */
-	assert_int_equal(pending, with_rule);   /* ... freed later */
+	assert_int_equal(after, MISS);        /* unreachable at once ... */
+	assert_int_equal(pending, with_rule); /* ... freed later */
 
 	/* churn: 20,000 rules through a 64-rule switch, whose hash key slots
 	 * come back through the defer queue */
@@ -64,7 +64,7 @@ void test_rcu(void **state)
 		struct emu_rule *c = add(1, pat, to1);
 		assert_int_equal(emu_switch_rule_destroy(sw, c, NULL), 0);
 	}
-	emu_switch_flush(sw, NULL);             /* waits for a grace period */
+	emu_switch_flush(sw, NULL); /* waits for a grace period */
 	assert_int_equal(emu_switch_memory(sw), empty);
 	emu_switch_free(sw);
 	sw = plain;
@@ -82,7 +82,7 @@ struct worker {
 	volatile bool stop;
 	uint64_t bursts;
 	uint64_t hits;
-	uint64_t bad;           /* frames neither output to port 2 nor missed */
+	uint64_t bad; /* frames neither output to port 2 nor missed */
 };
 
 static struct rte_ether_addr churn_mac(unsigned i)
@@ -105,7 +105,8 @@ static void *worker_main(void *arg)
 	while (!w->stop) {
 		memcpy(pkts, frames, sizeof(pkts));
 		s.n = 0;
-		uint16_t miss = emu_switch_process(w->sw, 1, pkts, WORKER_FRAMES, WORKER_FRAMES, sink_out, &s);
+		uint16_t miss = emu_switch_process(w->sw, 1, pkts, WORKER_FRAMES, WORKER_FRAMES,
+				sink_out, &s);
 		w->hits += s.n;
 		for (unsigned i = 0; i < s.n; i++)
 			w->bad += s.port[i] != 2;

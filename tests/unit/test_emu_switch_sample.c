@@ -13,11 +13,14 @@
 #include "flow_hash.h"
 #include "emu_test.h"
 
-#define SAMPLE_OF(r, ...) ACT(SAMPLE, (&(struct rte_flow_action_sample){ .ratio = (r), \
-		.actions = (struct rte_flow_action[]){ __VA_ARGS__, ACT_END } }))
+#define SAMPLE_OF(r, ...)                                                                          \
+	ACT(SAMPLE,                                                                                \
+			(&(struct rte_flow_action_sample){ .ratio = (r),                           \
+					.actions = (struct rte_flow_action[]){ __VA_ARGS__,        \
+							ACT_END } }))
 #define MARK(v) ACT(MARK, (&(struct rte_flow_action_mark){ .id = (v) }))
-#define TO_REPRESENTOR(p) ACT(PORT_REPRESENTOR, (&(struct rte_flow_action_ethdev){ \
-		.port_id = (p) }))
+#define TO_REPRESENTOR(p)                                                                          \
+	ACT(PORT_REPRESENTOR, (&(struct rte_flow_action_ethdev){ .port_id = (p) }))
 
 static const struct rte_flow_item from1[] = { PORT_ITEM(1), ITEM(ETH, NULL, NULL), ITEM_END };
 
@@ -155,8 +158,9 @@ void test_sample_encap(void **state)
 
 	vxlan_template(&tmpl);
 	struct rte_flow_action_raw_encap enc = { .data = tmpl.b, .size = tmpl.len };
-	struct rte_flow_action act[] = { SAMPLE_OF(1, ACT(RAW_ENCAP, &enc), ACT(COUNT, NULL),
-		OUT(0)), OUT(2), ACT_END };
+	struct rte_flow_action act[] = {
+		SAMPLE_OF(1, ACT(RAW_ENCAP, &enc), ACT(COUNT, NULL), OUT(0)), OUT(2), ACT_END
+	};
 	struct rte_mbuf *pkts[1];
 	struct sink s = { .n = 0 };
 
@@ -214,8 +218,8 @@ void test_sample_representor(void **state)
 {
 	struct rte_flow_action act[] = { SAMPLE_OF(1, MARK(77), TO_REPRESENTOR(1)), OUT(2),
 		ACT_END };
-	struct rte_flow_item only_hit[] = { PORT_ITEM(1), ITEM(ETH, ETH_MACS(mac(2, 1), mac(1, 1)),
-		NULL), ITEM_END };
+	struct rte_flow_item only_hit[] = { PORT_ITEM(1),
+		ITEM(ETH, ETH_MACS(mac(2, 1), mac(1, 1)), NULL), ITEM_END };
 	struct rte_mbuf *pkts[8];
 	struct sink s = { .n = 0 };
 	struct frame hit, miss, out;
@@ -283,8 +287,12 @@ void test_sample_cap(void **state)
 	assert_int_equal(emu_switch_sample_drops(sw), 2);
 }
 
-static const uint8_t vx_hdr[50] = { [12] = 0x08, [14] = 0x45, [23] = IPPROTO_UDP,
-	[36] = 0x12, [37] = 0xb5, [42] = 0x08 };
+static const uint8_t vx_hdr[50] = { [12] = 0x08,
+	[14] = 0x45,
+	[23] = IPPROTO_UDP,
+	[36] = 0x12,
+	[37] = 0xb5,
+	[42] = 0x08 };
 static const struct rte_flow_action_raw_encap vx_encap = { .data = (uint8_t *)vx_hdr,
 	.size = sizeof(vx_hdr) };
 
@@ -298,27 +306,33 @@ struct sample_refusal {
 
 static const struct sample_refusal refusals[] = {
 	{ "ratio 0", { SAMPLE_OF(0, OUT(3)), OUT(2), ACT_END }, EINVAL,
-		RTE_FLOW_ERROR_TYPE_ACTION_CONF, "ratio" },
+			RTE_FLOW_ERROR_TYPE_ACTION_CONF, "ratio" },
 	{ "no fate", { SAMPLE_OF(1, ACT(COUNT, NULL)), OUT(2), ACT_END }, EINVAL,
-		RTE_FLOW_ERROR_TYPE_ACTION_CONF, "no fate" },
+			RTE_FLOW_ERROR_TYPE_ACTION_CONF, "no fate" },
 	{ "two fates", { SAMPLE_OF(1, OUT(3), TO_REPRESENTOR(1)), OUT(2), ACT_END }, ENOTSUP,
-		RTE_FLOW_ERROR_TYPE_ACTION, "more than one fate" },
-	{ "three samples", { SAMPLE_OF(1, OUT(3)), SAMPLE_OF(2, OUT(3)), SAMPLE_OF(3, OUT(3)),
-		OUT(2), ACT_END }, ENOTSUP, RTE_FLOW_ERROR_TYPE_ACTION, "more than 2 SAMPLE" },
+			RTE_FLOW_ERROR_TYPE_ACTION, "more than one fate" },
+	{ "three samples",
+			{ SAMPLE_OF(1, OUT(3)), SAMPLE_OF(2, OUT(3)), SAMPLE_OF(3, OUT(3)), OUT(2),
+					ACT_END },
+			ENOTSUP, RTE_FLOW_ERROR_TYPE_ACTION, "more than 2 SAMPLE" },
 	{ "DROP in a sample", { SAMPLE_OF(1, ACT(DROP, NULL)), OUT(2), ACT_END }, ENOTSUP,
-		RTE_FLOW_ERROR_TYPE_ACTION, "action DROP is not supported in a sample list" },
-	{ "VLAN pop in a sample", { SAMPLE_OF(1, ACT(OF_POP_VLAN, NULL), OUT(3)), OUT(2),
-		ACT_END }, ENOTSUP, RTE_FLOW_ERROR_TYPE_ACTION, "OF_POP_VLAN" },
-	{ "two encaps", { SAMPLE_OF(1, ACT(RAW_ENCAP, &vx_encap), ACT(RAW_ENCAP, &vx_encap),
-		OUT(3)), OUT(2), ACT_END }, ENOTSUP, RTE_FLOW_ERROR_TYPE_ACTION, "encap" },
+			RTE_FLOW_ERROR_TYPE_ACTION,
+			"action DROP is not supported in a sample list" },
+	{ "VLAN pop in a sample", { SAMPLE_OF(1, ACT(OF_POP_VLAN, NULL), OUT(3)), OUT(2), ACT_END },
+			ENOTSUP, RTE_FLOW_ERROR_TYPE_ACTION, "OF_POP_VLAN" },
+	{ "two encaps",
+			{ SAMPLE_OF(1, ACT(RAW_ENCAP, &vx_encap), ACT(RAW_ENCAP, &vx_encap),
+					  OUT(3)),
+					OUT(2), ACT_END },
+			ENOTSUP, RTE_FLOW_ERROR_TYPE_ACTION, "encap" },
 	{ "two marks", { SAMPLE_OF(1, MARK(1), MARK(2), OUT(3)), OUT(2), ACT_END }, ENOTSUP,
-		RTE_FLOW_ERROR_TYPE_ACTION, "MARK" },
+			RTE_FLOW_ERROR_TYPE_ACTION, "MARK" },
 	{ "other representor", { SAMPLE_OF(1, TO_REPRESENTOR(2)), OUT(2), ACT_END }, ENOTSUP,
-		RTE_FLOW_ERROR_TYPE_ACTION_CONF, "ingress" },
+			RTE_FLOW_ERROR_TYPE_ACTION_CONF, "ingress" },
 	{ "two marks in the rule", { MARK(1), MARK(2), OUT(2), ACT_END }, ENOTSUP,
-		RTE_FLOW_ERROR_TYPE_ACTION, "MARK" },
+			RTE_FLOW_ERROR_TYPE_ACTION, "MARK" },
 	{ "MARK without id", { ACT(MARK, NULL), OUT(2), ACT_END }, EINVAL,
-		RTE_FLOW_ERROR_TYPE_ACTION, "configuration" },
+			RTE_FLOW_ERROR_TYPE_ACTION, "configuration" },
 };
 
 void test_sample_refusals(void **state)

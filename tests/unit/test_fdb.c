@@ -459,8 +459,8 @@ static void million_learn(const struct fdb_key *keys)
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	for (uint32_t i = 0; i < MILLION; i++) {
-		enum fdb_learn_result r = fdb_learn(&keys[i], port_dest(i % 50, NFVA_VLAN_NONE),
-				1, NULL);
+		enum fdb_learn_result r =
+				fdb_learn(&keys[i], port_dest(i % 50, NFVA_VLAN_NONE), 1, NULL);
 		if (r != FDB_LEARN_NEW)
 			fail_msg("MAC %u: learn result %d", i, r);
 	}

@@ -56,20 +56,23 @@ static const uint8_t reg_expected[] = {
 	0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07, 0x08, /* nonce */
 	0x00, 0x01, 0x00, 0x14,                         /* key id 1, auth length 20 */
 	/* 20 bytes of authentication data go here */
-	0x00, 0x00, 0x05, 0xa0,                         /* TTL 1440 min */
-	0x01, 0x20, 0x10, 0x00,                         /* 1 locator, /32, A bit */
-	0x00, 0x00, 0x40, 0x03,                         /* version 0, AFI LCAF */
-	0x00, 0x00, 0x02, 0x00, 0x00, 0x0a,             /* LCAF type 2 (IID), length 10 */
-	0x00, 0x00, 0x03, 0xe8,                         /* IID 1000 */
-	0x00, 0x01, 10, 1, 1, 30,                       /* AFI 1, 10.1.1.30 */
-	0x01, 0x64, 0xff, 0x00,                         /* priority 1, weight 100, m 255/0 */
-	0x00, 0x05, 0x00, 0x01, 192, 168, 1, 252,       /* L|R, AFI 1, RLOC */
+	0x00, 0x00, 0x05, 0xa0,                   /* TTL 1440 min */
+	0x01, 0x20, 0x10, 0x00,                   /* 1 locator, /32, A bit */
+	0x00, 0x00, 0x40, 0x03,                   /* version 0, AFI LCAF */
+	0x00, 0x00, 0x02, 0x00, 0x00, 0x0a,       /* LCAF type 2 (IID), length 10 */
+	0x00, 0x00, 0x03, 0xe8,                   /* IID 1000 */
+	0x00, 0x01, 10, 1, 1, 30,                 /* AFI 1, 10.1.1.30 */
+	0x01, 0x64, 0xff, 0x00,                   /* priority 1, weight 100, m 255/0 */
+	0x00, 0x05, 0x00, 0x01, 192, 168, 1, 252, /* L|R, AFI 1, RLOC */
 };
 
 static void test_register_bytes(void **state)
 {
-	struct lisp_map_register rg = { .type = LISP_MAP_REGISTER, .want_notify = true,
-		.key_id = LISP_KEY_SHA1, .nonce = 0x0102030405060708ull, .n_records = 1 };
+	struct lisp_map_register rg = { .type = LISP_MAP_REGISTER,
+		.want_notify = true,
+		.key_id = LISP_KEY_SHA1,
+		.nonce = 0x0102030405060708ull,
+		.n_records = 1 };
 	uint8_t buf[LISP_MSG_MAX_SIZE];
 	size_t auth_off;
 	(void)state;
@@ -103,7 +106,7 @@ static void test_register_bytes(void **state)
 	buf[15] = 19; /* auth length not that of key id 1 */
 	assert_int_equal(lisp_parse_map_register(buf, len, &back), -EINVAL);
 	buf[15] = 20;
-	buf[13] = 9;  /* unknown key id */
+	buf[13] = 9; /* unknown key id */
 	assert_int_equal(lisp_parse_map_register(buf, len, &back), -EINVAL);
 }
 
@@ -140,7 +143,9 @@ static void test_hmac_vectors(void **state)
 
 static void test_request_reply(void **state)
 {
-	struct lisp_map_request rq = { .nonce = 42, .itr_rloc = ip("192.168.1.249"), .n_eids = 1,
+	struct lisp_map_request rq = { .nonce = 42,
+		.itr_rloc = ip("192.168.1.249"),
+		.n_eids = 1,
 		.src_eid = v4("10.1.1.20") };
 	struct lisp_map_request rq2;
 	uint8_t buf[LISP_MSG_MAX_SIZE];
@@ -182,15 +187,15 @@ static void test_request_reply(void **state)
 static void test_lcaf_and_ecm(void **state)
 {
 	/* A Map-Reply record whose EID is an LCAF of type 1 (AFI list): refused. */
-	static const uint8_t bad_lcaf[] = { 0x20, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 1,
-		0, 0, 0, 1, 0, 32, 0, 0, 0, 0, 0x40, 0x03, 0, 0, 1, 0, 0, 6, 0, 1, 10, 0, 0, 1 };
+	static const uint8_t bad_lcaf[] = { 0x20, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 1, 0,
+		32, 0, 0, 0, 0, 0x40, 0x03, 0, 0, 1, 0, 0, 6, 0, 1, 10, 0, 0, 1 };
 	struct lisp_map_reply rp;
 	(void)state;
 	assert_int_equal(lisp_parse_map_reply(bad_lcaf, sizeof(bad_lcaf), &rp), -EINVAL);
 
 	/* ECM: header, IPv4 10.0.0.1 -> 10.0.0.2 UDP 4342 -> 4342, 4-byte message. */
-	uint8_t ecm[4 + 20 + 8 + 4] = { 0x80, 0, 0, 0, 0x45, 0, 0, 32, 0, 0, 0, 0, 64, 17, 0, 0,
-		10, 0, 0, 1, 10, 0, 0, 2, 0x10, 0xf6, 0x10, 0xf6, 0, 12, 0, 0, 0x10, 0, 0, 0 };
+	uint8_t ecm[4 + 20 + 8 + 4] = { 0x80, 0, 0, 0, 0x45, 0, 0, 32, 0, 0, 0, 0, 64, 17, 0, 0, 10,
+		0, 0, 1, 10, 0, 0, 2, 0x10, 0xf6, 0x10, 0xf6, 0, 12, 0, 0, 0x10, 0, 0, 0 };
 	uint32_t s = 0;
 	for (int i = 0; i < 20; i += 2)
 		s += (uint32_t)ecm[4 + i] << 8 | ecm[5 + i];

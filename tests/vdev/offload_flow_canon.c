@@ -22,11 +22,11 @@ static const struct {
 	{ RTE_FLOW_ITEM_TYPE_GRE, sizeof(struct rte_flow_item_gre), &rte_flow_item_gre_mask },
 	{ RTE_FLOW_ITEM_TYPE_GRE_KEY, sizeof(rte_be32_t), &gre_key_all },
 	{ RTE_FLOW_ITEM_TYPE_REPRESENTED_PORT, sizeof(struct rte_flow_item_ethdev),
-	  &rte_flow_item_ethdev_mask },
+			&rte_flow_item_ethdev_mask },
 	{ RTE_FLOW_ITEM_TYPE_PORT_REPRESENTOR, sizeof(struct rte_flow_item_ethdev),
-	  &rte_flow_item_ethdev_mask },
+			&rte_flow_item_ethdev_mask },
 	{ RTE_FLOW_ITEM_TYPE_PORT_ID, sizeof(struct rte_flow_item_port_id),
-	  &rte_flow_item_port_id_mask },
+			&rte_flow_item_port_id_mask },
 };
 
 /* The name DPDK gives an item or action type (op: ITEM_NAME_PTR, ACTION_NAME_PTR). */
@@ -39,15 +39,8 @@ static const char *conv_name(enum rte_flow_conv_op op, int type)
 	return n;
 }
 
-static const char *item_name(enum rte_flow_item_type t)
-{
-	return conv_name(RTE_FLOW_CONV_OP_ITEM_NAME_PTR, t);
-}
-
-static const char *action_name(enum rte_flow_action_type t)
-{
-	return conv_name(RTE_FLOW_CONV_OP_ACTION_NAME_PTR, t);
-}
+#define item_name(t) conv_name(RTE_FLOW_CONV_OP_ITEM_NAME_PTR, (t))
+#define action_name(t) conv_name(RTE_FLOW_CONV_OP_ACTION_NAME_PTR, (t))
 
 static void hex(FILE *f, const void *p, size_t n)
 {
@@ -157,13 +150,16 @@ static void vxlan_encap_canon(FILE *f, const struct rte_flow_item *it)
 		}
 		case RTE_FLOW_ITEM_TYPE_VLAN:
 			fprintf(f, " vlan_tci=%u",
-					rte_be_to_cpu_16(((const struct rte_flow_item_vlan *)s)->tci));
+					rte_be_to_cpu_16(((const struct rte_flow_item_vlan *)s)
+									 ->tci));
 			break;
 		case RTE_FLOW_ITEM_TYPE_IPV4: {
-			const struct rte_ipv4_hdr *ip = &((const struct rte_flow_item_ipv4 *)s)->hdr;
+			const struct rte_ipv4_hdr *ip =
+					&((const struct rte_flow_item_ipv4 *)s)->hdr;
 			fprintf(f, " ip_src=%08x ip_dst=%08x tos=%u ttl=%u",
-					rte_be_to_cpu_32(ip->src_addr), rte_be_to_cpu_32(ip->dst_addr),
-					ip->type_of_service, ip->time_to_live);
+					rte_be_to_cpu_32(ip->src_addr),
+					rte_be_to_cpu_32(ip->dst_addr), ip->type_of_service,
+					ip->time_to_live);
 			break;
 		}
 		case RTE_FLOW_ITEM_TYPE_UDP: {
@@ -197,7 +193,7 @@ static void action_args(FILE *f, const struct rte_flow_action *a)
 		break;
 	case RTE_FLOW_ACTION_TYPE_PORT_ID:
 		fprintf(f, " id=%u original=%u", ((const struct rte_flow_action_port_id *)c)->id,
-			((const struct rte_flow_action_port_id *)c)->original);
+				((const struct rte_flow_action_port_id *)c)->original);
 		break;
 	case RTE_FLOW_ACTION_TYPE_COUNT:
 		fprintf(f, " id=%u", c ? ((const struct rte_flow_action_count *)c)->id : 0);
@@ -213,14 +209,17 @@ static void action_args(FILE *f, const struct rte_flow_action *a)
 		break;
 	case RTE_FLOW_ACTION_TYPE_OF_PUSH_VLAN:
 		fprintf(f, " ethertype=0x%04x",
-			rte_be_to_cpu_16(((const struct rte_flow_action_of_push_vlan *)c)->ethertype));
+				rte_be_to_cpu_16(((const struct rte_flow_action_of_push_vlan *)c)
+								 ->ethertype));
 		break;
 	case RTE_FLOW_ACTION_TYPE_OF_SET_VLAN_VID:
 		fprintf(f, " vid=%u",
-			rte_be_to_cpu_16(((const struct rte_flow_action_of_set_vlan_vid *)c)->vlan_vid));
+				rte_be_to_cpu_16(((const struct rte_flow_action_of_set_vlan_vid *)c)
+								 ->vlan_vid));
 		break;
 	case RTE_FLOW_ACTION_TYPE_OF_SET_VLAN_PCP:
-		fprintf(f, " pcp=%u", ((const struct rte_flow_action_of_set_vlan_pcp *)c)->vlan_pcp);
+		fprintf(f, " pcp=%u",
+				((const struct rte_flow_action_of_set_vlan_pcp *)c)->vlan_pcp);
 		break;
 	case RTE_FLOW_ACTION_TYPE_RAW_ENCAP: {
 		const struct rte_flow_action_raw_encap *r = c;

@@ -201,4 +201,3 @@ int test_rule_build(const struct test_rule *r, struct flow_spec *s)
 	r->build(s);
 	return flow_spec_finish(s);
 }
-

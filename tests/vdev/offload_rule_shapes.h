@@ -18,7 +18,7 @@
 struct test_rule {
 	const char *name;
 	void (*build)(struct flow_spec *s); /* after flow_spec_init(s, 0, 0) */
-	bool exact; /* testpmd can be given exactly this rule */
+	bool exact;                         /* testpmd can be given exactly this rule */
 };
 
 /* Terminated by a NULL name. */

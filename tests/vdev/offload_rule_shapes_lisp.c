@@ -31,7 +31,7 @@ void rule_lisp_encap(struct flow_spec *s)
 {
 	struct rte_flow_item_ipv4 ip = { .hdr = { .src_addr = EID_LOCAL, .dst_addr = EID_REMOTE } };
 	struct rte_flow_item_ipv4 ip_mask = { .hdr = { .src_addr = RTE_BE32(UINT32_MAX),
-		.dst_addr = RTE_BE32(UINT32_MAX) } };
+							      .dst_addr = RTE_BE32(UINT32_MAX) } };
 	struct rte_flow_action_raw_decap decap = { .size = RTE_ETHER_HDR_LEN };
 	struct rte_flow_action_raw_encap encap = { 0 };
 
@@ -62,8 +62,12 @@ static void lisp_raw_item(struct flow_spec *s)
 	memcpy(&pattern[24], &(rte_be32_t){ EID_LOCAL }, 4);
 	memset(&mask[24], 0xff, 4);
 	struct rte_flow_item_raw spec = { .relative = 1, .length = 28, .pattern = pattern };
-	struct rte_flow_item_raw m = { .relative = 1, .search = 1, .offset = -1, .limit = 0xffff,
-		.length = 0xffff, .pattern = mask };
+	struct rte_flow_item_raw m = { .relative = 1,
+		.search = 1,
+		.offset = -1,
+		.limit = 0xffff,
+		.length = 0xffff,
+		.pattern = mask };
 	item(s, RTE_FLOW_ITEM_TYPE_RAW, &spec, &m, sizeof(spec));
 }
 
@@ -77,7 +81,8 @@ void rule_lisp_decap(struct flow_spec *s)
 
 	if (eth == NULL)
 		return;
-	*eth = (struct rte_ether_hdr){ .dst_addr = vm1_mac, .src_addr = uplink_mac,
+	*eth = (struct rte_ether_hdr){ .dst_addr = vm1_mac,
+		.src_addr = uplink_mac,
 		.ether_type = RTE_BE16(RTE_ETHER_TYPE_IPV4) };
 	encap.data = (uint8_t *)eth;
 	from_remote_vtep(s, IPPROTO_UDP);

@@ -50,15 +50,21 @@ static struct rte_flow_action_raw_encap *vxlan_encap_conf(struct flow_spec *s)
 	return enc;
 }
 
+/* VF1 -> VF2 with a sample whose one action is a port action (type) to port. */
+static bool sample_to_port(struct flow_spec *s, enum rte_flow_action_type type, uint16_t port)
+{
+	struct rte_flow_action_ethdev *p = port_conf(s, port);
+
+	if (p == NULL)
+		return false;
+	sample_vf1_to_vf2(s, NULL, &(struct rte_flow_action){ type, p }, 1, 1);
+	return true;
+}
+
 void rule_sample_mirror(struct flow_spec *s)
 {
-	struct rte_flow_action_ethdev *mirror = port_conf(s, MIRROR);
-
-	if (mirror == NULL)
-		return;
-	sample_vf1_to_vf2(s, NULL,
-		&(struct rte_flow_action){ RTE_FLOW_ACTION_TYPE_REPRESENTED_PORT, mirror }, 1, 1);
-	action(s, RTE_FLOW_ACTION_TYPE_COUNT, NULL, 0);
+	if (sample_to_port(s, RTE_FLOW_ACTION_TYPE_REPRESENTED_PORT, MIRROR))
+		action(s, RTE_FLOW_ACTION_TYPE_COUNT, NULL, 0);
 }
 
 /* Mirror into a VXLAN tunnel while the rule itself GRE-encapsulates: two
@@ -135,10 +141,5 @@ void rule_sample_representor_mark(struct flow_spec *s)
  * only) action of set sample_actions, so the sample is left out. */
 void rule_sample_representor_first(struct flow_spec *s)
 {
-	struct rte_flow_action_ethdev *rep = port_conf(s, VF1);
-
-	if (rep == NULL)
-		return;
-	sample_vf1_to_vf2(s, NULL,
-		&(struct rte_flow_action){ RTE_FLOW_ACTION_TYPE_PORT_REPRESENTOR, rep }, 1, 1);
+	sample_to_port(s, RTE_FLOW_ACTION_TYPE_PORT_REPRESENTOR, VF1);
 }

@@ -2,8 +2,9 @@
 /*
  * Shared by the offload_rule_shapes*.c files: the ports, addresses and building
  * blocks the shapes are made of, and the shapes defined outside
- * offload_rule_shapes.c (SAMPLE in offload_rule_shapes_mirror.c, LISP in offload_rule_shapes_lisp.c).
- * Port numbers: 0 the uplink, 1 and 2 VF representors, 3 a mirror port.
+ * offload_rule_shapes.c (SAMPLE in offload_rule_shapes_mirror.c, LISP in
+ * offload_rule_shapes_lisp.c). Port numbers: 0 the uplink, 1 and 2 VF representors, 3 a mirror
+ * port.
  */
 #ifndef NFVA_TEST_RULE_SHAPES_PRIVATE_H
 #define NFVA_TEST_RULE_SHAPES_PRIVATE_H
@@ -31,14 +32,14 @@
 #define LISP_PORT 4341
 #define LISP_F_I 0x08
 #define IID 0x00abcd
-#define EID_LOCAL RTE_BE32(UINT32_C(0x0a010001)) /* 10.1.0.1, behind VF1 */
+#define EID_LOCAL RTE_BE32(UINT32_C(0x0a010001))  /* 10.1.0.1, behind VF1 */
 #define EID_REMOTE RTE_BE32(UINT32_C(0x0a020002)) /* 10.2.0.2, behind the remote RLOC */
 static const struct rte_ether_addr vm1_mac = { { 0x02, 0, 0, 0, 0, 0x01 } };
 static const struct rte_ether_addr vm2_mac = { { 0x02, 0, 0, 0, 0, 0x02 } };
 static const struct rte_ether_addr uplink_mac = { { 0x02, 0, 0, 0, 0xff, 0x01 } };
 static const struct rte_ether_addr nexthop_mac = { { 0x02, 0, 0, 0, 0xff, 0x02 } };
 static const struct rte_ether_addr all_ones = { { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff } };
-#define LOCAL_VTEP RTE_BE32(UINT32_C(0xc0000201)) /* 192.0.2.1 */
+#define LOCAL_VTEP RTE_BE32(UINT32_C(0xc0000201))  /* 192.0.2.1 */
 #define REMOTE_VTEP RTE_BE32(UINT32_C(0xc0000202)) /* 192.0.2.2 */
 
 /* ---- building blocks (a full arena shows in flow_spec_finish()) ---- */
@@ -87,10 +88,12 @@ static inline void eth_dst_src(struct flow_spec *s, const struct rte_ether_addr 
 
 static inline void outer_ipv4(struct flow_spec *s, uint8_t proto)
 {
-	struct rte_flow_item_ipv4 spec = { .hdr = { .next_proto_id = proto,
-		.src_addr = REMOTE_VTEP, .dst_addr = LOCAL_VTEP } };
+	struct rte_flow_item_ipv4 spec = {
+		.hdr = { .next_proto_id = proto, .src_addr = REMOTE_VTEP, .dst_addr = LOCAL_VTEP }
+	};
 	struct rte_flow_item_ipv4 mask = { .hdr = { .next_proto_id = 0xff,
-		.src_addr = RTE_BE32(UINT32_MAX), .dst_addr = RTE_BE32(UINT32_MAX) } };
+							   .src_addr = RTE_BE32(UINT32_MAX),
+							   .dst_addr = RTE_BE32(UINT32_MAX) } };
 
 	item(s, RTE_FLOW_ITEM_TYPE_IPV4, &spec, &mask, sizeof(spec));
 }
@@ -115,8 +118,8 @@ static inline struct rte_ipv4_hdr *outer_hdr(uint8_t *p, uint8_t proto, bool df)
 
 /* The arena's copy of an encap template: outer Ethernet + IPv4 (proto, df)
  * and tail more bytes; NULL when the arena is full. */
-static inline uint8_t *outer_template(struct flow_spec *s, size_t *size, size_t tail,
-		uint8_t proto, bool df)
+static inline uint8_t *outer_template(struct flow_spec *s, size_t *size, size_t tail, uint8_t proto,
+		bool df)
 {
 	*size = RTE_ETHER_HDR_LEN + sizeof(struct rte_ipv4_hdr) + tail;
 	uint8_t *p = flow_spec_alloc(s, *size);
@@ -146,8 +149,8 @@ static inline uint8_t *vxlan_template(struct flow_spec *s, size_t *size)
 	uint8_t *p = outer_template(s, size, RTE_ETHER_VXLAN_HLEN, IPPROTO_UDP, false);
 	if (p == NULL)
 		return NULL;
-	struct rte_udp_hdr *udp = (struct rte_udp_hdr *)(p + RTE_ETHER_HDR_LEN +
-							  sizeof(struct rte_ipv4_hdr));
+	struct rte_udp_hdr *udp =
+			(struct rte_udp_hdr *)(p + RTE_ETHER_HDR_LEN + sizeof(struct rte_ipv4_hdr));
 	struct rte_vxlan_hdr *vx = (struct rte_vxlan_hdr *)(udp + 1);
 	udp->src_port = RTE_BE16(VXLAN_SPORT);
 	udp->dst_port = RTE_BE16(VXLAN_PORT);
@@ -175,8 +178,8 @@ static inline void from_remote_vtep(struct flow_spec *s, uint8_t proto)
 
 /* The tail of a decap rule: inner frame to vm1, the decap action, out of
  * VF1, counted. */
-static inline void decap_to_vf1(struct flow_spec *s, enum rte_flow_action_type t,
-		const void *conf, size_t size)
+static inline void decap_to_vf1(struct flow_spec *s, enum rte_flow_action_type t, const void *conf,
+		size_t size)
 {
 	eth_dst_src(s, &vm1_mac, NULL);
 	action(s, t, conf, size);

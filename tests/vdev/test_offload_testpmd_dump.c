@@ -22,13 +22,14 @@
 
 static int failures;
 
-#define CHECK(cond, ...) do { \
-		if (!(cond)) { \
-			failures++; \
-			printf("FAIL %s:%d: ", __FILE__, __LINE__); \
-			printf(__VA_ARGS__); \
-			printf("\n"); \
-		} \
+#define CHECK(cond, ...)                                                                           \
+	do {                                                                                       \
+		if (!(cond)) {                                                                     \
+			failures++;                                                                \
+			printf("FAIL %s:%d: ", __FILE__, __LINE__);                                \
+			printf(__VA_ARGS__);                                                       \
+			printf("\n");                                                              \
+		}                                                                                  \
 	} while (0)
 
 /* Prints the rule with slot index `index`; checks the output is well formed. */
@@ -58,52 +59,67 @@ static const struct test_rule *shape(const char *name)
 	return r;
 }
 
+/* What some shapes must print, whole or in part. */
+static const char l2_text[] =
+		"flow create 0 transfer pattern represented_port ethdev_port_id is 1 / "
+		"eth dst is 02:00:00:00:00:02 src is 02:00:00:00:00:01 / end actions "
+		"represented_port ethdev_port_id 2 / count / end\n";
+static const char gre_encap_text[] =
+		"set raw_encap 3 eth dst is 02:00:00:00:ff:02 src is 02:00:00:00:ff:01 "
+		"type is 0x0800 / ipv4 fragment_offset is 0x4000 ttl is 64 proto is 47 "
+		"src is 192.0.2.1 dst is 192.0.2.2 / gre c_rsvd0_ver is 0x2000 protocol "
+		"is 0x6558 / gre_key value is 42 / end_set\n"
+		"flow create 0 transfer pattern represented_port ethdev_port_id is 1 / "
+		"eth dst is 02:00:00:00:00:02 / end actions raw_encap index 3 / "
+		"represented_port ethdev_port_id 0 / count / end\n";
+static const char gre_decap_items[] =
+		" / gre c_rsvd0_ver spec 0x2000 c_rsvd0_ver mask 0xb000 protocol is "
+		"0x6558 / gre_key value is 42 / ";
+static const char vxlan_encap_set[] =
+		"set vxlan-tos-ttl ip-version ipv4 vni 42 udp-src 49152 udp-dst 4789 "
+		"ip-tos 0 ip-ttl 64 ip-src 192.0.2.1 ip-dst 192.0.2.2 "
+		"eth-src 02:00:00:00:ff:01 eth-dst 02:00:00:00:ff:02\n";
+static const char sample_mark_text[] =
+		"set sample_actions 2 mark id 5046273 / port_representor port_id 1 / end\n"
+		"flow create 0 transfer pattern represented_port ethdev_port_id is 1 / "
+		"eth dst is 02:00:00:00:00:02 / end actions sample ratio 4 index 2 / "
+		"represented_port ethdev_port_id 2 / end\n";
+static const char lisp_decap_raw[] =
+		" / udp dst is 4341 / raw relative is 1 search is 0 offset is 0 limit is 0 "
+		"pattern_hex spec 0800000000abcd00000000000000000000000000000000000a010001 "
+		"pattern_hex mask 08000000ffffff0000000000000000000000000000000000ffffffff / "
+		"end actions raw_decap index 0 / raw_encap index 0 / ";
+static const char lisp_encap_note[] =
+		"set raw_decap 0 eth / end_set\n# raw_encap 0: the LISP header after "
+		"UDP 4341 is written as testpmd's vxlan item";
+static const char representor_first_note[] =
+		"# sample_actions 0 action 0: testpmd 22.11 takes port_representor in "
+		"set sample_actions only after another action: left out\n";
+
 static void check_exact(struct flow_spec *s, char *buf)
 {
 	dump(shape("l2"), s, 0, buf);
-	CHECK(strcmp(buf, "flow create 0 transfer pattern represented_port ethdev_port_id is 1 / "
-			  "eth dst is 02:00:00:00:00:02 src is 02:00:00:00:00:01 / end actions "
-			  "represented_port ethdev_port_id 2 / count / end\n") == 0,
-			"l2 text:\n%s", buf);
+	CHECK(strcmp(buf, l2_text) == 0, "l2 text:\n%s", buf);
 
 	dump(shape("gre_encap"), s, 11, buf); /* slot 11 % 8 */
-	CHECK(strcmp(buf, "set raw_encap 3 eth dst is 02:00:00:00:ff:02 src is 02:00:00:00:ff:01 "
-			  "type is 0x0800 / ipv4 fragment_offset is 0x4000 ttl is 64 proto is 47 "
-			  "src is 192.0.2.1 dst is 192.0.2.2 / gre c_rsvd0_ver is 0x2000 protocol "
-			  "is 0x6558 / gre_key value is 42 / end_set\n"
-			  "flow create 0 transfer pattern represented_port ethdev_port_id is 1 / "
-			  "eth dst is 02:00:00:00:00:02 / end actions raw_encap index 3 / "
-			  "represented_port ethdev_port_id 0 / count / end\n") == 0,
-			"gre_encap text:\n%s", buf);
+	CHECK(strcmp(buf, gre_encap_text) == 0, "gre_encap text:\n%s", buf);
 
 	dump(shape("gre_decap"), s, 5, buf);
 	CHECK(strstr(buf, "set raw_decap 5 eth / ipv4 / gre / gre_key / end_set\n") == buf,
 			"gre_decap set line:\n%s", buf);
-	CHECK(strstr(buf, " / gre c_rsvd0_ver spec 0x2000 c_rsvd0_ver mask 0xb000 protocol is "
-			  "0x6558 / gre_key value is 42 / ") != NULL, "gre_decap items:\n%s", buf);
+	CHECK(strstr(buf, gre_decap_items) != NULL, "gre_decap items:\n%s", buf);
 
 	dump(shape("vxlan_encap"), s, 0, buf);
-	CHECK(strstr(buf, "set vxlan-tos-ttl ip-version ipv4 vni 42 udp-src 49152 udp-dst 4789 "
-			  "ip-tos 0 ip-ttl 64 ip-src 192.0.2.1 ip-dst 192.0.2.2 "
-			  "eth-src 02:00:00:00:ff:01 eth-dst 02:00:00:00:ff:02\n") == buf,
-			"vxlan_encap set line:\n%s", buf);
+	CHECK(strstr(buf, vxlan_encap_set) == buf, "vxlan_encap set line:\n%s", buf);
 
 	dump(shape("l2_vlan_pop"), s, 0, buf);
 	CHECK(strstr(buf, " / vlan tci spec 100 tci mask 0x0fff / ") != NULL, "vlan:\n%s", buf);
 
 	dump(shape("sample_representor_mark"), s, 2, buf);
-	CHECK(strcmp(buf, "set sample_actions 2 mark id 5046273 / port_representor port_id 1 / end\n"
-			  "flow create 0 transfer pattern represented_port ethdev_port_id is 1 / "
-			  "eth dst is 02:00:00:00:00:02 / end actions sample ratio 4 index 2 / "
-			  "represented_port ethdev_port_id 2 / end\n") == 0,
-			"sample_representor_mark text:\n%s", buf);
+	CHECK(strcmp(buf, sample_mark_text) == 0, "sample_representor_mark text:\n%s", buf);
 
 	dump(shape("lisp_decap"), s, 0, buf);
-	CHECK(strstr(buf, " / udp dst is 4341 / raw relative is 1 search is 0 offset is 0 limit is 0 "
-			  "pattern_hex spec 0800000000abcd00000000000000000000000000000000000a010001 "
-			  "pattern_hex mask 08000000ffffff0000000000000000000000000000000000ffffffff / "
-			  "end actions raw_decap index 0 / raw_encap index 0 / ") != NULL,
-			"lisp_decap raw item:\n%s", buf);
+	CHECK(strstr(buf, lisp_decap_raw) != NULL, "lisp_decap raw item:\n%s", buf);
 }
 
 static void check_notes(struct flow_spec *s, char *buf)
@@ -114,32 +130,37 @@ static void check_notes(struct flow_spec *s, char *buf)
 
 	dump(shape("sample_mirror"), s, 0, buf);
 	CHECK(strstr(buf, "# sample_actions 0 action 0: represented_port written as port_id") ==
-			buf, "sample note:\n%s", buf);
+					buf,
+			"sample note:\n%s", buf);
 	CHECK(strstr(buf, "set sample_actions 0 port_id id 3 / end\n") != NULL, "sample:\n%s", buf);
 
 	dump(shape("sample_tunnel_mirror"), s, 6, buf);
 	CHECK(strstr(buf, "set raw_encap 6 ") != NULL && strstr(buf, "set raw_encap 7 ") != NULL &&
-			strstr(buf, "raw_encap index 6 / port_id id 0 / end\n") != NULL &&
-			strstr(buf, "actions sample ratio 1 index 6 / raw_encap index 7 / ") != NULL,
+					strstr(buf, "raw_encap index 6 / port_id id 0 / end\n") !=
+							NULL &&
+					strstr(buf,
+							"actions sample ratio 1 index 6 / "
+							"raw_encap index 7 / ") != NULL,
 			"two slots:\n%s", buf);
 
 	dump(shape("lisp_encap"), s, 0, buf);
-	CHECK(strstr(buf, "set raw_decap 0 eth / end_set\n# raw_encap 0: the LISP header after "
-			  "UDP 4341 is written as testpmd's vxlan item") == buf, "LISP note:\n%s", buf);
+	CHECK(strstr(buf, lisp_encap_note) == buf, "LISP note:\n%s", buf);
 	CHECK(strstr(buf, " / udp dst is 4341 / vxlan vni is 43981 / end_set\n") != NULL,
 			"LISP template:\n%s", buf);
 
 	dump(shape("sample_representor_first"), s, 0, buf);
-	CHECK(strstr(buf, "# sample_actions 0 action 0: testpmd 22.11 takes port_representor in "
-			  "set sample_actions only after another action: left out\n") == buf &&
-			strstr(buf, "sample ratio") == NULL, "port_representor first:\n%s", buf);
+	CHECK(strstr(buf, representor_first_note) == buf && strstr(buf, "sample ratio") == NULL,
+			"port_representor first:\n%s", buf);
 
 	dump(shape("unsupported"), s, 0, buf);
 	CHECK(strstr(buf, "# unsupported action 0 (METER, type ") != NULL, "meter note:\n%s", buf);
-	CHECK(strstr(buf, "# unsupported pattern item 1 (TCP, type ") != NULL, "tcp note:\n%s", buf);
+	CHECK(strstr(buf, "# unsupported pattern item 1 (TCP, type ") != NULL, "tcp note:\n%s",
+			buf);
 	const char *flow = strstr(buf, "flow create");
 	CHECK(flow != NULL && strstr(flow, "tcp") == NULL && strstr(flow, "meter") == NULL &&
-			strstr(flow, "actions represented_port ethdev_port_id 2 / end\n") != NULL,
+					strstr(flow,
+							"actions represented_port ethdev_port_id 2 "
+							"/ end\n") != NULL,
 			"unsupported flow line:\n%s", buf);
 }
 
