@@ -166,5 +166,6 @@ def main():
         shutil.rmtree(out, ignore_errors=True)
     return 1 if failures else 0
 
+
 if __name__ == "__main__":
     sys.exit(main())

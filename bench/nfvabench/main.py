@@ -370,6 +370,7 @@ class Runner:
                 os.unlink(latest)
             os.symlink(os.path.basename(self.run_dir), latest)
 
+
 def main(argv=None):
     a = parse_args(sys.argv[1:] if argv is None else argv)
     if testpmd.binary() is None:

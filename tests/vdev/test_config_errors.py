@@ -25,6 +25,7 @@ import nfvatest as t
 
 t.require_tools()
 
+
 def config_with(d, line7, extra=()):
     """Seven-line configuration: comment, ports, blank line, network; line 7 given."""
     lines = ["# vdev config error test",              # 1

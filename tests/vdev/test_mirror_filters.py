@@ -124,20 +124,20 @@ def main():
         config.append(f"mirror add {name} source {src} direction in {opts} to port t_{name}")
 
     d, mirrors, _, _ = mirror.run("filters", ports, config,
-                             {"vm1": VM1_IN, "vmt": VMT_IN, "vm2": VM2_IN})
+                                  {"vm1": VM1_IN, "vmt": VMT_IN, "vm2": VM2_IN})
     try:
         for name, (src, flt, idx) in FILTERS.items():
             want = [VM1_IN[i] for i in idx] + (VMT_IN if name == "vlan" else [])
             total = len(VM1_IN) + (len(VMT_IN) if name == "vlan" else 0)
             t.check_frames(d.output(f"t_{name}"), want, f'{name} [{flt}]: the selected frames')
             mirror.check_counters(mirrors, name, {"mirrored": len(want),
-                                             "filtered_out": total - len(want),
-                                             "sampled_out": 0, "dropped": 0})
+                                                  "filtered_out": total - len(want),
+                                                  "sampled_out": 0, "dropped": 0})
             t.check_eq(mirrors[name]["filter"], flt, f"{name}: mirror show gives the filter")
         for name, (src, opts, want, sampled, filtered) in SAMPLES.items():
             t.check_frames(d.output(f"t_{name}"), want, f"{name} [{opts}]: the sampled frames")
             mirror.check_counters(mirrors, name, {"mirrored": len(want), "filtered_out": filtered,
-                                             "sampled_out": sampled, "dropped": 0})
+                                                  "sampled_out": sampled, "dropped": 0})
         t.check_eq(mirrors["s4"]["sample"], 4, "s4: mirror show gives sample 4")
         t.check_eq(mirrors["s4n"]["sample"], 4, "s4n: `sample 4` is `sample 1/4`")
         t.check_eq(mirrors["s1"]["sample"], 1, "s1: mirror show gives sample 1")

@@ -26,7 +26,7 @@ from nfvatest import mirror
 t.require_tools()
 
 BASE = mirror.UNDERLAY_CONFIG + ["network add lan", "network add blue",
-                            "network lan attach vm1", "network lan attach vm2"]
+                                 "network lan attach vm1", "network lan attach vm2"]
 FRAMES = [t.frame(t.icmp_echo(t.VM1_IP, t.VM3_IP, i), t.VM1_MAC, t.VM3_MAC) for i in range(3)]
 
 CASES = [

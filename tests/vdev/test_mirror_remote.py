@@ -156,7 +156,7 @@ def check_vxlan(up_mac, got, coll, coll_mac, vni, inner_in, inner_out, what):
         if not inners:
             continue
         want = [mirror.vxlan_copy(up_mac, coll_mac, coll, vni, i,
-                             min(sports.get(inner_flow(i), {0}))) for i in inners]
+                                  min(sports.get(inner_flow(i), {0}))) for i in inners]
         t.check_frames(part, want, f"{what} {label}: VXLAN copies byte for byte")
 
 
@@ -176,7 +176,7 @@ def check_erspan2(up_mac, got, coll, coll_mac, session, expected, snaplen, what)
         body = inner[:snaplen] if trunc else inner
         seq = seqs[k] if k < len(seqs) else 0
         want.append(mirror.erspan_copy(up_mac, coll_mac, coll,
-                                  t.erspan2_header(session, index, seq, bool(trunc)), body))
+                                       t.erspan2_header(session, index, seq, bool(trunc)), body))
     t.check_frames(got, want, f"{what}: ERSPAN II copies byte for byte")
 
 
@@ -191,9 +191,8 @@ def check_erspan3(up_mac, got, coll, coll_mac, session, hw_id, expected, snaplen
         trunc = snaplen and len(inner) > snaplen
         body = inner[:snaplen] if trunc else inner
         seq, stamp = (seqs[k], ts[k]) if k < len(seqs) else (0, 0)
-        want.append(mirror.erspan_copy(up_mac, coll_mac, coll,
-                                  t.erspan3_header(session, seq, stamp, hw_id, egress, bool(trunc)),
-                                  body))
+        header = t.erspan3_header(session, seq, stamp, hw_id, egress, bool(trunc))
+        want.append(mirror.erspan_copy(up_mac, coll_mac, coll, header, body))
     t.check_frames(got, want, f"{what}: ERSPAN III copies byte for byte")
 
 
@@ -289,7 +288,7 @@ def tshark_clean(path):
 
 def main():
     d, mirrors, shown, up_mac = mirror.run("remote", ["up", "vm1", "vm2", "vm3"], CONFIG,
-                                      {"vm1": VM1_IN, "vm2": VM2_IN, "vm3": VM3_IN})
+                                           {"vm1": VM1_IN, "vm2": VM2_IN, "vm3": VM3_IN})
     try:
         idx = {p: shown[p]["index"] for p in ("vm1", "vm2", "vm3")}
         t.check(idx["vm1"] != idx["vm3"], f"port indexes of vm1 and vm3 differ ({idx})")

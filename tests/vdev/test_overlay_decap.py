@@ -126,6 +126,7 @@ def main():
     finally:
         d.cleanup()
 
+
 def check_input_shapes(f4, f5):
     """The crafted inputs are what the docstring says (guards against scapy changes)."""
     p4 = Ether(f4)

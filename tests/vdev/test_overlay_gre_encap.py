@@ -131,6 +131,7 @@ def run(name, net_args, key_in, nvgre):
     finally:
         d.cleanup()
 
+
 def main():
     run("gre", "vni 5001 encap gre", 5001, False)
     run("nvgre", f"vni {VSID} encap nvgre", VSID << 8 | 0x5a, True)

@@ -28,6 +28,7 @@ from nfvatest.layers import ICMP, IP, Ether, Raw
 
 t.require_tools()
 
+
 def request(upmac, src, dst=t.UPLINK_IP, ident=0x4242, seq=1, data=b"", ip_id=0x1111,
             ttl=63, icmp_type=8, bad_csum=False):
     pkt = Ether(src=t.VTEP1_MAC, dst=upmac) / IP(src=src, dst=dst, id=ip_id, ttl=ttl,

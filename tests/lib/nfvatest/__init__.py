@@ -20,7 +20,7 @@ same for the scripts it runs), so no test edits sys.path.
 """
 
 from .check import (SKIP, DaemonError, check, check_eq, check_frames, failed, finish,
-                     main_guard, require_tools, skip)
+                    main_guard, require_tools, skip)
 from .counters import L2_COUNTERS, counters, counters_subset, delta, fdb_rows, l2_counters
 from .daemon import SANITIZER_MARKERS, Daemon
 from .fifo import BURST
@@ -37,15 +37,14 @@ from .tshark import (MALFORMED_FILTER, TSHARK_CSUM_OPTS, check_tshark_clean, tsh
 
 __all__ = [
     "SKIP", "DaemonError", "check", "check_eq", "check_frames", "failed", "finish",
-    "main_guard", "require_tools", "skip", "L2_COUNTERS", "counters", "counters_subset", "delta", "fdb_rows",
-    "l2_counters", "l2_udp",
-    "SANITIZER_MARKERS", "Daemon", "BURST", "ETH_P_8021AD", "ETH_P_8021Q", "csum",
-    "erspan2_header", "erspan3_header", "frame", "gre_header", "icmp_echo", "ip4",
-    "ipv4_header", "mac", "mac_str", "outer_gre", "outer_udp", "outer_vxlan", "pop_tag",
-    "push_tag", "tcp", "udp", "udp_checksum", "udp_datagram", "udp_frame", "vxlan_header",
-    "read_pcap", "write_pcap", "BCAST", "COLL1", "COLL1_MAC", "COLL2", "COLL2_MAC", "COLL3",
-    "COLL3_MAC", "UNDERLAY_CONFIG", "UPLINK_IP", "UPLINK_PREFIX", "VM1_IP", "VM1_MAC", "VM2_IP",
-    "VM2_MAC", "VM3_IP", "VM3_MAC", "VTEP1", "VTEP1_MAC", "VTEP2", "VTEP2_MAC",
-    "MALFORMED_FILTER", "TSHARK_CSUM_OPTS", "check_tshark_clean", "tshark", "tshark_count",
-    "tshark_fields", "tshark_malformed",
+    "main_guard", "require_tools", "skip", "L2_COUNTERS", "counters", "counters_subset",
+    "delta", "fdb_rows", "l2_counters", "SANITIZER_MARKERS", "Daemon", "BURST", "ETH_P_8021AD",
+    "ETH_P_8021Q", "csum", "erspan2_header", "erspan3_header", "frame", "gre_header",
+    "icmp_echo", "ip4", "l2_udp", "ipv4_header", "mac", "mac_str", "outer_gre", "outer_udp",
+    "outer_vxlan", "pop_tag", "push_tag", "tcp", "udp", "udp_checksum", "udp_datagram",
+    "udp_frame", "vxlan_header", "read_pcap", "write_pcap", "BCAST", "COLL1", "COLL1_MAC",
+    "COLL2", "COLL2_MAC", "COLL3", "COLL3_MAC", "UNDERLAY_CONFIG", "UPLINK_IP", "UPLINK_PREFIX",
+    "VM1_IP", "VM1_MAC", "VM2_IP", "VM2_MAC", "VM3_IP", "VM3_MAC", "VTEP1", "VTEP1_MAC",
+    "VTEP2", "VTEP2_MAC", "MALFORMED_FILTER", "TSHARK_CSUM_OPTS", "check_tshark_clean",
+    "tshark", "tshark_count", "tshark_fields", "tshark_malformed",
 ]

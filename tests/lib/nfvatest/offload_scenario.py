@@ -79,7 +79,7 @@ def frame(src, dst, tag, vlan=None, sip="10.0.0.1", dip="10.0.0.2"):
     global _n
     _n += 1
     return udp_frame(src, dst, sip, dip, 40000 + _n % 1000, 4000, f"{tag} #{_n}",
-                       size=SIZES[_n % len(SIZES)], vlan=vlan)
+                     size=SIZES[_n % len(SIZES)], vlan=vlan)
 
 
 def decap_vx(uplink_mac, inner):
