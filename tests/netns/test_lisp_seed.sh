@@ -240,9 +240,10 @@ offload_follow() {
 	check_eq "decap rules right after the EID is deleted" "$(lisp_rules "$h" lisp-decap)" 0
 }
 
-run_phase() {
-	local ph=$1 extra1=$2 extra2=$3
-	log "===== $ph ====="
+# phase_start PHASE EXTRA1 EXTRA2: both hosts up, the VMs known (EIDs),
+# resolution and the first packets' drops done.
+phase_start() {
+	local ph=$1 extra1=$2 extra2=$3 h
 	host_conf 192.168.1.249 u1 vm1p "$extra1" >"$TEST_TMP/$ph-host1.conf"
 	host_conf 192.168.1.252 u2 vm2p "$extra2" >"$TEST_TMP/$ph-host2.conf"
 	ip -n "$V1" neigh flush dev eth0
@@ -253,7 +254,6 @@ run_phase() {
 	fi
 	nfva_up "$ph-host1" "$H1" "$TEST_TMP/$ph-host1.conf"
 	nfva_up "$ph-host2" "$H2" "$TEST_TMP/$ph-host2.conf"
-	local h
 	for h in "$ph-host1" "$ph-host2"; do
 		check_eq "$ph: $h network overlay (encap vni)" \
 			"$(ctlj "$h" network show lan | json_get '"%s %s" % (j[0]["overlay"]["encap"], j[0]["overlay"]["vni"])')" \
@@ -272,16 +272,12 @@ run_phase() {
 	# Settle: resolution (dynamic) and the first packets' drops happen here.
 	PING_WAIT=2 ping_rx "$V1" 10.1.1.30 2 >/dev/null
 	PING_WAIT=2 ping_rx "$V2" 10.1.1.20 2 >/dev/null
+}
 
-	offload_mode && offload_rules_ready "$ph-host1" "$ph-host2"
-
-	cap_start "$ph-u1" "$H1" u1
-	cap_start "$ph-u2" "$H2" u2
-	check_ping "$ph: vm1 -> vm2 (10.1.1.30)" "$V1" 10.1.1.30 3
-	check_ping "$ph: vm2 -> vm1 (10.1.1.20)" "$V2" 10.1.1.20 3
-	cap_stop "$ph-u1"
-	cap_stop "$ph-u2"
-
+# phase_tables PHASE: the VMs' ARP entries, map-caches, and in the dynamic
+# phase the registrations and control counters.
+phase_tables() {
+	local ph=$1
 	check_eq "$ph: vm1 ARP entry for 10.1.1.30" \
 		"$(ip -n "$V1" -j neigh show 10.1.1.30 | json_get "j[0]['lladdr']")" "$GW"
 	check_eq "$ph: vm2 ARP entry for 10.1.1.20" \
@@ -292,32 +288,52 @@ run_phase() {
 		check_eq "$ph: host1 map-cache" "$(map_cache "$ph-host1")" "10.1.1.30/32 static 192.168.1.252 None"
 		check_eq "$ph: host2 map-cache" "$(map_cache "$ph-host2")" "10.1.1.20/32 static 192.168.1.249 None"
 	else
-		# 10.1.1.1 (the boot packets' destination) is in the site, registered by
-		# nobody: negative, Natively-Forward, 1 minute.
-		check_eq "$ph: host1 map-cache" "$(map_cache "$ph-host1")" \
-			"10.1.1.1/32 negative - 60,10.1.1.30/32 dynamic 192.168.1.252 86400"
-		check_eq "$ph: host2 map-cache" "$(map_cache "$ph-host2")" \
-			"10.1.1.1/32 negative - 60,10.1.1.20/32 dynamic 192.168.1.249 86400"
-		check_eq "$ph: host1 registrations" \
-			"$(ctlj "$ph-host1" lisp site show | json_get '",".join("%s %s %s %s" % (r["iid"], r["eid"], r["etr"], "+".join(r["rlocs"])) for s in j for r in s["registrations"])')" \
-			"$IID 10.1.1.30/32 192.168.1.252 192.168.1.252"
-		check_eq "$ph: host2 registered (Map-Notify verified)" \
-			"$(ctlj "$ph-host2" lisp map-server show | json_get "j[0]['registered']")" true
-		local c
-		for c in registers_accepted; do check_ge "$ph: host1 $c" "$(lisp_counter "$ph-host1" $c)" 1; done
-		for c in registers_sent notifies_accepted requests_sent replies_accepted; do
-			check_ge "$ph: host2 $c" "$(lisp_counter "$ph-host2" $c)" 1
-		done
-		check_ge "$ph: host1 requests_received (as ETR)" "$(lisp_counter "$ph-host1" requests_received)" 1
-		check_ge "$ph: host1 replies_sent" "$(lisp_counter "$ph-host1" replies_sent)" 1
-		for h in "$ph-host1" "$ph-host2"; do
-			for c in replies_rejected_nonce replies_rejected_malformed registers_rejected_auth \
-					registers_rejected_malformed registers_rejected_site notifies_rejected_nonce \
-					notifies_rejected_auth control_malformed; do
-				check_eq "$ph: $h $c" "$(lisp_counter "$h" $c)" 0
-			done
-		done
+		dynamic_tables "$ph"
 	fi
+}
+
+# dynamic_tables PHASE: map-caches, registrations, control counters.
+dynamic_tables() {
+	local ph=$1 c h
+	# 10.1.1.1 (the boot packets' destination) is in the site, registered by
+	# nobody: negative, Natively-Forward, 1 minute.
+	check_eq "$ph: host1 map-cache" "$(map_cache "$ph-host1")" \
+		"10.1.1.1/32 negative - 60,10.1.1.30/32 dynamic 192.168.1.252 86400"
+	check_eq "$ph: host2 map-cache" "$(map_cache "$ph-host2")" \
+		"10.1.1.1/32 negative - 60,10.1.1.20/32 dynamic 192.168.1.249 86400"
+	check_eq "$ph: host1 registrations" \
+		"$(ctlj "$ph-host1" lisp site show | json_get '",".join("%s %s %s %s" % (r["iid"], r["eid"], r["etr"], "+".join(r["rlocs"])) for s in j for r in s["registrations"])')" \
+		"$IID 10.1.1.30/32 192.168.1.252 192.168.1.252"
+	check_eq "$ph: host2 registered (Map-Notify verified)" \
+		"$(ctlj "$ph-host2" lisp map-server show | json_get "j[0]['registered']")" true
+	for c in registers_accepted; do check_ge "$ph: host1 $c" "$(lisp_counter "$ph-host1" $c)" 1; done
+	for c in registers_sent notifies_accepted requests_sent replies_accepted; do
+		check_ge "$ph: host2 $c" "$(lisp_counter "$ph-host2" $c)" 1
+	done
+	check_ge "$ph: host1 requests_received (as ETR)" "$(lisp_counter "$ph-host1" requests_received)" 1
+	check_ge "$ph: host1 replies_sent" "$(lisp_counter "$ph-host1" replies_sent)" 1
+	for h in "$ph-host1" "$ph-host2"; do
+		for c in replies_rejected_nonce replies_rejected_malformed registers_rejected_auth \
+				registers_rejected_malformed registers_rejected_site notifies_rejected_nonce \
+				notifies_rejected_auth control_malformed; do
+			check_eq "$ph: $h $c" "$(lisp_counter "$h" $c)" 0
+		done
+	done
+}
+
+run_phase() {
+	local ph=$1
+	log "===== $ph ====="
+	phase_start "$@"
+	offload_mode && offload_rules_ready "$ph-host1" "$ph-host2"
+
+	cap_start "$ph-u1" "$H1" u1
+	cap_start "$ph-u2" "$H2" u2
+	check_ping "$ph: vm1 -> vm2 (10.1.1.30)" "$V1" 10.1.1.30 3
+	check_ping "$ph: vm2 -> vm1 (10.1.1.20)" "$V2" 10.1.1.20 3
+	cap_stop "$ph-u1"
+	cap_stop "$ph-u2"
+	phase_tables "$ph"
 	[ "$ph" = dynamic ] && check_control "$ph"
 	check_wire "$ph" "$ph-u2" 192.168.1.249 192.168.1.252 10.1.1.20 10.1.1.30
 	check_wire "$ph" "$ph-u1" 192.168.1.252 192.168.1.249 10.1.1.30 10.1.1.20

@@ -157,6 +157,7 @@ run_phase() {
 
 # offload_rules: B1-B2 of the header, on fresh instances ga and gb (mode offload).
 offload_rules() {
+	local side me peer ifc vmif MG1 MG2
 	local side me peer ifc vmif n g s e p c MG1 MG2 GENC GDEC
 	log "B. GRE between fresh instances ga and gb, the VMs' neighbours pinned"
 	MG1=$(mac_of "$V1" eth0) MG2=$(mac_of "$V2" eth0)
@@ -182,7 +183,14 @@ offload_rules() {
 	nfva_up gb "$H2" "$TEST_TMP/gb.conf"
 	GENC="r['kind'] == 'encap' and r['in'] == 'vm' and r['out'] == 'up'"
 	GDEC="r['kind'] == 'decap' and r['in'] == 'up' and r['out'] == 'vm'"
+	gre_rules_appear
+	gre_rules_carry
+	gre_vtep_del
+}
 
+# gre_rules_appear: B1, the first packets make the rules in both instances.
+gre_rules_appear() {
+	local g
 	log "B1. after the first packets, rules in both instances carry the GRE traffic"
 	check_ping_burst "gv1 -> gv2, ping 1" "$V1" 10.1.1.30 1
 	wait_for 5 cmd_eq "nrules gb \"$GENC\"" 1 || fail "B: no encap rule after ping 1: $(rules gb)"
@@ -199,6 +207,11 @@ offload_rules() {
 	done
 	sleep 0.6
 	snap b0a ga; snap b0b gb
+}
+
+# gre_rules_carry: B1, the rules carry 40 pings; the wire; A's dump.
+gre_rules_carry() {
+	local n g s e p c
 	declare -A H0=()
 	for g in ga gb; do H0[$g-e]=$(rule_field $g "$GENC" hits) H0[$g-d]=$(rule_field $g "$GDEC" hits); done
 	# DPDK's af_packet sends with PACKET_QDISC_BYPASS: a capture sees a port's
@@ -236,7 +249,10 @@ offload_rules() {
 	grep -qE "^flow create .* actions raw_encap index [0-9]+ / represented_port ethdev_port_id [0-9]+ / count / end\$" \
 		"$TEST_TMP/dump_gre.txt" || fail "dump A: no GRE encap flow line"
 	testpmd_replay "$TEST_TMP/dump_gre.txt" "gre"
+}
 
+# gre_vtep_del: B2.
+gre_vtep_del() {
 	log "B2. VTEP removal on A removes A's rules only"
 	snap b2a ga
 	ctl_ok ga network red vtep del 192.168.1.252

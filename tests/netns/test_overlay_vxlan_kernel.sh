@@ -79,14 +79,11 @@ ip -n "$H2" link set br0 up
 ip -n "$H2" link set vm2p master br0
 
 
-run_mode() {
-	local mode=$1 group="" kernel_dst="remote 192.168.1.249"
-	local conf="$TEST_TMP/$mode.conf" t0
-	log "===== $mode mode ====="
-	if [ "$mode" = multicast ]; then
-		group="group 239.1.1.1"
-		kernel_dst="group 239.1.1.1"
-	fi
+# kernel_vtep MODE: the kernel's vx device for MODE (unicast: remote .249;
+# multicast: group 239.1.1.1), in bridge br0; neighbour caches emptied.
+kernel_vtep() {
+	local kernel_dst="remote 192.168.1.249"
+	[ "$1" = multicast ] && kernel_dst="group 239.1.1.1"
 	ip -n "$H2" link del vx 2>/dev/null || true
 	# shellcheck disable=SC2086
 	ip -n "$H2" link add vx type vxlan id 6000 dstport 4789 local 192.168.1.252 \
@@ -95,36 +92,28 @@ run_mode() {
 	ip -n "$H2" link set vx up
 	# Let the kernel's unsolicited IGMP reports for the group (1 s apart) pass
 	# before the capture and nfva start.
-	[ "$mode" = multicast ] && sleep 2.5
+	[ "$1" = multicast ] && sleep 2.5
 	ip -n "$H2" neigh flush dev u2
 	ip -n "$V1" neigh flush dev eth0
 	ip -n "$V2" neigh flush dev eth0
+}
 
-	{
-		uplink_conf u1 192.168.1.249/24 vm1=vm1p
-		echo "network add blue vni 6000 encap vxlan $group"
-		echo "network blue attach vm1"
-	} >"$conf"
-	[ "$mode" = unicast ] && echo "network blue vtep add 192.168.1.252" >>"$conf"
-	offload_mode && echo "offload set idle-timeout 120" >>"$conf"
-
-	# The capture starts before nfva, so it sees the first IGMP report.
-	cap_start "$mode" "$H2" u2
-	t0=$(date +%s)
-	nfva_up "$mode" "$H1" "$conf"
-
-	# --- before ---------------------------------------------------------
+# mode_before MODE: empty FDB, zero counters, the network's overlay.
+mode_before() {
+	local mode=$1 ov
 	check_eq "$mode: fdb entries before traffic" \
 		"$(ctlj "$mode" fdb summary | json_get "j['entries']")" 0
 	check_eq "$mode: vm1 rx_packets before" "$(port_counter "$mode" vm1 rx_packets)" 0
 	check_eq "$mode: uplink learned before" "$(port_counter "$mode" uplink learned)" 0
-	local ov
 	ov=$(ctlj "$mode" network show blue | json_get "j[0]['overlay']")
 	check_eq "$mode: network blue overlay (encap vni port group)" \
 		"$(json_get '"%s %s %s %s" % (j["encap"], j["vni"], j["udp_port"], j["group"])' <<<"$ov")" \
 		"vxlan 6000 4789 $([ "$mode" = multicast ] && echo 239.1.1.1 || echo None)"
+}
 
-	# --- traffic --------------------------------------------------------
+# mode_traffic MODE: pings both ways (vm2 ARPs for vm1: BUM from the kernel).
+mode_traffic() {
+	local mode=$1
 	check_ping "$mode: vm1 -> vm2 (10.1.1.30)" "$V1" 10.1.1.30 3
 	# vm2 learned vm1 from its ARP request: make it ask, so that the kernel
 	# sends BUM toward nfva too (to the group in multicast mode).
@@ -133,8 +122,11 @@ run_mode() {
 	check_ping "$mode: kernel host -> nfva VTEP 192.168.1.249" "$H2" 192.168.1.249 3
 	check_eq "$mode: kernel's ARP entry for the nfva VTEP" \
 		"$(ip -n "$H2" -j neigh show 192.168.1.249 dev u2 | json_get "j[0]['lladdr']")" "$U1_MAC"
+}
 
-	# --- after: tables ----------------------------------------------------
+# mode_tables MODE: the kernel's and nfva's FDB, neighbours, drops.
+mode_tables() {
+	local mode=$1
 	echo "kernel: bridge fdb show dev vx"; bridge -n "$H2" fdb show dev vx
 	check_eq "$mode: kernel vx fdb: vm1's MAC -> dst" \
 		"$(bridge -n "$H2" -j fdb show dev vx | json_get \
@@ -152,10 +144,11 @@ run_mode() {
 	check_eq "$mode: neigh 192.168.1.252 lladdr" \
 		"$(neigh_field "$mode" 192.168.1.252 lladdr | tr A-F a-f)" "$U2_MAC"
 	check_eq "$mode: vm1 drops" "$(port_drops "$mode" vm1)" "{}"
+}
 
-	# --- after: the wire ------------------------------------------------------
-	cap_stop "$mode"
-	local elapsed=$(($(date +%s) - t0))
+# mode_wire MODE ELAPSED_S: the VXLAN frames on the wire (capture MODE).
+mode_wire() {
+	local mode=$1 elapsed=$2
 	local nf="ip.src == 192.168.1.249 && vxlan"
 	check_pcap "$mode: nfva's VXLAN" "$mode" "$nf" 6 'vxlan.flag_i=v in ("1", "True")' \
 		'vxlan.vni=v == "6000"' 'udp.dstport=v == "4789"' 'udp.srcport=49152 <= int(v) <= 65535'
@@ -168,24 +161,7 @@ run_mode() {
 	check_pcap_all "$mode: vm2's ARP request from the kernel: outer destination" "$mode" "$kbum" \
 		ip.dst "v == '$([ "$mode" = multicast ] && echo 239.1.1.1 || echo 192.168.1.249)'" 1
 	if [ "$mode" = multicast ]; then
-		check_pcap "$mode: nfva's VXLAN to 239.1.1.1" "$mode" "$nf && ip.dst == 239.1.1.1" 1 \
-			'ip.ttl=v == "1"' 'eth.dst=v == "01:00:5e:01:01:01"'
-		check_ge "$mode: vm1's ARP request flooded to the group" \
-			"$(pcap_count "$mode" "$nf && ip.dst == 239.1.1.1 && arp.opcode == 1 && arp.src.proto_ipv4 == 10.1.1.20")" 1
-		local igmp
-		igmp=$(pcap_count "$mode" "ip.src == 192.168.1.249 && igmp.maddr == 239.1.1.1 && igmp.type == 0x16")
-		check_ge "$mode: nfva IGMPv2 reports for 239.1.1.1" "$igmp" 1
-		check_le "$mode: nfva IGMPv2 reports for 239.1.1.1 (one a minute)" "$igmp" \
-			$((1 + elapsed / 60))
-		check_eq "$mode: nfva IGMP frames for anything else" \
-			"$(pcap_count "$mode" "ip.src == 192.168.1.249 && igmp && !(igmp.maddr == 239.1.1.1)")" 0
-		check_eq "$mode: nfva VXLAN to other destinations" \
-			"$(pcap_count "$mode" "$nf && !(ip.dst == 239.1.1.1) && !(ip.dst == 192.168.1.252)")" 0
-		local kigmp
-		kigmp=$(pcap_count "$mode" "ip.src == 192.168.1.252 && igmp")
-		check_eq "$mode: uplink drops (only the kernel's $kigmp IGMP frames)" \
-			"$(port_drops "$mode" uplink)" \
-			"$([ "$kigmp" -gt 0 ] && echo "{\"not_tunnel\": $kigmp}" || echo "{}")"
+		mode_wire_multicast "$elapsed"
 	else
 		check_eq "$mode: nfva VXLAN to other destinations" \
 			"$(pcap_count "$mode" "$nf && !(ip.dst == 192.168.1.252)")" 0
@@ -195,12 +171,58 @@ run_mode() {
 	check_eq "$mode: ICMP echo replies from the VTEP address" \
 		"$(pcap_count "$mode" "ip.src == 192.168.1.249 && icmp.type == 0 && !vxlan")" 3
 	pcap_no_malformed "$mode"
+}
+
+# mode_wire_multicast ELAPSED_S: BUM to the group, IGMP reports, drops.
+mode_wire_multicast() {
+	local mode=multicast elapsed=$1 igmp kigmp
+	local nf="ip.src == 192.168.1.249 && vxlan"
+	check_pcap "$mode: nfva's VXLAN to 239.1.1.1" "$mode" "$nf && ip.dst == 239.1.1.1" 1 \
+		'ip.ttl=v == "1"' 'eth.dst=v == "01:00:5e:01:01:01"'
+	check_ge "$mode: vm1's ARP request flooded to the group" \
+		"$(pcap_count "$mode" "$nf && ip.dst == 239.1.1.1 && arp.opcode == 1 && arp.src.proto_ipv4 == 10.1.1.20")" 1
+	igmp=$(pcap_count "$mode" "ip.src == 192.168.1.249 && igmp.maddr == 239.1.1.1 && igmp.type == 0x16")
+	check_ge "$mode: nfva IGMPv2 reports for 239.1.1.1" "$igmp" 1
+	check_le "$mode: nfva IGMPv2 reports for 239.1.1.1 (one a minute)" "$igmp" \
+		$((1 + elapsed / 60))
+	check_eq "$mode: nfva IGMP frames for anything else" \
+		"$(pcap_count "$mode" "ip.src == 192.168.1.249 && igmp && !(igmp.maddr == 239.1.1.1)")" 0
+	check_eq "$mode: nfva VXLAN to other destinations" \
+		"$(pcap_count "$mode" "$nf && !(ip.dst == 239.1.1.1) && !(ip.dst == 192.168.1.252)")" 0
+	kigmp=$(pcap_count "$mode" "ip.src == 192.168.1.252 && igmp")
+	check_eq "$mode: uplink drops (only the kernel's $kigmp IGMP frames)" \
+		"$(port_drops "$mode" uplink)" \
+		"$([ "$kigmp" -gt 0 ] && echo "{\"not_tunnel\": $kigmp}" || echo "{}")"
+}
+
+run_mode() {
+	local mode=$1 group="" conf="$TEST_TMP/$1.conf" t0
+	log "===== $mode mode ====="
+	[ "$mode" = multicast ] && group="group 239.1.1.1"
+	kernel_vtep "$mode"
+	{
+		uplink_conf u1 192.168.1.249/24 vm1=vm1p
+		echo "network add blue vni 6000 encap vxlan $group"
+		echo "network blue attach vm1"
+	} >"$conf"
+	[ "$mode" = unicast ] && echo "network blue vtep add 192.168.1.252" >>"$conf"
+	offload_mode && echo "offload set idle-timeout 120" >>"$conf"
+
+	# The capture starts before nfva, so it sees the first IGMP report.
+	cap_start "$mode" "$H2" u2
+	t0=$(date +%s)
+	nfva_up "$mode" "$H1" "$conf"
+	mode_before "$mode"
+	mode_traffic "$mode"
+	mode_tables "$mode"
+	cap_stop "$mode"
+	mode_wire "$mode" $(($(date +%s) - t0))
 	nfva_down "$mode"
 }
 
 # offload_rules: A1-A3 of the header, on a fresh instance x1 (mode offload).
 offload_rules() {
-	local n he hd dec_age EU EV MV1 MV2 MU1 MU2 ENC DEC NEWMAC vx_set vx_enc vx_dec w
+	local MV1 MV2
 	log "A. the rules of a fresh instance x1, the VMs' neighbours pinned"
 	MV1=$(mac_of "$V1" eth0) MV2=$(mac_of "$V2" eth0) MU2=$(mac_of "$H2" u2)
 	pin "$V1" 10.1.1.30 "$MV2"
@@ -220,6 +242,14 @@ offload_rules() {
 	ENC="r['kind'] == 'encap' and r['in'] == 'vm1' and r['out'] == 'uplink' and r['vtep'] == '192.168.1.252'"
 	DEC="r['kind'] == 'decap' and r['in'] == 'uplink' and r['out'] == 'vm1' and r['vtep'] == '192.168.1.252'"
 
+	rules_a1
+	rules_a2
+	rules_a3
+}
+
+# rules_a1: A1 of the header.
+rules_a1() {
+	local he hd EU EV vx_set vx_enc vx_dec w
 	log "A1. after the first packets, encap and decap rules carry vm1 <-> vm2"
 	snap a0 x1
 	ping_then_rule "vm1 -> vm2, ping 1 (flooded to the VTEP)" x1 "$V1" 10.1.1.30 "$DEC"
@@ -267,7 +297,11 @@ offload_rules() {
 		"$(grep -iB1 -F "$vx_enc" "$TEST_TMP/dump_vxlan.txt" | head -n 1 | tr 'A-F' 'a-f')" "$(echo "$vx_set" | tr 'A-F' 'a-f')"
 	echo "ok: dump has the set vxlan line and both flow lines verbatim"
 	testpmd_replay "$TEST_TMP/dump_vxlan.txt" "vxlan"
+}
 
+# rules_a2: A2 of the header.
+rules_a2() {
+	local n dec_age
 	log "A2. neighbour MAC change: the encap rule is replaced, traffic follows"
 	NEWMAC=02:00:00:5e:01:52
 	snap a3 x1
@@ -297,7 +331,11 @@ offload_rules() {
 	check_ge "wire: VXLAN frames from .249 to the new MAC" "$n" 20
 	check_eq "wire: VXLAN frames from .249 to another MAC" \
 		"$(pcap_count xb "ip.src == 192.168.1.249 && vxlan && eth.dst != $NEWMAC")" 0
+}
 
+# rules_a3: A3 of the header.
+rules_a3() {
+	local n
 	log "A3. VTEP and network removal remove their rules"
 	check_eq "rules before vtep del" "$(nrules x1)" 2
 	snap a6 x1

@@ -22,12 +22,11 @@ static const struct rte_flow_action_ethdev out2 = { .port_id = 2 };
 static const struct rte_flow_item_eth eth_spec = { .hdr.dst_addr = { { 2, 0, 0, 0, 0, 1 } } };
 static const struct rte_flow_item_eth eth_last = { .hdr.dst_addr = { { 2, 0, 0, 0, 0, 9 } } };
 static const struct rte_flow_action_raw_decap big_decap = { .size = 200 };
-static const uint8_t gre_csum_hdr[38] = { [12] = 0x08,
-	[14] = 0x45,
-	[23] = IPPROTO_GRE,
-	[34] = 0x80,
-	[36] = 0x65,
-	[37] = 0x58 };
+/* A byte table, as laid out here. */
+/* clang-format off */
+static const uint8_t gre_csum_hdr[38] = { [12] = 0x08, [14] = 0x45, [23] = IPPROTO_GRE,
+	[34] = 0x80, [36] = 0x65, [37] = 0x58 };
+/* clang-format on */
 static const struct rte_flow_action_raw_encap gre_csum = { .data = (uint8_t *)gre_csum_hdr,
 	.size = sizeof(gre_csum_hdr) };
 static const struct rte_flow_item bad_def[] = { ITEM(ETH, &eth_spec, NULL),

@@ -287,12 +287,11 @@ void test_sample_cap(void **state)
 	assert_int_equal(emu_switch_sample_drops(sw), 2);
 }
 
-static const uint8_t vx_hdr[50] = { [12] = 0x08,
-	[14] = 0x45,
-	[23] = IPPROTO_UDP,
-	[36] = 0x12,
-	[37] = 0xb5,
-	[42] = 0x08 };
+/* A byte table, as laid out here. */
+/* clang-format off */
+static const uint8_t vx_hdr[50] = { [12] = 0x08, [14] = 0x45, [23] = IPPROTO_UDP, [36] = 0x12,
+	[37] = 0xb5, [42] = 0x08 };
+/* clang-format on */
 static const struct rte_flow_action_raw_encap vx_encap = { .data = (uint8_t *)vx_hdr,
 	.size = sizeof(vx_hdr) };
 

@@ -48,26 +48,25 @@ static void hex(FILE *f, const void *p, size_t n)
 		fprintf(f, "%02x", ((const uint8_t *)p)[i]);
 }
 
-/* Field by field, so that padding bytes compare equal. */
+/* The item of type T at p rewritten field by field (hdr, bit-fields f1 and
+ * f2) into a zeroed T, so that padding bytes compare equal. */
+#define REPACK(T, p, f1, f2)                                                                       \
+	do {                                                                                       \
+		T in_, out_;                                                                       \
+		memcpy(&in_, (p), sizeof(in_));                                                    \
+		memset(&out_, 0, sizeof(out_));                                                    \
+		out_.hdr = in_.hdr;                                                                \
+		out_.f1 = in_.f1;                                                                  \
+		out_.f2 = in_.f2;                                                                  \
+		memcpy((p), &out_, sizeof(out_));                                                  \
+	} while (0)
+
 static void no_padding(enum rte_flow_item_type type, uint8_t *p)
 {
-	if (type == RTE_FLOW_ITEM_TYPE_ETH) {
-		struct rte_flow_item_eth in, out;
-		memcpy(&in, p, sizeof(in));
-		memset(&out, 0, sizeof(out));
-		out.hdr = in.hdr;
-		out.has_vlan = in.has_vlan;
-		out.reserved = in.reserved;
-		memcpy(p, &out, sizeof(out));
-	} else if (type == RTE_FLOW_ITEM_TYPE_VLAN) {
-		struct rte_flow_item_vlan in, out;
-		memcpy(&in, p, sizeof(in));
-		memset(&out, 0, sizeof(out));
-		out.hdr = in.hdr;
-		out.has_more_vlan = in.has_more_vlan;
-		out.reserved = in.reserved;
-		memcpy(p, &out, sizeof(out));
-	}
+	if (type == RTE_FLOW_ITEM_TYPE_ETH)
+		REPACK(struct rte_flow_item_eth, p, has_vlan, reserved);
+	else if (type == RTE_FLOW_ITEM_TYPE_VLAN)
+		REPACK(struct rte_flow_item_vlan, p, has_more_vlan, reserved);
 }
 
 /* RAW: the spec's fields and the pattern as matched (spec & mask, and the
@@ -181,6 +180,31 @@ static void vxlan_encap_canon(FILE *f, const struct rte_flow_item *it)
 	}
 }
 
+/* The arguments of the VLAN actions (OF_PUSH_VLAN, OF_SET_VLAN_VID/PCP). */
+static void vlan_args(FILE *f, const struct rte_flow_action *a)
+{
+	const struct rte_flow_action_of_push_vlan *push = a->conf;
+	const struct rte_flow_action_of_set_vlan_vid *vid = a->conf;
+	const struct rte_flow_action_of_set_vlan_pcp *pcp = a->conf;
+
+	if (a->type == RTE_FLOW_ACTION_TYPE_OF_PUSH_VLAN)
+		fprintf(f, " ethertype=0x%04x", rte_be_to_cpu_16(push->ethertype));
+	else if (a->type == RTE_FLOW_ACTION_TYPE_OF_SET_VLAN_VID)
+		fprintf(f, " vid=%u", rte_be_to_cpu_16(vid->vlan_vid));
+	else
+		fprintf(f, " pcp=%u", pcp->vlan_pcp);
+}
+
+/* RAW_ENCAP/RAW_DECAP: size and data ("-": none, a decap of a size only). */
+static void raw_args(FILE *f, const uint8_t *data, size_t size)
+{
+	fprintf(f, " size=%zu data=", size);
+	if (data == NULL)
+		fprintf(f, "-");
+	else
+		hex(f, data, size);
+}
+
 /* The arguments of an action that carries no other list of actions. */
 static void action_args(FILE *f, const struct rte_flow_action *a)
 {
@@ -208,34 +232,18 @@ static void action_args(FILE *f, const struct rte_flow_action *a)
 		fprintf(f, " id=%u", ((const struct rte_flow_action_mark *)c)->id);
 		break;
 	case RTE_FLOW_ACTION_TYPE_OF_PUSH_VLAN:
-		fprintf(f, " ethertype=0x%04x",
-				rte_be_to_cpu_16(((const struct rte_flow_action_of_push_vlan *)c)
-								 ->ethertype));
-		break;
 	case RTE_FLOW_ACTION_TYPE_OF_SET_VLAN_VID:
-		fprintf(f, " vid=%u",
-				rte_be_to_cpu_16(((const struct rte_flow_action_of_set_vlan_vid *)c)
-								 ->vlan_vid));
-		break;
 	case RTE_FLOW_ACTION_TYPE_OF_SET_VLAN_PCP:
-		fprintf(f, " pcp=%u",
-				((const struct rte_flow_action_of_set_vlan_pcp *)c)->vlan_pcp);
+		vlan_args(f, a);
 		break;
-	case RTE_FLOW_ACTION_TYPE_RAW_ENCAP: {
-		const struct rte_flow_action_raw_encap *r = c;
-		fprintf(f, " size=%zu data=", r->size);
-		hex(f, r->data, r->size);
+	case RTE_FLOW_ACTION_TYPE_RAW_ENCAP:
+		raw_args(f, ((const struct rte_flow_action_raw_encap *)c)->data,
+				((const struct rte_flow_action_raw_encap *)c)->size);
 		break;
-	}
-	case RTE_FLOW_ACTION_TYPE_RAW_DECAP: {
-		const struct rte_flow_action_raw_decap *r = c;
-		fprintf(f, " size=%zu data=", r->size);
-		if (r->data == NULL)
-			fprintf(f, "-");
-		else
-			hex(f, r->data, r->size);
+	case RTE_FLOW_ACTION_TYPE_RAW_DECAP:
+		raw_args(f, ((const struct rte_flow_action_raw_decap *)c)->data,
+				((const struct rte_flow_action_raw_decap *)c)->size);
 		break;
-	}
 	case RTE_FLOW_ACTION_TYPE_VXLAN_ENCAP:
 		vxlan_encap_canon(f, ((const struct rte_flow_action_vxlan_encap *)c)->definition);
 		break;
