@@ -9,5 +9,6 @@ set -eu -o pipefail
 BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 command -v perf >/dev/null || { echo "profile: perf is missing (Debian: linux-perf)" >&2; exit 1; }
 cd "$BENCH_DIR"
-exec taskset -c 0 /usr/bin/python3 -c "import sys; sys.path.insert(0, '$BENCH_DIR')
-from nfvabench.profile import main; sys.exit(main(sys.argv[1:]))" "$@"
+PYTHONPATH="$BENCH_DIR:$(dirname "$BENCH_DIR")/tests/lib${PYTHONPATH:+:$PYTHONPATH}"
+export PYTHONPATH
+exec taskset -c 0 /usr/bin/python3 -m nfvabench.profile "$@"

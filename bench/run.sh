@@ -20,6 +20,9 @@ set -eu -o pipefail
 
 BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 PY=/usr/bin/python3   # Debian's interpreter (a python3 earlier on PATH may lack modules)
+# nfvabench, and the pcap/frame helpers it shares with the tests (tests/lib/nfvatest)
+PYTHONPATH="$BENCH_DIR:$(dirname "$BENCH_DIR")/tests/lib${PYTHONPATH:+:$PYTHONPATH}"
+export PYTHONPATH
 
 smoke=0 install=1 huge=auto
 args=()
@@ -29,8 +32,7 @@ while [ $# -gt 0 ]; do
 	--no-install) install=0 ;;
 	--hugepages) huge=$2; args+=("$1" "$2"); shift ;;
 	--build|--out) args+=("$1" "$(realpath -m -- "$2")"); shift ;;  # the harness runs in bench/
-	-h|--help) sed -n '3,18p' "$0"; exec "$PY" -c "import sys; sys.path.insert(0, '$BENCH_DIR')
-from nfvabench.main import main; main(['--help'])" ;;
+	-h|--help) sed -n '3,18p' "$0"; exec "$PY" -m nfvabench.main --help ;;
 	*) args+=("$1") ;;
 	esac
 	shift
@@ -80,6 +82,5 @@ fi
 # pin their own forwarding thread on CPU 1 (EAL -l 0,1, OVS pmd-cpu-mask=0x2).
 cd "$BENCH_DIR"
 rc=0
-taskset -c 0 "$PY" -c "import sys; sys.path.insert(0, '$BENCH_DIR')
-from nfvabench.main import main; sys.exit(main(sys.argv[1:]))" "${args[@]}" || rc=$?
+taskset -c 0 "$PY" -m nfvabench.main "${args[@]}" || rc=$?
 exit $rc

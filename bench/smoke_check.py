@@ -15,9 +15,8 @@ import sys
 import tempfile
 from contextlib import redirect_stdout
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from nfvabench import inputs, nfva, ovs, report, scenarios  # noqa: E402
-from nfvabench import main as bench  # noqa: E402
+from nfvabench import inputs, nfva, ovs, report, scenarios
+from nfvabench import main as bench
 
 failures = []
 
@@ -74,13 +73,8 @@ def check_lisp_input():
           "nonce vary")
 
 
-def main():
-    check_scenarios()
-    check_lisp_input()
-    argv = sys.argv[1:]
-    out = tempfile.mkdtemp(prefix="nfva-bench-smoke-")
-    if "--out" not in argv:
-        argv += ["--out", out]
+def run_harness(argv):
+    """bench.main(argv), its stdout shown and returned: (exit status, stdout)."""
     buf = io.StringIO()
 
     class Tee(io.TextIOBase):
@@ -91,23 +85,22 @@ def main():
 
     with redirect_stdout(Tee()):
         rc = bench.main(argv)
-    if rc == 77:
-        return 77
-    check(rc == 0, f"the harness exited 0 (got {rc})")
-    text = buf.getvalue()
-    if "Cannot init EAL" in text or "EAL init failed" in text:
-        print("SKIP: DPDK EAL cannot start here")
-        return 77
+    return rc, buf.getvalue()
+
+
+def results_path(out, text):
+    """results.json of the run: under the smoke output directory, else the
+    path the harness printed."""
     run_dir = os.path.join(out, "latest-smoke") if "--out" not in sys.argv[1:] else None
     path = os.path.join(run_dir, "results.json") if run_dir else None
     if path is None or not os.path.exists(path):
         lines = [ln for ln in text.splitlines() if ln.startswith("json: ")]
         path = lines[-1][6:] if lines else ""
-    check(os.path.exists(path), f"results.json written ({path})")
-    if not os.path.exists(path):
-        return 1
-    with open(path) as f:
-        doc = json.load(f)
+    return path
+
+
+def check_doc(doc):
+    """The JSON: schema, keys, runs (each ok with mpps, or saying why not), summary."""
     check(doc.get("schema") == "nfva-bench/1", "JSON schema nfva-bench/1")
     for key in ("date", "machine", "params", "units", "runs", "summary"):
         check(key in doc, f"JSON has '{key}'")
@@ -123,6 +116,11 @@ def main():
         else:
             check(bool(r.get("error")), f"failed run {r.get('unit')} says why")
     check(len(doc.get("summary", [])) >= 1, "a summary row")
+    return units
+
+
+def check_tables(doc, units, text, path):
+    """The mirror row's copy column, the table on stdout, table.txt, the plot."""
     mirror = [r for r in doc.get("summary", []) if r["scenario"] in bench.SMOKE_SCENARIOS and
               "copy_mpps" in r]
     plain = [r for r in doc.get("summary", []) if r["scenario"] == "l2-known"]
@@ -140,6 +138,29 @@ def main():
     check(os.path.exists(txt), "table.txt written")
     check(os.path.exists(os.path.join(os.path.dirname(path), "mpps.png")) or
           not shutil.which("gnuplot"), "mpps.png drawn (gnuplot is installed)")
+
+
+def main():
+    check_scenarios()
+    check_lisp_input()
+    argv = sys.argv[1:]
+    out = tempfile.mkdtemp(prefix="nfva-bench-smoke-")
+    if "--out" not in argv:
+        argv += ["--out", out]
+    rc, text = run_harness(argv)
+    if rc == 77:
+        return 77
+    check(rc == 0, f"the harness exited 0 (got {rc})")
+    if "Cannot init EAL" in text or "EAL init failed" in text:
+        print("SKIP: DPDK EAL cannot start here")
+        return 77
+    path = results_path(out, text)
+    check(os.path.exists(path), f"results.json written ({path})")
+    if not os.path.exists(path):
+        return 1
+    with open(path) as f:
+        doc = json.load(f)
+    check_tables(doc, check_doc(doc), text, path)
     print(f"\n{len(failures)} failed" if failures else "\nsmoke: well-formed table and JSON")
     if not failures and "--out" not in sys.argv[1:]:
         shutil.rmtree(out, ignore_errors=True)

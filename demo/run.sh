@@ -21,7 +21,7 @@
 # and defines NAME_run (returns non-zero on failure) and, if it needs more
 # configuration than the base topology, NAME_config (prints config lines).
 # Helpers: demo_cmd (runs an nfvactl command and shows it), vm_exec, vm_ip,
-# vm_mac, ctl, ctl_json, json_get (tests/netns/lib.sh).
+# vm_mac, ctl lan, ctlj lan, json_get (tests/lib/lan.sh).
 #
 # Exit status: 0 when every scenario passed and nfva stopped cleanly.
 set -eu -o pipefail
@@ -42,8 +42,8 @@ if [ "$(id -u)" -ne 0 ]; then
 	exec sudo bash "$0" "$BUILD"
 fi
 
-# shellcheck source=tests/netns/lib.sh
-. "$ROOT/tests/netns/lib.sh"
+# shellcheck source=tests/lib/lan.sh
+. "$ROOT/tests/lib/lan.sh"
 command -v ping >/dev/null || { echo "demo: ping is missing (apt-get install iputils-ping)" >&2; exit 1; }
 
 # --- scenario registry --------------------------------------------------------
@@ -51,7 +51,7 @@ DEMO_ALL=()
 declare -A DEMO_TITLE=()
 demo_scenario() { DEMO_ALL+=("$1"); DEMO_TITLE[$1]=$2; }
 # demo_cmd WORDS...: shows and runs `nfvactl WORDS...` (tables).
-demo_cmd() { echo; echo "\$ nfvactl $*"; ctl "$@"; }
+demo_cmd() { echo; echo "\$ nfvactl $*"; ctl lan "$@"; }
 demo_section() { echo; echo "=== $* ==="; }
 
 for f in "$DEMO_DIR"/scenarios/*.sh; do
@@ -75,12 +75,12 @@ demo_config() {
 	# (nfva runs in the namespace that owns it). vdev names are unique per process.
 	CONF
 	local k=0
-	for vm in "${NETNS_VMS[@]}"; do
+	for vm in "${LAN_VMS[@]}"; do
 		echo "port add $vm dev $(vm_devargs "$vm" $k)"
 		k=$((k + 1))
 	done
 	echo "# Untagged members of lan (\`network lan attach PORT vlan N\` would tag)."
-	for vm in "${NETNS_VMS[@]}"; do
+	for vm in "${LAN_VMS[@]}"; do
 		echo "network lan attach $vm"
 	done
 	for s in "${DEMO_RUN[@]}"; do
@@ -104,13 +104,13 @@ BANNER
 
 start=$(date +%s)
 netns_require
-topo_setup
-CONF="$NETNS_TMP/nfva.conf"
+lan_setup
+CONF="$TEST_TMP/nfva.conf"
 demo_config >"$CONF"
 demo_section "configuration ($CONF)"
 cat "$CONF"
 demo_section "starting nfva"
-nfva_start "$CONF"
+nfva_up lan "$NS_HOST" "$CONF"
 
 failed=()
 for s in "${DEMO_RUN[@]}"; do
@@ -120,7 +120,7 @@ for s in "${DEMO_RUN[@]}"; do
 done
 
 demo_section "stopping nfva"
-nfva_stop
+nfva_down lan
 echo
 if [ ${#failed[@]} -ne 0 ]; then
 	echo "demo FAILED (${failed[*]}) in $(($(date +%s) - start)) s"

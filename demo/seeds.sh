@@ -18,14 +18,15 @@ BUILD=${1:-build}
 BUILD=$(cd "$BUILD" && pwd)
 export NFVA="$BUILD/appliance/nfva" NFVACTL="$BUILD/cli/nfvactl" NFVA_SOURCE_ROOT="$ROOT"
 
-# name | title | script (relative to the source root)
+# name | title | script (relative to the source root) [mode]
 SCENARIOS=(
-	"vxlan|Linux VXLAN interop: nfva and a kernel vxlan device (VNI 6000), unicast and multicast|tests/overlay/test_vxlan_kernel.sh"
-	"gre|L2 over GRE between two hosts: two nfva, VM1 10.1.1.20 and VM2 10.1.1.30, key 5001 (then VXLAN, NVGRE)|tests/overlay/test_gre_two_hosts.sh"
-	"gre-ovs|GRE interop with Open vSwitch (userspace datapath, key 5001)|tests/overlay/test_gre_ovs.sh"
-	"offload|SR-IOV offload: the same overlays carried by emulated e-switch rules|tests/offload_e2e/test_offload_overlay.sh"
-	"mirror|Port mirroring across a tunnel (tap-as-a-service): vm1, vm3 mirrored to vm4 over VXLAN|tests/mirror/test_mirror_taas.sh"
-	"lisp|LISP between two hosts, no static ARP, no MAC rewrite|tests/lisp/test_lisp_seed.sh"
+	"vxlan|Linux VXLAN interop: nfva and a kernel vxlan device (VNI 6000), unicast and multicast|tests/netns/test_overlay_vxlan_kernel.sh"
+	"gre|L2 over GRE between two hosts: two nfva, VM1 10.1.1.20 and VM2 10.1.1.30, key 5001 (then VXLAN, NVGRE)|tests/netns/test_overlay_gre_two_hosts.sh"
+	"gre-ovs|GRE interop with Open vSwitch (userspace datapath, key 5001)|tests/netns/test_overlay_gre_ovs.sh"
+	"offload|SR-IOV offload: the same overlays carried by emulated e-switch rules (VXLAN to the kernel)|tests/netns/test_overlay_vxlan_kernel.sh offload"
+	"offload-gre|SR-IOV offload: GRE between two nfva, rules in both e-switches|tests/netns/test_overlay_gre_two_hosts.sh offload"
+	"mirror|Port mirroring across a tunnel (tap-as-a-service): vm1, vm3 mirrored to vm4 over VXLAN|tests/netns/test_mirror_taas.sh"
+	"lisp|LISP between two hosts, no static ARP, no MAC rewrite|tests/netns/test_lisp_seed.sh"
 )
 
 want() {
@@ -36,7 +37,8 @@ want() {
 
 passed=0 failed=0 skipped=0
 for entry in "${SCENARIOS[@]}"; do
-	IFS='|' read -r name title script <<<"$entry"
+	IFS='|' read -r name title run <<<"$entry"
+	read -r script mode <<<"$run"
 	want "$name" || continue
 	printf '\n==== seed scenario: %s\n     %s\n' "$name" "$title"
 	if [ ! -f "$ROOT/$script" ]; then
@@ -45,7 +47,7 @@ for entry in "${SCENARIOS[@]}"; do
 		continue
 	fi
 	log=$(mktemp)
-	bash "$ROOT/$script" 2>&1 | tee "$log" | grep -E '^(ok|FAIL|SKIP|NOTE)' | sed 's/^/     /'
+	bash "$ROOT/$script" ${mode:+"$mode"} 2>&1 | tee "$log" | grep -E '^(ok|FAIL|SKIP|NOTE)' | sed 's/^/     /'
 	rc=${PIPESTATUS[0]}
 	case $rc in
 	0) echo "     PASSED"; passed=$((passed + 1)) ;;

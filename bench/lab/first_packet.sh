@@ -14,15 +14,7 @@ set -eu -o pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 PF='' TRIALS=10
-while [ $# -gt 0 ]; do
-	case $1 in
-	--pf) PF=$2; shift ;;
-	--trials) TRIALS=$2; shift ;;
-	--dry-run) DRY_RUN=1 ;;
-	*) die "unknown option $1 (see the head of $0)" ;;
-	esac
-	shift
-done
+options "pf=PF trials=TRIALS" "$@"
 [ -n "$PF" ] || die "--pf is required"
 
 netdev_of_vf() {

@@ -4,8 +4,7 @@ bench/nfvabench/inputs.py) into DIR, e.g. udp64 learn1m, for the lab."""
 import os
 import sys
 
-sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-from nfvabench import inputs  # noqa: E402
+from nfvabench import inputs  # PYTHONPATH: lab/run.sh
 
 os.makedirs(sys.argv[1], exist_ok=True)
 for name in sys.argv[2:]:

@@ -56,6 +56,28 @@ write_file() {
 
 die() { echo "lab: $*" >&2; exit 1; }
 
+# options "NAME=VAR ..." ARGS...: each `--NAME VALUE` of ARGS into variable VAR;
+# --dry-run sets DRY_RUN=1 (and DRY to "--dry-run", to pass on); anything else dies.
+# shellcheck disable=SC2034 # DRY is read by the scripts that source this file
+DRY=()
+options() {
+	local spec=$1 a var
+	shift
+	while [ $# -gt 0 ]; do
+		if [ "$1" = --dry-run ]; then
+			# shellcheck disable=SC2034
+			DRY_RUN=1 DRY=(--dry-run)
+			shift
+			continue
+		fi
+		var=""
+		for a in $spec; do [ "--${a%%=*}" = "$1" ] && var=${a#*=}; done
+		[ -n "$var" ] && [ $# -ge 2 ] || die "unknown option $1 (see the head of $0)"
+		printf -v "$var" '%s' "$2"
+		shift 2
+	done
+}
+
 # The PCI address of a netdev (sysfs), or what --pci said.
 pci_of() {
 	local pf=$1

@@ -19,19 +19,7 @@ set -eu -o pipefail
 
 WHAT=${1:-}; shift || true
 GEN_PCI='' PCAP='' VF_MAC='' SECS=20 PCI='' RULES=1000000
-while [ $# -gt 0 ]; do
-	case $1 in
-	--gen-pci) GEN_PCI=$2; shift ;;
-	--pcap) PCAP=$2; shift ;;
-	--vf-mac) VF_MAC=$2; shift ;;
-	--seconds) SECS=$2; shift ;;
-	--pci) PCI=$2; shift ;;
-	--rules) RULES=$2; shift ;;
-	--dry-run) DRY_RUN=1 ;;
-	*) die "unknown option $1 (see the head of $0)" ;;
-	esac
-	shift
-done
+options "gen-pci=GEN_PCI pcap=PCAP vf-mac=VF_MAC seconds=SECS pci=PCI rules=RULES" "$@"
 
 case $WHAT in
 flowperf)

@@ -15,18 +15,7 @@ set -eu -o pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 PF='' PCI='' VFS=2 VF_DRIVER=mlx5_core HUGE=2048
-while [ $# -gt 0 ]; do
-	case $1 in
-	--pf) PF=$2; shift ;;
-	--pci) PCI=$2; shift ;;
-	--vfs) VFS=$2; shift ;;
-	--vf-driver) VF_DRIVER=$2; shift ;;
-	--hugepages) HUGE=$2; shift ;;
-	--dry-run) DRY_RUN=1 ;;
-	*) die "unknown option $1 (see the head of $0)" ;;
-	esac
-	shift
-done
+options "pf=PF pci=PCI vfs=VFS vf-driver=VF_DRIVER hugepages=HUGE" "$@"
 [ -n "$PF" ] || die "--pf PF is required"
 [ -n "$PCI" ] || PCI=$(pci_of "$PF")
 

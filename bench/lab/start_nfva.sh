@@ -16,20 +16,7 @@ set -eu -o pipefail
 
 PCI='' VFS=2 OVERLAY=none UPLINK_IP=192.168.1.249/24 VTEP=192.168.1.252
 VTEP_MAC=02:00:00:00:02:52 NFVA=${NFVA:-nfva} CONF=/run/nfva/lab.conf
-while [ $# -gt 0 ]; do
-	case $1 in
-	--pci) PCI=$2; shift ;;
-	--vfs) VFS=$2; shift ;;
-	--overlay) OVERLAY=$2; shift ;;
-	--uplink-ip) UPLINK_IP=$2; shift ;;
-	--vtep) VTEP=$2; shift ;;
-	--vtep-mac) VTEP_MAC=$2; shift ;;
-	--nfva) NFVA=$2; shift ;;
-	--dry-run) DRY_RUN=1 ;;
-	*) die "unknown option $1 (see the head of $0)" ;;
-	esac
-	shift
-done
+options "pci=PCI vfs=VFS overlay=OVERLAY uplink-ip=UPLINK_IP vtep=VTEP vtep-mac=VTEP_MAC nfva=NFVA" "$@"
 [ -n "$PCI" ] || die "--pci PF_ADDRESS is required"
 
 {

@@ -17,20 +17,7 @@ set -eu -o pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 GEN_PCI='' DST_MAC='' MODE=txonly PCAP='' SIZE=64 SECONDS_=10 LCORES=0-3
-while [ $# -gt 0 ]; do
-	case $1 in
-	--gen-pci) GEN_PCI=$2; shift ;;
-	--dst-mac) DST_MAC=$2; shift ;;
-	--mode) MODE=$2; shift ;;
-	--pcap) PCAP=$2; shift ;;
-	--size) SIZE=$2; shift ;;
-	--seconds) SECONDS_=$2; shift ;;
-	--gen-lcores) LCORES=$2; shift ;;
-	--dry-run) DRY_RUN=1 ;;
-	*) die "unknown option $1 (see the head of $0)" ;;
-	esac
-	shift
-done
+options "gen-pci=GEN_PCI dst-mac=DST_MAC mode=MODE pcap=PCAP size=SIZE seconds=SECONDS_ gen-lcores=LCORES" "$@"
 [ -n "$GEN_PCI" ] || die "--gen-pci is required"
 
 eal=(-l "$LCORES" -a "$GEN_PCI" --file-prefix lab-gen --huge-unlink)

@@ -283,54 +283,75 @@ class Runner:
         self.micro["offload_install"] = best
 
     def finish(self):
-        a = self.a
+        """results.json, the table on stdout and in table.txt/table.md, the
+        plot, the latest link."""
         rows = report.summarize(self.runs, self.all, self.nfva)
+        tables = self.tables(rows)
+        doc = self.document(rows)
+        json_path = os.path.join(self.run_dir, "results.json")
+        report.write_json(json_path, doc)
+        png = report.plot(rows, self.run_dir)
+        text = self.text_report(doc, rows, tables) + [
+            "", f"json: {json_path}", f"plot: {png or 'not drawn (no rows, or gnuplot missing)'}"]
+        out = "\n".join(text)
+        print("\n" + out)
+        self.write_tables(rows, tables, out)
+        self.link_latest()
+        return 0
+
+    def tables(self, rows):
+        """(ceiling rows, main rows, microbenchmark rows) of the report."""
         ceilings = sorted({(u[1]) for u in self.units if u[0] == "testpmd"})
         ceil_rows = [[f"testpmd io ceiling ({i})",
                       report._f(report.median(r["mpps"] for r in report.by_rep(
                           self.runs, f"testpmd:{i}").values()))] for i in ceilings]
-        main_rows = report.table_rows(rows)
         mrows = report.micro_rows(self.micro) if self.micro else []
-        params = {k: getattr(a, k) for k in ("reps", "warmup", "window", "hugepages", "rt",
-                                             "smoke", "only", "no_ovs", "no_micro",
-                                             "micro_only")}
-        doc = {"schema": "nfva-bench/1",
-               "date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
-               "machine": self.meta, "params": params, "notes": self.notes,
-               "units": [f"{s}:{n}" for s, n in self.units], "runs": self.runs,
-               "summary": rows, "micro": self.micro}
-        json_path = os.path.join(self.run_dir, "results.json")
-        report.write_json(json_path, doc)
-        png = report.plot(rows, self.run_dir)
+        return ceil_rows, report.table_rows(rows), mrows
+
+    def document(self, rows):
+        """The results.json document (schema nfva-bench/1)."""
+        params = {k: getattr(self.a, k) for k in ("reps", "warmup", "window", "hugepages", "rt",
+                                                  "smoke", "only", "no_ovs", "no_micro",
+                                                  "micro_only")}
+        return {"schema": "nfva-bench/1",
+                "date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+                "machine": self.meta, "params": params, "notes": self.notes,
+                "units": [f"{s}:{n}" for s, n in self.units], "runs": self.runs,
+                "summary": rows, "micro": self.micro}
+
+    def text_report(self, doc, rows, tables):
+        ceil_rows, main_rows, mrows = tables
         text = [f"nfva benchmark {doc['date']} on {self.meta['cpu']} ({self.meta['cpus']} CPUs), "
-                f"DPDK {self.meta['dpdk']}, {a.reps} rep(s) x {a.window:g} s, median",
+                f"DPDK {self.meta['dpdk']}, {self.a.reps} rep(s) x {self.a.window:g} s, median",
                 "", report.text_table(["ceiling", "Mpps"], ceil_rows), "",
                 report.text_table(report.table_head(rows), main_rows)]
         if mrows:
             text += ["", report.text_table(["microbenchmark", "value", "target", "met"], mrows)]
-        for n in self.notes:
-            text.append(f"note: {n}")
+        return text + [f"note: {n}" for n in self.notes] + self.warnings(rows)
+
+    def warnings(self, rows):
+        """Notes on runs whose figures must be read with care."""
+        out = []
         starved = [f"{r['unit']} rep {r['rep']} ({r['fwd_oncpu']:.0%})" for r in self.runs
                    if r.get("ok") and r.get("fwd_oncpu") is not None and r["fwd_oncpu"] < 0.9]
         if starved:
-            text.append("note: forwarding thread had less than 90% of its core in: " +
-                        ", ".join(starved))
+            out.append("note: forwarding thread had less than 90% of its core in: " +
+                       ", ".join(starved))
         soft = [f"{r['unit']} rep {r['rep']} ({r['eswitch_share']:.0%})" for r in self.runs
                 if r.get("eswitch_share") is not None and r["eswitch_share"] < 0.95]
         if soft:
-            text.append("note: offload rows where the e-switch carried < 95% of the frames: " +
-                        ", ".join(soft))
+            out.append("note: offload rows where the e-switch carried < 95% of the frames: " +
+                       ", ".join(soft))
         short = [f"{r['title']} ({r['copy_mpps'] / r['nfva_mpps']:.0%})" for r in rows
                  if r.get("copy_mpps") is not None and r.get("nfva_mpps") and
                  r["copy_mpps"] < 0.99 * r["nfva_mpps"]]
         if short:
-            text.append("note: mirror rows with fewer copies than forwarded frames: " +
-                        ", ".join(short))
-        text.append("")
-        text.append(f"json: {json_path}")
-        text.append(f"plot: {png or 'not drawn (no rows, or gnuplot missing)'}")
-        out = "\n".join(text)
-        print("\n" + out)
+            out.append("note: mirror rows with fewer copies than forwarded frames: " +
+                       ", ".join(short))
+        return out
+
+    def write_tables(self, rows, tables, text):
+        ceil_rows, main_rows, mrows = tables
         md = ["Ceilings (dpdk-testpmd io, Mpps):", "", report.md_table(["input", "Mpps"], ceil_rows),
               "", report.md_table(report.table_head(rows), main_rows)]
         if mrows:
@@ -338,14 +359,16 @@ class Runner:
         with open(os.path.join(self.run_dir, "table.md"), "w") as f:
             f.write("\n".join(md) + "\n")
         with open(os.path.join(self.run_dir, "table.txt"), "w") as f:
-            f.write(out + "\n")
+            f.write(text + "\n")
+
+    def link_latest(self):
+        a = self.a
         latest = os.path.join(a.out, "latest-smoke" if a.smoke else
                               "latest-micro" if a.micro_only else "latest")
         if os.path.islink(latest) or not os.path.exists(latest):
             if os.path.islink(latest):
                 os.unlink(latest)
             os.symlink(os.path.basename(self.run_dir), latest)
-        return 0
 
 
 def main(argv=None):
@@ -358,3 +381,7 @@ def main(argv=None):
     except proc.BenchError as e:
         print(f"bench: {e}", file=sys.stderr)
         return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

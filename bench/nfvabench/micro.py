@@ -123,7 +123,7 @@ UNIT_PATTERNS = {
 def unit_figures(build_dir, rt=False):
     """Run the unit microbenchmarks that print rates; {test: {figure: value}}."""
     out = {}
-    for name, sub in (("test_fdb", "tests/unit"), ("test_emu_switch", "tests/emu")):
+    for name, sub in (("test_fdb", "tests/unit"), ("test_emu_switch", "tests/unit")):
         exe = os.path.join(build_dir, sub, name)
         if not os.access(exe, os.X_OK):
             out[name] = {"error": f"{exe} not built"}

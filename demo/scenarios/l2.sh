@@ -7,9 +7,9 @@ demo_scenario l2 "three VMs on one learning bridge: every pair pings; FDB, ports
 
 l2_run() {
 	local ok=0
-	echo "VM MACs: $(for vm in "${NETNS_VMS[@]}"; do printf '%s=%s ' "$vm" "$(vm_mac "$vm")"; done)"
-	for a in "${NETNS_VMS[@]}"; do
-		for b in "${NETNS_VMS[@]}"; do
+	echo "VM MACs: $(for vm in "${LAN_VMS[@]}"; do printf '%s=%s ' "$vm" "$(vm_mac "$vm")"; done)"
+	for a in "${LAN_VMS[@]}"; do
+		for b in "${LAN_VMS[@]}"; do
 			[ "$a" = "$b" ] && continue
 			local out
 			out=$(vm_exec "$a" ping -n -q -c 3 -W 2 -i 0.2 "$(vm_ip "$b")" 2>&1) || ok=1

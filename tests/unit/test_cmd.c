@@ -30,43 +30,23 @@ static int echo(const char *id, const struct cmd_args *a, struct cmd_reply *r)
 	return 0;
 }
 
-static int zz_alt(const struct cmd_args *a, struct cmd_reply *r)
-{
-	return echo("alt", a, r);
-}
-NFVA_CMD(zz_alt, "zzalt alpha|beta NAME", "keyword alternatives")
+/* A command whose handler answers echo(TAG): what the engine parsed. */
+#define ECHO_CMD(fn, tag, grammar, help)                                                           \
+	static int fn(const struct cmd_args *a, struct cmd_reply *r)                               \
+	{                                                                                          \
+		return echo(tag, a, r);                                                            \
+	}                                                                                          \
+	NFVA_CMD(fn, grammar, help)
 
-static int zz_type(const struct cmd_args *a, struct cmd_reply *r)
-{
-	return echo("type", a, r);
-}
-NFVA_CMD(zz_type, "zztype [mac MAC] [vlan VLAN] [ip IP] [prefix PREFIX] [n N] [name NAME]",
-	"one optional group per placeholder type")
-
-static int zz_opt(const struct cmd_args *a, struct cmd_reply *r)
-{
-	return echo("opt", a, r);
-}
-NFVA_CMD(zz_opt, "zzopt NAME [mtu MTU] [vlan VLAN] [flag] [ip IP2]", "optional groups")
-
-static int zz_del(const struct cmd_args *a, struct cmd_reply *r)
-{
-	return echo("del", a, r);
-}
-NFVA_CMD(zz_del, "zzport del PORT", "a required placeholder")
+ECHO_CMD(zz_alt, "alt", "zzalt alpha|beta NAME", "keyword alternatives")
+ECHO_CMD(zz_type, "type", "zztype [mac MAC] [vlan VLAN] [ip IP] [prefix PREFIX] [n N] [name NAME]",
+		"one optional group per placeholder type")
+ECHO_CMD(zz_opt, "opt", "zzopt NAME [mtu MTU] [vlan VLAN] [flag] [ip IP2]", "optional groups")
+ECHO_CMD(zz_del, "del", "zzport del PORT", "a required placeholder")
 
 /* The generic one is registered first: a first-match engine would pick it. */
-static int zz_show_name(const struct cmd_args *a, struct cmd_reply *r)
-{
-	return echo("show-name", a, r);
-}
-NFVA_CMD(zz_show_name, "zzshow NAME", "generic")
-
-static int zz_show_all(const struct cmd_args *a, struct cmd_reply *r)
-{
-	return echo("show-all", a, r);
-}
-NFVA_CMD(zz_show_all, "zzshow all", "specific")
+ECHO_CMD(zz_show_name, "show-name", "zzshow NAME", "generic")
+ECHO_CMD(zz_show_all, "show-all", "zzshow all", "specific")
 
 /* N = 0: success; 1: error with a message (after setting a result, which the
  * engine must drop); 2: bare -EPERM; 3: success without a result. */
@@ -270,7 +250,7 @@ static const struct typed_case typed_cases[] = {
 	{ "n", "x", false },
 	{ "name", "a", true },
 	{ "name", "blue-1_x.y", true },
-	{ "name", "abcdefghijklmnopqrstuvwxyz01234", true }, /* 31 */
+	{ "name", "abcdefghijklmnopqrstuvwxyz01234", true },   /* 31 */
 	{ "name", "abcdefghijklmnopqrstuvwxyz012345", false }, /* 32 */
 	{ "name", "1abc", false },
 	{ "name", "_a", false },
@@ -311,7 +291,9 @@ static void test_types_and_typed_access(void **state)
 	assert_null(cmd_type_find("WORD"));                  /* untyped: any token */
 
 	assert_int_equal(parse("zztype ip 192.0.2.1 mac 02:00:00:00:00:2a vlan 42 "
-			"prefix 10.1.0.0/16 n 7", &p, err, sizeof(err)), 0);
+			       "prefix 10.1.0.0/16 n 7",
+					 &p, err, sizeof(err)),
+			0);
 	assert_string_equal(err, "");
 	assert_int_equal(cmd_arg_u32(&p.args, "VLAN", 0), 42);
 	assert_int_equal(cmd_arg_u32(&p.args, "N", 0), 7);
@@ -434,7 +416,8 @@ static void test_replies(void **state)
 	assert_reply_error("zzfail 1", "zzfail refused 1");
 	assert_reply_error("zzfail 2", strerror(EPERM));
 	assert_reply_error("bogus", "unknown command 'bogus' (try 'help')");
-	assert_reply_error("zzfail x", "invalid N 'x': expected an unsigned integer "
+	assert_reply_error("zzfail x",
+			"invalid N 'x': expected an unsigned integer "
 			"(usage: zzfail N)");
 
 	/* The engine drops a result that a failing handler had set. */

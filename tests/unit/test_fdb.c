@@ -2,8 +2,9 @@
 /*
  * Unit tests of the FDB (appliance/fdb.h): learning, moves, networks, static
  * entries, ageing, MAC limits, flushes, a full table whose entries must be
- * recycled through the RCU defer queue, and a 1 M-entry table with a printed
- * (never asserted) learning/lookup microbenchmark.
+ * recycled through the RCU defer queue; test_fdb_million.c (the same
+ * executable): a 1 M-entry table with a printed (never asserted)
+ * learning/lookup microbenchmark.
  *
  * No worker thread registers with the QSBR variable here, so every grace
  * period is over at once and deleted entries are reclaimable immediately.
@@ -25,27 +26,11 @@
 #include <stddef.h>
 #include <cmocka.h>
 
+#include "fdb_test.h"
+
 #define SMALL_FDB 65536
-#define NET_A 1
-#define NET_B 2
 
-static struct rte_rcu_qsbr *qsbr;
-
-static struct fdb_key key_of(uint16_t network, uint32_t i)
-{
-	struct fdb_key k = { .network = network,
-		.mac = { .addr_bytes = { 0x02, 0x00, i >> 24, i >> 16, i >> 8, i } } };
-	return k;
-}
-
-static union fdb_dest port_dest(uint16_t port, uint16_t vlan)
-{
-	union fdb_dest d = { .u64 = 0 };
-	d.kind = FDB_DEST_PORT;
-	d.port = port;
-	d.vlan = vlan;
-	return d;
-}
+struct rte_rcu_qsbr *qsbr;
 
 static struct fdb_entry *lookup(uint16_t network, uint32_t i)
 {
@@ -71,11 +56,6 @@ static void assert_dest(const struct fdb_entry *e, uint16_t port, uint16_t vlan,
 	assert_int_equal(d.port, port);
 	assert_int_equal(d.vlan, vlan);
 	assert_int_equal(d.flags, flags);
-}
-
-static double elapsed_s(const struct timespec *a, const struct timespec *b)
-{
-	return (double)(b->tv_sec - a->tv_sec) + (double)(b->tv_nsec - a->tv_nsec) / 1e9;
 }
 
 static int group_setup(void **state)
@@ -448,92 +428,6 @@ static void test_table_full(void **state)
 		assert_int_equal(learn_until_full(round * 4 * cap, 4 * cap), added);
 		assert_non_null(lookup(NET_A, round * 4 * cap));
 	}
-}
-
-#define MILLION 1000000u
-#define BULK 32u
-
-static void million_learn(const struct fdb_key *keys)
-{
-	struct timespec t0, t1;
-
-	clock_gettime(CLOCK_MONOTONIC, &t0);
-	for (uint32_t i = 0; i < MILLION; i++) {
-		enum fdb_learn_result r = fdb_learn(&keys[i], port_dest(i % 50, NFVA_VLAN_NONE),
-				1, NULL);
-		if (r != FDB_LEARN_NEW)
-			fail_msg("MAC %u: learn result %d", i, r);
-	}
-	clock_gettime(CLOCK_MONOTONIC, &t1);
-	double s = elapsed_s(&t0, &t1);
-	printf("fdb: learned %u MACs in %.3f s (%.2f M MACs/s)\n", MILLION, s, MILLION / s / 1e6);
-}
-
-/* Returns the hits over `passes` full sweeps, timed. */
-static uint64_t million_lookup(const struct fdb_key *keys, unsigned passes)
-{
-	struct fdb_entry *out[BULK];
-	struct timespec t0, t1;
-	uint64_t hits = 0;
-
-	clock_gettime(CLOCK_MONOTONIC, &t0);
-	for (unsigned p = 0; p < passes; p++) {
-		for (uint32_t i = 0; i < MILLION; i += BULK) {
-			unsigned n = RTE_MIN(BULK, MILLION - i);
-			fdb_lookup_bulk(&keys[i], n, out);
-			for (unsigned j = 0; j < n; j++)
-				hits += out[j] != NULL;
-		}
-	}
-	clock_gettime(CLOCK_MONOTONIC, &t1);
-	double s = elapsed_s(&t0, &t1);
-	printf("fdb: %u bulk lookups (batches of %u) in %.3f s (%.2f M lookups/s)\n",
-			passes * MILLION, BULK, s, passes * MILLION / s / 1e6);
-	return hits;
-}
-
-/* The keys live in *state; the table is sized 1 << 20. */
-static int million_setup(void **state)
-{
-	struct fdb_key *keys = malloc(MILLION * sizeof(*keys));
-
-	if (keys == NULL)
-		return -1;
-	for (uint32_t i = 0; i < MILLION; i++)
-		keys[i] = key_of(NET_A + i % 4, i);
-	*state = keys;
-	return fdb_init(1u << 20, qsbr);
-}
-
-static int million_teardown(void **state)
-{
-	fdb_fini();
-	free(*state);
-	return 0;
-}
-
-static void test_million(void **state)
-{
-	const struct fdb_key *keys = *state;
-	struct fdb_entry *out[BULK];
-
-	million_learn(keys);
-	assert_int_equal(fdb_count(), MILLION);
-	assert_int_equal(fdb_count_port(0), MILLION / 50);
-	assert_int_equal(fdb_count_port(49), MILLION / 50);
-	assert_int_equal(fdb_count_network(NET_A), MILLION / 4);
-
-	/* Every lookup hits, and hits the entry of its own key. */
-	for (uint32_t i = 0; i < MILLION; i += BULK) {
-		fdb_lookup_bulk(&keys[i], BULK, out);
-		for (unsigned j = 0; j < BULK; j++) {
-			if (out[j] == NULL || memcmp(&out[j]->key, &keys[i + j], sizeof(keys[0])))
-				fail_msg("MAC %u: wrong lookup result", i + j);
-			if (fdb_entry_dest(out[j]).port != (i + j) % 50)
-				fail_msg("MAC %u: wrong port", i + j);
-		}
-	}
-	assert_int_equal(million_lookup(keys, 4), 4ull * MILLION);
 }
 
 int main(void)

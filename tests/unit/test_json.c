@@ -99,8 +99,7 @@ static size_t network_count(void)
 
 /* A network without members or overlay, as every view shows it. Keys are
  * exactly these five; an "overlay" key, where the tree has one, is null. */
-static void assert_plain_network(json_t *n, const char *name, json_int_t mac_limit,
-		json_int_t macs)
+static void assert_plain_network(json_t *n, const char *name, json_int_t mac_limit, json_int_t macs)
 {
 	static const char *const keys[] = { "name", "index", "mac_limit", "macs", "members" };
 	const char *key;

@@ -18,34 +18,16 @@ Run 2 (static): `fdb add S network n1 port p2` in the config.
   (A moves from p0 to p2: `moved`).
 """
 
-import os
-import sys
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import vdevlib as v  # noqa: E402
+import nfvatest as t
+from nfvatest.layers import ARP, Ether
+from nfvatest.topo import BCAST, MAC_A, MAC_B, MAC_C, MAC_S
 
-v.require_tools(tshark=True)
-from scapy.all import ARP, IP, UDP, Ether, Raw  # noqa: E402
-
-MAC_A = "02:00:00:00:00:0a"
-MAC_B = "02:00:00:00:00:0b"
-MAC_C = "02:00:00:00:00:0c"
-MAC_S = "02:00:00:00:00:5e"
-BCAST = "ff:ff:ff:ff:ff:ff"
-
-COUNTERS = ("rx_packets", "rx_bytes", "tx_packets", "tx_bytes", "flooded", "learned",
-            "moved", "learn_limit", "dropped")
+t.require_tools(tshark=True)
 
 
-def udp(src, dst, payload):
-    return bytes(Ether(src=src, dst=dst) / IP(src="10.0.0.1", dst="10.0.0.2") /
-                 UDP(sport=1000, dport=2000) / Raw(payload.encode()))
-
-
-def counters(rx=0, rxb=0, tx=0, txb=0, flooded=0, learned=0, moved=0, dropped=None):
-    return {"rx_packets": rx, "rx_bytes": rxb, "tx_packets": tx, "tx_bytes": txb,
-            "flooded": flooded, "learned": learned, "moved": moved, "learn_limit": 0,
-            "dropped": dropped or {}}
+COUNTERS = t.L2_COUNTERS
+udp, counters = t.l2_udp, t.l2_counters
 
 
 def fdb_rows(d):
@@ -55,7 +37,7 @@ def fdb_rows(d):
 
 
 def run_learning():
-    d = v.Daemon("golden-learn", 3, ["network add n1", "network n1 attach p0",
+    d = t.Daemon("golden-learn", 3, ["network add n1", "network n1 attach p0",
                                       "network n1 attach p1", "network n1 attach p2"])
     try:
         arp = bytes(Ether(src=MAC_A, dst=BCAST) /
@@ -65,49 +47,50 @@ def run_learning():
         d.write_input("p0", [arp, a_to_b])
         d.write_input("p1", [b_to_a])
         d.start()
-        stats = d.wait_all_inputs()
-        got = {p: v.counters_subset(stats[p], COUNTERS) for p in ("p0", "p1", "p2")}
+        d.wait_inputs()
+        stats = d.stats_ports()
+        got = {p: t.counters_subset(stats[p], COUNTERS) for p in ("p0", "p1", "p2")}
         a_bytes = len(arp) + len(a_to_b)
-        v.check_eq(got["p0"], counters(rx=2, rxb=a_bytes, tx=1, txb=len(b_to_a), flooded=2,
+        t.check_eq(got["p0"], counters(rx=2, rxb=a_bytes, tx=1, txb=len(b_to_a), flooded=2,
                                        learned=1), "learn: stats counters of p0")
-        v.check_eq(got["p1"], counters(rx=1, rxb=len(b_to_a), tx=2, txb=a_bytes, learned=1),
+        t.check_eq(got["p1"], counters(rx=1, rxb=len(b_to_a), tx=2, txb=a_bytes, learned=1),
                    "learn: stats counters of p1")
-        v.check_eq(got["p2"], counters(tx=2, txb=a_bytes), "learn: stats counters of p2")
+        t.check_eq(got["p2"], counters(tx=2, txb=a_bytes), "learn: stats counters of p2")
         # port show carries the same counters and the per-port MAC count.
         shown = {p["name"]: p for p in d.ctl("port", "show")}
-        v.check_eq(sorted(shown), ["p0", "p1", "p2"], "learn: port show lists p0 p1 p2")
+        t.check_eq(sorted(shown), ["p0", "p1", "p2"], "learn: port show lists p0 p1 p2")
         for p in ("p0", "p1", "p2"):
-            v.check_eq(v.counters_subset(shown[p]["counters"], COUNTERS), got[p],
+            t.check_eq(t.counters_subset(shown[p]["counters"], COUNTERS), got[p],
                        f"learn: port show {p} counters equal stats")
-        v.check_eq({p: shown[p]["macs"] for p in shown}, {"p0": 1, "p1": 1, "p2": 0},
+        t.check_eq({p: shown[p]["macs"] for p in shown}, {"p0": 1, "p1": 1, "p2": 0},
                    "learn: port show macs per port")
         one = d.ctl("port", "show", "p1")
-        v.check_eq([x["name"] for x in one], ["p1"], "learn: port show p1 shows only p1")
-        v.check_eq(fdb_rows(d), [(MAC_A, "n1", "p0", None, "dynamic"),
+        t.check_eq([x["name"] for x in one], ["p1"], "learn: port show p1 shows only p1")
+        t.check_eq(fdb_rows(d), [(MAC_A, "n1", "p0", None, "dynamic"),
                                  (MAC_B, "n1", "p1", None, "dynamic")],
                    "learn: fdb show = A on p0, B on p1, dynamic")
-        v.check_eq([e["mac"].lower() for e in d.ctl("fdb", "show", "port", "p1")], [MAC_B],
+        t.check_eq([e["mac"].lower() for e in d.ctl("fdb", "show", "port", "p1")], [MAC_B],
                    "learn: fdb show port p1 = B")
-        v.check_eq(d.ctl("fdb", "summary")["entries"], 2, "learn: fdb summary entries")
-        v.check_eq([(n["name"], n["macs"]) for n in d.ctl("network", "show")], [("n1", 2)],
+        t.check_eq(d.ctl("fdb", "summary")["entries"], 2, "learn: fdb summary entries")
+        t.check_eq([(n["name"], n["macs"]) for n in d.ctl("network", "show")], [("n1", 2)],
                    "learn: network show n1 has 2 MACs")
-        d.check_clean_exit(d.stop())
+        d.stop_checked()
 
-        v.check_frames(d.output("p0"), [b_to_a], "learn: out0 = B->A only")
-        v.check_frames(d.output("p1"), [arp, a_to_b], "learn: out1 = flooded A frames")
-        v.check_frames(d.output("p2"), [arp, a_to_b],
+        t.check_frames(d.output("p0"), [b_to_a], "learn: out0 = B->A only")
+        t.check_frames(d.output("p1"), [arp, a_to_b], "learn: out1 = flooded A frames")
+        t.check_frames(d.output("p2"), [arp, a_to_b],
                        "learn: out2 = flooded A frames, not B->A")
-        rows = v.tshark_fields(d.path("out1.pcap"), ["eth.src", "eth.dst", "eth.type"])
-        v.check_eq(rows, [[MAC_A, BCAST, "0x0806"], [MAC_A, MAC_B, "0x0800"]],
+        rows = t.tshark_fields(d.out_path("p1"), ["eth.src", "eth.dst", "eth.type"])
+        t.check_eq(rows, [[MAC_A, BCAST, "0x0806"], [MAC_A, MAC_B, "0x0800"]],
                    "learn: tshark decodes out1 as A->bcast ARP, A->B IPv4")
-        rows = v.tshark_fields(d.path("out0.pcap"), ["eth.src", "eth.dst", "udp.dstport"])
-        v.check_eq(rows, [[MAC_B, MAC_A, "2000"]], "learn: tshark decodes out0 as B->A UDP")
+        rows = t.tshark_fields(d.out_path("p0"), ["eth.src", "eth.dst", "udp.dstport"])
+        t.check_eq(rows, [[MAC_B, MAC_A, "2000"]], "learn: tshark decodes out0 as B->A UDP")
     finally:
         d.cleanup()
 
 
 def run_static():
-    d = v.Daemon("golden-static", 3, ["network add n1", "network n1 attach p0",
+    d = t.Daemon("golden-static", 3, ["network add n1", "network n1 attach p0",
                                        "network n1 attach p1", "network n1 attach p2",
                                        f"fdb add {MAC_S} network n1 port p2"])
     try:
@@ -120,34 +103,35 @@ def run_static():
         d.write_input("p1", [s_to_a])
         d.write_input("p2", [c_to_s, a_moved])
         d.start()
-        stats = d.wait_all_inputs()
-        got = {p: v.counters_subset(stats[p], COUNTERS) for p in ("p0", "p1", "p2")}
-        v.check_eq(got["p0"], counters(rx=2, rxb=len(a_to_s) + len(a_bc), tx=2,
+        d.wait_inputs()
+        stats = d.stats_ports()
+        got = {p: t.counters_subset(stats[p], COUNTERS) for p in ("p0", "p1", "p2")}
+        t.check_eq(got["p0"], counters(rx=2, rxb=len(a_to_s) + len(a_bc), tx=2,
                                        txb=len(s_to_a) + len(a_moved), flooded=1, learned=1),
                    "static: counters of p0 (A->S not flooded)")
-        v.check_eq(got["p1"], counters(rx=1, rxb=len(s_to_a), tx=2,
+        t.check_eq(got["p1"], counters(rx=1, rxb=len(s_to_a), tx=2,
                                        txb=len(a_bc) + len(a_moved)),
                    "static: counters of p1 (S not learned, not moved)")
-        v.check_eq(got["p2"], counters(rx=2, rxb=len(c_to_s) + len(a_moved), tx=2,
+        t.check_eq(got["p2"], counters(rx=2, rxb=len(c_to_s) + len(a_moved), tx=2,
                                        txb=len(a_to_s) + len(a_bc), flooded=1, learned=1,
                                        moved=1, dropped={"local_dest": 1}),
                    "static: counters of p2 (C->S local_dest, A moved here)")
         entries = {e["mac"].lower(): e for e in d.ctl("fdb", "show")}
-        v.check_eq(sorted(entries), [MAC_A, MAC_C, MAC_S], "static: fdb has A, C, S")
+        t.check_eq(sorted(entries), [MAC_A, MAC_C, MAC_S], "static: fdb has A, C, S")
         if MAC_S in entries:
             s = entries[MAC_S]
-            v.check_eq((s["port"], s["type"], s["age"], s["vlan"]), ("p2", "static", None, None),
+            t.check_eq((s["port"], s["type"], s["age"], s["vlan"]), ("p2", "static", None, None),
                        "static: S stays static on p2 after a frame from S on p1")
-        v.check_eq({m: (e["port"], e["type"]) for m, e in entries.items() if m != MAC_S},
+        t.check_eq({m: (e["port"], e["type"]) for m, e in entries.items() if m != MAC_S},
                    {MAC_A: ("p2", "dynamic"), MAC_C: ("p2", "dynamic")},
                    "static: A moved to p2, C learned on p2")
-        v.check_eq({p["name"]: p["macs"] for p in d.ctl("port", "show")},
+        t.check_eq({p["name"]: p["macs"] for p in d.ctl("port", "show")},
                    {"p0": 0, "p1": 0, "p2": 3}, "static: port show macs after the move")
-        d.check_clean_exit(d.stop())
+        d.stop_checked()
 
-        v.check_frames(d.output("p2"), [a_to_s, a_bc], "static: out2 = A->S and the broadcast")
-        v.check_frames(d.output("p1"), [a_bc, a_moved], "static: out1 = the broadcasts only")
-        v.check_frames(d.output("p0"), [s_to_a, a_moved], "static: out0 = S->A, A's broadcast")
+        t.check_frames(d.output("p2"), [a_to_s, a_bc], "static: out2 = A->S and the broadcast")
+        t.check_frames(d.output("p1"), [a_bc, a_moved], "static: out1 = the broadcasts only")
+        t.check_frames(d.output("p0"), [s_to_a, a_moved], "static: out0 = S->A, A's broadcast")
     finally:
         d.cleanup()
 
@@ -155,12 +139,7 @@ def run_static():
 def main():
     run_learning()
     run_static()
-    v.finish()
 
 
 if __name__ == "__main__":
-    try:
-        main()
-    except v.DaemonError as e:
-        print(f"FAIL: {e}")
-        sys.exit(1)
+    t.main_guard(main)

@@ -11,25 +11,25 @@
 #   QEMU: vda = nfva.qcow2 (snapshot), vdb = config drive (NFVA-CFG:
 #   nfva.conf "network add vmtest", default, selftest), ttyS0 -> console file
 set -euo pipefail
-# shellcheck source=tests/vm/lib.sh
-. "$(dirname "$0")/lib.sh"
+# shellcheck source=tests/lib/vm.sh
+. "$(dirname "$0")/../lib/vm.sh"
 
 vm_require
-vm_need qemu-system-x86_64 qemu-system-x86
-vm_need mkfs.ext4 e2fsprogs
+need qemu-system-x86_64 qemu-system-x86
+need mkfs.ext4 e2fsprogs
 IMG=${NFVA_APPLIANCE_DIR:-$(dirname "${NFVA_VM_CACHE:-$VM_SRC/build/vm-images/test-guest}")/appliance}
 for f in nfva.qcow2 vmlinuz initrd.img; do
 	[ -s "$IMG/$f" ] || skip "no appliance image in $IMG (build it: vm-images/build-appliance-image.sh -o $IMG)"
 done
 
-mkdir -p "$VM_TMP/cfg"
-echo "network add vmtest" > "$VM_TMP/cfg/nfva.conf"
-cat > "$VM_TMP/cfg/default" <<'EOT'
+mkdir -p "$TEST_TMP/cfg"
+echo "network add vmtest" > "$TEST_TMP/cfg/nfva.conf"
+cat > "$TEST_TMP/cfg/default" <<'EOT'
 NFVA_EAL_ARGS="-l 0,1 --huge-unlink"
 NFVA_ARGS="--fdb-entries 65536 --mbufs 8191"
 EOT
-touch "$VM_TMP/cfg/selftest"
-mkfs.ext4 -q -F -L NFVA-CFG -d "$VM_TMP/cfg" "$VM_TMP/cfg.img" 4M > /dev/null
+touch "$TEST_TMP/cfg/selftest"
+mkfs.ext4 -q -F -L NFVA-CFG -d "$TEST_TMP/cfg" "$TEST_TMP/cfg.img" 4M > /dev/null
 
 log "booting $IMG/nfva.qcow2 under TCG"
 qemu-system-x86_64 -machine q35,accel=tcg -cpu max -smp 2 -m 1024 -nodefaults -display none \
@@ -37,12 +37,12 @@ qemu-system-x86_64 -machine q35,accel=tcg -cpu max -smp 2 -m 1024 -nodefaults -d
 	-kernel "$IMG/vmlinuz" -initrd "$IMG/initrd.img" \
 	-append "root=/dev/vda rw console=ttyS0 default_hugepagesz=2M hugepagesz=2M hugepages=256 panic=-1" \
 	-drive "file=$IMG/nfva.qcow2,if=virtio,format=qcow2" \
-	-drive "file=$VM_TMP/cfg.img,if=virtio,format=raw,readonly=on" \
-	-serial "file:$VM_TMP/appliance.console" > "$VM_TMP/appliance.qemu.log" 2>&1 &
-VM_BG+=("$!")
-check_guest "the config drive is read" "$VM_TMP/appliance.console" "nfva-config: configuration from" 240
-check_guest "nfvactl answers inside the VM" "$VM_TMP/appliance.console" "nfva-selftest: " 240
-line=$(grep -a "nfva-selftest: " "$VM_TMP/appliance.console" | head -n 1)
+	-drive "file=$TEST_TMP/cfg.img,if=virtio,format=raw,readonly=on" \
+	-serial "file:$TEST_TMP/appliance.console" > "$TEST_TMP/appliance.qemu.log" 2>&1 &
+bg_track "$!"
+check_guest "the config drive is read" "$TEST_TMP/appliance.console" "nfva-config: configuration from" 240
+check_guest "nfvactl answers inside the VM" "$TEST_TMP/appliance.console" "nfva-selftest: " 240
+line=$(grep -a "nfva-selftest: " "$TEST_TMP/appliance.console" | head -n 1)
 echo "$line"
 case "$line" in
 *FAIL*) fail "nfvactl inside the VM: $line" ;;

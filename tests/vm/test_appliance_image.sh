@@ -9,21 +9,21 @@
 # The expected lines are regexes in single quotes, $ included.
 # shellcheck disable=SC2016
 set -euo pipefail
-# shellcheck source=tests/vm/lib.sh
-. "$(dirname "$0")/lib.sh"
+# shellcheck source=tests/lib/vm.sh
+. "$(dirname "$0")/../lib/vm.sh"
 
 vm_require
 BUILD=$(cd "$(dirname "$NFVA")/.." && pwd)
-echo "network add lan" > "$VM_TMP/test.conf"
-bash "$VM_SRC/vm-images/build-appliance-image.sh" --dry-run -b "$BUILD" -o "$VM_TMP/img" \
-	-m http://mirror.invalid/debian --config "$VM_TMP/test.conf" --selftest --hugepages 256 \
-	> "$VM_TMP/out.txt"
-[ ! -e "$VM_TMP/img" ] || fail "the dry run created $VM_TMP/img"
+echo "network add lan" > "$TEST_TMP/test.conf"
+bash "$VM_SRC/vm-images/build-appliance-image.sh" --dry-run -b "$BUILD" -o "$TEST_TMP/img" \
+	-m http://mirror.invalid/debian --config "$TEST_TMP/test.conf" --selftest --hugepages 256 \
+	> "$TEST_TMP/out.txt"
+[ ! -e "$TEST_TMP/img" ] || fail "the dry run created $TEST_TMP/img"
 echo "ok: the dry run created nothing"
 
 # expect WHAT REGEX: a line of the dry run matches.
 expect() {
-	grep -Eq -- "$2" "$VM_TMP/out.txt" || fail "dry run: no $1 (/$2/)"
+	grep -Eq -- "$2" "$TEST_TMP/out.txt" || fail "dry run: no $1 (/$2/)"
 	echo "ok: $1"
 }
 expect "debootstrap of Debian 12" \

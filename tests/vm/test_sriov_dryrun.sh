@@ -9,11 +9,11 @@
 #   fake sysfs: PF 0000:08:00.0 (mlx5_core, enp8s0f0np0, mlx5_0), 2 VFs
 #   0000:08:00.2 / 0000:08:00.3, representors pf0vf0 / pf0vf1
 set -euo pipefail
-# shellcheck source=tests/vm/lib.sh
-. "$(dirname "$0")/lib.sh"
+# shellcheck source=tests/lib/vm.sh
+. "$(dirname "$0")/../lib/vm.sh"
 
 vm_require
-S="$VM_TMP/sys"
+S="$TEST_TMP/sys"
 PF=0000:08:00.0
 P="$S/bus/pci/devices/$PF"
 mkdir -p "$S/bus/pci/drivers/mlx5_core" "$S/class/net" "$S/class/infiniband/mlx5_0"
@@ -46,9 +46,9 @@ before=$(snapshot)
 
 log "sriov-setup.sh --dry-run, switchdev, VLAN 100, vfio-pci"
 bash "$VM_SRC/vm-images/sriov-setup.sh" --pf enp8s0f0np0 --vfs 2 --switchdev --vlan 100 \
-	--mac-base 52:54:00:a0:00:fe --bind vfio-pci --sysfs "$S" --dry-run > "$VM_TMP/out.txt"
-grep '^+ ' "$VM_TMP/out.txt" | sed "s|$S|SYS|g" > "$VM_TMP/got.txt"
-cat > "$VM_TMP/want.txt" <<EOF
+	--mac-base 52:54:00:a0:00:fe --bind vfio-pci --sysfs "$S" --dry-run > "$TEST_TMP/out.txt"
+grep '^+ ' "$TEST_TMP/out.txt" | sed "s|$S|SYS|g" > "$TEST_TMP/got.txt"
+cat > "$TEST_TMP/want.txt" <<EOF
 + echo 0 > SYS/bus/pci/devices/$PF/sriov_numvfs
 + devlink dev eswitch set pci/$PF mode legacy
 + echo 2 > SYS/bus/pci/devices/$PF/sriov_numvfs
@@ -69,9 +69,9 @@ cat > "$VM_TMP/want.txt" <<EOF
 + echo vfio-pci > SYS/bus/pci/devices/0000:08:00.3/driver_override
 + echo 0000:08:00.3 > SYS/bus/pci/drivers_probe
 EOF
-diff -u "$VM_TMP/want.txt" "$VM_TMP/got.txt" || fail "dry run printed other commands"
-echo "ok: the dry run prints the $(wc -l < "$VM_TMP/want.txt") expected commands"
-grep -q "port add vf1 dev $PF,representor=vf1 vf-of uplink" "$VM_TMP/out.txt" ||
+diff -u "$TEST_TMP/want.txt" "$TEST_TMP/got.txt" || fail "dry run printed other commands"
+echo "ok: the dry run prints the $(wc -l < "$TEST_TMP/want.txt") expected commands"
+grep -q "port add vf1 dev $PF,representor=vf1 vf-of uplink" "$TEST_TMP/out.txt" ||
 	fail "no nfva port commands"
 echo "ok: nfva port commands printed"
 check_eq "the dry run changed nothing" "$(snapshot)" "$before"
@@ -79,14 +79,14 @@ check_eq "the dry run changed nothing" "$(snapshot)" "$before"
 log "legacy mode, no VLAN, MACs left alone, PF driver"
 bash "$VM_SRC/vm-images/sriov-setup.sh" --pf enp8s0f0np0 --vfs 1 --mac-base none \
 	--trust off --spoofchk on --sysfs "$S" --dry-run | grep '^+ ' | sed "s|$S|SYS|g" \
-	> "$VM_TMP/got2.txt"
-cat > "$VM_TMP/want2.txt" <<EOF
+	> "$TEST_TMP/got2.txt"
+cat > "$TEST_TMP/want2.txt" <<EOF
 + echo 0 > SYS/bus/pci/devices/$PF/sriov_numvfs
 + echo 1 > SYS/bus/pci/devices/$PF/sriov_numvfs
 + ip link set enp8s0f0np0 vf 0 trust off
 + ip link set enp8s0f0np0 vf 0 spoofchk on
 EOF
-diff -u "$VM_TMP/want2.txt" "$VM_TMP/got2.txt" || fail "legacy dry run printed other commands"
+diff -u "$TEST_TMP/want2.txt" "$TEST_TMP/got2.txt" || fail "legacy dry run printed other commands"
 echo "ok: legacy dry run"
 check_fails "too many VFs" bash "$VM_SRC/vm-images/sriov-setup.sh" --pf enp8s0f0np0 --vfs 9 \
 	--sysfs "$S" --dry-run
@@ -96,22 +96,22 @@ check_fails "a bad VLAN" bash "$VM_SRC/vm-images/sriov-setup.sh" --pf enp8s0f0np
 	--vlan 5000 --sysfs "$S" --dry-run
 
 log "nfvactl hw show on the same tree"
-echo "network add lan" > "$VM_TMP/nfva.conf"
-nfva_up "$VM_TMP/nfva.conf"
-ctlj hw show sysfs "$S" > "$VM_TMP/hw.json"
-check_eq "NICs found" "$(json_get "[n['pci'] for n in j['nics']]" < "$VM_TMP/hw.json")" "[\"$PF\"]"
+echo "network add lan" > "$TEST_TMP/nfva.conf"
+nfva_up nfva "" "$TEST_TMP/nfva.conf"
+ctlj nfva hw show sysfs "$S" > "$TEST_TMP/hw.json"
+check_eq "NICs found" "$(json_get "[n['pci'] for n in j['nics']]" < "$TEST_TMP/hw.json")" "[\"$PF\"]"
 check_eq "PF driver, id, e-switch" \
 	"$(json_get "' '.join([j['nics'][0]['driver'], j['nics'][0]['id'], j['nics'][0]['eswitch']])" \
-		< "$VM_TMP/hw.json")" "mlx5_core 15b3:101d switchdev"
-check_eq "VFs" "$(json_get "[v['pci'] for v in j['nics'][0]['vfs']]" < "$VM_TMP/hw.json")" \
+		< "$TEST_TMP/hw.json")" "mlx5_core 15b3:101d switchdev"
+check_eq "VFs" "$(json_get "[v['pci'] for v in j['nics'][0]['vfs']]" < "$TEST_TMP/hw.json")" \
 	'["0000:08:00.2", "0000:08:00.3"]'
 check_eq "representors" "$(json_get \
-	"[n['name'] for n in j['nics'][0]['netdevs'] if 'representor_of_vf' in n]" < "$VM_TMP/hw.json")" \
+	"[n['name'] for n in j['nics'][0]['netdevs'] if 'representor_of_vf' in n]" < "$TEST_TMP/hw.json")" \
 	'["pf0vf0", "pf0vf1"]'
-check_eq "RDMA device" "$(json_get "[(r['name'], r['pci']) for r in j['rdma']]" < "$VM_TMP/hw.json")" \
+check_eq "RDMA device" "$(json_get "[(r['name'], r['pci']) for r in j['rdma']]" < "$TEST_TMP/hw.json")" \
 	"[[\"mlx5_0\", \"$PF\"]]"
-check_eq "nfva commands" "$(json_get "j['nics'][0]['nfva'][2]" < "$VM_TMP/hw.json")" \
+check_eq "nfva commands" "$(json_get "j['nics'][0]['nfva'][2]" < "$TEST_TMP/hw.json")" \
 	"port add vf1 dev $PF,representor=vf1 vf-of uplink"
-ctl hw show > /dev/null || fail "hw show on this host's sysfs failed"
+ctl nfva hw show > /dev/null || fail "hw show on this host's sysfs failed"
 echo "ok: hw show on this host"
 echo "PASS: test_sriov_dryrun"

@@ -1,0 +1,146 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-3-Clause
+"""A scripted LISP control-plane peer on a plain UDP socket (port 4342), run
+inside a test namespace. One exchange per run, bounded in time; prints what
+happened as "key value" lines for the calling test.
+
+  lisp_peer.py resolve MODE IID           wait for nfva's Map-Request (ECM) and
+      answer it as map-resolver: MODE good | wrong-nonce | truncated
+  lisp_peer.py register MODE KEY IID EID  send a Map-Register to nfva (map-server)
+      MODE good | wrong-key | truncated | outside | sha256; wait 2 s for a Map-Notify
+  lisp_peer.py server MODE KEY            wait for nfva's Map-Register (as its
+      map-server), check its HMAC, answer MODE good | wrong-nonce | wrong-key
+"""
+import random
+import socket
+import struct
+import sys
+import time
+
+from nfvatest import lisp as L
+
+NFVA_RLOC = "192.168.1.249"
+PEER_RLOC = "192.168.1.252"
+
+
+def sock(timeout):
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    s.bind(("0.0.0.0", L.LISP_CTRL))
+    s.settimeout(timeout)
+    print("ready", flush=True)
+    return s
+
+
+def recv_type(s, want, deadline):
+    while time.monotonic() < deadline:
+        try:
+            data, addr = s.recvfrom(2048)
+        except socket.timeout:
+            continue
+        if data and data[0] >> 4 == want:
+            return data, addr
+    return None, None
+
+
+def wait_message(msg_type, what):
+    """(socket, message, sender) of the first message of msg_type within
+    15 s; (None, None, None) after printing "WHAT none" when none came."""
+    s = sock(1.0)
+    msg, addr = recv_type(s, msg_type, time.monotonic() + 15)
+    if msg is None:
+        print(f"{what} none")
+        return None, None, None
+    return s, msg, addr
+
+
+def resolve(mode, iid):
+    s, msg, addr = wait_message(8, "request")
+    if msg is None:
+        return
+    inner = msg[4:]
+    ihl = (inner[0] & 0xF) * 4
+    sport = struct.unpack_from("!H", inner, ihl)[0]
+    req = inner[ihl + 8:]
+    nonce = struct.unpack_from("!Q", req, 4)[0]
+    eid = ".".join(str(b) for b in inner[16:20])
+    print(f"request {eid} from {addr[0]} nonce {nonce:#x}")
+    rec = L.record(eid, 32, [(PEER_RLOC, 1, 100)], ttl=10, iid=iid)
+    if mode == "wrong-nonce":
+        reply = L.map_reply(nonce ^ 0x5A5A, [rec])
+    elif mode == "truncated":
+        reply = L.map_reply(nonce, [rec])[:-3]
+    else:
+        reply = L.map_reply(nonce, [rec])
+    s.sendto(reply, (addr[0], sport))
+    print(f"reply {mode} sent")
+
+
+def register(mode, key, iid, eid):
+    s = sock(0.5)
+    nonce = random.getrandbits(64)
+    key_id = 2 if mode == "sha256" else 1
+    rec = L.record(eid, 32, [(PEER_RLOC, 1, 100)], iid=iid)
+    if mode == "outside":
+        rec = L.record("10.9.0.0", 16, [(PEER_RLOC, 1, 100)], iid=iid)
+    msg = L.map_register(nonce, "not-" + key if mode == "wrong-key" else key, [rec],
+                         key_id=key_id)
+    if mode == "truncated":  # record cut short, HMAC right for what is sent
+        msg = L.map_register(nonce, key, [rec[:-2]], key_id=key_id)
+    s.sendto(msg, (NFVA_RLOC, L.LISP_CTRL))
+    got, _ = recv_type(s, 4, time.monotonic() + 2)
+    if got is None:
+        print("notify none")
+        return
+    ok = L.verify_register(got, key)
+    same = struct.unpack_from("!Q", got, 4)[0] == nonce
+    print(f"notify {'auth-ok' if ok else 'auth-bad'} {'nonce-ok' if same else 'nonce-bad'}")
+
+
+def server(mode, key):
+    s, msg, addr = wait_message(3, "register")
+    if msg is None:
+        return
+    nonce = struct.unpack_from("!Q", msg, 4)[0]
+    key_id = struct.unpack_from("!H", msg, 12)[0]
+    n = msg[3]
+    recs, _ = L.parse_records(msg, 16 + L.auth_len(key_id), n)
+    print(f"register key-id {key_id} auth {'ok' if L.verify_register(msg, key) else 'bad'} "
+          f"want-notify {msg[2] & 1} records " +
+          " ".join(f"{r[0]}:{r[1]}/{r[2]}@{'+'.join(r[5])}" for r in recs))
+    body = msg[16 + L.auth_len(key_id):]
+    recs_raw = [body]
+    if mode == "wrong-nonce":
+        nt = L.map_register(nonce ^ 1, key, recs_raw, key_id=key_id, msg_type=4)
+    elif mode == "wrong-key":
+        nt = L.map_register(nonce, "not-" + key, recs_raw, key_id=key_id, msg_type=4)
+    else:
+        nt = L.map_register(nonce, key, recs_raw, key_id=key_id, msg_type=4)
+    nt = nt[:3] + bytes([n]) + nt[4:]  # record count of the register
+    if key_id in (1, 2):
+        import hashlib
+        import hmac
+        alen = L.auth_len(key_id)
+        k = ("not-" + key) if mode == "wrong-key" else key
+        unsigned = nt[:16] + b"\0" * alen + nt[16 + alen:]
+        digest = hmac.new(k.encode(), unsigned,
+                          hashlib.sha1 if key_id == 1 else hashlib.sha256).digest()
+        nt = nt[:16] + digest[:alen] + nt[16 + alen:]
+    s.sendto(nt, (addr[0], addr[1]))
+    print(f"notify {mode} sent")
+
+
+def main():
+    what = sys.argv[1]
+    if what == "resolve":
+        resolve(sys.argv[2], int(sys.argv[3]))
+    elif what == "register":
+        register(sys.argv[2], sys.argv[3], int(sys.argv[4]), sys.argv[5])
+    elif what == "server":
+        server(sys.argv[2], sys.argv[3])
+    else:
+        sys.exit(f"unknown action {what}")
+
+
+if __name__ == "__main__":
+    main()
