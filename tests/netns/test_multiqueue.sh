@@ -24,7 +24,8 @@
 #    last sender's port, once in the table, and `moved` rose on it.
 # 5. mode offload (VM ports are VFs of an emulated e-switch): each L2 rule
 #    exists once although four workers asked for it; installs - removals =
-#    rules; the vm1 -> vm2 rule carried frames of the flows.
+#    rules; the vm1 -> vm2 rule carried frames of the flows and knows its
+#    request-to-first-frame latency (live_us).
 set -eu -o pipefail
 # shellcheck source=tests/lib/lan.sh
 . "$(dirname "$0")/../lib/lan.sh"
@@ -135,6 +136,9 @@ if offload_mode; then
 		"$(($(ostat h installs) - $(ostat h removals)))" "$RULES"
 	check_ge "the vm1 -> vm2 rule carried flow frames" \
 		"$(rule_field h "$(f_l2 vm1 vm2)" hits)" 1
+	# a rule that carried frames knows its request-to-first-frame latency
+	check_ge "the vm1 -> vm2 rule's live_us (request to first frame)" \
+		"$(rule_field h "$(f_l2 vm1 vm2)" live_us)" 0
 	log "offload: $(ctlj h stats | json_get "{k: j['offload'][k] for k in ('requests', 'installs', 'removals', 'rules')}")"
 fi
 nfva_down h
