@@ -77,11 +77,11 @@ ctl_ok() {
 
 # --- counters and tables -------------------------------------------------------
 # port_counter NAME PORT KEY; port_field NAME PORT KEY (macs, mac_limit, link...)
-port_counter() { ctlj "$1" port show "$2" | json_get "j[0]['counters']['$3']"; }
+port_counter() { ctlj "$1" port show stats "$2" | json_get "j['$2']['$3']"; }
 port_field() { ctlj "$1" port show "$2" | json_get "j[0]['$3']"; }
 # port_drops NAME PORT: the dropped object; port_drop NAME PORT REASON: one (0 if absent)
-port_drops() { ctlj "$1" port show "$2" | json_get "j[0]['counters']['dropped']"; }
-port_drop() { ctlj "$1" port show "$2" | json_get "j[0]['counters']['dropped'].get('$3', 0)"; }
+port_drops() { ctlj "$1" port show stats "$2" | json_get "j['$2']['dropped']"; }
+port_drop() { ctlj "$1" port show stats "$2" | json_get "j['$2']['dropped'].get('$3', 0)"; }
 fdb_entries() { ctlj "$1" fdb summary | json_get "j['entries']"; }
 # fdb_has NAME MAC: 1 if the FDB has MAC (any network), else 0.
 fdb_has() { ctlj "$1" fdb show | json_get "int(any(e['mac'].lower() == '$2' for e in j))"; }
@@ -126,9 +126,9 @@ hits_reach() {
 }
 
 # --- snapshots -----------------------------------------------------------------------
-# snap SNAP NAME: `port show`, `stats` and `mirror show` of NAME into $TEST_TMP/SNAP.json
+# snap SNAP NAME: `port show stats`, `stats` and `mirror show` of NAME into $TEST_TMP/SNAP.json
 snap() {
-	{ echo '{"ports":'; ctlj "$2" port show; echo ', "stats":'; ctlj "$2" stats
+	{ echo '{"ports":'; ctlj "$2" port show stats; echo ', "stats":'; ctlj "$2" stats
 		echo ', "mirrors":'; ctlj "$2" mirror show; echo '}'; } >"$TEST_TMP/$1.json"
 }
 # delta A B PORT KEY: counter KEY of PORT in snapshot B minus snapshot A;
