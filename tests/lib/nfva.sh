@@ -5,6 +5,10 @@
 # file prefix and log are $TEST_TMP/NAME.sock, nfva-test-$TEST_ID-NAME and
 # $TEST_TMP/NAME.nfva.log.
 
+# EAL memory options of the next nfva_up (a capture test sets hugepages:
+# a DPDK secondary process such as dpdk-dumpcap cannot attach to --no-huge).
+NFVA_MEM=(--no-huge -m 512)
+
 # nfva_up NAME NS CONF: starts an nfva instance in namespace NS ("" = this
 # one) and waits (<= 20 s) for its socket. Skips when EAL or the af_packet
 # vdev cannot start here.
@@ -15,7 +19,7 @@ nfva_up() {
 	NFVA_LOG[$name]="$TEST_TMP/$name.nfva.log"
 	NFVA_PREFIX[$name]="nfva-test-$TEST_ID-$name"
 	rm -f "${NFVA_SOCK[$name]}"
-	"${pre[@]}" "$NFVA" --no-huge -m 512 --no-pci --file-prefix "${NFVA_PREFIX[$name]}" \
+	"${pre[@]}" "$NFVA" "${NFVA_MEM[@]}" --no-pci --file-prefix "${NFVA_PREFIX[$name]}" \
 		-l 0,1 -- --config "$conf" --socket "${NFVA_SOCK[$name]}" --fdb-entries 65536 \
 		--mbufs 8191 >"${NFVA_LOG[$name]}" 2>&1 &
 	NFVA_PID[$name]=$!

@@ -71,7 +71,7 @@ for vm in "${LAN_VMS[@]}"; do
 	check_eq "$vm learn_limit" "$(c learn_limit)" 0
 	check_eq "$vm tx_errors" "$(c tx_errors)" 0
 	check_eq "$vm dropped" "$(c dropped)" "{}"
-	check_eq "$vm macs" "$(json_get "j[0]['macs']" <<<"$port")" 1
+	check_eq "$vm macs" "$(port_field lan "$vm" macs)" 1
 	sum_rx=$((sum_rx + $(c rx_packets)))
 	sum_tx=$((sum_tx + $(c tx_packets)))
 	sum_flooded=$((sum_flooded + $(c flooded)))
