@@ -4,9 +4,10 @@
  * command into one line, the UNIX socket exchange with the daemon and the
  * exit status. The commands themselves are defined by the daemon: nfvactl
  * sends the words as they are and renders whatever JSON comes back
- * (render.c), or prints it with -j for scripts. Three commands run here on
+ * (render.c), or prints it with -j for scripts. Four commands run here on
  * top of daemon commands: guest-xml (guest_xml.c), attach and detach
- * (attach.c, through libvirt); they use client_request() (client.h).
+ * (attach.c, through libvirt), monitor (monitor.c); they use
+ * client_request() (client.h).
  *
  * Wire protocol: one line "word word \"a b\"\n" to the daemon, one line
  * {"status":"ok","result":...} or {"status":"error","error":"..."} back.
@@ -30,6 +31,7 @@
 #include "attach.h"
 #include "client.h"
 #include "guest_xml.h"
+#include "monitor.h"
 #include "render.h"
 
 #define DEFAULT_SOCKET "/run/nfva/nfva.sock"
@@ -71,7 +73,12 @@ static void usage(FILE *f)
 	      "                         (default 30, 0 = forever)\n"
 	      "  -h, --help             print this help\n"
 	      "\n"
+	      "The daemon's commands: nfvactl help (all of them), nfvactl help WORD.\n"
+	      "\n"
 	      "Commands nfvactl runs itself (each has --help):\n"
+	      "  monitor [-i SECONDS] [-c COUNT] [COMMAND...]\n"
+	      "                         live rates per port and per worker (or COMMAND),\n"
+	      "                         refreshed every SECONDS until Ctrl-C\n"
 	      "  guest-xml --network NAME [--vf | --vhost-user] ...\n"
 	      "                         create a guest port, print its libvirt interface XML\n"
 	      "  attach DOMAIN --network NAME ...\n"
@@ -392,6 +399,8 @@ static int run(const struct options *o)
 		return attach_main(&c, o->nwords, o->words);
 	if (strcmp(o->words[0], "detach") == 0)
 		return detach_main(&c, o->nwords, o->words);
+	if (strcmp(o->words[0], "monitor") == 0)
+		return monitor_main(&c, o->nwords, o->words);
 	ret = client_request(&c, o->words, o->nwords, &result);
 	if (ret == 0)
 		ret = client_print(&c, result);

@@ -13,6 +13,10 @@ struct stats_section {
 };
 
 void stats_register_section(struct stats_section *s);
+/* The sections in registration order (walk with ->next). */
+const struct stats_section *stats_sections(void);
+/* One section's content (a new reference), or NULL when there is none. */
+json_t *stats_section_json(const char *name);
 
 /* Register show (a function of this file) as section name at load time. */
 #define STATS_SECTION(name_, show_)                                                                \

@@ -4,6 +4,8 @@
  * their own files (ports, networks, fdb, punt, offload, lisp, ...), in
  * registration order; stats clear tells every module (EVENT_STATS_CLEAR).
  */
+#include <string.h>
+
 #include "control/cmd.h"
 #include "control/stats.h"
 #include "core/event.h"
@@ -17,6 +19,19 @@ void stats_register_section(struct stats_section *sec)
 		tail = &(*tail)->next;
 	sec->next = NULL;
 	*tail = sec;
+}
+
+const struct stats_section *stats_sections(void)
+{
+	return sections;
+}
+
+json_t *stats_section_json(const char *name)
+{
+	for (const struct stats_section *sec = sections; sec != NULL; sec = sec->next)
+		if (strcmp(sec->name, name) == 0)
+			return sec->show();
+	return NULL;
 }
 
 static int stats_show_cmd(const struct cmd_args *a, struct cmd_reply *r)

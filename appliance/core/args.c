@@ -37,6 +37,8 @@ static void usage(const char *prog)
 			"      --mbufs N            mbufs in the packet pool (default %u)\n"
 			"      --busy-poll          workers never sleep when idle (benchmarks)\n"
 			"      --idle-sleep-us N    sleep of an idle worker (default 100)\n"
+			"      --metrics ADDR:PORT  serve Prometheus metrics on http://ADDR:PORT/metrics\n"
+			"                           (off by default; e.g. 127.0.0.1:9100)\n"
 			"      --check-config FILE  validate FILE (grammar, names) and exit; no "
 			"EAL\n"
 			"  -h, --help\n",
@@ -64,6 +66,7 @@ int nfva_args_parse(int argc, char **argv, struct nfva_args *a)
 		{ "mbufs", required_argument, NULL, 'b' },
 		{ "busy-poll", no_argument, NULL, 'p' },
 		{ "idle-sleep-us", required_argument, NULL, 'i' },
+		{ "metrics", required_argument, NULL, 'M' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -97,6 +100,9 @@ int nfva_args_parse(int argc, char **argv, struct nfva_args *a)
 		case 'i':
 			ok = parse_u32(optarg, 1, 100000, &v, 0);
 			a->idle_sleep_us = v;
+			break;
+		case 'M':
+			a->metrics = optarg;
 			break;
 		case 'h':
 			usage(argv[0]);

@@ -15,6 +15,7 @@ struct nfva_args {
 	uint32_t mbufs;
 	bool busy_poll;
 	unsigned idle_sleep_us;
+	const char *metrics; /* Prometheus endpoint ADDR:PORT, or NULL (off) */
 };
 
 /* 0, or -EINVAL after printing a message and the usage. On success the

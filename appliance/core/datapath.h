@@ -19,6 +19,8 @@
 #include "core/bounds.h"
 #include "core/drop.h"
 #include "core/ratelimit.h"
+#include "core/stages.h"
+#include "core/vtep_stats.h"
 
 struct port_counters {
 	uint64_t rx_packets; /* reached the slow path (the representor) */
@@ -35,6 +37,16 @@ struct port_counters {
 	uint64_t learn_busy; /* learning deferred: the FDB was being changed (retried next burst) */
 	uint64_t learn_lost; /* deferred learning given up: too many deferred at once */
 	uint64_t drops[DROP_MAX];
+};
+
+/* Per network (bridge domain), counted once a frame's network is known. */
+struct net_counters {
+	uint64_t rx_packets; /* frames that entered it: from an attachment or decapsulated */
+	uint64_t rx_bytes;   /* their length in the network (no tag, no outer headers) */
+	uint64_t tx_packets; /* copies forwarded to a member or toward a VTEP/RLOC */
+	uint64_t tx_bytes;
+	uint64_t flooded;         /* frames flooded (broadcast, multicast, unknown) */
+	uint64_t drops[DROP_MAX]; /* dropped after the network was known */
 };
 
 struct mirror_counters {
@@ -62,9 +74,12 @@ struct tx_buffer {
 	struct rte_mbuf *pkts[NFVA_BURST];
 };
 
+struct trace_ctx;
+
 struct worker {
 	unsigned id; /* 0..n-1: QSBR thread id, tx queue index */
 	unsigned lcore;
+	struct trace_ctx *trace;          /* a traced frame is being processed (slowpath/trace.h) */
 	const struct dp_config *cfg;      /* snapshot for the current iteration */
 	uint32_t now;                     /* nfva_now_s() at the start of the iteration */
 	uint16_t rx_port;                 /* the port of the burst being processed */
@@ -77,6 +92,10 @@ struct worker {
 	struct tx_buffer tx[NFVA_MAX_PORTS];
 	struct port_counters counters[NFVA_MAX_PORTS] __rte_cache_aligned;
 	struct mirror_counters mirrors[NFVA_MAX_MIRRORS] __rte_cache_aligned;
+	struct loop_counters loop __rte_cache_aligned;
+	struct stage_counters stages[STAGE_MAX];
+	struct net_counters nets[NFVA_MAX_NETWORKS] __rte_cache_aligned;
+	struct vtep_table vteps __rte_cache_aligned;
 };
 
 static inline void worker_drop(struct worker *w, uint16_t port, enum drop_reason r,
@@ -84,6 +103,22 @@ static inline void worker_drop(struct worker *w, uint16_t port, enum drop_reason
 {
 	w->counters[port].drops[r]++;
 	rte_pktmbuf_free(m);
+}
+
+/* A drop once the frame's network is known: counted on the port and the network. */
+static inline void worker_drop_net(struct worker *w, uint16_t port, uint16_t network,
+		enum drop_reason r, struct rte_mbuf *m)
+{
+	w->nets[network].drops[r]++;
+	worker_drop(w, port, r, m);
+}
+
+/* A copy forwarded within network (to a member or toward a VTEP). */
+static inline void worker_net_tx(struct worker *w, uint16_t network, const struct rte_mbuf *m)
+{
+	struct net_counters *c = &w->nets[network];
+	c->tx_packets++;
+	c->tx_bytes += rte_pktmbuf_pkt_len(m);
 }
 
 #endif

@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* The worker registry and the sums of per-worker counters (see workers.h). */
+#include <stdlib.h>
 #include <string.h>
 
 #include <rte_lcore.h>
 #include <rte_malloc.h>
 
+#include "core/dp_config.h"
 #include "core/log.h"
 #include "core/workers.h"
 
@@ -12,6 +14,7 @@ NFVA_LOG_REGISTER(workers)
 
 static struct worker *workers[NFVA_MAX_WORKERS];
 static unsigned n_workers;
+uint32_t workers_clear_gen;
 
 int workers_alloc(struct rte_mempool *pool)
 {
@@ -77,5 +80,79 @@ void workers_port_counters(uint16_t port, struct port_counters *sum)
 		const uint64_t *src = (const uint64_t *)c;
 		for (size_t k = 0; k < sizeof(*sum) / sizeof(uint64_t); k++)
 			dst[k] += src[k];
+	}
+}
+
+void workers_network_counters(uint16_t network, struct net_counters *sum)
+{
+	memset(sum, 0, sizeof(*sum));
+	for (unsigned i = 0; i < n_workers; i++) {
+		uint64_t *dst = (uint64_t *)sum;
+		const uint64_t *src = (const uint64_t *)&workers[i]->nets[network];
+		for (size_t k = 0; k < sizeof(*sum) / sizeof(uint64_t); k++)
+			dst[k] += src[k];
+	}
+}
+
+static void vtep_add(struct vtep_stats *dst, const struct vtep_stats *src)
+{
+	dst->rx_packets += src->rx_packets;
+	dst->rx_bytes += src->rx_bytes;
+	dst->tx_packets += src->tx_packets;
+	dst->tx_bytes += src->tx_bytes;
+	for (unsigned r = 0; r < DROP_MAX; r++)
+		dst->drops[r] += src->drops[r];
+}
+
+static int vtep_cmp(const void *a, const void *b)
+{
+	uint32_t x = rte_be_to_cpu_32(((const struct vtep_stats *)a)->ip);
+	uint32_t y = rte_be_to_cpu_32(((const struct vtep_stats *)b)->ip);
+	return x < y ? -1 : x > y;
+}
+
+int workers_vtep_stats(struct vtep_stats **rows, unsigned *n, struct vtep_stats *other,
+		uint64_t *overflow)
+{
+	struct vtep_stats *all = malloc(sizeof(*all) * (n_workers * VTEP_STATS_SLOTS + 1));
+	unsigned k = 0;
+
+	if (all == NULL)
+		return -ENOMEM;
+	memset(other, 0, sizeof(*other));
+	*overflow = 0;
+	for (unsigned i = 0; i < n_workers; i++) {
+		const struct vtep_table *t = &workers[i]->vteps;
+		for (unsigned s = 0; s < VTEP_STATS_SLOTS; s++) {
+			uint32_t ip = __atomic_load_n(&t->slots[s].ip, __ATOMIC_ACQUIRE);
+			if (ip == 0)
+				continue;
+			all[k] = t->slots[s];
+			all[k++].ip = ip;
+		}
+		vtep_add(other, &t->other);
+		*overflow += t->overflow;
+	}
+	qsort(all, k, sizeof(*all), vtep_cmp);
+	unsigned out = 0;
+	for (unsigned i = 0; i < k; i++) {
+		if (out > 0 && all[out - 1].ip == all[i].ip)
+			vtep_add(&all[out - 1], &all[i]);
+		else
+			all[out++] = all[i];
+	}
+	*rows = all;
+	*n = out;
+	return 0;
+}
+
+void workers_stats_clear(void)
+{
+	__atomic_add_fetch(&workers_clear_gen, 1, __ATOMIC_RELEASE);
+	/* Workers look at the number just before their quiescent state: after
+	 * two grace periods each has looked (and reset) at least once. */
+	if (n_workers != 0) {
+		rte_rcu_qsbr_synchronize(dp_qsbr(), RTE_QSBR_THRID_INVALID);
+		rte_rcu_qsbr_synchronize(dp_qsbr(), RTE_QSBR_THRID_INVALID);
 	}
 }

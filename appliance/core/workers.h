@@ -23,5 +23,19 @@ struct worker *worker_get(unsigned id);
 void workers_mirror_counters(unsigned session, struct mirror_counters *sum);
 /* Sum of every worker's counters for a port. */
 void workers_port_counters(uint16_t port, struct port_counters *sum);
+/* Sum of every worker's counters for a network (index). */
+void workers_network_counters(uint16_t network, struct net_counters *sum);
+
+/* The VTEP counters of every worker summed by address, sorted by address
+ * (host order): *rows (malloc'd, the caller frees) and *n; other and
+ * overflow sum the tables' overflow rows. 0 or -ENOMEM. */
+int workers_vtep_stats(struct vtep_stats **rows, unsigned *n, struct vtep_stats *other,
+		uint64_t *overflow);
+
+/* `stats clear` of what workers reset themselves (loop, stages, VTEP
+ * tables): control bumps the number, each worker empties its counters at
+ * the end of its next iteration; returns once every worker has. */
+extern uint32_t workers_clear_gen;
+void workers_stats_clear(void);
 
 #endif

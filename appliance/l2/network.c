@@ -7,6 +7,7 @@
 #include "core/event.h"
 #include "core/log.h"
 #include "core/module.h"
+#include "core/workers.h"
 #include "l2/fdb.h"
 #include "l2/network.h"
 #include "overlay/encap.h"
@@ -130,6 +131,7 @@ int network_add(const char *name, uint32_t mac_limit, const struct network_overl
 		n->index = i;
 		n->mac_limit = mac_limit;
 		n->overlay = *ov;
+		workers_network_counters(n->index, &n->baseline); /* an earlier network's */
 		snprintf(n->name, sizeof(n->name), "%s", name);
 		int ret = network_validate(err, errlen);
 		if (ret < 0) {

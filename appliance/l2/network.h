@@ -13,7 +13,10 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include <jansson.h>
+
 #include "core/bounds.h"
+#include "core/datapath.h"
 #include "core/dp_config.h"
 #include "overlay/tunnel.h"
 
@@ -25,6 +28,7 @@ struct network {
 	uint16_t n_members;
 	struct dp_attachment members[NFVA_MAX_MEMBERS];
 	struct network_overlay overlay;
+	struct net_counters baseline; /* worker counters at add / last stats clear */
 };
 
 struct network *network_find(const char *name);
@@ -40,6 +44,11 @@ int network_del(struct network *n);
 int network_attach(struct network *n, uint16_t port, uint16_t vlan, char *err, size_t errlen);
 int network_detach(struct network *n, uint16_t port, uint16_t vlan, char *err, size_t errlen);
 int network_set_mac_limit(struct network *n, uint32_t limit);
+
+/* Counters since the network was added or the last `stats clear`
+ * (network_stats.c), and as JSON ({rx_packets, ..., dropped: {REASON: n}}). */
+void network_counters(const struct network *n, struct net_counters *c);
+json_t *network_counters_to_json(const struct network *n);
 
 /* After a network or attachment is added, before it is published, every
  * subscriber of EVENT_NETWORK_CHECK may refuse it (mirror tenant isolation);

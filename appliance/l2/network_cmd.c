@@ -248,8 +248,11 @@ static json_t *stats_networks(void)
 		if (n == NULL)
 			continue;
 		int macs = (int)fdb_count_network(i);
-		json_array_append_new(list,
-				json_pack("{s:s, s:i}", "network", n->name, "macs", macs));
+		json_t *row = json_pack("{s:s, s:i}", "network", n->name, "macs", macs);
+		json_t *counters = network_counters_to_json(n);
+		json_object_update(row, counters);
+		json_decref(counters);
+		json_array_append_new(list, row);
 	}
 	return list;
 }

@@ -108,7 +108,25 @@ static int port_show_cmd(const struct cmd_args *a, struct cmd_reply *r)
 	r->result = list;
 	return 0;
 }
-NFVA_CMD(port_show_cmd, "port show [PORT]", "ports with link state and counters")
+NFVA_CMD(port_show_cmd, "port show [PORT]", "ports with link state (counters: port show stats)")
+
+static int port_show_stats_cmd(const struct cmd_args *a, struct cmd_reply *r)
+{
+	const char *name = cmd_arg(a, "PORT");
+	const struct port *only = name != NULL ? port_find(name) : NULL;
+
+	if (name != NULL && only == NULL)
+		return cmd_error(r, ENOENT, "no port named %s", name);
+	r->result = json_object();
+	for (uint16_t i = 0; i < NFVA_MAX_PORTS; i++) {
+		const struct port *p = port_by_index(i);
+		if (p != NULL && (only == NULL || p == only))
+			json_object_set_new(r->result, p->name, port_counters_to_json(p));
+	}
+	return 0;
+}
+NFVA_CMD(port_show_stats_cmd, "port show stats [PORT]",
+		"counters of every port (or PORT) since it was added or the last stats clear")
 
 static json_t *stats_ports(void)
 {

@@ -5,7 +5,7 @@
 #include "core/datapath.h"
 #include "slowpath/slowpath.h"
 
-void ctrl_input(struct worker *w)
+unsigned ctrl_input(struct worker *w)
 {
 	struct rte_mbuf *pkts[NFVA_BURST];
 	unsigned n = ctrl_dequeue(pkts, NFVA_BURST);
@@ -19,4 +19,5 @@ void ctrl_input(struct worker *w)
 		else
 			rte_pktmbuf_free(pkts[i]);
 	}
+	return n;
 }

@@ -60,6 +60,9 @@ uint16_t eth_input(struct worker *w, uint16_t port, struct rte_mbuf **pkts, stru
 			worker_drop(w, port, why, m);
 			continue;
 		}
+		struct net_counters *nc = &w->nets[meta[alive].network];
+		nc->rx_packets++;
+		nc->rx_bytes += rte_pktmbuf_pkt_len(m);
 		pkts[alive++] = m;
 	}
 	return alive;

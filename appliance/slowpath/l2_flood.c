@@ -18,6 +18,7 @@ struct flood_dest {
 static void flood_send(struct worker *w, struct rte_mbuf *m, const struct l2_meta *meta,
 		const struct flood_dest *d)
 {
+	worker_net_tx(w, meta->network, m);
 	if (d->tunnel)
 		tunnel_output(w, m, meta->in_port, meta->network, d->vtep);
 	else
@@ -53,15 +54,17 @@ void l2_flood(struct worker *w, struct rte_mbuf *m, const struct l2_meta *meta)
 	uint16_t n = flood_targets(&w->cfg->networks[meta->network], meta, dests);
 
 	if (n == 0) {
-		worker_drop(w, meta->in_port, DROP_NO_MEMBER, m);
+		worker_drop_net(w, meta->in_port, meta->network, DROP_NO_MEMBER, m);
 		return;
 	}
 	w->counters[meta->in_port].flooded++;
+	w->nets[meta->network].flooded++;
 	for (uint16_t i = 0; i + 1 < n; i++) {
 		struct rte_mbuf *copy = rte_pktmbuf_copy(m, w->pool, 0, UINT32_MAX);
-		if (copy == NULL)
+		if (copy == NULL) {
 			w->counters[meta->in_port].drops[DROP_NO_MBUF]++;
-		else
+			w->nets[meta->network].drops[DROP_NO_MBUF]++;
+		} else
 			flood_send(w, copy, meta, &dests[i]);
 	}
 	flood_send(w, m, meta, &dests[n - 1]);

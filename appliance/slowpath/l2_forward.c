@@ -47,19 +47,21 @@ static void l2_unicast(struct worker *w, struct rte_mbuf *m, const struct l2_met
 {
 	if (d.kind == FDB_DEST_VTEP) {
 		/* Split horizon: what came from the overlay never goes back into it. */
-		if (meta->from_vtep != 0)
-			worker_drop(w, meta->in_port, DROP_SPLIT_HORIZON, m);
-		else {
+		if (meta->from_vtep != 0) {
+			worker_drop_net(w, meta->in_port, meta->network, DROP_SPLIT_HORIZON, m);
+		} else {
 			l2_offer(w, m, meta, d);
+			worker_net_tx(w, meta->network, m);
 			tunnel_output(w, m, meta->in_port, meta->network, d.vtep_ip);
 		}
 		return;
 	}
 	if (d.port == meta->in_port && d.vlan == meta->in_vlan && meta->from_vtep == 0) {
-		worker_drop(w, meta->in_port, DROP_LOCAL_DEST, m);
+		worker_drop_net(w, meta->in_port, meta->network, DROP_LOCAL_DEST, m);
 		return;
 	}
 	l2_offer(w, m, meta, d);
+	worker_net_tx(w, meta->network, m);
 	port_output(w, d.port, d.vlan, m);
 }
 

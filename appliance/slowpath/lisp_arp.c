@@ -59,7 +59,7 @@ uint16_t lisp_arp_input(struct worker *w, struct rte_mbuf *m, const struct l2_me
 			arp->arp_protocol != RTE_BE16(RTE_ETHER_TYPE_IPV4) ||
 			arp->arp_hlen != RTE_ETHER_ADDR_LEN || arp->arp_plen != 4 ||
 			!rte_is_same_ether_addr(&arp->arp_data.arp_sha, &eth->src_addr)) {
-		worker_drop(w, meta->in_port, DROP_LISP_ARP_INVALID, m);
+		worker_drop_net(w, meta->in_port, meta->network, DROP_LISP_ARP_INVALID, m);
 		return 0;
 	}
 	arp_learn(meta->network, arp, meta);
@@ -73,7 +73,7 @@ uint16_t lisp_arp_input(struct worker *w, struct rte_mbuf *m, const struct l2_me
 	const struct lisp_eid *local = lisp_eid_lookup(meta->network, AF_INET, &tip);
 	if (local != NULL) {
 		if (local->port == meta->in_port && local->vlan == meta->in_vlan)
-			worker_drop(w, meta->in_port, DROP_LOCAL_DEST, m);
+			worker_drop_net(w, meta->in_port, meta->network, DROP_LOCAL_DEST, m);
 		else
 			port_output(w, local->port, local->vlan, m);
 		return 0;
@@ -83,6 +83,6 @@ uint16_t lisp_arp_input(struct worker *w, struct rte_mbuf *m, const struct l2_me
 	else if (op == RTE_ARP_OP_REPLY)
 		rte_pktmbuf_free(m); /* a reply to nobody here: learned */
 	else
-		worker_drop(w, meta->in_port, DROP_LISP_ARP_INVALID, m);
+		worker_drop_net(w, meta->in_port, meta->network, DROP_LISP_ARP_INVALID, m);
 	return 0;
 }

@@ -121,12 +121,16 @@ static int data_input(struct worker *w, uint16_t port, struct rte_mbuf *m,
 		return DROP_LISP_TRUNCATED;
 	if (total == 0)
 		return DROP_LISP_INNER_INVALID;
+	struct net_counters *nc = &w->nets[network];
+	nc->rx_packets++;
+	nc->rx_bytes += total;
 	uint8_t outer_ttl = ip->time_to_live;
 	uint32_t rloc = ip->src_addr;
 	const struct lisp_eid *e = lisp_eid_lookup(network, family, inner_dst(inner, family));
 	rte_pktmbuf_adj(m, (uint16_t)(inner - rte_pktmbuf_mtod(m, uint8_t *)));
 	rte_pktmbuf_trim(m, rte_pktmbuf_pkt_len(m) - total);
 	if (e == NULL) {
+		nc->drops[DROP_LISP_NOT_LOCAL_EID]++;
 		pkt_meta(m)->owner = network;
 		if (family != AF_INET || !punt_to_control(m, &lisp_glean_punt))
 			return DROP_LISP_NOT_LOCAL_EID;
@@ -142,6 +146,7 @@ static int data_input(struct worker *w, uint16_t port, struct rte_mbuf *m,
 	eth->src_addr = w->cfg->lisp.gw_mac;
 	eth->ether_type = family == AF_INET ? RTE_BE16(RTE_ETHER_TYPE_IPV4)
 					    : RTE_BE16(RTE_ETHER_TYPE_IPV6);
+	worker_net_tx(w, network, m);
 	port_output(w, e->port, e->vlan, m);
 	return DROP_NONE;
 }

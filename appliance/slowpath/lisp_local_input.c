@@ -93,11 +93,11 @@ static void to_rloc(struct worker *w, struct rte_mbuf *m, const struct l2_meta *
 	const struct lisp_rloc *r = lisp_mc_pick(e, hash);
 
 	if (r == NULL) {
-		worker_drop(w, meta->in_port, DROP_LISP_NO_RLOC, m);
+		worker_drop_net(w, meta->in_port, meta->network, DROP_LISP_NO_RLOC, m);
 		return;
 	}
 	if (!u->active) {
-		worker_drop(w, meta->in_port, DROP_NO_UNDERLAY, m);
+		worker_drop_net(w, meta->in_port, meta->network, DROP_NO_UNDERLAY, m);
 		return;
 	}
 	const struct encap_template *t = encap_lookup(meta->network, r->ip);
@@ -107,12 +107,16 @@ static void to_rloc(struct worker *w, struct rte_mbuf *m, const struct l2_meta *
 		return;
 	}
 	offer_encap(w, m, meta, e, r->ip);
+	worker_net_tx(w, meta->network, m);
 	int why = lisp_encap(m, t, hash, u->mtu);
 	encap_touch(t, w->now);
-	if (why == DROP_NONE)
+	if (why == DROP_NONE) {
+		vtep_count_tx(&w->vteps, r->ip, rte_pktmbuf_pkt_len(m));
 		port_output(w, u->port, NFVA_VLAN_NONE, m);
-	else
-		worker_drop(w, meta->in_port, why, m);
+	} else {
+		vtep_count_drop(&w->vteps, r->ip, why);
+		worker_drop_net(w, meta->in_port, meta->network, why, m);
+	}
 }
 
 static void route(struct worker *w, struct rte_mbuf *m, const struct l2_meta *meta, uint8_t family,
@@ -122,11 +126,12 @@ static void route(struct worker *w, struct rte_mbuf *m, const struct l2_meta *me
 
 	if (local != NULL) {
 		if (local->port == meta->in_port && local->vlan == meta->in_vlan) {
-			worker_drop(w, meta->in_port, DROP_LOCAL_DEST, m);
+			worker_drop_net(w, meta->in_port, meta->network, DROP_LOCAL_DEST, m);
 			return;
 		}
 		struct rte_ether_hdr *eth = rte_pktmbuf_mtod(m, struct rte_ether_hdr *);
 		eth->dst_addr = local->mac;
+		worker_net_tx(w, meta->network, m);
 		port_output(w, local->port, local->vlan, m);
 		return;
 	}
@@ -137,11 +142,11 @@ static void route(struct worker *w, struct rte_mbuf *m, const struct l2_meta *me
 		return;
 	}
 	if (e->kind == LISP_MC_PENDING) {
-		worker_drop(w, meta->in_port, DROP_LISP_MAP_REQUEST, m);
+		worker_drop_net(w, meta->in_port, meta->network, DROP_LISP_MAP_REQUEST, m);
 		return;
 	}
 	if (e->kind == LISP_MC_NEGATIVE) {
-		worker_drop(w, meta->in_port, DROP_LISP_NEGATIVE, m);
+		worker_drop_net(w, meta->in_port, meta->network, DROP_LISP_NEGATIVE, m);
 		return;
 	}
 	rte_pktmbuf_adj(m, sizeof(struct rte_ether_hdr));
@@ -163,14 +168,14 @@ static void ipv4_frame(struct worker *w, struct rte_mbuf *m, const struct l2_met
 	if (len < sizeof(*ip) || rte_ipv4_hdr_len(ip) < sizeof(*ip) ||
 			rte_be_to_cpu_16(ip->total_length) > len ||
 			rte_be_to_cpu_16(ip->total_length) < rte_ipv4_hdr_len(ip)) {
-		worker_drop(w, meta->in_port, DROP_IP_INVALID, m);
+		worker_drop_net(w, meta->in_port, meta->network, DROP_IP_INVALID, m);
 		return;
 	}
 	if (ipv4_src_learnable(ip->src_addr))
 		learn(w, meta->network, AF_INET, &ip->src_addr, &eth->src_addr, meta);
 	uint32_t dst = rte_be_to_cpu_32(ip->dst_addr);
 	if ((dst >> 28) == 0xe || dst == 0xffffffff || dst == 0) {
-		worker_drop(w, meta->in_port, DROP_LISP_MULTICAST, m);
+		worker_drop_net(w, meta->in_port, meta->network, DROP_LISP_MULTICAST, m);
 		return;
 	}
 	/* Ethernet padding must not travel inside the tunnel. */
@@ -187,7 +192,7 @@ static void ipv6_frame(struct worker *w, struct rte_mbuf *m, const struct l2_met
 
 	if (len < sizeof(*ip) || (ip->vtc_flow & RTE_BE32(0xf0000000)) != RTE_BE32(0x60000000) ||
 			sizeof(*ip) + rte_be_to_cpu_16(ip->payload_len) > len) {
-		worker_drop(w, meta->in_port, DROP_IP_INVALID, m);
+		worker_drop_net(w, meta->in_port, meta->network, DROP_IP_INVALID, m);
 		return;
 	}
 	if (ip->proto == IPPROTO_ICMPV6 && len >= sizeof(*ip) + 4) {
@@ -201,7 +206,7 @@ static void ipv6_frame(struct worker *w, struct rte_mbuf *m, const struct l2_met
 	if (memcmp(ip->src_addr, zero, 16) != 0 && ip->src_addr[0] != 0xff && !link_local)
 		learn(w, meta->network, AF_INET6, ip->src_addr, &eth->src_addr, meta);
 	if (ip->dst_addr[0] == 0xff) {
-		worker_drop(w, meta->in_port, DROP_LISP_MULTICAST, m);
+		worker_drop_net(w, meta->in_port, meta->network, DROP_LISP_MULTICAST, m);
 		return;
 	}
 	rte_pktmbuf_trim(m, len - sizeof(*ip) - rte_be_to_cpu_16(ip->payload_len));
@@ -213,7 +218,7 @@ static void lisp_frame(struct worker *w, struct rte_mbuf *m, const struct l2_met
 	const struct rte_ether_hdr *eth = rte_pktmbuf_mtod(m, const struct rte_ether_hdr *);
 
 	if (rte_pktmbuf_data_len(m) != rte_pktmbuf_pkt_len(m) && rte_pktmbuf_linearize(m) != 0) {
-		worker_drop(w, meta->in_port, DROP_NO_MBUF, m);
+		worker_drop_net(w, meta->in_port, meta->network, DROP_NO_MBUF, m);
 		return;
 	}
 	switch (eth->ether_type) {
@@ -227,7 +232,7 @@ static void lisp_frame(struct worker *w, struct rte_mbuf *m, const struct l2_met
 		ipv6_frame(w, m, meta);
 		break;
 	default:
-		worker_drop(w, meta->in_port, DROP_LISP_NOT_IP, m);
+		worker_drop_net(w, meta->in_port, meta->network, DROP_LISP_NOT_IP, m);
 		break;
 	}
 }

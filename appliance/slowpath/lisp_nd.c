@@ -33,7 +33,7 @@ static void nd_answer(struct worker *w, struct rte_mbuf *m, const struct l2_meta
 	if (have > want)
 		rte_pktmbuf_trim(m, have - want);
 	else if (have < want && rte_pktmbuf_append(m, want - have) == NULL) {
-		worker_drop(w, meta->in_port, DROP_NO_MBUF, m);
+		worker_drop_net(w, meta->in_port, meta->network, DROP_NO_MBUF, m);
 		return;
 	}
 	uint8_t tgt[16];
@@ -67,7 +67,7 @@ uint16_t lisp_nd_input(struct worker *w, struct rte_mbuf *m, const struct l2_met
 
 	if (icmp_len < 24 || ip->hop_limits != 255 || icmp[1] != 0 ||
 			rte_ipv6_udptcp_cksum_verify(ip, icmp) != 0) {
-		worker_drop(w, meta->in_port, DROP_LISP_ARP_INVALID, m);
+		worker_drop_net(w, meta->in_port, meta->network, DROP_LISP_ARP_INVALID, m);
 		return 0;
 	}
 	uint8_t target[16];
@@ -84,7 +84,7 @@ uint16_t lisp_nd_input(struct worker *w, struct rte_mbuf *m, const struct l2_met
 	const struct lisp_eid *local = lisp_eid_lookup(meta->network, AF_INET6, target);
 	if (local != NULL) {
 		if (local->port == meta->in_port && local->vlan == meta->in_vlan)
-			worker_drop(w, meta->in_port, DROP_LOCAL_DEST, m);
+			worker_drop_net(w, meta->in_port, meta->network, DROP_LOCAL_DEST, m);
 		else
 			port_output(w, local->port, local->vlan, m);
 		return 0;

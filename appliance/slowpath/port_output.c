@@ -70,15 +70,19 @@ void port_output(struct worker *w, uint16_t port, uint16_t vlan, struct rte_mbuf
 		port_tx_burst(w, port);
 }
 
-void port_output_flush(struct worker *w)
+unsigned port_output_flush(struct worker *w)
 {
+	unsigned sent = 0;
+
 	for (uint16_t i = 0; i < w->n_dirty; i++) {
 		uint16_t port = w->dirty[i];
 		w->tx[port].dirty = false;
+		sent += w->tx[port].n;
 		if (w->tx[port].n != 0)
 			port_tx_burst(w, port);
 	}
 	w->n_dirty = 0;
+	return sent;
 }
 
 RTE_INIT(port_output_init_locks)

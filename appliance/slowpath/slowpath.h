@@ -29,7 +29,10 @@ struct l2_meta {
 	uint32_t from_vtep; /* outer source of a decapsulated frame, 0 if local */
 };
 
-void slowpath_input(struct worker *w, uint16_t port, struct rte_mbuf **pkts, uint16_t n);
+/* A burst from port; tsc is the rte_rdtsc() at which the stage before (rx,
+ * eswitch) ended: each stage's cycles are accounted from there (stages.h). */
+void slowpath_input(struct worker *w, uint16_t port, struct rte_mbuf **pkts, uint16_t n,
+		uint64_t tsc);
 
 /* Stages; each returns how many packets are still alive (compacted in place). */
 uint16_t eth_input(struct worker *w, uint16_t port, struct rte_mbuf **pkts, struct l2_meta *meta,
@@ -75,12 +78,14 @@ uint16_t lisp_local_input(struct worker *w, struct rte_mbuf **pkts, struct l2_me
 uint16_t lisp_arp_input(struct worker *w, struct rte_mbuf *m, const struct l2_meta *meta);
 uint16_t lisp_nd_input(struct worker *w, struct rte_mbuf *m, const struct l2_meta *meta);
 
-/* Worker 0: frames from the control thread (ARP, IGMP, released held frames). */
-void ctrl_input(struct worker *w);
+/* Worker 0: frames from the control thread (ARP, IGMP, released held frames);
+ * returns how many it took. */
+unsigned ctrl_input(struct worker *w);
 
 /* Queue a frame for a local attachment (pushes the vlan tag if any). */
 void port_output(struct worker *w, uint16_t port, uint16_t vlan, struct rte_mbuf *m);
-/* Send what the worker buffered; called once per poll iteration. */
-void port_output_flush(struct worker *w);
+/* Send what the worker buffered; called once per poll iteration. Returns
+ * the frames handed to the ports' tx bursts. */
+unsigned port_output_flush(struct worker *w);
 
 #endif

@@ -16,8 +16,7 @@ static bool vtep_configured(const struct dp_overlay *o, uint32_t ip)
 	return false;
 }
 
-int tunnel_accept(struct worker *w, struct rte_mbuf *m, uint16_t network, uint32_t outer_src,
-		struct l2_meta *meta)
+static int tunnel_check(struct worker *w, struct rte_mbuf *m, uint16_t network, uint32_t outer_src)
 {
 	const struct dp_overlay *o = &w->cfg->networks[network].overlay;
 
@@ -32,6 +31,21 @@ int tunnel_accept(struct worker *w, struct rte_mbuf *m, uint16_t network, uint32
 			eth->ether_type == RTE_BE16(RTE_ETHER_TYPE_QINQ) ||
 			eth->ether_type == RTE_BE16(RTE_ETHER_TYPE_QINQ1))
 		return DROP_INNER_TAGGED;
+	return DROP_NONE;
+}
+
+int tunnel_accept(struct worker *w, struct rte_mbuf *m, uint16_t network, uint32_t outer_src,
+		struct l2_meta *meta)
+{
+	struct net_counters *nc = &w->nets[network];
+	int why = tunnel_check(w, m, network, outer_src);
+
+	if (why != DROP_NONE) { /* the caller drops it, counted on the uplink */
+		nc->drops[why]++;
+		return why;
+	}
+	nc->rx_packets++;
+	nc->rx_bytes += rte_pktmbuf_pkt_len(m);
 	meta->network = network;
 	meta->from_vtep = outer_src;
 	return DROP_NONE;

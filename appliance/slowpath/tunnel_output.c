@@ -29,6 +29,22 @@ static void fill_l4(const struct encap_template *t, struct rte_ipv4_hdr *ip, uin
 	 * which cannot hash per packet, emit the same bytes. */
 }
 
+/* Drops a frame toward (owner, vtep_ip); counted on in_port, the network
+ * and the VTEP unless in_port is NFVA_PORT_NONE (a mirror copy, whose loss
+ * its session counts). */
+static void encap_drop(struct worker *w, uint16_t in_port, uint32_t owner, uint32_t vtep_ip,
+		enum drop_reason why, struct rte_mbuf *m)
+{
+	if (in_port == NFVA_PORT_NONE) {
+		rte_pktmbuf_free(m);
+		return;
+	}
+	if (owner < NFVA_MAX_NETWORKS)
+		w->nets[owner].drops[why]++;
+	vtep_count_drop(&w->vteps, vtep_ip, why);
+	worker_drop(w, in_port, why, m);
+}
+
 static void hold(struct worker *w, struct rte_mbuf *m, uint16_t in_port, uint32_t owner,
 		uint32_t vtep_ip)
 {
@@ -37,17 +53,7 @@ static void hold(struct worker *w, struct rte_mbuf *m, uint16_t in_port, uint32_
 	meta->owner = owner;
 	meta->vtep_ip = vtep_ip;
 	if (!punt_to_control(m, &encap_hold_punt))
-		worker_drop(w, in_port, DROP_PUNT_FULL, m);
-}
-
-/* Drops a frame; counted on in_port unless it is NFVA_PORT_NONE (a mirror
- * copy, whose loss its session counts). */
-static void encap_drop(struct worker *w, uint16_t in_port, enum drop_reason why, struct rte_mbuf *m)
-{
-	if (in_port == NFVA_PORT_NONE)
-		rte_pktmbuf_free(m);
-	else
-		worker_drop(w, in_port, why, m);
+		encap_drop(w, in_port, owner, vtep_ip, DROP_PUNT_FULL, m);
 }
 
 struct rte_ipv4_hdr *tunnel_encap(struct worker *w, struct rte_mbuf *m, uint16_t in_port,
@@ -56,17 +62,17 @@ struct rte_ipv4_hdr *tunnel_encap(struct worker *w, struct rte_mbuf *m, uint16_t
 	const struct dp_underlay *u = &w->cfg->underlay;
 	uint32_t ip_len = rte_pktmbuf_pkt_len(m) + t->len - sizeof(struct rte_ether_hdr);
 	if (ip_len > u->mtu) {
-		encap_drop(w, in_port, DROP_MTU, m);
+		encap_drop(w, in_port, t->owner, t->vtep_ip, DROP_MTU, m);
 		return NULL;
 	}
 	if (!rte_pktmbuf_is_contiguous(m) && rte_pktmbuf_linearize(m) != 0) {
-		encap_drop(w, in_port, DROP_NO_MBUF, m);
+		encap_drop(w, in_port, t->owner, t->vtep_ip, DROP_NO_MBUF, m);
 		return NULL;
 	}
 	uint32_t hash = inner_flow_hash(m);
 	uint8_t *hdr = (uint8_t *)rte_pktmbuf_prepend(m, t->len);
 	if (hdr == NULL) {
-		encap_drop(w, in_port, DROP_NO_MBUF, m);
+		encap_drop(w, in_port, t->owner, t->vtep_ip, DROP_NO_MBUF, m);
 		return NULL;
 	}
 	rte_memcpy(hdr, t->hdr, t->len);
@@ -83,14 +89,15 @@ void tunnel_output(struct worker *w, struct rte_mbuf *m, uint16_t in_port, uint3
 	const struct dp_underlay *u = &w->cfg->underlay;
 
 	if (!u->active) {
-		worker_drop(w, in_port, DROP_NO_UNDERLAY, m);
+		encap_drop(w, in_port, owner, vtep_ip, DROP_NO_UNDERLAY, m);
 		return;
 	}
 	const struct encap_template *t = encap_lookup(owner, vtep_ip);
-	if (t == NULL || !t->resolved)
+	if (t == NULL || !t->resolved) {
 		hold(w, m, in_port, owner, vtep_ip);
-	else if (tunnel_encap(w, m, in_port, t) != NULL) {
+	} else if (tunnel_encap(w, m, in_port, t) != NULL) {
 		encap_touch(t, w->now);
+		vtep_count_tx(&w->vteps, vtep_ip, rte_pktmbuf_pkt_len(m));
 		port_output(w, u->port, NFVA_VLAN_NONE, m);
 	}
 }

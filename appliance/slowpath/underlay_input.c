@@ -100,7 +100,14 @@ static int ipv4_input(struct worker *w, uint16_t port, struct rte_mbuf *m, struc
 		return DROP_NOT_TUNNEL;
 	meta->in_port = port;
 	meta->in_vlan = NFVA_VLAN_NONE;
-	return stage->input(w, port, m, ip, meta);
+	/* Tunnel traffic for us: counted per remote address (core/vtep_stats.h). */
+	uint32_t src = ip->src_addr, len = rte_pktmbuf_pkt_len(m);
+	why = stage->input(w, port, m, ip, meta);
+	if (why == DROP_NONE)
+		vtep_count_rx(&w->vteps, src, len);
+	else
+		vtep_count_drop(&w->vteps, src, why);
+	return why;
 }
 
 static int uplink_classify(struct worker *w, uint16_t port, struct rte_mbuf *m,

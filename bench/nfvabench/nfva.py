@@ -80,7 +80,7 @@ class Daemon:
         self.tid, self.comm = proc.fwd_thread(self.opts, self.p.pid)
 
     def port_counters(self, name):
-        return self.ctl(f"port show {name}")[0]["counters"]
+        return self.ctl(f"port show stats {name}")[name]
 
     def counters(self):
         res = {}

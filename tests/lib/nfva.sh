@@ -5,6 +5,10 @@
 # file prefix and log are $TEST_TMP/NAME.sock, nfva-test-$TEST_ID-NAME and
 # $TEST_TMP/NAME.nfva.log.
 
+# EAL memory options of the next nfva_up (a capture test sets hugepages:
+# a DPDK secondary process such as dpdk-dumpcap cannot attach to --no-huge).
+NFVA_MEM=(--no-huge -m 512)
+
 # nfva_up NAME NS CONF: starts an nfva instance in namespace NS ("" = this
 # one) and waits (<= 20 s) for its socket. Skips when EAL or the af_packet
 # vdev cannot start here. NFVA_CORES (an array, default (-l 0,1): one
@@ -18,7 +22,7 @@ nfva_up() {
 	NFVA_LOG[$name]="$TEST_TMP/$name.nfva.log"
 	NFVA_PREFIX[$name]="nfva-test-$TEST_ID-$name"
 	rm -f "${NFVA_SOCK[$name]}"
-	"${pre[@]}" "$NFVA" --no-huge -m 512 --no-pci --file-prefix "${NFVA_PREFIX[$name]}" \
+	"${pre[@]}" "$NFVA" "${NFVA_MEM[@]}" --no-pci --file-prefix "${NFVA_PREFIX[$name]}" \
 		"${cores[@]}" -- --config "$conf" --socket "${NFVA_SOCK[$name]}" --fdb-entries 65536 \
 		--mbufs 8191 >"${NFVA_LOG[$name]}" 2>&1 &
 	NFVA_PID[$name]=$!
@@ -80,11 +84,11 @@ ctl_ok() {
 
 # --- counters and tables -------------------------------------------------------
 # port_counter NAME PORT KEY; port_field NAME PORT KEY (macs, mac_limit, link...)
-port_counter() { ctlj "$1" port show "$2" | json_get "j[0]['counters']['$3']"; }
+port_counter() { ctlj "$1" port show stats "$2" | json_get "j['$2']['$3']"; }
 port_field() { ctlj "$1" port show "$2" | json_get "j[0]['$3']"; }
 # port_drops NAME PORT: the dropped object; port_drop NAME PORT REASON: one (0 if absent)
-port_drops() { ctlj "$1" port show "$2" | json_get "j[0]['counters']['dropped']"; }
-port_drop() { ctlj "$1" port show "$2" | json_get "j[0]['counters']['dropped'].get('$3', 0)"; }
+port_drops() { ctlj "$1" port show stats "$2" | json_get "j['$2']['dropped']"; }
+port_drop() { ctlj "$1" port show stats "$2" | json_get "j['$2']['dropped'].get('$3', 0)"; }
 fdb_entries() { ctlj "$1" fdb summary | json_get "j['entries']"; }
 # fdb_has NAME MAC: 1 if the FDB has MAC (any network), else 0.
 fdb_has() { ctlj "$1" fdb show | json_get "int(any(e['mac'].lower() == '$2' for e in j))"; }
@@ -129,9 +133,9 @@ hits_reach() {
 }
 
 # --- snapshots -----------------------------------------------------------------------
-# snap SNAP NAME: `port show`, `stats` and `mirror show` of NAME into $TEST_TMP/SNAP.json
+# snap SNAP NAME: `port show stats`, `stats` and `mirror show` of NAME into $TEST_TMP/SNAP.json
 snap() {
-	{ echo '{"ports":'; ctlj "$2" port show; echo ', "stats":'; ctlj "$2" stats
+	{ echo '{"ports":'; ctlj "$2" port show stats; echo ', "stats":'; ctlj "$2" stats
 		echo ', "mirrors":'; ctlj "$2" mirror show; echo '}'; } >"$TEST_TMP/$1.json"
 }
 # delta A B PORT KEY: counter KEY of PORT in snapshot B minus snapshot A;

@@ -39,7 +39,7 @@ CONF="$TEST_TMP/nfva.conf"
 { lan_config; echo "port set vm3 mac-limit $LIMIT"; } >"$CONF"
 nfva_up lan "$NS_HOST" "$CONF"
 
-vm3_stats() { ctlj lan port show vm3 | json_get '" ".join(str(j[0]["counters"][k]) for k in
+vm3_stats() { ctlj lan port show stats vm3 | json_get '" ".join(str(j["vm3"][k]) for k in
 	("rx_packets", "tx_packets", "learned", "learn_limit", "moved", "flooded"))'; }
 
 # --- before -------------------------------------------------------------------

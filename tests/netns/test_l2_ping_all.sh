@@ -33,8 +33,8 @@ nfva_up lan "$NS_HOST" "$CONF"
 vm_stat() { ip -n "$(ns_vm "$1")" -s -j link show eth0 | json_get "j[0]['stats64']['$2']['packets']"; }
 # "rx tx" of every port, nfva side, in one line.
 nfva_rxtx() {
-	ctlj lan port show | json_get '" ".join("%d %d" % (p["counters"]["rx_packets"],
-		p["counters"]["tx_packets"]) for p in j)'
+	ctlj lan port show stats | json_get '" ".join("%d %d" % (c["rx_packets"], c["tx_packets"])
+		for c in j.values())'
 }
 vm_txrx() { for vm in "${LAN_VMS[@]}"; do printf '%s %s ' "$(vm_stat "$vm" tx)" "$(vm_stat "$vm" rx)"; done; }
 
@@ -62,8 +62,8 @@ check_eq "network lan macs" "$(ctlj lan network show lan | json_get "j[0]['macs'
 
 sum_rx=0 sum_tx=0 sum_flooded=0
 for vm in "${LAN_VMS[@]}"; do
-	port=$(ctlj lan port show "$vm")
-	c() { json_get "j[0]['counters']['$1']" <<<"$port"; }
+	port=$(ctlj lan port show stats "$vm")
+	c() { json_get "j['$vm']['$1']" <<<"$port"; }
 	check_ge "$vm rx_packets" "$(c rx_packets)" 12   # 3 requests + 3 replies, twice
 	check_ge "$vm tx_packets" "$(c tx_packets)" 12
 	check_eq "$vm learned" "$(c learned)" 1
@@ -71,7 +71,7 @@ for vm in "${LAN_VMS[@]}"; do
 	check_eq "$vm learn_limit" "$(c learn_limit)" 0
 	check_eq "$vm tx_errors" "$(c tx_errors)" 0
 	check_eq "$vm dropped" "$(c dropped)" "{}"
-	check_eq "$vm macs" "$(json_get "j[0]['macs']" <<<"$port")" 1
+	check_eq "$vm macs" "$(port_field lan "$vm" macs)" 1
 	sum_rx=$((sum_rx + $(c rx_packets)))
 	sum_tx=$((sum_tx + $(c tx_packets)))
 	sum_flooded=$((sum_flooded + $(c flooded)))

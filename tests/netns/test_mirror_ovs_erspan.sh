@@ -174,11 +174,11 @@ if [ "$HAVE_COLLECT" = 1 ]; then
 	same=$("$PY" "$NT_LIB/tools/samebytes.py" "$TEST_TMP/ana3.pcap" "$TEST_TMP/src.pcap") ||
 		fail "ana3 (session 10, ERSPAN III) did not get VS's frames: $same"
 	check_eq "nfva decapsulates ERSPAN III session 10 to ana3: VS's frames, byte for byte" "$same" "same 5"
-	check_eq "nfva uplink drops" "$(ctlj h1 port show uplink | json_get "j[0]['counters']['dropped']")" "{}"
+	check_eq "nfva uplink drops" "$(ctlj h1 port show stats uplink | json_get "j['uplink']['dropped']")" "{}"
 	check_eq "e2 still mirrors nothing of this (mirrored)" "$(mcount h1 e2 mirrored)" 10
 else
 	check_eq "nfva uplink: the 10 ERSPAN frames counted as dropped" \
-		"$(ctlj h1 port show uplink | json_get "sum(j[0]['counters']['dropped'].values())")" 10
+		"$(ctlj h1 port show stats uplink | json_get "sum(j['uplink']['dropped'].values())")" 10
 fi
 
 nfva_down h1

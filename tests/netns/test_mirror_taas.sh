@@ -127,7 +127,7 @@ run_phase p1
 # then "behind the tunnel it came from" must still reach vm4 (TaaS article,
 # question 1), not be dropped by split horizon.
 check_eq "p1: host2 drops no copy by split horizon (collector network)" \
-	"$(ctlj h2 port show uplink | json_get "j[0]['counters']['dropped'].get('split_horizon', 0)")" 0
+	"$(ctlj h2 port show stats uplink | json_get "j['uplink']['dropped'].get('split_horizon', 0)")" 0
 check_eq "p1: vm4 receives (req vm1, rep vm1, req vm3, rep vm3, other)" "$(icmp_counts p1)" \
 	"5 5 5 5 0"
 same=$("$PY" "$NT_LIB/tools/samebytes.py" "$TEST_TMP/p1-vm4.pcap" "$TEST_TMP/p1-vm1.pcap" \

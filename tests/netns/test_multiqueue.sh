@@ -57,9 +57,9 @@ nfva_up h "$H" "$CONF"
 
 # --- 1. placement ------------------------------------------------------------------
 queues() { ctlj h port show "$1" | json_get "j[0]['$2']"; }
-workers_of() {
-	ctlj h port show "$1" | json_get "' '.join(str(q['worker']) for q in j[0]['rx_queues'])"
-}
+# rxqs PORT EXPR: EXPR over the port's rx queues (q: {queue, worker, pinned, packets})
+rxqs() { ctlj h port show stats "$1" | json_get "' '.join(str($2) for q in j['$1']['rx_queues'])"; }
+workers_of() { rxqs "$1" "q['worker']"; }
 for vm in vm1 vm2 vm3; do
 	check_eq "$vm rx queues" "$(queues $vm rxq)" 4
 	check_eq "$vm: its queues on four different workers" \
@@ -67,9 +67,9 @@ for vm in vm1 vm2 vm3; do
 done
 W0=$(workers_of vm1 | cut -d' ' -f1)
 ctl_ok h port set vm1 rxq 0 worker 3
-check_eq "vm1 queue 0 pinned to worker 3" \
-	"$(ctlj h port show vm1 | json_get "(j[0]['rx_queues'][0]['worker'], j[0]['rx_queues'][0]['pinned'])")" \
-	"[3, true]"
+check_eq "vm1 queue 0 pinned to worker 3" "$(rxqs vm1 "(q['worker'], q['pinned'])" |
+	cut -d' ' -f1,2)" "(3, True)"
+check_eq "port show: queue 0 pinned (*)" "$(queues vm1 rx_queues | cut -d, -f1)" "0:w3*"
 check_fails "queue 4 does not exist" ctl h port set vm1 rxq 4 worker 0
 check_fails "worker 4 does not exist" ctl h port set vm1 rxq 0 worker 4
 ctl_ok h port set vm1 rxq 0 worker any
@@ -78,7 +78,7 @@ check_eq "vm1 queue 0 back on worker $W0" "$(workers_of vm1 | cut -d' ' -f1)" "$
 # --- 2. many flows over four queues ------------------------------------------------
 check_eq "vm1 -> vm2 pings" "$(vm_ping vm1 vm2 3)" 3
 check_eq "vm3 -> vm1 pings" "$(vm_ping vm3 vm1 3)" 3
-qpackets() { ctlj h port show "$1" | json_get "' '.join(str(q['packets']) for q in j[0]['rx_queues'])"; }
+qpackets() { rxqs "$1" "q['packets']"; }
 BEFORE=$(qpackets vm1)
 cap_start flows "$(ns_vm vm2)" eth0
 SENT=$(vm_exec vm1 "$PY" "$NT_LIB/tools/flows.py" send eth0 "$M1" "$M2" 10.0.0.1 10.0.0.2 \

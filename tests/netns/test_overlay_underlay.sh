@@ -232,7 +232,7 @@ check_eq "vm1 capture: UDP 9999, TCP 80 or GRE" \
 check_eq "vm1 capture: the decapsulated control frame" \
 	"$(pcap_count c "eth.src == 02:00:00:00:99:99 && udp.dstport == 9998")" 1
 check_eq "uplink drops other than not_tunnel/unknown_vni" \
-	"$(ctlj nfva port show uplink | json_get "sorted(set(j[0]['counters']['dropped']) - {'not_tunnel', 'unknown_vni'})")" "[]"
+	"$(ctlj nfva port show stats uplink | json_get "sorted(set(j['uplink']['dropped']) - {'not_tunnel', 'unknown_vni'})")" "[]"
 
 nfva_down nfva
 echo "PASS: test_underlay"

@@ -73,8 +73,8 @@ check_eq "re-added vm3 macs" "$(port_field lan vm3 macs)" 0
 # vm3 is silent here; on a loaded machine a re-added af_packet port was seen
 # (rarely) to count a frame or two before the attach. Whatever it received
 # then must have been dropped, never learned or forwarded.
-read -r rx3 nonet3 <<<"$(ctlj lan port show vm3 | json_get '"%d %d" % (j[0]["counters"]["rx_packets"],
-	j[0]["counters"]["dropped"].get("no_network", 0))')"
+read -r rx3 nonet3 <<<"$(ctlj lan port show stats vm3 | json_get '"%d %d" % (j["vm3"]["rx_packets"],
+	j["vm3"]["dropped"].get("no_network", 0))')"
 [ "$rx3" -eq 0 ] || echo "NOTE: re-added vm3 received $rx3 frame(s) while vm3 was silent"
 check_eq "re-added vm3 frames received, all dropped as no_network" "$rx3" "$nonet3"
 check_eq "re-added vm3 tx_packets" "$(port_counter lan vm3 tx_packets)" 0

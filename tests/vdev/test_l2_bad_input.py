@@ -105,7 +105,7 @@ def check_counters(d, in0, in1, fwd, want0, want1):
     t.check_eq(drops["p1"], {"no_network": 2, "mtu_exceeded": 1},
                "p1 drops: no_network (untagged, priority-tagged), mtu_exceeded (egress)")
     t.check_eq(drops["p2"], {"mtu_exceeded": 1}, "p2 drops: mtu_exceeded (egress)")
-    shown = {p["name"]: p["counters"] for p in d.ctl("port", "show")}
+    shown = d.port_counters()
     t.check_eq({p: shown[p]["dropped"] for p in shown}, drops,
                "port show 'dropped' objects equal stats")
     pick = ("rx_packets", "rx_bytes", "tx_packets", "tx_bytes", "flooded", "learned")

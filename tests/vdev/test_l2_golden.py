@@ -57,7 +57,7 @@ def run_learning():
                    "learn: stats counters of p1")
         t.check_eq(got["p2"], counters(tx=2, txb=a_bytes), "learn: stats counters of p2")
         # port show carries the same counters and the per-port MAC count.
-        shown = {p["name"]: p for p in d.ctl("port", "show")}
+        shown = d.port_show()
         t.check_eq(sorted(shown), ["p0", "p1", "p2"], "learn: port show lists p0 p1 p2")
         for p in ("p0", "p1", "p2"):
             t.check_eq(t.counters_subset(shown[p]["counters"], COUNTERS), got[p],

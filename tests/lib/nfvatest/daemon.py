@@ -10,7 +10,9 @@
 ports is a list of names, or a number n for ports p0..p<n-1>. Each port reads
 in_<name>.pcap (rx) and writes out_<name>.pcap (tx, complete only once nfva
 closed its ports: after stop). config: the lines after the `port add` lines;
-eswitch {port: "emulated"} and vf_of {port: uplink} decorate those lines.
+eswitch {port: "emulated"} and vf_of {port: uplink} decorate those lines; args:
+more nfva options (after `--`), e.g. ["--metrics", "127.0.0.1:9100"]; memory:
+EAL's memory options instead of ["--no-huge", "-m", "512"].
 
 feed="fifo" makes every rx_pcap a named pipe the test writes in rounds, so
 that which frames reach nfva before a rule exists is known exactly (see
@@ -42,13 +44,16 @@ class Daemon(FifoFeed):
     _seq = 0
 
     def __init__(self, name, ports, config, feed="pcap", eswitch=None, vf_of=None,
-                 uplink_filler=None):
+                 uplink_filler=None, args=None, memory=None):
         self.name = name
         self.ports = [f"p{i}" for i in range(ports)] if isinstance(ports, int) else list(ports)
         self.config = list(config)
         self.feed = feed
         self.eswitch = dict(eswitch or {})
         self.vf_of = dict(vf_of or {})
+        self.args = list(args or [])  # more nfva options (after --)
+        # EAL memory options: no hugepages unless told (a capture needs them)
+        self.memory = list(memory or ["--no-huge", "-m", "512"])
         self.dir = tempfile.mkdtemp(prefix=f"nfva-test-{name}-")
         self.conf = self.path("nfva.conf")
         self.sock = self.path("nfva.sock")
@@ -109,10 +114,10 @@ class Daemon(FifoFeed):
     # ------------------------------------------------------------ process
 
     def command(self, config_path=None, sock=None):
-        return [os.environ["NFVA"], "--no-huge", "-m", "512", "--no-pci",
+        return [os.environ["NFVA"]] + self.memory + ["--no-pci",
                 "--file-prefix", self.prefix, "-l", "0,1",
                 "--", "--config", config_path or self.conf, "--socket", sock or self.sock,
-                "--fdb-entries", "65536", "--mbufs", "8191"]
+                "--fdb-entries", "65536", "--mbufs", "8191"] + self.args
 
     def run_to_exit(self, config_text, timeout=30):
         """Run with a configuration expected to fail: (rc, stdout, stderr)."""
@@ -263,12 +268,16 @@ class Daemon(FifoFeed):
         return json.loads(out) if out.strip() else None
 
     def port_show(self):
-        """{port name: `port show` object}."""
-        return {p["name"]: p for p in self.ctl("port", "show")}
+        """{port name: `port show` object, with its "counters" from `port show stats`}."""
+        shown = {p["name"]: p for p in self.ctl("port", "show")}
+        stats = self.ctl("port", "show", "stats")
+        for name, p in shown.items():
+            p["counters"] = stats.get(name)
+        return shown
 
     def port_counters(self):
-        """{port name: counters} from `port show`."""
-        return {name: p["counters"] for name, p in self.port_show().items()}
+        """{port name: counters} from `port show stats`."""
+        return self.ctl("port", "show", "stats")
 
     def stats_ports(self):
         """{port name: row} from `stats`."""

@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: BSD-3-Clause
 """Counter deltas between two snapshots written by the shell helper `snap`
-(netns.sh: {"ports": `port show`, "stats": `stats`, "mirrors": `mirror show`}).
+(nfva.sh: {"ports": `port show stats`, "stats": `stats`, "mirrors": `mirror show`}).
 
     python3 -m nfvatest.snapshot port A.json B.json PORT KEY   # B - A of a port counter
     python3 -m nfvatest.snapshot offload A.json B.json KEY     # B - A of an offload counter
@@ -11,7 +11,7 @@ import sys
 
 
 def port_counter(snap, port, key):
-    return {p["name"]: p["counters"] for p in snap["ports"]}[port][key]
+    return snap["ports"][port][key]
 
 
 def offload_counter(snap, key):
