@@ -15,7 +15,8 @@
 # 1. placement: each port has 4 rx queues, on the 4 different workers; a
 #    queue pinned with `port set vm1 rxq 0 worker 3` moves there and back.
 # 2. 64 UDP flows x 60 numbered frames from vm1 to vm2 (tools/flows.py):
-#    every rx queue of vm1 (so every worker) received some; vm2's capture has
+#    every rx queue of vm1 received some, and every worker (stats workers,
+#    which also names the queues each polls); vm2's capture has
 #    every flow, no frame of a flow out of order or twice, <= 1% lost.
 # 3. the FDB is consistent: exactly the three VMs' MACs, each once, each on
 #    its own port, and the summary agrees with the table.
@@ -79,6 +80,10 @@ check_eq "vm1 queue 0 back on worker $W0" "$(workers_of vm1 | cut -d' ' -f1)" "$
 check_eq "vm1 -> vm2 pings" "$(vm_ping vm1 vm2 3)" 3
 check_eq "vm3 -> vm1 pings" "$(vm_ping vm3 vm1 3)" 3
 qpackets() { rxqs "$1" "q['packets']"; }
+wpackets() { ctlj h stats workers | json_get "' '.join(str(j['worker%d' % w]['packets']) for w in range(4))"; }
+WBEFORE=$(wpackets)
+check_eq "stats workers: worker 2 polls vm1's queue 2" \
+	"$(ctlj h stats workers | json_get "int('vm1:2' in j['worker2']['rx_queues'])")" 1
 BEFORE=$(qpackets vm1)
 cap_start flows "$(ns_vm vm2)" eth0
 SENT=$(vm_exec vm1 "$PY" "$NT_LIB/tools/flows.py" send eth0 "$M1" "$M2" 10.0.0.1 10.0.0.2 \
@@ -92,6 +97,11 @@ read -r -a A <<<"$AFTER"
 for q in 0 1 2 3; do
 	check_ge "vm1 rx queue $q (worker $(workers_of vm1 | cut -d' ' -f$((q + 1)))) carried flows" \
 		$((A[q] - B[q])) 1
+done
+read -r -a WB <<<"$WBEFORE"
+read -r -a WA <<<"$(wpackets)"
+for w in 0 1 2 3; do
+	check_ge "stats workers: worker $w received frames of the flows" $((WA[w] - WB[w])) 1
 done
 RESULT=$("$PY" "$NT_LIB/tools/flows.py" check "$TEST_TMP/flows.pcap" "$FLOWS" "$FRAMES") ||
 	fail "frames of a flow reordered or duplicated: $RESULT"
