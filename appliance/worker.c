@@ -85,8 +85,7 @@ static void worker_burst(struct worker *w, uint16_t port, struct rte_mbuf **pkts
 
 /* Tracing is armed: the frames to trace go through alone, in order with
  * the others, so that each one's decisions can be told apart. */
-static void worker_burst_traced(struct worker *w, uint16_t port, struct rte_mbuf **pkts,
-		uint16_t n)
+static void worker_burst_traced(struct worker *w, uint16_t port, struct rte_mbuf **pkts, uint16_t n)
 {
 	struct rte_mbuf *sub[2 * NFVA_BURST];
 	uint16_t start = 0;
@@ -119,8 +118,8 @@ static unsigned worker_poll_ports(struct worker *w)
 	for (uint16_t i = 0; i < plan->n_queues; i++) {
 		uint16_t port = plan->queues[i].port;
 		uint64_t tsc = rte_rdtsc();
-		uint16_t n = rte_eth_rx_burst(w->cfg->ports[port].ethdev, plan->queues[i].queue, pkts,
-				NFVA_BURST);
+		uint16_t n = rte_eth_rx_burst(w->cfg->ports[port].ethdev, plan->queues[i].queue,
+				pkts, NFVA_BURST);
 		if (n == 0)
 			continue;
 		tsc = stage_account(&w->stages[STAGE_RX], tsc, n);
