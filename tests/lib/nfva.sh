@@ -7,7 +7,9 @@
 
 # nfva_up NAME NS CONF: starts an nfva instance in namespace NS ("" = this
 # one) and waits (<= 20 s) for its socket. Skips when EAL or the af_packet
-# vdev cannot start here.
+# vdev cannot start here. More nfva options: the array NFVA_UP_ARGS (a later
+# --fdb-entries wins over the default 65536).
+NFVA_UP_ARGS=()
 nfva_up() {
 	local name=$1 ns=$2 conf=$3 pre=()
 	[ -n "$ns" ] && pre=(ip netns exec "$ns")
@@ -17,7 +19,7 @@ nfva_up() {
 	rm -f "${NFVA_SOCK[$name]}"
 	"${pre[@]}" "$NFVA" --no-huge -m 512 --no-pci --file-prefix "${NFVA_PREFIX[$name]}" \
 		-l 0,1 -- --config "$conf" --socket "${NFVA_SOCK[$name]}" --fdb-entries 65536 \
-		--mbufs 8191 >"${NFVA_LOG[$name]}" 2>&1 &
+		--mbufs 8191 "${NFVA_UP_ARGS[@]}" >"${NFVA_LOG[$name]}" 2>&1 &
 	NFVA_PID[$name]=$!
 	local pid=${NFVA_PID[$name]}
 	for _ in $(seq 200); do

@@ -7,7 +7,8 @@
     d.ctl("fdb", "show") -> parsed JSON; d.stop_checked(); d.output("up") -> [bytes]
     d.cleanup()
 
-ports is a list of names, or a number n for ports p0..p<n-1>. Each port reads
+ports is a list of names, or a number n for ports p0..p<n-1>; args: more nfva
+options (a later --fdb-entries wins over the default 65536). Each port reads
 in_<name>.pcap (rx) and writes out_<name>.pcap (tx, complete only once nfva
 closed its ports: after stop). config: the lines after the `port add` lines;
 eswitch {port: "emulated"} and vf_of {port: uplink} decorate those lines.
@@ -42,8 +43,10 @@ class Daemon(FifoFeed):
     _seq = 0
 
     def __init__(self, name, ports, config, feed="pcap", eswitch=None, vf_of=None,
-                 uplink_filler=None):
+                 uplink_filler=None, args=(), port_opts=None):
         self.name = name
+        self.port_opts = dict(port_opts or {})  # {port: "mtu 9000"}: more `port add` words
+        self.args = list(args)  # more nfva options (after --fdb-entries, --mbufs)
         self.ports = [f"p{i}" for i in range(ports)] if isinstance(ports, int) else list(ports)
         self.config = list(config)
         self.feed = feed
@@ -85,6 +88,8 @@ class Daemon(FifoFeed):
                 line += f" eswitch {self.eswitch[p]}"
             if p in self.vf_of:
                 line += f" vf-of {self.vf_of[p]}"
+            if p in self.port_opts:
+                line += f" {self.port_opts[p]}"
             lines.append(line)
         return lines
 
@@ -112,7 +117,7 @@ class Daemon(FifoFeed):
         return [os.environ["NFVA"], "--no-huge", "-m", "512", "--no-pci",
                 "--file-prefix", self.prefix, "-l", "0,1",
                 "--", "--config", config_path or self.conf, "--socket", sock or self.sock,
-                "--fdb-entries", "65536", "--mbufs", "8191"]
+                "--fdb-entries", "65536", "--mbufs", "8191"] + self.args
 
     def run_to_exit(self, config_text, timeout=30):
         """Run with a configuration expected to fail: (rc, stdout, stderr)."""
