@@ -15,6 +15,7 @@ struct nfva_args {
 	uint32_t mbufs;
 	bool busy_poll;
 	unsigned idle_sleep_us;
+	uint32_t template_idle_s; /* unused encapsulation templates go after this */
 };
 
 /* 0, or -EINVAL after printing a message and the usage. On success the
