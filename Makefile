@@ -4,10 +4,13 @@
 #   make test   build, then run every test suite
 BUILDDIR ?= build
 ASAN_BUILDDIR ?= build-asan
+FUZZ_BUILDDIR ?= build-fuzz
+FUZZ_SECONDS ?= 30
 MESON_OPTS ?=
 SUITES ?= unit vdev netns vm
 
-.PHONY: all deps build demo test test-asan test-vm appliance-image bench bench-smoke lint clean
+.PHONY: all deps build demo test test-asan test-fuzz test-vm appliance-image bench bench-smoke lint \
+	clean
 
 all: build
 
@@ -36,6 +39,17 @@ test-asan: deps $(ASAN_BUILDDIR)/build.ninja
 	ninja -C $(ASAN_BUILDDIR)
 	meson test -C $(ASAN_BUILDDIR) --print-errorlogs --suite unit --suite vdev
 
+# libFuzzer harnesses (tests/fuzz) built with clang, ASan and UBSan; each runs
+# FUZZ_SECONDS from its seed corpus and the kept crash regressions.
+$(FUZZ_BUILDDIR)/build.ninja:
+	CC=clang meson setup $(FUZZ_BUILDDIR) -Dfuzz=enabled -Db_sanitize=address,undefined \
+		-Db_lundef=false -Dbuildtype=debugoptimized $(MESON_OPTS)
+
+test-fuzz: deps $(FUZZ_BUILDDIR)/build.ninja
+	ninja -C $(FUZZ_BUILDDIR)
+	NFVA_FUZZ_SECONDS=$(FUZZ_SECONDS) meson test -C $(FUZZ_BUILDDIR) --print-errorlogs \
+		--suite fuzz
+
 test-vm: build
 	meson test -C $(BUILDDIR) --print-errorlogs --suite vm
 
@@ -56,4 +70,4 @@ lint:
 	python3 scripts/check-layers.py
 
 clean:
-	rm -rf $(BUILDDIR) $(ASAN_BUILDDIR)
+	rm -rf $(BUILDDIR) $(ASAN_BUILDDIR) $(FUZZ_BUILDDIR)

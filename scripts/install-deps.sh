@@ -12,6 +12,7 @@ PACKAGES=(
 	qemu-system-x86 qemu-utils libvirt-daemon-system libvirt-clients libvirt-dev
 	libxml2-utils cpio e2fsprogs debootstrap libibverbs-dev clang-format ccache
 	python3-prometheus-client
+	clang libclang-rt-14-dev
 )
 
 missing=()

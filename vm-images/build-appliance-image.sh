@@ -21,6 +21,9 @@
 #     --selftest        the config drive also asks the image to print
 #                       `nfvactl -j network show` on its console once nfva is up
 #     --hugepages N     2 MiB hugepages on the command line (default 512)
+#     --lab-autologin   a root shell on the serial console without a password
+#                       (lab images only: off by default; root's password is
+#                       locked, so the default image has no console login)
 #     --dry-run         print every command, run none
 #     --keep-rootfs     keep the debootstrap tree (DIR/rootfs)
 # Needs root, debootstrap, e2fsprogs, qemu-utils and Debian's archive.
@@ -36,6 +39,7 @@ MIRROR=""
 CONFIG=""
 SELFTEST=0
 HUGEPAGES=512
+LAB_AUTOLOGIN=0
 DRY=0
 KEEP=0
 SUITE=bookworm
@@ -52,6 +56,7 @@ while [ $# -gt 0 ]; do
 	--config) CONFIG=$2; shift ;;
 	--selftest) SELFTEST=1 ;;
 	--hugepages) HUGEPAGES=$2; shift ;;
+	--lab-autologin) LAB_AUTOLOGIN=1 ;;
 	--dry-run) DRY=1 ;;
 	--keep-rootfs) KEEP=1 ;;
 	-h|--help) usage; exit 0 ;;
@@ -217,12 +222,17 @@ StandardOutput=journal+console
 [Install]
 WantedBy=multi-user.target
 EOF
-# A root shell on the serial console for lab debugging (the image has no password).
-put "$ROOT/etc/systemd/system/serial-getty@ttyS0.service.d/autologin.conf" 0644 <<'EOF'
+# root has no password: locked, so nobody logs in on the console unless a
+# lab build asks for a passwordless root shell there (--lab-autologin).
+run chroot "$ROOT" passwd -l root
+if [ "$LAB_AUTOLOGIN" = 1 ]; then
+	echo "build-appliance-image: --lab-autologin: root shell on ttyS0 without a password" >&2
+	put "$ROOT/etc/systemd/system/serial-getty@ttyS0.service.d/autologin.conf" 0644 <<'EOF'
 [Service]
 ExecStart=
 ExecStart=-/sbin/agetty --autologin root --keep-baud 115200,57600,38400,9600 %I $TERM
 EOF
+fi
 run chroot "$ROOT" systemctl enable nfva-config.service nfva.service nfva-selftest.service \
 	serial-getty@ttyS0.service
 put "$OUT/cmdline" 0644 <<< "$CMDLINE"

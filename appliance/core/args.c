@@ -10,6 +10,7 @@
 
 #define DEFAULT_SOCKET "/run/nfva/nfva.sock"
 #define DEFAULT_MBUFS 16383
+#define DEFAULT_TEMPLATE_IDLE_S 300
 
 static const struct nfva_args defaults = {
 	.socket = DEFAULT_SOCKET,
@@ -17,6 +18,7 @@ static const struct nfva_args defaults = {
 	.fdb_entries = NFVA_DEFAULT_FDB_ENTRIES,
 	.mbufs = DEFAULT_MBUFS,
 	.idle_sleep_us = 100,
+	.template_idle_s = DEFAULT_TEMPLATE_IDLE_S,
 };
 static struct nfva_args current = defaults;
 
@@ -40,10 +42,12 @@ static void usage(const char *prog)
 			"      --metrics ADDR:PORT  serve Prometheus metrics on "
 			"http://ADDR:PORT/metrics\n"
 			"                           (off by default; e.g. 127.0.0.1:9100)\n"
+			"      --template-idle-s N  unused encapsulation templates go after N s "
+			"(default %u)\n"
 			"      --check-config FILE  validate FILE (grammar, names) and exit; no "
 			"EAL\n"
 			"  -h, --help\n",
-			prog, NFVA_DEFAULT_FDB_ENTRIES, DEFAULT_MBUFS);
+			prog, NFVA_DEFAULT_FDB_ENTRIES, DEFAULT_MBUFS, DEFAULT_TEMPLATE_IDLE_S);
 }
 
 static bool parse_u32(const char *s, uint32_t min, uint32_t max, uint32_t *out, int base)
@@ -68,6 +72,7 @@ int nfva_args_parse(int argc, char **argv, struct nfva_args *a)
 		{ "busy-poll", no_argument, NULL, 'p' },
 		{ "idle-sleep-us", required_argument, NULL, 'i' },
 		{ "metrics", required_argument, NULL, 'M' },
+		{ "template-idle-s", required_argument, NULL, 't' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -104,6 +109,9 @@ int nfva_args_parse(int argc, char **argv, struct nfva_args *a)
 			break;
 		case 'M':
 			a->metrics = optarg;
+			break;
+		case 't':
+			ok = parse_u32(optarg, 1, 86400, &a->template_idle_s, 0);
 			break;
 		case 'h':
 			usage(argv[0]);

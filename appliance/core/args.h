@@ -15,7 +15,8 @@ struct nfva_args {
 	uint32_t mbufs;
 	bool busy_poll;
 	unsigned idle_sleep_us;
-	const char *metrics; /* Prometheus endpoint ADDR:PORT, or NULL (off) */
+	const char *metrics;      /* Prometheus endpoint ADDR:PORT, or NULL (off) */
+	uint32_t template_idle_s; /* unused encapsulation templates go after this */
 };
 
 /* 0, or -EINVAL after printing a message and the usage. On success the

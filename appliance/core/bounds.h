@@ -27,6 +27,13 @@
 #define ICMP_REPLY_BURST 100
 #define ARP_REPLY_RATE 1000 /* ARP replies for the VTEP address */
 #define ARP_REPLY_BURST 100
+/* LISP, control thread (defaults of `lisp limits`): Map-Replies to the
+ * ITR-RLOC a request names, gleaning probes (each a broadcast on every
+ * member), map-cache misses taken on (pending entry, Map-Request). */
+#define LISP_REPLY_RATE 200
+#define LISP_GLEAN_RATE 50
+#define LISP_MISS_RATE 1000
+#define LISP_EIDS_PER_NETWORK 4096 /* learned EIDs one network may hold */
 
 #define NFVA_PORT_NONE 0xffff
 #define NFVA_NETWORK_NONE 0xffff

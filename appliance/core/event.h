@@ -37,6 +37,8 @@ enum nfva_event_type {
 	EVENT_ENCAP_CHANGED,    /* encapsulation templates were rebuilt or removed */
 	EVENT_LISP_CHANGED,     /* local EIDs or the map-cache changed */
 	EVENT_FDB_REMOVED,      /* the entry of .mac in .network went (aged, flushed, deleted) */
+	EVENT_NETWORK_DETACHED, /* (.port, .vlan) left .network (published snapshot without it) */
+	EVENT_NETWORK_REMOVED,  /* .network went; its index may be reused by the next one */
 	EVENT_STATS_CLEAR,      /* `stats clear`: counters restart from zero */
 	/* Checks. */
 	EVENT_UNDERLAY_CHECK, /* may .port become the uplink? */
@@ -48,7 +50,8 @@ struct nfva_event {
 	enum nfva_event_type type;
 	uint16_t port;                    /* PORT_*, UNDERLAY_CHECK: appliance port index */
 	uint32_t ip;                      /* NEIGH_CHANGED: IPv4, network order */
-	uint16_t network;                 /* FDB_REMOVED */
+	uint16_t network;                 /* FDB_REMOVED, NETWORK_* */
+	uint16_t vlan;                    /* NETWORK_DETACHED: the attachment's vlan */
 	const struct rte_ether_addr *mac; /* FDB_REMOVED */
 	json_t *json;                     /* PORT_SHOW: the object to add to (borrowed) */
 	char *err;                        /* checks: where a refusal explains itself */

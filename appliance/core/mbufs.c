@@ -20,6 +20,16 @@ struct rte_mempool *nfva_mbuf_pool(void)
 	return pool;
 }
 
+unsigned nfva_mbufs_in_use(void)
+{
+	return pool == NULL ? 0 : rte_mempool_in_use_count(pool);
+}
+
+unsigned nfva_mbufs_capacity(void)
+{
+	return pool == NULL ? 0 : pool->size;
+}
+
 static int mbufs_init(void)
 {
 	pool = rte_pktmbuf_pool_create("nfva_mbufs", nfva_options()->mbufs, MBUF_CACHE, 0,

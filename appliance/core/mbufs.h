@@ -10,5 +10,9 @@
 
 /* The pool, or NULL before the "mbufs" module is initialised. */
 struct rte_mempool *nfva_mbuf_pool(void);
+/* Mbufs taken from the pool now (ports' rx rings, held frames, frames in
+ * flight; per-lcore caches count as free), and its size: `stats` mbufs. */
+unsigned nfva_mbufs_in_use(void);
+unsigned nfva_mbufs_capacity(void);
 
 #endif

@@ -160,12 +160,18 @@ static int fdb_add_vtep_cmd(const struct cmd_args *a, struct cmd_reply *r)
 	cmd_arg_ipv4(a, "IP", &ip);
 	if (IN_MULTICAST(ntohl(ip)) || ip == 0)
 		return cmd_error(r, EINVAL, "a VTEP is a unicast address");
+	/* The template first (its next hop resolved now, not on the first
+	 * frame): an entry toward a VTEP nfva cannot encapsulate to is refused,
+	 * not kept. */
+	ret = encap_ensure(key.network, ip);
+	if (ret < 0)
+		return cmd_error(r, -ret, "no encapsulation toward %s in network %s: %s",
+				cmd_arg(a, "IP"), n->name,
+				ret == -EINVAL ? "not one of its VTEPs (strict network)"
+					       : "the template table is full");
 	union fdb_dest d = { .kind = FDB_DEST_VTEP, .port = u->port, .vtep_ip = ip };
 	ret = fdb_add_static(&key, d);
-	if (ret < 0)
-		return cmd_error(r, ret, "fdb full");
-	encap_ensure(key.network, ip); /* resolve its next hop now, not on the first frame */
-	return 0;
+	return ret < 0 ? cmd_error(r, ret, "fdb full") : 0;
 }
 NFVA_CMD(fdb_add_vtep_cmd, "fdb add MAC network NETWORK vtep IP",
 		"add a static remote entry: MAC is behind the VTEP IP")

@@ -152,6 +152,10 @@ int network_del(struct network *n)
 	n->used = false;
 	int ret = dp_config_commit();
 	fdb_flush(&all);
+	/* Whatever hangs on the index (LISP EIDs, map-cache) goes before a
+	 * new network can take it. */
+	struct nfva_event ev = { .type = EVENT_NETWORK_REMOVED, .network = n->index };
+	event_publish(&ev);
 	NFVA_LOG(INFO, "network %s deleted", n->name);
 	return ret;
 }
@@ -196,6 +200,11 @@ int network_detach(struct network *n, uint16_t port, uint16_t vlan, char *err, s
 	int ret = dp_config_commit();
 	struct fdb_filter f = { .network = n->index, .port = port };
 	fdb_flush(&f);
+	struct nfva_event ev = { .type = EVENT_NETWORK_DETACHED,
+		.network = n->index,
+		.port = port,
+		.vlan = vlan };
+	event_publish(&ev);
 	return ret;
 }
 

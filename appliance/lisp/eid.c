@@ -22,7 +22,7 @@
 
 NFVA_LOG_REGISTER(lisp_eid)
 
-#define EID_MAX 65536
+#define EID_MAX LISP_EID_MAX
 #define REPORT_RING_SIZE 1024
 
 struct eid_report {
@@ -34,6 +34,7 @@ struct eid_report {
 };
 
 static struct rte_hash *table;
+static uint32_t per_network[NFVA_MAX_NETWORKS]; /* entries, static ones too */
 static struct rte_ring *reports;
 static uint64_t reports_lost; /* workers: atomic */
 
@@ -148,6 +149,8 @@ static int eid_publish(const struct lisp_eid_key *k, const struct rte_ether_addr
 	}
 	if (exists)
 		eid_trash(old, -1);
+	else
+		per_network[k->network]++;
 	lisp.eid_generation++;
 	event_publish_simple(EVENT_LISP_CHANGED); /* e-switch rules follow the table */
 	return 0;
@@ -168,6 +171,7 @@ static void eid_remove(const struct lisp_eid_key *k, void *old)
 {
 	int32_t slot = rte_hash_del_key(table, k);
 	eid_trash(old, slot);
+	per_network[k->network]--;
 	lisp.eid_generation++;
 	event_publish_simple(EVENT_LISP_CHANGED); /* e-switch rules follow the table */
 }
@@ -205,20 +209,33 @@ static void eid_remove_if(bool (*pick)(const struct lisp_eid *e, const void *arg
 }
 
 struct flush_arg {
-	uint16_t network, port;
+	uint16_t network, port, vlan;
+	bool any_vlan;
 };
 
 static bool flush_pick(const struct lisp_eid *e, const void *arg)
 {
 	const struct flush_arg *f = arg;
 	return (f->network == NFVA_NETWORK_NONE || e->key.network == f->network) &&
-			(f->port == NFVA_PORT_NONE || e->port == f->port);
+			(f->port == NFVA_PORT_NONE || e->port == f->port) &&
+			(f->any_vlan || e->vlan == f->vlan);
 }
 
 void lisp_eid_flush(uint16_t network, uint16_t port)
 {
-	struct flush_arg f = { .network = network, .port = port };
+	struct flush_arg f = { .network = network, .port = port, .any_vlan = true };
 	eid_remove_if(flush_pick, &f);
+}
+
+void lisp_eid_flush_attachment(uint16_t network, uint16_t port, uint16_t vlan)
+{
+	struct flush_arg f = { .network = network, .port = port, .vlan = vlan };
+	eid_remove_if(flush_pick, &f);
+}
+
+unsigned lisp_eid_count_network(uint16_t network)
+{
+	return network < NFVA_MAX_NETWORKS ? per_network[network] : 0;
 }
 
 static bool aged_pick(const struct lisp_eid *e, const void *arg)
@@ -237,12 +254,14 @@ void lisp_eid_age(void)
 	eid_remove_if(aged_pick, &now);
 }
 
-/* A report from a worker: learn, move, or ignore (static entries win). */
+/* A report from a worker: learn, move, or ignore (static entries win; a
+ * network at its quota learns no new address). */
 static void eid_learn(const struct eid_report *r)
 {
+	static uint64_t warned_ms;
 	void *data;
 
-	if (!lisp_network_is_lisp(r->key.network))
+	if (r->key.network >= NFVA_MAX_NETWORKS || !lisp_network_is_lisp(r->key.network))
 		return;
 	if (rte_hash_lookup_data(table, &r->key, &data) >= 0) {
 		const struct lisp_eid *e = data;
@@ -251,11 +270,16 @@ static void eid_learn(const struct eid_report *r)
 						e->vlan == r->vlan))
 			return;
 		lisp.c.eids_moved++;
+	} else if (!lisp_eid_quota_ok(r->key.network)) {
+		return; /* counted: eids_limit */
 	} else {
 		lisp.c.eids_learned++;
 	}
-	if (eid_publish(&r->key, &r->mac, r->port, r->vlan, 0) < 0)
-		NFVA_LOG(WARNING, "EID table full or out of memory");
+	if (eid_publish(&r->key, &r->mac, r->port, r->vlan, 0) < 0 &&
+			lisp_now_ms() - warned_ms > 10000) { /* one line per 10 s at most */
+		warned_ms = lisp_now_ms();
+		NFVA_LOG(WARNING, "EID table full (%u entries) or out of memory", lisp_eid_count());
+	}
 }
 
 unsigned lisp_eid_drain_reports(void)

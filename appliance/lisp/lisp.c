@@ -195,6 +195,28 @@ static int lisp_port_removing(const struct nfva_event *ev)
 }
 EVENT_SUBSCRIBE(EVENT_PORT_REMOVING, lisp_port_removing)
 
+/* An attachment left a network: the EIDs learned or configured behind it
+ * go, or the network's traffic would still be sent there. */
+static int lisp_network_detached(const struct nfva_event *ev)
+{
+	if (tables_ready)
+		lisp_eid_flush_attachment(ev->network, ev->port, ev->vlan);
+	return 0;
+}
+EVENT_SUBSCRIBE(EVENT_NETWORK_DETACHED, lisp_network_detached)
+
+/* A network went: nothing of it may pass to the next one given its index. */
+static int lisp_network_removed(const struct nfva_event *ev)
+{
+	if (!tables_ready)
+		return 0;
+	lisp_eid_flush(ev->network, NFVA_PORT_NONE);
+	lisp_mc_purge(ev->network);
+	lisp_requests_forget(ev->network);
+	return 0;
+}
+EVENT_SUBSCRIBE(EVENT_NETWORK_REMOVED, lisp_network_removed)
+
 static struct periodic_task lisp_fast = { .name = "lisp-learn",
 	.interval_ms = 2,
 	.run = lisp_fast_task };

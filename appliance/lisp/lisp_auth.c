@@ -3,9 +3,12 @@
  * Map-Register / Map-Notify authentication (RFC 9301 section 5.6): an HMAC
  * over the whole message with the authentication data field zeroed, keyed
  * by the site's shared secret. HMAC and SHA come from libcrypto (OpenSSL);
- * the comparison is constant-time.
+ * the comparison is constant-time. Any length a UDP datagram can carry is
+ * signed and checked (a Map-Register of 16 records with IPv6 locators is
+ * larger than the messages nfva builds itself).
  */
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <openssl/crypto.h>
@@ -32,16 +35,21 @@ static int auth_compute(uint16_t key_id, const char *key, const uint8_t *msg, si
 {
 	const EVP_MD *md = key_md(key_id);
 	size_t alen = lisp_auth_len(key_id);
-	uint8_t copy[LISP_MSG_MAX_SIZE];
 	unsigned int out_len = 0;
 
-	if (md == NULL || len > sizeof(copy) || auth_off + alen > len)
+	if (md == NULL || len > UINT16_MAX || auth_off + alen > len)
 		return -EINVAL;
+	uint8_t *copy = malloc(len);
+	if (copy == NULL)
+		return -ENOMEM;
 	memcpy(copy, msg, len);
 	memset(copy + auth_off, 0, alen);
-	if (HMAC(md, key, (int)strlen(key), copy, len, out, &out_len) == NULL || out_len != alen)
-		return -EIO;
-	return 0;
+	int ret = HMAC(md, key, (int)strlen(key), copy, len, out, &out_len) == NULL ||
+					out_len != alen
+			? -EIO
+			: 0;
+	free(copy);
+	return ret;
 }
 
 int lisp_auth_sign(uint16_t key_id, const char *key, uint8_t *msg, size_t len, size_t auth_off)

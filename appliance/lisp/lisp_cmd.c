@@ -395,13 +395,13 @@ NFVA_CMD(resolvers_show_cmd, "lisp map-resolver show", "configured map-resolvers
 static int site_add_cmd(const struct cmd_args *a, struct cmd_reply *r)
 {
 	struct lisp_site s = { .n_prefixes = 1,
-		.more_specifics = cmd_has(a, "accept-more-specifics"),
 		.key_id = cmd_has(a, "sha256") ? LISP_KEY_SHA256 : LISP_KEY_SHA1 };
 	snprintf(s.name, sizeof(s.name), "%s", cmd_arg(a, "NAME"));
 	if (strlen(cmd_arg(a, "SECRET")) >= sizeof(s.key))
 		return cmd_error(r, EINVAL, "a key has at most %zu characters", sizeof(s.key) - 1);
 	snprintf(s.key, sizeof(s.key), "%s", cmd_arg(a, "SECRET"));
 	s.prefixes[0].iid = cmd_arg_u32(a, "IID", 0);
+	s.prefixes[0].more_specifics = cmd_has(a, "accept-more-specifics");
 	lisp_prefix_parse(cmd_arg(a, "EIDPREFIX"), &s.prefixes[0].addr, &s.prefixes[0].plen);
 	int ret = lisp_site_add(&s, r->error, sizeof(r->error));
 	if (ret == 0)
@@ -446,6 +446,7 @@ static int lisp_show_cmd(const struct cmd_args *a, struct cmd_reply *r)
 			"record_ttl_min", (int)lisp.record_ttl_min, "eid_ageing_s",
 			(int)lisp.eid_ageing_s, "map_resolvers", res, "map_server_role",
 			lisp_ms_active(), "counters", lisp_counters_json());
+	json_object_set_new(r->result, "limits", lisp_limits_json());
 	return 0;
 }
 NFVA_CMD(lisp_show_cmd, "lisp show", "LISP settings and counters")

@@ -7,11 +7,8 @@
  *   Map-Reply is accepted only if its nonce is one we sent, and only its
  *   records covering the EID we asked for are installed, with their TTL.
  * - ETR: Map-Requests for our EIDs are answered (Map-Reply to the ITR-RLOC).
- * - Registration: local EIDs are sent to every map-server in Map-Registers
- *   (HMAC, want-map-notify), every 3 s until a Map-Notify with the same
- *   nonce and a valid HMAC arrives, then every minute, and at once when the
- *   EID set changes.
- * Messages for the map-server/map-resolver role go to lisp_ms.c.
+ * Registration is in lisp_register.c, the map-server/map-resolver role in
+ * lisp_ms.c, bounds and rate limits in lisp_limits.c.
  */
 #include <string.h>
 #include <sys/socket.h>
@@ -72,6 +69,13 @@ static struct pending *pending_new(uint16_t network, const struct lisp_addr *eid
 	return oldest;
 }
 
+void lisp_requests_forget(uint16_t network)
+{
+	for (unsigned i = 0; i < PENDING_MAX; i++)
+		if (pending[i].network == network)
+			pending[i].used = false;
+}
+
 void lisp_requests_expire(void)
 {
 	uint64_t now = lisp_now_ms();
@@ -95,17 +99,25 @@ static void install_pending(uint16_t network, const struct lisp_addr *eid)
 	lisp_mc_set(&s);
 }
 
-static void record_to_spec(const struct lisp_record *r, uint16_t network, struct lisp_mc_spec *s)
+/* The map-cache entry of a record: its TTL in seconds (at most
+ * LISP_MAX_TTL_S: minutes * 60 overflows 32 bits, and 0 would mean never),
+ * only the RLOCs a peer may name (false when it named some and none is). */
+static bool record_to_spec(const struct lisp_record *r, uint16_t network, struct lisp_mc_spec *s)
 {
 	memset(s, 0, sizeof(*s));
 	s->network = network;
 	s->prefix = r->eid;
 	s->plen = r->plen;
-	s->ttl_s = r->ttl_min * 60;
-	s->n_rlocs = r->n_locs;
-	memcpy(s->rlocs, r->locs, r->n_locs * sizeof(r->locs[0]));
+	s->ttl_s = (uint32_t)RTE_MIN((uint64_t)r->ttl_min * 60, (uint64_t)LISP_MAX_TTL_S);
+	for (unsigned i = 0; i < r->n_locs; i++) {
+		if (lisp_rloc_ok(r->locs[i].ip))
+			s->rlocs[s->n_rlocs++] = r->locs[i];
+		else
+			lisp.c.rlocs_rejected++;
+	}
 	s->kind = r->n_locs != 0 ? LISP_MC_DYNAMIC : LISP_MC_NEGATIVE;
 	s->action = r->n_locs != 0 ? LISP_ACT_NONE : r->action;
+	return r->n_locs == 0 || s->n_rlocs != 0;
 }
 
 void lisp_install_records(const struct lisp_record *recs, unsigned n)
@@ -113,9 +125,9 @@ void lisp_install_records(const struct lisp_record *recs, unsigned n)
 	for (unsigned i = 0; i < n; i++) {
 		uint16_t network = lisp_network_of_iid(recs[i].iid);
 		struct lisp_mc_spec s;
-		if (network == NFVA_NETWORK_NONE || recs[i].ttl_min == 0)
+		if (network == NFVA_NETWORK_NONE || recs[i].ttl_min == 0 ||
+				!record_to_spec(&recs[i], network, &s))
 			continue;
-		record_to_spec(&recs[i], network, &s);
 		if (s.kind == LISP_MC_NEGATIVE)
 			lisp.c.replies_negative++;
 		/* A pending host entry under a shorter prefix would hide it. */
@@ -196,6 +208,8 @@ void lisp_ctrl_miss(struct rte_mbuf *m)
 		lisp.c.requests_rate_limited++;
 		return;
 	}
+	if (!lisp_allow_miss()) /* counted: a sprayer cannot keep control busy */
+		return;
 	if (p == NULL)
 		p = pending_new(network, &dst);
 	p->sent_ms = now;
@@ -214,7 +228,7 @@ void lisp_ctrl_miss(struct rte_mbuf *m)
 	send_map_request(p, &src);
 }
 
-static void local_record(struct lisp_record *r, uint32_t iid, const struct lisp_addr *eid)
+void lisp_local_record(struct lisp_record *r, uint32_t iid, const struct lisp_addr *eid)
 {
 	const struct underlay *u = underlay_get();
 	memset(r, 0, sizeof(*r));
@@ -237,16 +251,18 @@ bool lisp_etr_answer(const struct lisp_map_request *rq, uint16_t dport)
 		uint16_t net = lisp_network_of_iid(rq->eids[i].iid);
 		if (net == NFVA_NETWORK_NONE || !lisp_eid_is_local(net, &rq->eids[i].eid))
 			continue;
-		local_record(&rp.records[rp.n_records++], rq->eids[i].iid, &rq->eids[i].eid);
+		lisp_local_record(&rp.records[rp.n_records++], rq->eids[i].iid, &rq->eids[i].eid);
 	}
 	if (rp.n_records == 0)
 		return false;
+	lisp.c.requests_answered++;
+	if (!lisp_allow_reply()) /* counted: the ITR-RLOC is the requester's word */
+		return true;
 	int len = lisp_put_map_reply(msg, sizeof(msg), &rp);
 	if (len > 0 &&
 			lisp_tx_udp(rq->itr_rloc, LISP_CTRL_PORT, dport, msg, (uint16_t)len,
 					NULL) == 0)
 		lisp.c.replies_sent++;
-	lisp.c.requests_answered++;
 	return true;
 }
 
@@ -307,37 +323,6 @@ static void ecm_input(const uint8_t *msg, size_t len, uint32_t src_ip,
 	request_input(&rq, msg, len, ecm.inner_sport, src_ip, src_mac);
 }
 
-static void notify_input(const uint8_t *msg, size_t len, uint32_t src_ip)
-{
-	struct lisp_map_register nt;
-	struct lisp_server *s = NULL;
-
-	for (unsigned i = 0; i < lisp.n_servers; i++)
-		if (lisp.servers[i].ip == src_ip)
-			s = &lisp.servers[i];
-	if (s == NULL) {
-		lisp.c.control_ignored++;
-		return;
-	}
-	if (lisp_parse_map_register(msg, len, &nt) < 0) {
-		lisp.c.notifies_rejected_malformed++;
-		return;
-	}
-	if (nt.nonce != s->nonce) {
-		lisp.c.notifies_rejected_nonce++;
-		return;
-	}
-	if (nt.key_id != s->key_id || !lisp_auth_verify(s->key_id, s->key, msg, len, nt.auth_off)) {
-		lisp.c.notifies_rejected_auth++;
-		return;
-	}
-	lisp.c.notifies_accepted++;
-	s->notifies_ok++;
-	if (s->generation_sent == lisp.eid_generation)
-		s->notified = true;
-	s->next_register_ms = lisp_now_ms() + LISP_REGISTER_INTERVAL_S * 1000;
-}
-
 /* Map-Register / Map-Notify / Map-Reply / ECM from the uplink. m is the
  * whole frame; its IPv4 header was validated by the worker. */
 void lisp_ctrl_input(struct rte_mbuf *m)
@@ -381,79 +366,11 @@ void lisp_ctrl_input(struct rte_mbuf *m)
 			lisp.c.control_ignored++;
 		break;
 	case LISP_MAP_NOTIFY:
-		notify_input(msg, len, src_ip);
+		lisp_notify_input(msg, len, src_ip);
 		break;
 	default:
 		lisp.c.control_malformed++;
 		break;
 	}
 	rte_pktmbuf_free(m);
-}
-
-/* Every local EID of every LISP network, in records. */
-struct reg_ctx {
-	struct lisp_record *recs;
-	unsigned n, max;
-};
-
-static void reg_collect(const struct lisp_eid *e, void *arg)
-{
-	struct reg_ctx *c = arg;
-	struct lisp_addr a = { .family = e->key.family };
-	if (c->n == c->max || !lisp_network_is_lisp(e->key.network))
-		return;
-	memcpy(a.bytes, e->key.addr, 16);
-	local_record(&c->recs[c->n++], lisp_network_iid(e->key.network), &a);
-}
-
-static void register_send(struct lisp_server *s, const struct lisp_record *recs, unsigned n)
-{
-	struct lisp_map_register rg = { .type = LISP_MAP_REGISTER,
-		.want_notify = true,
-		.key_id = s->key_id };
-	uint8_t msg[LISP_MSG_MAX_SIZE];
-	size_t auth_off;
-
-	for (unsigned off = 0; off < n; off += LISP_MSG_MAX_RECORDS) {
-		rg.n_records = (uint8_t)RTE_MIN(n - off, (unsigned)LISP_MSG_MAX_RECORDS);
-		memcpy(rg.records, recs + off, rg.n_records * sizeof(recs[0]));
-		rg.nonce = rte_rand();
-		int len = lisp_put_map_register(msg, sizeof(msg), &rg, &auth_off);
-		if (len < 0 || lisp_auth_sign(s->key_id, s->key, msg, (size_t)len, auth_off) < 0)
-			continue;
-		if (lisp_tx_udp(s->ip, LISP_CTRL_PORT, LISP_CTRL_PORT, msg, (uint16_t)len, NULL) ==
-				0) {
-			s->nonce = rg.nonce;
-			s->registers_sent++;
-			lisp.c.registers_sent++;
-		}
-	}
-}
-
-void lisp_register_tick(void)
-{
-	static struct lisp_record recs[1024];
-	uint64_t now = lisp_now_ms();
-	struct reg_ctx c = { .recs = recs, .max = RTE_DIM(recs) };
-	bool collected = false;
-
-	for (unsigned i = 0; i < lisp.n_servers; i++) {
-		struct lisp_server *s = &lisp.servers[i];
-		if (s->generation_sent == lisp.eid_generation && now < s->next_register_ms)
-			continue;
-		if (!collected) {
-			lisp_eid_walk(reg_collect, &c);
-			collected = true;
-		}
-		if (s->generation_sent != lisp.eid_generation)
-			s->notified = false;
-		s->generation_sent = lisp.eid_generation;
-		s->next_register_ms = now +
-				(s->notified ? LISP_REGISTER_INTERVAL_S : LISP_REGISTER_RETRY_S) *
-						1000;
-		if (c.n != 0)
-			register_send(s, recs, c.n);
-		else
-			lisp_tx_prepare(s->ip);
-	}
 }

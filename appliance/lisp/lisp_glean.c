@@ -4,8 +4,10 @@
  * a local EID: a VM that has not spoken since nfva started. Control sends
  * an ARP probe (RFC 5227: sender IP 0.0.0.0, sender MAC the gateway MAC)
  * for that address on every attachment of the network, at most once a
- * second per address; the VM's reply teaches the EID table, and the next
- * packets are delivered.
+ * second per address and, all addresses together, at the glean rate of
+ * `lisp limits` (anyone on the underlay can send LISP data to any address:
+ * each probe round is a broadcast on up to NFVA_MAX_MEMBERS ports); the
+ * VM's reply teaches the EID table, and the next packets are delivered.
  */
 #include <string.h>
 
@@ -80,7 +82,8 @@ void lisp_glean_input(struct rte_mbuf *m)
 	const struct network *n = network_by_index(network);
 
 	rte_pktmbuf_free(m);
-	if (n == NULL || n->overlay.encap != DP_ENCAP_LISP || !glean_allowed(network, dst))
+	if (n == NULL || n->overlay.encap != DP_ENCAP_LISP || !glean_allowed(network, dst) ||
+			!lisp_allow_glean())
 		return;
 	lisp.c.glean_probes++;
 	for (unsigned i = 0; i < n->n_members; i++)

@@ -59,8 +59,8 @@ int lisp_site_add(const struct lisp_site *s, char *err, size_t errlen)
 						LISP_MAX_SITE_PREFIXES);
 				return -ENOSPC;
 			}
+			/* accept-more-specifics belongs to this prefix only. */
 			x->prefixes[x->n_prefixes++] = s->prefixes[0];
-			x->more_specifics |= s->more_specifics;
 			return 0;
 		}
 		if (!x->used && free_slot == NULL)
@@ -85,10 +85,20 @@ static bool site_covers(const struct lisp_site *s, uint32_t iid, const struct li
 			continue;
 		if (!lisp_prefix_covers(&s->prefixes[i].addr, s->prefixes[i].plen, eid, plen))
 			continue;
-		if (plen == s->prefixes[i].plen || s->more_specifics)
+		if (plen == s->prefixes[i].plen || s->prefixes[i].more_specifics)
 			return true;
 	}
 	return false;
+}
+
+/* Every locator of a registration must be one a peer may name. */
+static bool rlocs_ok(const struct lisp_map_register *rg)
+{
+	for (unsigned i = 0; i < rg->n_records; i++)
+		for (unsigned l = 0; l < rg->records[i].n_locs; l++)
+			if (!lisp_rloc_ok(rg->records[i].locs[l].ip))
+				return false;
+	return true;
 }
 
 static bool site_accepts_all(const struct lisp_site *s, const struct lisp_map_register *rg)
@@ -135,7 +145,7 @@ static void notify_send(const uint8_t *msg, size_t len, const struct lisp_map_re
 		const struct lisp_site *s, uint32_t dst, uint16_t dport,
 		const struct rte_ether_addr *dst_mac)
 {
-	uint8_t nt[LISP_MSG_MAX_SIZE];
+	uint8_t nt[LISP_MSG_MAX_WIRE];
 	if (len > sizeof(nt))
 		return;
 	memcpy(nt, msg, len);
@@ -155,6 +165,10 @@ void lisp_ms_register_input(const uint8_t *msg, size_t len, uint32_t src_ip, uin
 	lisp.c.registers_received++;
 	if (lisp_parse_map_register(msg, len, &rg) < 0 || rg.n_records == 0) {
 		lisp.c.registers_rejected_malformed++;
+		return;
+	}
+	if (!rlocs_ok(&rg)) {
+		lisp.c.registers_rejected_rloc++;
 		return;
 	}
 	for (unsigned i = 0; i < LISP_MAX_SITES; i++) {
@@ -235,6 +249,8 @@ static void reply_send(const struct lisp_record *r, uint64_t nonce, uint32_t itr
 {
 	struct lisp_map_reply rp = { .nonce = nonce, .n_records = 1 };
 	uint8_t msg[LISP_MSG_MAX_SIZE];
+	if (!lisp_allow_reply()) /* counted: the ITR-RLOC is the requester's word */
+		return;
 	rp.records[0] = *r;
 	int len = lisp_put_map_reply(msg, sizeof(msg), &rp);
 	if (len > 0 && lisp_tx_udp(itr, LISP_CTRL_PORT, dport, msg, (uint16_t)len, NULL) == 0) {
@@ -285,8 +301,9 @@ static json_t *site_prefixes_json(const struct lisp_site *s)
 	for (unsigned p = 0; p < s->n_prefixes; p++) {
 		const struct lisp_site_prefix *sp = &s->prefixes[p];
 		json_array_append_new(prefixes,
-				json_pack("{s:i, s:o}", "iid", (int)sp->iid, "prefix",
-						lisp_prefix_json(&sp->addr, sp->plen)));
+				json_pack("{s:i, s:o, s:b}", "iid", (int)sp->iid, "prefix",
+						lisp_prefix_json(&sp->addr, sp->plen),
+						"accept_more_specifics", sp->more_specifics));
 	}
 	return prefixes;
 }
@@ -317,9 +334,8 @@ json_t *lisp_ms_sites_json(void)
 				json_array_append_new(registered, registration_json(r, now));
 		}
 		json_array_append_new(list,
-				json_pack("{s:s, s:s, s:b, s:o, s:o}", "name", s->name, "auth",
+				json_pack("{s:s, s:s, s:o, s:o}", "name", s->name, "auth",
 						s->key_id == LISP_KEY_SHA256 ? "sha256" : "sha1",
-						"accept_more_specifics", s->more_specifics,
 						"prefixes", prefixes, "registrations", registered));
 	}
 	return list;

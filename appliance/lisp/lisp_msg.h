@@ -39,7 +39,8 @@ enum lisp_msg_type {
 #define LISP_LCAF_IID 2
 
 #define LISP_MSG_MAX_RECORDS 16
-#define LISP_MSG_MAX_SIZE 1400
+#define LISP_MSG_MAX_SIZE 1400 /* what nfva builds */
+#define LISP_MSG_MAX_WIRE 2048 /* what it takes: a message in one mbuf */
 
 /* Locator flags of a record (L: local to the sender, p: probed, R: reachable). */
 #define LISP_LOC_L 0x4

@@ -27,13 +27,22 @@
 #define LISP_NEGATIVE_TTL_MIN 15        /* EID outside every site */
 #define LISP_NEGATIVE_SITE_TTL_MIN 1    /* EID of a site, not registered */
 #define LISP_EID_AGEING_S 300
+#define LISP_MAX_TTL_S (7 * 24 * 3600) /* record TTLs above it are taken as this */
+#define LISP_EID_MAX 65536             /* local EIDs, all networks */
+/* Map-Registers of one round: every local EID, LISP_MSG_MAX_RECORDS a message. */
+#define LISP_REGISTER_MAX_MSGS (LISP_EID_MAX / LISP_MSG_MAX_RECORDS)
 
 /* ---- lisp.c: configuration, counters, time */
 struct lisp_server {
 	uint32_t ip;     /* network order */
 	uint16_t key_id; /* LISP_KEY_SHA1 / LISP_KEY_SHA256 */
 	char key[LISP_KEY_SIZE];
-	uint64_t nonce;           /* of the last Map-Register */
+	uint64_t nonce;         /* of the first Map-Register of the last round */
+	uint32_t n_sent;        /* Map-Registers of that round: nonces nonce .. +n_sent-1 */
+	uint32_t round_records; /* records of the round */
+	uint32_t round_next;    /* the first one not sent yet */
+	uint32_t n_notified;    /* of them, verified by a Map-Notify */
+	uint64_t acked[LISP_REGISTER_MAX_MSGS / 64]; /* the round's notified messages */
 	bool notified;            /* a Map-Notify verified since the last EID change */
 	uint64_t generation_sent; /* lisp.eid_generation the last Map-Register carried */
 	uint64_t next_register_ms;
@@ -43,6 +52,7 @@ struct lisp_server {
 struct lisp_site_prefix {
 	uint32_t iid;
 	uint8_t plen;
+	bool more_specifics; /* accept prefixes inside this one */
 	struct lisp_addr addr;
 };
 
@@ -51,7 +61,6 @@ struct lisp_site {
 	char name[NFVA_NAME_SIZE];
 	uint16_t key_id;
 	char key[LISP_KEY_SIZE];
-	bool more_specifics; /* accept prefixes inside the configured ones */
 	uint8_t n_prefixes;
 	struct lisp_site_prefix prefixes[LISP_MAX_SITE_PREFIXES];
 };
@@ -69,7 +78,9 @@ struct lisp_site {
 	X(notifies_rejected_malformed) X(control_malformed) X(control_ignored) \
 	X(control_unresolved) X(eids_learned) X(eids_moved) X(eids_aged)       \
 	X(eid_reports_lost) X(held) X(held_released) X(held_dropped)          \
-	X(mc_expired) X(mc_full) X(glean_probes)
+	X(mc_expired) X(mc_full) X(glean_probes) X(eids_limit)              \
+	X(rlocs_rejected) X(registers_rejected_rloc) X(replies_rate_limited)   \
+	X(glean_rate_limited) X(misses_rate_limited)
 /* clang-format on */
 
 struct lisp_counters {
@@ -116,6 +127,9 @@ int lisp_eid_set(uint16_t network, const struct lisp_addr *a, const struct rte_e
 		uint16_t port, uint16_t vlan, uint8_t flags);
 int lisp_eid_del(uint16_t network, const struct lisp_addr *a);
 void lisp_eid_flush(uint16_t network, uint16_t port); /* NONE = any */
+/* The EIDs of one attachment (port, vlan) of network, static ones too. */
+void lisp_eid_flush_attachment(uint16_t network, uint16_t port, uint16_t vlan);
+unsigned lisp_eid_count_network(uint16_t network);
 unsigned lisp_eid_drain_reports(void);
 void lisp_eid_age(void);
 typedef void (*lisp_eid_walk_cb)(const struct lisp_eid *e, void *arg);
@@ -144,6 +158,8 @@ const struct lisp_mc_entry *lisp_mc_find(uint16_t network, const struct lisp_add
 		uint8_t plen);
 /* Remove entries of kind (0 = any) in network (NONE = any) covered by prefix. */
 void lisp_mc_flush(uint16_t network, uint8_t kind);
+/* Network index network went: its entries and its tables go. */
+void lisp_mc_purge(uint16_t network);
 void lisp_mc_expire(void);
 typedef void (*lisp_mc_walk_cb)(const struct lisp_mc_entry *e, void *arg);
 void lisp_mc_walk(lisp_mc_walk_cb cb, void *arg);
@@ -166,13 +182,19 @@ int lisp_auth_sign(uint16_t key_id, const char *key, uint8_t *msg, size_t len, s
 bool lisp_auth_verify(uint16_t key_id, const char *key, const uint8_t *msg, size_t len,
 		size_t auth_off);
 
+/* ---- lisp_register.c: registration with map-servers (xTR side) */
+void lisp_register_tick(void);
+void lisp_notify_input(const uint8_t *msg, size_t len, uint32_t src_ip);
+
 /* ---- lisp_ctrl.c: xTR control plane */
 void lisp_ctrl_input(struct rte_mbuf *m);
 void lisp_ctrl_miss(struct rte_mbuf *m);
-void lisp_register_tick(void);
 void lisp_requests_expire(void);
+void lisp_requests_forget(uint16_t network); /* the network went */
 /* Answer a Map-Request for our own EIDs (ETR); true when answered. */
 bool lisp_etr_answer(const struct lisp_map_request *rq, uint16_t reply_port);
+/* The record of a local EID: our RLOC, the configured TTL. */
+void lisp_local_record(struct lisp_record *r, uint32_t iid, const struct lisp_addr *eid);
 /* Install the records of a Map-Reply (or of a local map-server lookup). */
 void lisp_install_records(const struct lisp_record *recs, unsigned n);
 
@@ -188,6 +210,14 @@ unsigned lisp_ms_lookup(uint16_t network, const struct lisp_addr *eid, struct li
 void lisp_ms_expire(void);
 json_t *lisp_ms_sites_json(void);
 int lisp_site_add(const struct lisp_site *s, char *err, size_t errlen);
+
+/* ---- lisp_limits.c: bounds and rate limits (each refusal counted) */
+bool lisp_allow_reply(void); /* a Map-Reply toward a requester's ITR-RLOC */
+bool lisp_allow_glean(void); /* an ARP probe round on a network's members */
+bool lisp_allow_miss(void);  /* a map-cache miss taken on */
+bool lisp_eid_quota_ok(uint16_t network);
+bool lisp_rloc_ok(uint32_t ip); /* unicast, not ours: may be named by a peer */
+json_t *lisp_limits_json(void);
 
 /* ---- lisp_glean.c: ARP probes for unknown local destinations */
 void lisp_glean_input(struct rte_mbuf *m);

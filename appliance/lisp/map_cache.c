@@ -4,9 +4,13 @@
  * DIR24_8) and an rte_fib6 (IPv6 EIDs, trie), created on the first prefix
  * of that family, mapping EID prefixes to the index of an immutable entry.
  * Control writes, workers look up. A replaced entry, or the slot of a
- * deleted prefix, is freed after an RCU grace period, and after a deletion
- * the next write waits for one too (the DPDK 22.11 FIB has no RCU hook:
- * a freed tbl8 group must not be reused while a reader may walk it).
+ * deleted prefix, is freed after an RCU grace period, and after deletions
+ * the next add waits for one too (the DPDK 22.11 FIB has no RCU hook: a
+ * freed tbl8 group must not be reused while a reader may walk it). Bulk
+ * removals (expiry, flush, a network's purge) delete every prefix first and
+ * wait for one grace period at the end, not one per prefix: deleting an
+ * installed prefix frees tbl8 groups but never allocates one (its range
+ * lies in tbl8 groups that exist), so nothing is reused within the batch.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -38,6 +42,7 @@ static uint32_t high_water = 1;             /* slots below it were used */
 static uint32_t *free_stack;
 static uint32_t n_free, n_entries;
 static bool need_sync; /* a prefix was deleted since the last grace period */
+static bool batch;     /* a bulk removal: deletions do not wait for one another */
 static uint32_t garbage[256];
 static unsigned n_garbage;
 
@@ -215,7 +220,8 @@ int lisp_mc_set(const struct lisp_mc_spec *s)
 
 int lisp_mc_del(uint16_t network, const struct lisp_addr *prefix, uint8_t plen)
 {
-	mc_sync();
+	if (!batch)
+		mc_sync();
 	uint32_t slot = mc_exact(network, prefix, plen);
 	if (slot == 0)
 		return -ENOENT;
@@ -270,6 +276,7 @@ const struct lisp_rloc *lisp_mc_pick(const struct lisp_mc_entry *e, uint32_t has
 
 void lisp_mc_flush(uint16_t network, uint8_t kind)
 {
+	batch = true;
 	for (uint32_t s = 1; s < high_water; s++) {
 		const struct lisp_mc_entry *e = slots[s];
 		if (e == NULL || (network != NFVA_NETWORK_NONE && e->network != network) ||
@@ -278,12 +285,32 @@ void lisp_mc_flush(uint16_t network, uint8_t kind)
 		if (lisp_mc_find(e->network, &e->prefix, e->plen) == e)
 			lisp_mc_del(e->network, &e->prefix, e->plen);
 	}
+	batch = false;
 	mc_sync();
+}
+
+void lisp_mc_purge(uint16_t network)
+{
+	if (network >= NFVA_MAX_NETWORKS)
+		return;
+	lisp_mc_flush(network, 0);
+	struct rte_fib *f4 = fib4[network];
+	struct rte_fib6 *f6 = fib6[network];
+	if (f4 == NULL && f6 == NULL)
+		return;
+	__atomic_store_n(&fib4[network], NULL, __ATOMIC_RELEASE);
+	__atomic_store_n(&fib6[network], NULL, __ATOMIC_RELEASE);
+	rte_rcu_qsbr_synchronize(dp_qsbr(), RTE_QSBR_THRID_INVALID);
+	if (f4 != NULL)
+		rte_fib_free(f4);
+	if (f6 != NULL)
+		rte_fib6_free(f6);
 }
 
 void lisp_mc_expire(void)
 {
 	uint64_t now = lisp_now_ms();
+	batch = true;
 	for (uint32_t s = 1; s < high_water; s++) {
 		const struct lisp_mc_entry *e = slots[s];
 		if (e == NULL || lisp_mc_find(e->network, &e->prefix, e->plen) != e)
@@ -295,6 +322,7 @@ void lisp_mc_expire(void)
 			lisp_mc_del(e->network, &e->prefix, e->plen);
 		}
 	}
+	batch = false;
 	mc_sync();
 }
 

@@ -9,6 +9,7 @@
 
 #include "control/periodic.h"
 #include "control/stats.h"
+#include "core/args.h"
 #include "core/clock.h"
 #include "core/dp_config.h"
 #include "core/event.h"
@@ -202,7 +203,7 @@ static bool owner_pinned(uint32_t owner, uint32_t ip)
 	return false;
 }
 
-/* Templates nothing configured and no frame used for ENCAP_IDLE_S go. */
+/* Templates nothing configured and no frame used for --template-idle-s go. */
 static void encap_expire(void)
 {
 	struct encap_key keys[64];
@@ -211,11 +212,12 @@ static void encap_expire(void)
 	const void *key;
 	void *data;
 	uint32_t next = 0, now = nfva_now_s();
+	int32_t idle_s = (int32_t)nfva_options()->template_idle_s;
 
 	while (n < RTE_DIM(keys) && rte_hash_iterate(table, &key, &data, &next) >= 0) {
 		const struct encap_template *t = data;
 		uint32_t used = __atomic_load_n(&t->last_used, __ATOMIC_RELAXED);
-		if ((int32_t)(now - used) <= ENCAP_IDLE_S || owner_pinned(t->owner, t->vtep_ip))
+		if ((int32_t)(now - used) <= idle_s || owner_pinned(t->owner, t->vtep_ip))
 			continue;
 		keys[n] = *(const struct encap_key *)key;
 		olds[n++] = data;

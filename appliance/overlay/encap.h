@@ -18,9 +18,9 @@
  *
  * Bound (NFVA_MAX_TEMPLATES): templates toward configured VTEPs, groups and
  * collectors stay; the others (remote VTEPs learned from traffic, RLOCs)
- * expire after ENCAP_IDLE_S without a frame (software or e-switch), and come
- * back on demand. At the bound a new template is refused and its frame
- * counted in hold_dropped.
+ * expire after --template-idle-s (default 300 s) without a frame (software
+ * or e-switch), checked every 5 s, and come back on demand. At the bound a
+ * new template is refused and its frame counted in hold_dropped.
  */
 #ifndef NFVA_ENCAP_H
 #define NFVA_ENCAP_H
@@ -46,8 +46,6 @@ struct encap_template {
 
 int encap_init(struct rte_rcu_qsbr *qsbr);
 void encap_fini(void);
-
-#define ENCAP_IDLE_S 300
 
 /* Workers: the template for (owner, ip), or NULL. Lock-free. */
 const struct encap_template *encap_lookup(uint32_t owner, uint32_t vtep_ip);

@@ -13,7 +13,9 @@ NFVA_MEM=(--no-huge -m 512)
 # one) and waits (<= 20 s) for its socket. Skips when EAL or the af_packet
 # vdev cannot start here. NFVA_CORES (an array, default (-l 0,1): one
 # worker) is its EAL core option, e.g. (--lcores 0@0,1@1,2@0,3@1,4@0) for
-# four workers on two CPUs.
+# four workers on two CPUs. More nfva options: the array NFVA_UP_ARGS (a
+# later --fdb-entries wins over the default 65536).
+NFVA_UP_ARGS=()
 nfva_up() {
 	local name=$1 ns=$2 conf=$3 pre=() cores=(-l 0,1)
 	[ -n "${NFVA_CORES+set}" ] && cores=("${NFVA_CORES[@]}")
@@ -24,7 +26,7 @@ nfva_up() {
 	rm -f "${NFVA_SOCK[$name]}"
 	"${pre[@]}" "$NFVA" "${NFVA_MEM[@]}" --no-pci --file-prefix "${NFVA_PREFIX[$name]}" \
 		"${cores[@]}" -- --config "$conf" --socket "${NFVA_SOCK[$name]}" --fdb-entries 65536 \
-		--mbufs 8191 >"${NFVA_LOG[$name]}" 2>&1 &
+		--mbufs 8191 "${NFVA_UP_ARGS[@]}" >"${NFVA_LOG[$name]}" 2>&1 &
 	NFVA_PID[$name]=$!
 	local pid=${NFVA_PID[$name]}
 	for _ in $(seq 200); do

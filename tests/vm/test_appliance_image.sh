@@ -4,6 +4,8 @@
 # the whole build (debootstrap of Debian 12, the DPDK runtime and nfva's
 # libraries, nfva and nfvactl, the systemd units, hugepages on the kernel
 # command line, the qcow2 and the config drive) without running anything.
+# Root's password is locked and there is no console autologin unless asked
+# for (--lab-autologin, lab images only: issue 13, D27).
 # The real build takes minutes and runs on its own (vm-images/README.md);
 # test_appliance_boot boots what it built.
 # The expected lines are regexes in single quotes, $ included.
@@ -41,4 +43,15 @@ expect "qcow2" '^\+ qemu-img convert -c -O qcow2 .*/nfva.raw .*/nfva.qcow2$'
 expect "kernel for direct boot" '^\+ cp -L .*/rootfs/vmlinuz .*/vmlinuz$'
 expect "config drive" '^\+ mkfs.ext4 -q -F -L NFVA-CFG -d .*/config-drive .*/config-drive.img 4M$'
 expect "selftest flag on the config drive" '^\+ touch .*/config-drive/selftest$'
+expect "root's password locked" '^\+ chroot .* passwd -l root$'
+if grep -q -- "--autologin" "$TEST_TMP/out.txt"; then
+	fail "dry run: the default image has a root autologin on the console"
+fi
+echo "ok: no console autologin by default"
+bash "$VM_SRC/vm-images/build-appliance-image.sh" --dry-run -b "$BUILD" -o "$TEST_TMP/img" \
+	-m http://mirror.invalid/debian --lab-autologin >"$TEST_TMP/out.txt" 2>"$TEST_TMP/err.txt"
+expect "--lab-autologin: root autologin on ttyS0" '^ExecStart=-/sbin/agetty --autologin root '
+grep -q "root shell on ttyS0 without a password" "$TEST_TMP/err.txt" ||
+	fail "--lab-autologin does not warn"
+echo "ok: --lab-autologin warns"
 echo "PASS: test_appliance_image"

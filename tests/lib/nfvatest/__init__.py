@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: BSD-3-Clause
 """nfvatest: the helpers every Python test (and bench/nfvabench) shares.
 
-    check.py     check, check_eq, check_frames, skip, require_tools, finish, main_guard
+    check.py     check, check_eq, check_frames, skip, require_tools, finish, main_guard,
+                 scenario (an independent part: its DaemonError fails it, the rest runs)
     daemon.py    Daemon: nfva on net_pcap ports (pcap files or FIFO rounds) + nfvactl
     fifo.py      the FIFO rounds that make offload phases deterministic
     pcap.py      read_pcap, write_pcap
@@ -20,7 +21,7 @@ same for the scripts it runs), so no test edits sys.path.
 """
 
 from .check import (SKIP, DaemonError, check, check_eq, check_frames, failed, finish,
-                    main_guard, require_tools, skip)
+                    main_guard, require_tools, scenario, skip)
 from .counters import L2_COUNTERS, counters, counters_subset, delta, fdb_rows, l2_counters
 from .daemon import SANITIZER_MARKERS, Daemon
 from .fifo import BURST
@@ -37,7 +38,7 @@ from .tshark import (MALFORMED_FILTER, TSHARK_CSUM_OPTS, check_tshark_clean, tsh
 
 __all__ = [
     "SKIP", "DaemonError", "check", "check_eq", "check_frames", "failed", "finish",
-    "main_guard", "require_tools", "skip", "L2_COUNTERS", "counters", "counters_subset",
+    "main_guard", "require_tools", "scenario", "skip", "L2_COUNTERS", "counters", "counters_subset",
     "delta", "fdb_rows", "l2_counters", "SANITIZER_MARKERS", "Daemon", "BURST", "ETH_P_8021AD",
     "ETH_P_8021Q", "csum", "erspan2_header", "erspan3_header", "frame", "gre_header",
     "icmp_echo", "ip4", "l2_udp", "ipv4_header", "mac", "mac_str", "outer_gre", "outer_udp",

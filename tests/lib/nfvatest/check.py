@@ -73,6 +73,16 @@ def check_frames(got, want, what):
     return _record(False, what, f": {len(got)} frames, expected {len(want)}" + "".join(rows))
 
 
+def scenario(what, fn, *args, **kw):
+    """Run one independent part of a test: a DaemonError in it is recorded as a
+    failure of that part and the test goes on with the next one."""
+    try:
+        return fn(*args, **kw)
+    except DaemonError as e:
+        _record(False, f"{what}: {e}")
+        return None
+
+
 def failed():
     return bool(_failures)
 

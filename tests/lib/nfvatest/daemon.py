@@ -11,8 +11,10 @@ ports is a list of names, or a number n for ports p0..p<n-1>. Each port reads
 in_<name>.pcap (rx) and writes out_<name>.pcap (tx, complete only once nfva
 closed its ports: after stop). config: the lines after the `port add` lines;
 eswitch {port: "emulated"} and vf_of {port: uplink} decorate those lines; args:
-more nfva options (after `--`), e.g. ["--metrics", "127.0.0.1:9100"]; memory:
-EAL's memory options instead of ["--no-huge", "-m", "512"].
+more nfva options (after `--`, so a later --fdb-entries wins over the default
+65536), e.g. ["--metrics", "127.0.0.1:9100"]; memory:
+EAL's memory options instead of ["--no-huge", "-m", "512"]; port_opts: {port:
+"mtu 9000"}, more words for that port's `port add` line.
 
 feed="fifo" makes every rx_pcap a named pipe the test writes in rounds, so
 that which frames reach nfva before a rule exists is known exactly (see
@@ -44,8 +46,9 @@ class Daemon(FifoFeed):
     _seq = 0
 
     def __init__(self, name, ports, config, feed="pcap", eswitch=None, vf_of=None,
-                 uplink_filler=None, args=None, memory=None):
+                 uplink_filler=None, args=None, memory=None, port_opts=None):
         self.name = name
+        self.port_opts = dict(port_opts or {})  # {port: "mtu 9000"}: more `port add` words
         self.ports = [f"p{i}" for i in range(ports)] if isinstance(ports, int) else list(ports)
         self.config = list(config)
         self.feed = feed
@@ -90,6 +93,8 @@ class Daemon(FifoFeed):
                 line += f" eswitch {self.eswitch[p]}"
             if p in self.vf_of:
                 line += f" vf-of {self.vf_of[p]}"
+            if p in self.port_opts:
+                line += f" {self.port_opts[p]}"
             lines.append(line)
         return lines
 

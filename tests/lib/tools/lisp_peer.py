@@ -10,6 +10,9 @@ happened as "key value" lines for the calling test.
       MODE good | wrong-key | truncated | outside | sha256; wait 2 s for a Map-Notify
   lisp_peer.py server MODE KEY            wait for nfva's Map-Register (as its
       map-server), check its HMAC, answer MODE good | wrong-nonce | wrong-key
+  lisp_peer.py server-all KEY SECONDS     as map-server for SECONDS: answer every
+      Map-Register that verifies with a good Map-Notify; then print how many
+      registers, records (distinct EIDs), nonces (distinct) and bad HMACs came
 """
 import random
 import socket
@@ -130,6 +133,41 @@ def server(mode, key):
     print(f"notify {mode} sent")
 
 
+def notify_for(msg, key):
+    """The good Map-Notify for a Map-Register: its nonce and records, signed."""
+    import hashlib
+    import hmac
+    key_id = struct.unpack_from("!H", msg, 12)[0]
+    alen = L.auth_len(key_id)
+    nt = bytes([4 << 4, msg[1], 0]) + msg[3:16] + b"\0" * alen + msg[16 + alen:]
+    digest = hmac.new(key.encode(), nt, hashlib.sha1 if key_id == 1 else
+                      hashlib.sha256).digest()
+    return nt[:16] + digest[:alen] + nt[16 + alen:]
+
+
+def server_all(key, seconds):
+    s = sock(0.2)
+    deadline = time.monotonic() + seconds
+    registers, bad, eids, nonces = 0, 0, set(), set()
+    while time.monotonic() < deadline:
+        try:
+            msg, addr = s.recvfrom(4096)
+        except socket.timeout:
+            continue
+        if not msg or msg[0] >> 4 != 3:
+            continue
+        registers += 1
+        if not L.verify_register(msg, key):
+            bad += 1
+            continue
+        key_id = struct.unpack_from("!H", msg, 12)[0]
+        recs, _ = L.parse_records(msg, 16 + L.auth_len(key_id), msg[3])
+        eids.update((r[0], r[1], r[2]) for r in recs)
+        nonces.add(struct.unpack_from("!Q", msg, 4)[0])
+        s.sendto(notify_for(msg, key), addr)
+    print(f"registers {registers} records {len(eids)} nonces {len(nonces)} auth_bad {bad}")
+
+
 def main():
     what = sys.argv[1]
     if what == "resolve":
@@ -138,6 +176,8 @@ def main():
         register(sys.argv[2], sys.argv[3], int(sys.argv[4]), sys.argv[5])
     elif what == "server":
         server(sys.argv[2], sys.argv[3])
+    elif what == "server-all":
+        server_all(sys.argv[2], float(sys.argv[3]))
     else:
         sys.exit(f"unknown action {what}")
 

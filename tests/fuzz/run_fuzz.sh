@@ -1,0 +1,26 @@
+#!/bin/bash
+# SPDX-License-Identifier: BSD-3-Clause
+# run_fuzz.sh EXE CORPUS REGRESSIONS: a bounded libFuzzer run for CI (suite
+# fuzz). New inputs go to a temporary corpus (the seeds stay as they are);
+# $NFVA_FUZZ_SECONDS (default 30) of fuzzing from the seeds and the kept
+# regressions; a crash input is left in $NFVA_FUZZ_ARTIFACTS (default the
+# temporary directory, printed) for tests/fuzz/regressions/.
+# Prints libFuzzer's final stats (executions, coverage) and exits as it does.
+set -eu -o pipefail
+exe=$1 corpus=$2 regressions=$3
+secs=${NFVA_FUZZ_SECONDS:-30}
+tmp=$(mktemp -d "/tmp/$(basename "$exe").XXXXXX")
+art=${NFVA_FUZZ_ARTIFACTS:-$tmp/artifacts}
+mkdir -p "$tmp/corpus" "$art"
+seeds=("$corpus")
+[ -d "$regressions" ] && seeds+=("$regressions")
+rc=0
+"$exe" -max_total_time="$secs" -print_final_stats=1 -rss_limit_mb=4096 -timeout=10 \
+	-artifact_prefix="$art/" "$tmp/corpus" "${seeds[@]}" 2>&1 | tail -n 40 || rc=$?
+if [ "$rc" -ne 0 ]; then
+	echo "run_fuzz: $(basename "$exe") failed ($rc); crash inputs in $art:" >&2
+	ls -l "$art" >&2
+else
+	rm -rf "$tmp"
+fi
+exit "$rc"
