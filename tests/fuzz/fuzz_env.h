@@ -18,6 +18,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <rte_cycles.h>
 #include <rte_eal.h>
 #include <rte_ethdev.h>
 
@@ -109,7 +110,7 @@ static inline void fuzz_step(struct worker *w, uint16_t port, struct rte_mbuf **
 	w->now = nfva_now_s();
 	w->rx_port = port;
 	if (n != 0)
-		slowpath_input(w, port, pkts, n);
+		slowpath_input(w, port, pkts, n, rte_rdtsc());
 	port_output_flush(w);
 	w->cfg = NULL;
 	for (unsigned round = 0; round < 4; round++) {
