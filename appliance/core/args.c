@@ -25,10 +25,11 @@ const struct nfva_args *nfva_options(void)
 	return &current;
 }
 
-static void usage(const char *prog)
+static void print_usage(FILE *f, const char *prog)
 {
-	fprintf(stderr,
+	fprintf(f,
 			"usage: %s [EAL options] -- [options]\n"
+			"       %s --version | --list-commands | --check-config FILE\n"
 			"  -c, --config FILE        startup configuration (commands, one per "
 			"line)\n"
 			"  -s, --socket PATH        control socket (default " DEFAULT_SOCKET ")\n"
@@ -37,10 +38,20 @@ static void usage(const char *prog)
 			"      --mbufs N            mbufs in the packet pool (default %u)\n"
 			"      --busy-poll          workers never sleep when idle (benchmarks)\n"
 			"      --idle-sleep-us N    sleep of an idle worker (default 100)\n"
+			"      --autosave           save the running configuration to the --config "
+			"file after every change\n"
 			"      --check-config FILE  validate FILE (grammar, names) and exit; no "
 			"EAL\n"
+			"      --version            print the version and git commit and exit; no "
+			"EAL\n"
+			"      --list-commands      print the commands (JSON, as help) and exit\n"
 			"  -h, --help\n",
-			prog, NFVA_DEFAULT_FDB_ENTRIES, DEFAULT_MBUFS);
+			prog, prog, NFVA_DEFAULT_FDB_ENTRIES, DEFAULT_MBUFS);
+}
+
+void nfva_args_usage(const char *prog)
+{
+	print_usage(stdout, prog);
 }
 
 static bool parse_u32(const char *s, uint32_t min, uint32_t max, uint32_t *out, int base)
@@ -64,6 +75,7 @@ int nfva_args_parse(int argc, char **argv, struct nfva_args *a)
 		{ "mbufs", required_argument, NULL, 'b' },
 		{ "busy-poll", no_argument, NULL, 'p' },
 		{ "idle-sleep-us", required_argument, NULL, 'i' },
+		{ "autosave", no_argument, NULL, 'a' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -98,8 +110,11 @@ int nfva_args_parse(int argc, char **argv, struct nfva_args *a)
 			ok = parse_u32(optarg, 1, 100000, &v, 0);
 			a->idle_sleep_us = v;
 			break;
+		case 'a':
+			a->autosave = true;
+			break;
 		case 'h':
-			usage(argv[0]);
+			print_usage(stdout, argv[0]);
 			exit(0);
 		default:
 			ok = false;
@@ -109,13 +124,17 @@ int nfva_args_parse(int argc, char **argv, struct nfva_args *a)
 		if (!ok) {
 			if (optarg != NULL)
 				fprintf(stderr, "nfva: invalid value '%s'\n", optarg);
-			usage(argv[0]);
+			print_usage(stderr, argv[0]);
 			return -EINVAL;
 		}
 	}
 	if (optind < argc) {
 		fprintf(stderr, "nfva: unexpected argument '%s'\n", argv[optind]);
-		usage(argv[0]);
+		print_usage(stderr, argv[0]);
+		return -EINVAL;
+	}
+	if (a->autosave && a->config == NULL) {
+		fprintf(stderr, "nfva: --autosave needs --config FILE (where to save)\n");
 		return -EINVAL;
 	}
 	current = *a;

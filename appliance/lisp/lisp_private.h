@@ -131,7 +131,8 @@ struct lisp_mc_spec {
 	uint8_t plen;
 	uint8_t kind; /* enum lisp_mc_kind */
 	uint8_t action;
-	uint32_t ttl_s; /* 0 = never expires */
+	bool configured; /* a command made it: part of the running configuration */
+	uint32_t ttl_s;  /* 0 = never expires */
 	uint8_t n_rlocs;
 	struct lisp_rloc rlocs[LISP_MAX_RLOCS];
 };

@@ -162,6 +162,9 @@ int port_add(const struct port_params *params, char *err, size_t errlen)
 	p->vf_of = params->vf_of;
 	p->rxd = params->rxd ? params->rxd : DEFAULT_RXD;
 	p->txd = params->txd ? params->txd : DEFAULT_TXD;
+	p->cfg_mtu = params->mtu;
+	p->cfg_rxd = params->rxd;
+	p->cfg_txd = params->txd;
 	int ret = port_probe(p, err, errlen);
 	if (ret == 0 && (ret = port_configure(p, params->mtu, err, errlen)) < 0)
 		port_release_device(p);

@@ -28,6 +28,8 @@ struct port {
 	uint16_t mtu;
 	uint16_t n_txq;
 	uint16_t rxd, txd;             /* descriptors per queue */
+	uint16_t cfg_mtu;              /* as given to port add (0: the device's), for config show */
+	uint16_t cfg_rxd, cfg_txd;     /* as given (0: defaults), for config show */
 	uint32_t mac_limit;            /* 0 = unlimited */
 	bool we_probed;                /* we created the device: remove it on del */
 	uint8_t eswitch;               /* enum port_eswitch: this port is a PF/uplink */
@@ -62,6 +64,11 @@ struct port *port_by_index(uint16_t index);
  * snapshot; deleting one publishes EVENT_PORT_REMOVING before the snapshot
  * without it (networks detach it) and EVENT_PORT_REMOVED once no worker can
  * touch it (the FDB forgets it), then the device goes (core/event.h). */
+
+/* config show: `port set NAME mac-limit N` when p has a MAC limit (for
+ * ports whose add line cannot say it: vhost-user and guest ports). */
+struct config_out;
+void port_config_mac_limit(const struct port *p, struct config_out *o);
 
 /* Counters since add or the last `stats clear`. */
 void port_counters(const struct port *p, struct port_counters *c, struct rte_eth_stats *eth);

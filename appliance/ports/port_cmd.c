@@ -99,7 +99,7 @@ static int port_show_cmd(const struct cmd_args *a, struct cmd_reply *r)
 	r->result = list;
 	return 0;
 }
-NFVA_CMD(port_show_cmd, "port show [PORT]", "ports with link state and counters")
+NFVA_CMD_RO(port_show_cmd, "port show [PORT]", "ports with link state and counters")
 
 static json_t *stats_ports(void)
 {

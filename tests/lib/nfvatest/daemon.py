@@ -12,6 +12,9 @@ in_<name>.pcap (rx) and writes out_<name>.pcap (tx, complete only once nfva
 closed its ports: after stop). config: the lines after the `port add` lines;
 eswitch {port: "emulated"} and vf_of {port: uplink} decorate those lines.
 
+extra_args are appended to nfva's own options (e.g. ["--autosave"]); env,
+if given, is the environment nfva runs in.
+
 feed="fifo" makes every rx_pcap a named pipe the test writes in rounds, so
 that which frames reach nfva before a rule exists is known exactly (see
 fifo.py): d.round({"vf1": [frames]}), d.wait_rules(n), d.stop().
@@ -58,6 +61,8 @@ class Daemon(FifoFeed):
         Daemon._seq += 1
         self.prefix = f"nfva-test-{os.getpid()}-{Daemon._seq}"
         self._uplink_mac = None
+        self.extra_args = []
+        self.env = None
         FifoFeed.__init__(self, set(self.eswitch) | set(uplink_filler or ()))
 
     # ------------------------------------------------------------ files
@@ -112,7 +117,7 @@ class Daemon(FifoFeed):
         return [os.environ["NFVA"], "--no-huge", "-m", "512", "--no-pci",
                 "--file-prefix", self.prefix, "-l", "0,1",
                 "--", "--config", config_path or self.conf, "--socket", sock or self.sock,
-                "--fdb-entries", "65536", "--mbufs", "8191"]
+                "--fdb-entries", "65536", "--mbufs", "8191"] + list(self.extra_args)
 
     def run_to_exit(self, config_text, timeout=30):
         """Run with a configuration expected to fail: (rc, stdout, stderr)."""
@@ -139,7 +144,7 @@ class Daemon(FifoFeed):
         self.log_f = open(self.path(logname), "w+")
         self.sock = sock
         self.proc = subprocess.Popen(self.command(sock=sock), stdout=self.log_f,
-                                     stderr=subprocess.STDOUT)
+                                     stderr=subprocess.STDOUT, env=self.env)
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             rc = self.proc.poll()
