@@ -12,6 +12,8 @@
 #define NFVA_MAX_MEMBERS 64            /* local attachments per network */
 #define NFVA_MAX_PORT_VLANS 32         /* tagged attachments per port */
 #define NFVA_MAX_WORKERS 16            /* worker lcores */
+#define NFVA_MAX_RXQ 16                /* rx queues per port (RSS) */
+#define NFVA_WORKER_ANY 0xffff         /* an rx queue not pinned to a worker */
 #define NFVA_MAX_VTEPS 64              /* flood-list VTEPs per network */
 #define NFVA_MAX_TEMPLATES 4096        /* encapsulation templates (network, VTEP) */
 #define NFVA_MAX_NEIGHS 1024           /* underlay neighbours */

@@ -26,10 +26,13 @@ struct port {
 	char name[NFVA_NAME_SIZE];
 	char devargs[256];
 	uint16_t mtu;
+	uint16_t n_rxq; /* rx queues, RSS over them when more than one */
 	uint16_t n_txq;
-	uint16_t rxd, txd;             /* descriptors per queue */
+	uint16_t rxq_worker[NFVA_MAX_RXQ]; /* pinned worker of each rx queue, or WORKER_ANY */
+	uint16_t rxd, txd;                 /* descriptors per queue */
 	uint16_t cfg_mtu;              /* as given to port add (0: the device's), for config show */
 	uint16_t cfg_rxd, cfg_txd;     /* as given (0: defaults), for config show */
+	uint16_t cfg_rxq, cfg_txq;     /* as given (0: one per worker), for config show */
 	uint32_t mac_limit;            /* 0 = unlimited */
 	bool we_probed;                /* we created the device: remove it on del */
 	uint8_t eswitch;               /* enum port_eswitch: this port is a PF/uplink */
@@ -50,6 +53,7 @@ struct port_params {
 	uint16_t mtu; /* 0 = leave the device's */
 	uint32_t mac_limit;
 	uint16_t rxd, txd; /* 0 = defaults */
+	uint16_t rxq, txq; /* 0 = one per worker, as many as the device offers */
 	uint8_t eswitch;   /* enum port_eswitch */
 	uint16_t vf_of;    /* uplink port index, or NFVA_PORT_NONE */
 };
@@ -69,6 +73,12 @@ struct port *port_by_index(uint16_t index);
  * ports whose add line cannot say it: vhost-user and guest ports). */
 struct config_out;
 void port_config_mac_limit(const struct port *p, struct config_out *o);
+
+/* Pin rx queue q of p to worker (or NFVA_WORKER_ANY): -errno with err. */
+int port_pin_rxq(struct port *p, uint16_t q, uint16_t worker, char *err, size_t errlen);
+/* The worker that polls rx queue q of p in the published snapshot, or
+ * NFVA_WORKER_ANY when none does (the port is not started yet). */
+uint16_t port_rxq_worker(const struct port *p, uint16_t q);
 
 /* Counters since add or the last `stats clear`. */
 void port_counters(const struct port *p, struct port_counters *c, struct rte_eth_stats *eth);

@@ -31,12 +31,26 @@ void port_config_mac_limit(const struct port *p, struct config_out *o)
 	config_end(o);
 }
 
+/* `port set NAME rxq Q worker W` for each pinned rx queue. */
+static void port_pins(const struct port *p, struct config_out *o)
+{
+	for (uint16_t q = 0; q < p->n_rxq; q++) {
+		if (p->rxq_worker[q] == NFVA_WORKER_ANY)
+			continue;
+		config_add(o, "port set");
+		config_word(o, p->name);
+		config_add(o, "rxq %u worker %u", q, p->rxq_worker[q]);
+		config_end(o);
+	}
+}
+
 static void port_line(const struct port *p, struct config_out *o)
 {
 	const struct port *up = port_by_index(p->vf_of);
 
 	if (vhost_port_config(p, o)) {
 		port_config_mac_limit(p, o); /* not an option of that syntax */
+		port_pins(p, o);
 		return;
 	}
 	config_add(o, "port add");
@@ -51,6 +65,10 @@ static void port_line(const struct port *p, struct config_out *o)
 		config_add(o, "rxd %u", p->cfg_rxd);
 	if (p->cfg_txd != 0)
 		config_add(o, "txd %u", p->cfg_txd);
+	if (p->cfg_rxq != 0)
+		config_add(o, "rxq %u", p->cfg_rxq);
+	if (p->cfg_txq != 0)
+		config_add(o, "txq %u", p->cfg_txq);
 	if (p->eswitch != PORT_ESWITCH_NONE)
 		config_add(o, "eswitch %s", p->eswitch == PORT_ESWITCH_NIC ? "nic" : "emulated");
 	if (up != NULL) {
@@ -58,6 +76,7 @@ static void port_line(const struct port *p, struct config_out *o)
 		config_word(o, up->name);
 	}
 	config_end(o);
+	port_pins(p, o);
 }
 
 static void ports_config(struct config_out *o)

@@ -30,6 +30,31 @@ json_t *port_counters_to_json(const struct port *p)
 			drops);
 }
 
+/* [{queue, worker, pinned, packets}]: where each rx queue is polled and what
+ * it received (the device's per-queue counter; null beyond the
+ * RTE_ETHDEV_QUEUE_STAT_CNTRS queues ethdev counts). */
+static json_t *rxq_json(const struct port *p)
+{
+	struct rte_eth_stats eth;
+	json_t *list = json_array();
+	bool have_stats = rte_eth_stats_get(p->ethdev, &eth) == 0;
+
+	for (uint16_t q = 0; q < p->n_rxq; q++) {
+		uint16_t w = port_rxq_worker(p, q);
+		bool counted = have_stats && q < RTE_ETHDEV_QUEUE_STAT_CNTRS;
+		json_array_append_new(list,
+				json_pack("{s:i, s:o, s:b, s:o}", "queue", q, "worker",
+						w == NFVA_WORKER_ANY ? json_null()
+								     : json_integer(w),
+						"pinned", p->rxq_worker[q] != NFVA_WORKER_ANY,
+						"packets",
+						counted ? json_integer((json_int_t)eth.q_ipackets
+											  [q])
+							: json_null()));
+	}
+	return list;
+}
+
 json_t *port_to_json(const struct port *p)
 {
 	struct rte_eth_link link = { 0 };
@@ -48,6 +73,8 @@ json_t *port_to_json(const struct port *p)
 			(json_int_t)p->mac_limit, "macs", json_null(), "counters",
 			port_counters_to_json(p));
 	json_object_set_new(j, "eswitch", json_string(eswitch[p->eswitch]));
+	json_object_set_new(j, "rxq", json_integer(p->n_rxq));
+	json_object_set_new(j, "rx_queues", rxq_json(p));
 	json_object_set_new(j, "vf_of", up != NULL ? json_string(up->name) : json_null());
 	/* Upper layers fill what they know of the port ("macs": the FDB). */
 	struct nfva_event ev = { .type = EVENT_PORT_SHOW, .port = p->index, .json = j };

@@ -5,6 +5,7 @@
 A. Every kind of configured state, given over the socket to a daemon whose
    startup file holds only its five net_pcap ports (up owns an emulated
    e-switch, vf1 is its VF): plain vhost-user ports (server, client, a VF),
+   a net_null port with its queue counts and rx queues pinned to a worker,
    MAC limits set later, the underlay, static neighbours, networks with every
    overlay option, attachments, VTEPs, guest vhost-user ports (one with a
    random MAC), static FDB entries (one on a guest port), the FDB ageing,
@@ -44,6 +45,9 @@ def commands(d):
     text = f"""port set vm2 mac-limit 7
 port add vh1 vhost-user {d.path("vh1.sock")} server
 port add vh2 vhost-user {d.path("vh2.sock")} client vf-of up
+port add nl dev net_null9 rxq 1 txq 2
+port set nl rxq 0 worker 0
+port set vm1 rxq 0 worker 0
 port set vh1 mac-limit 9
 underlay set uplink up ip 192.0.2.1/24 gateway 192.0.2.254
 neigh add 192.0.2.9 lladdr 02:00:00:00:09:09
@@ -96,10 +100,13 @@ def expected(d, g1_mac):
     dev = {p: d.devargs(p) for p in PORTS}
     return f"""port add up dev {dev["up"]} eswitch emulated
 port add vm1 dev {dev["vm1"]}
+port set vm1 rxq 0 worker 0
 port add vm2 dev {dev["vm2"]} mac-limit 7
 port add tap dev {dev["tap"]}
 port add vh1 vhost-user {d.path("vh1.sock")} server
 port set vh1 mac-limit 9
+port add nl dev net_null9 rxq 1 txq 2
+port set nl rxq 0 worker 0
 port add vf1 dev {dev["vf1"]} vf-of up
 port add vh2 vhost-user {d.path("vh2.sock")} client vf-of up
 underlay set uplink up ip 192.0.2.1/24 gateway 192.0.2.254
