@@ -11,6 +11,7 @@ PACKAGES=(
 	libssl-dev openvswitch-switch openoverlayrouter
 	qemu-system-x86 qemu-utils libvirt-daemon-system libvirt-clients libvirt-dev
 	libxml2-utils cpio e2fsprogs debootstrap libibverbs-dev clang-format ccache
+	dpkg-dev debhelper systemd groff-base man-db git
 )
 
 missing=()

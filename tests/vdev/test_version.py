@@ -48,6 +48,10 @@ def main():
     rc, out, _ = run(os.environ["NFVACTL"], "--version")
     t.check_eq((rc, out), (0, f"nfvactl {version} (git {commit})\n"), "nfvactl --version")
 
+    changelog = open(os.path.join(SRC, "debian", "changelog")).readline()
+    t.check_eq(re.match(r"nfva \(([^)]+)\)", changelog).group(1), version,
+               "debian/changelog: the same version")
+
     rc, out, err = run(os.environ["NFVA"], "--help")
     t.check(rc == 0, f"nfva --help exits 0 ({rc})")
     t.check("--no-huge" in out + err, "nfva --help: EAL's options")
