@@ -2,28 +2,35 @@
 /*
  * nfva daemon entry: EAL, the options, the modules (core/module.h: each
  * part of the appliance initialises itself in dependency order), the first
- * snapshot, the startup configuration, the workers, then the control loop
- * on the main lcore until SIGINT/SIGTERM; then an orderly shutdown (workers
- * stopped, ports removed while every module still listens, modules
- * finalised in reverse order, socket removed, exit 0).
+ * snapshot, the startup configuration, the workers, then (READY=1 to
+ * systemd) the control loop on the main lcore until SIGINT/SIGTERM; then
+ * (STOPPING=1) an orderly shutdown (workers stopped, ports removed while
+ * every module still listens, modules finalised in reverse order, socket
+ * removed, exit 0).
  */
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <rte_eal.h>
 #include <rte_errno.h>
+#include <rte_version.h>
 
+#include "control/cmd.h"
 #include "control/config_file.h"
+#include "control/config_save.h"
 #include "control/control_socket.h"
 #include "control/periodic.h"
+#include "control/sd_notify.h"
 #include "core/args.h"
 #include "core/dp_config.h"
 #include "core/log.h"
 #include "core/mbufs.h"
 #include "core/module.h"
 #include "core/punt.h"
+#include "core/version.h"
 #include "core/workers.h"
 #include "offload/offload.h"
 #include "ports/port.h"
@@ -69,12 +76,42 @@ static int load_config(const char *path)
 	return ret;
 }
 
-/* nfva [...] --check-config FILE: validate and exit, before EAL (nothing
- * touched). Exit 0 when the file is good, 1 with each problem on stderr. */
+/* nfva --list-commands: the grammar as `help` gives it (JSON), for the man
+ * page and the bash completion made at build time. */
+static int list_commands(void)
+{
+	struct cmd_reply reply;
+	int ret = cmd_execute("help", &reply);
+	char *text = ret == 0 ? json_dumps(reply.result, JSON_INDENT(1)) : NULL;
+
+	json_decref(reply.result);
+	if (text == NULL)
+		return 1;
+	puts(text);
+	free(text);
+	return 0;
+}
+
+/* nfva [...] --version, --list-commands, --check-config FILE, or -h/--help
+ * after "--": answer and exit, before EAL (nothing touched). --check-config
+ * exits 0 when the file is good, 1 with each problem on stderr. */
 static int check_config_only(int argc, char **argv)
 {
-	for (int i = 1; i + 1 < argc; i++) {
-		if (strcmp(argv[i], "--check-config") != 0)
+	bool ours = false; /* after "--": nfva's own options */
+
+	for (int i = 1; i < argc; i++) {
+		ours = ours || strcmp(argv[i], "--") == 0;
+		if (ours && (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0)) {
+			nfva_args_usage(argv[0]);
+			return 0;
+		}
+		if (strcmp(argv[i], "--version") == 0) {
+			printf("nfva %s (git %s, %s)\n", NFVA_VERSION, NFVA_COMMIT, rte_version());
+			return 0;
+		}
+		if (strcmp(argv[i], "--list-commands") == 0)
+			return list_commands();
+		if (strcmp(argv[i], "--check-config") != 0 || i + 1 == argc)
 			continue;
 		int problems = config_file_check(argv[i + 1], stderr);
 		if (problems == 0)
@@ -93,6 +130,7 @@ int main(int argc, char **argv)
 	int checked = check_config_only(argc, argv);
 	if (checked >= 0)
 		return checked;
+	rte_set_application_usage_hook(nfva_args_usage); /* nfva --help: ours after EAL's */
 
 	int eal_args = rte_eal_init(argc, argv);
 	if (eal_args < 0) {
@@ -124,10 +162,13 @@ int main(int argc, char **argv)
 		ret = workers_start(nfva_mbuf_pool(), &wopts);
 	}
 	if (ret == 0) {
+		config_autosave_start();
 		NFVA_LOG(INFO, "running; control socket %s", args.socket);
+		sd_notify_send("READY=1\nSTATUS=running: configuration applied, workers started");
 		control_loop();
 		NFVA_LOG(INFO, "shutting down");
 	}
+	sd_notify_send("STOPPING=1");
 	shutdown_all();
 	return ret == 0 ? 0 : 1;
 }

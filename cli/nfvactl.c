@@ -33,6 +33,7 @@
 #include "guest_xml.h"
 #include "monitor.h"
 #include "render.h"
+#include "version.h"
 
 #define DEFAULT_SOCKET "/run/nfva/nfva.sock"
 #define DEFAULT_TIMEOUT_MS 30000
@@ -71,6 +72,7 @@ static void usage(FILE *f)
 	      "                         " DEFAULT_SOCKET ")\n"
 	      "  -t, --timeout SECONDS  wait at most this long for the reply\n"
 	      "                         (default 30, 0 = forever)\n"
+	      "  -V, --version          print nfvactl's version and git commit\n"
 	      "  -h, --help             print this help\n"
 	      "\n"
 	      "The daemon's commands: nfvactl help (all of them), nfvactl help WORD.\n"
@@ -115,12 +117,13 @@ static int parse_options(int argc, char **argv, struct options *o)
 		{ "socket", required_argument, NULL, 's' },
 		{ "timeout", required_argument, NULL, 't' },
 		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c;
 
 	// '+': stop at the first command word, so "fdb flush -x" reaches the daemon
-	while ((c = getopt_long(argc, argv, "+jps:t:h", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+jps:t:hV", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'j':
 			o->json = true;
@@ -139,6 +142,9 @@ static int parse_options(int argc, char **argv, struct options *o)
 			break;
 		case 'h':
 			usage(stdout);
+			return 0;
+		case 'V':
+			printf("nfvactl %s (git %s)\n", NFVA_VERSION, NFVA_COMMIT);
 			return 0;
 		default:
 			usage(stderr);

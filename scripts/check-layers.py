@@ -40,8 +40,11 @@ def read_conf(path):
 
 
 def sources(root):
+    """Every .c and .h; a header meson generates (X.h.in) counts as X.h."""
     for d, _, files in os.walk(root):
         for f in sorted(files):
+            if f.endswith('.h.in'):
+                f = f[:-3]
             if f.endswith(('.c', '.h')):
                 yield os.path.relpath(os.path.join(d, f), root)
 
@@ -89,7 +92,8 @@ def check(root, conf):
         if here not in allowed:
             faults.append(f'{rel}: folder {here} has no line in {os.path.basename(conf)}')
             continue
-        with open(os.path.join(root, rel), errors='replace') as f:
+        path = os.path.join(root, rel)
+        with open(path if os.path.exists(path) else path + '.in', errors='replace') as f:
             text = f.read()
         for inc in INCLUDE.findall(text):
             if inc not in files:

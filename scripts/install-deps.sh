@@ -13,6 +13,7 @@ PACKAGES=(
 	libxml2-utils cpio e2fsprogs debootstrap libibverbs-dev clang-format ccache
 	python3-prometheus-client
 	clang libclang-rt-14-dev
+	dpkg-dev debhelper systemd groff-base man-db git
 )
 
 missing=()

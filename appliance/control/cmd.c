@@ -11,6 +11,12 @@
 #include "control/cmd_match.h"
 
 static struct cmd_def *commands;
+static void (*change_hook)(void);
+
+void cmd_set_change_hook(void (*hook)(void))
+{
+	change_hook = hook;
+}
 
 void cmd_register(struct cmd_def *def)
 {
@@ -134,6 +140,8 @@ int cmd_run(const struct cmd_parsed *p, struct cmd_reply *reply)
 		json_decref(reply->result);
 		reply->result = NULL;
 		cmd_stream_free(&reply->stream);
+	} else if (change_hook != NULL && !(p->def->flags & CMD_F_READONLY)) {
+		change_hook();
 	}
 	return ret;
 }

@@ -65,24 +65,35 @@ struct cmd_reply {
  */
 typedef int (*cmd_handler_fn)(const struct cmd_args *args, struct cmd_reply *reply);
 
+/* cmd_def.flags */
+#define CMD_F_READONLY 0x01 /* changes no configuration: no autosave after it (show, help) */
+
 struct cmd_def {
 	const char *syntax;
 	const char *help;
 	cmd_handler_fn handler;
+	unsigned flags;              /* CMD_F_* */
 	struct cmd_syntax *compiled; /* filled by cmd_register */
 	struct cmd_def *next;
 };
 
 void cmd_register(struct cmd_def *def);
 
-#define NFVA_CMD(fn, syntax_str, help_str)                                                         \
+#define NFVA_CMD_FLAGS(fn, syntax_str, help_str, flags_)                                           \
 	static struct cmd_def cmd_def_##fn = { .syntax = syntax_str,                               \
 		.help = help_str,                                                                  \
-		.handler = fn };                                                                   \
+		.handler = fn,                                                                     \
+		.flags = (flags_) };                                                               \
 	RTE_INIT(cmd_register_##fn)                                                                \
 	{                                                                                          \
 		cmd_register(&cmd_def_##fn);                                                       \
 	}
+/* A command that may change the configuration (the default: when in doubt,
+ * --autosave saves, and saves only if the running configuration differs). */
+#define NFVA_CMD(fn, syntax_str, help_str) NFVA_CMD_FLAGS(fn, syntax_str, help_str, 0)
+/* A command that only reads (show, help, counters). */
+#define NFVA_CMD_RO(fn, syntax_str, help_str)                                                      \
+	NFVA_CMD_FLAGS(fn, syntax_str, help_str, CMD_F_READONLY)
 
 /* A matched command ready to run; tokens are owned by it. */
 struct cmd_parsed {
@@ -97,8 +108,14 @@ struct cmd_parsed {
  * An empty or comment-only line yields def == NULL. */
 int cmd_parse(const char *line, struct cmd_parsed *out, char *err, size_t errlen);
 void cmd_parsed_free(struct cmd_parsed *p);
-/* Run a parsed command; the reply holds the result or the error message. */
+/* Run a parsed command; the reply holds the result or the error message.
+ * After a command that succeeded and is not CMD_F_READONLY, the change hook
+ * runs (if one is set). */
 int cmd_run(const struct cmd_parsed *p, struct cmd_reply *reply);
+/* The function run after each successful command that may change the
+ * configuration (--autosave, control/config_save.c); NULL for none. Set once
+ * the startup file is loaded, so loading it never triggers it. */
+void cmd_set_change_hook(void (*hook)(void));
 /* parse + run. */
 int cmd_execute(const char *line, struct cmd_reply *reply);
 /* {"status":"ok","result":...} or {"status":"error","error":"..."}; steals result

@@ -42,7 +42,7 @@ static int stats_show_cmd(const struct cmd_args *a, struct cmd_reply *r)
 		json_object_set_new(r->result, sec->name, sec->show());
 	return 0;
 }
-NFVA_CMD(stats_show_cmd, "stats [show]", "counters of every port, networks and FDB")
+NFVA_CMD_RO(stats_show_cmd, "stats [show]", "counters of every port, networks and FDB")
 
 static int stats_clear_cmd(const struct cmd_args *a, struct cmd_reply *r)
 {

@@ -27,10 +27,11 @@ const struct nfva_args *nfva_options(void)
 	return &current;
 }
 
-static void usage(const char *prog)
+static void print_usage(FILE *f, const char *prog)
 {
-	fprintf(stderr,
+	fprintf(f,
 			"usage: %s [EAL options] -- [options]\n"
+			"       %s --version | --list-commands | --check-config FILE\n"
 			"  -c, --config FILE        startup configuration (commands, one per "
 			"line)\n"
 			"  -s, --socket PATH        control socket (default " DEFAULT_SOCKET ")\n"
@@ -44,10 +45,21 @@ static void usage(const char *prog)
 			"                           (off by default; e.g. 127.0.0.1:9100)\n"
 			"      --template-idle-s N  unused encapsulation templates go after N s "
 			"(default %u)\n"
+			"      --autosave           save the running configuration to the --config "
+			"file after every change\n"
 			"      --check-config FILE  validate FILE (grammar, names) and exit; no "
 			"EAL\n"
+			"      --version            print the version and git commit and exit; no "
+			"EAL\n"
+			"      --list-commands      print the commands (JSON, as help) and exit\n"
 			"  -h, --help\n",
-			prog, NFVA_DEFAULT_FDB_ENTRIES, DEFAULT_MBUFS, DEFAULT_TEMPLATE_IDLE_S);
+			prog, prog, NFVA_DEFAULT_FDB_ENTRIES, DEFAULT_MBUFS,
+			DEFAULT_TEMPLATE_IDLE_S);
+}
+
+void nfva_args_usage(const char *prog)
+{
+	print_usage(stdout, prog);
 }
 
 static bool parse_u32(const char *s, uint32_t min, uint32_t max, uint32_t *out, int base)
@@ -73,6 +85,7 @@ int nfva_args_parse(int argc, char **argv, struct nfva_args *a)
 		{ "idle-sleep-us", required_argument, NULL, 'i' },
 		{ "metrics", required_argument, NULL, 'M' },
 		{ "template-idle-s", required_argument, NULL, 't' },
+		{ "autosave", no_argument, NULL, 'a' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -113,8 +126,11 @@ int nfva_args_parse(int argc, char **argv, struct nfva_args *a)
 		case 't':
 			ok = parse_u32(optarg, 1, 86400, &a->template_idle_s, 0);
 			break;
+		case 'a':
+			a->autosave = true;
+			break;
 		case 'h':
-			usage(argv[0]);
+			print_usage(stdout, argv[0]);
 			exit(0);
 		default:
 			ok = false;
@@ -124,13 +140,17 @@ int nfva_args_parse(int argc, char **argv, struct nfva_args *a)
 		if (!ok) {
 			if (optarg != NULL)
 				fprintf(stderr, "nfva: invalid value '%s'\n", optarg);
-			usage(argv[0]);
+			print_usage(stderr, argv[0]);
 			return -EINVAL;
 		}
 	}
 	if (optind < argc) {
 		fprintf(stderr, "nfva: unexpected argument '%s'\n", argv[optind]);
-		usage(argv[0]);
+		print_usage(stderr, argv[0]);
+		return -EINVAL;
+	}
+	if (a->autosave && a->config == NULL) {
+		fprintf(stderr, "nfva: --autosave needs --config FILE (where to save)\n");
 		return -EINVAL;
 	}
 	current = *a;

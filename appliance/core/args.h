@@ -17,11 +17,15 @@ struct nfva_args {
 	unsigned idle_sleep_us;
 	const char *metrics;      /* Prometheus endpoint ADDR:PORT, or NULL (off) */
 	uint32_t template_idle_s; /* unused encapsulation templates go after this */
+	bool autosave;            /* save the running config to config after every change */
 };
 
 /* 0, or -EINVAL after printing a message and the usage. On success the
  * options are also what nfva_options() returns from then on. */
 int nfva_args_parse(int argc, char **argv, struct nfva_args *out);
+/* Print nfva's own options to stdout, as `nfva -- --help` does (also the
+ * EAL usage hook: `nfva --help` shows them after EAL's). */
+void nfva_args_usage(const char *prog);
 /* The options in force (the defaults until nfva_args_parse succeeded):
  * modules read their sizes here in their init. */
 const struct nfva_args *nfva_options(void);

@@ -43,6 +43,9 @@ enum nfva_event_type {
 	/* Checks. */
 	EVENT_UNDERLAY_CHECK, /* may .port become the uplink? */
 	EVENT_NETWORK_CHECK,  /* a network or attachment was added: may it be published? */
+	/* config show: does a module above write .port's line itself (.network NONE:
+	 * its port add; else its attachment .network/.vlan)? It refuses (-EEXIST). */
+	EVENT_CONFIG_OWNED,
 	EVENT_MAX
 };
 
@@ -50,8 +53,8 @@ struct nfva_event {
 	enum nfva_event_type type;
 	uint16_t port;                    /* PORT_*, UNDERLAY_CHECK: appliance port index */
 	uint32_t ip;                      /* NEIGH_CHANGED: IPv4, network order */
-	uint16_t network;                 /* FDB_REMOVED, NETWORK_* */
-	uint16_t vlan;                    /* NETWORK_DETACHED: the attachment's vlan */
+	uint16_t network;                 /* FDB_REMOVED, NETWORK_*, CONFIG_OWNED */
+	uint16_t vlan;                    /* NETWORK_DETACHED (the attachment's), CONFIG_OWNED */
 	const struct rte_ether_addr *mac; /* FDB_REMOVED */
 	json_t *json;                     /* PORT_SHOW: the object to add to (borrowed) */
 	char *err;                        /* checks: where a refusal explains itself */

@@ -34,6 +34,7 @@
 #include <rte_string_fns.h>
 
 #include "control/cmd.h"
+#include "control/running_config.h"
 #include "core/event.h"
 #include "guest/guest.h"
 #include "ports/hw.h"
@@ -368,7 +369,7 @@ static int guest_show_cmd(const struct cmd_args *a, struct cmd_reply *r)
 	}
 	return 0;
 }
-NFVA_CMD(guest_show_cmd, "guest port show [PORT]",
+NFVA_CMD_RO(guest_show_cmd, "guest port show [PORT]",
 		"guest ports with what their libvirt interface XML needs")
 
 static int guest_port_removed(const struct nfva_event *ev)
@@ -377,3 +378,69 @@ static int guest_port_removed(const struct nfva_event *ev)
 	return 0;
 }
 EVENT_SUBSCRIBE(EVENT_PORT_REMOVED, guest_port_removed)
+
+/* --- running configuration ------------------------------------------------- */
+
+/* A guest port whose attachment is still in place: config show writes it as
+ * `guest port add` (the port add of a vhost-user one and the attachment are
+ * not written by ports/ and l2/ then). */
+static bool guest_live(uint16_t port)
+{
+	const struct guest_port *g = &guests[port];
+	const struct network *n = network_by_index(g->network);
+	return g->kind != GUEST_NONE && n != NULL && network_of_attachment(port, g->vlan) == n;
+}
+
+static int guest_config_owned(const struct nfva_event *ev)
+{
+	const struct guest_port *g = &guests[ev->port];
+	if (!guest_live(ev->port))
+		return 0;
+	if (ev->network == NFVA_NETWORK_NONE)
+		return g->kind == GUEST_VHOST_USER ? -EEXIST : 0;
+	return ev->network == g->network && ev->vlan == g->vlan ? -EEXIST : 0;
+}
+EVENT_SUBSCRIBE(EVENT_CONFIG_OWNED, guest_config_owned)
+
+static void guest_line(const struct port *p, struct config_out *o)
+{
+	const struct guest_port *g = &guests[p->index];
+	const struct port *up = port_by_index(p->vf_of);
+	const uint8_t *b = g->mac.addr_bytes;
+	char dir[sizeof(g->socket)];
+
+	config_add(o, "guest port add");
+	config_word(o, network_by_index(g->network)->name);
+	config_add(o, "%s name", g->kind == GUEST_VHOST_USER ? "vhost-user" : "vf");
+	config_word(o, p->name);
+	config_add(o, "mac %02x:%02x:%02x:%02x:%02x:%02x", b[0], b[1], b[2], b[3], b[4], b[5]);
+	if (g->vlan != NFVA_VLAN_NONE)
+		config_add(o, "vlan %u", g->vlan);
+	if (g->kind == GUEST_VHOST_USER) {
+		snprintf(dir, sizeof(dir), "%.*s", (int)(strrchr(g->socket, '/') - g->socket),
+				g->socket);
+		if (strcmp(dir, GUEST_VHOST_DIR) != 0) {
+			config_add(o, "dir");
+			config_word(o, dir);
+		}
+		if (g->nfva_listens)
+			config_add(o, "listen nfva");
+		if (up != NULL) {
+			config_add(o, "vf-of");
+			config_word(o, up->name);
+		}
+	}
+	config_end(o);
+	if (g->kind == GUEST_VHOST_USER)
+		port_config_mac_limit(p, o);
+}
+
+static void guests_config(struct config_out *o)
+{
+	for (uint16_t i = 0; i < NFVA_MAX_PORTS; i++) {
+		const struct port *p = port_by_index(i);
+		if (p != NULL && guest_live(i))
+			guest_line(p, o);
+	}
+}
+CONFIG_SECTION(CONFIG_ORDER_GUESTS, guests_config)

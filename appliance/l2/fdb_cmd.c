@@ -1,13 +1,16 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* FDB commands (show, add, del, flush, ageing) and the ageing task. */
+/* FDB commands (show, add, del, flush, ageing), the ageing task, and the
+ * FDB's config lines (static entries, ageing). */
 #include <arpa/inet.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "core/clock.h"
 #include "control/cmd.h"
 #include "control/stats.h"
 #include "core/event.h"
 #include "control/periodic.h"
+#include "control/running_config.h"
 #include "l2/fdb.h"
 #include "l2/network.h"
 #include "ports/port.h"
@@ -107,7 +110,7 @@ static int fdb_show_cmd(const struct cmd_args *a, struct cmd_reply *r)
 	r->stream = (struct cmd_stream){ .next = fdb_show_next, .free = free, .state = st };
 	return 0;
 }
-NFVA_CMD(fdb_show_cmd, "fdb show [network NETWORK] [port PORT]",
+NFVA_CMD_RO(fdb_show_cmd, "fdb show [network NETWORK] [port PORT]",
 		"MAC table: mac, network, port/vlan or vtep, static/dynamic, age in seconds")
 
 static int fdb_key_arg(const struct cmd_args *a, struct cmd_reply *r, struct fdb_key *key)
@@ -225,7 +228,84 @@ static int fdb_summary_cmd(const struct cmd_args *a, struct cmd_reply *r)
 			(int)fdb_capacity(), "ageing", (int)ageing_s);
 	return 0;
 }
-NFVA_CMD(fdb_summary_cmd, "fdb summary", "entries, capacity and ageing time")
+NFVA_CMD_RO(fdb_summary_cmd, "fdb summary", "entries, capacity and ageing time")
+
+/* Static entries, collected under the walk and written after it. */
+struct static_list {
+	size_t n, cap;
+	struct fdb_entry *items; /* copies */
+	bool failed;
+};
+
+static void collect_static(const struct fdb_entry *e, void *arg)
+{
+	struct static_list *l = arg;
+	if (!(fdb_entry_dest(e).flags & FDB_F_STATIC) || l->failed)
+		return;
+	if (l->n == l->cap) {
+		size_t cap = l->cap ? l->cap * 2 : 64;
+		struct fdb_entry *items = realloc(l->items, cap * sizeof(*items));
+		if (items == NULL) {
+			l->failed = true;
+			return;
+		}
+		l->items = items;
+		l->cap = cap;
+	}
+	l->items[l->n] = *e;
+	l->items[l->n++].dest = fdb_entry_dest(e);
+}
+
+/* By network, then MAC: hash positions differ from one run to the next. */
+static int by_key(const void *a, const void *b)
+{
+	const struct fdb_key *x = &((const struct fdb_entry *)a)->key;
+	const struct fdb_key *y = &((const struct fdb_entry *)b)->key;
+	if (x->network != y->network)
+		return x->network < y->network ? -1 : 1;
+	return memcmp(&x->mac, &y->mac, sizeof(x->mac));
+}
+
+static void static_line(const struct fdb_entry *e, struct config_out *o)
+{
+	const struct network *n = network_by_index(e->key.network);
+	const struct port *p = port_by_index(e->dest.port);
+	char mac[RTE_ETHER_ADDR_FMT_SIZE], ip[INET_ADDRSTRLEN];
+
+	if (n == NULL || (e->dest.kind == FDB_DEST_PORT && p == NULL))
+		return;
+	rte_ether_format_addr(mac, sizeof(mac), &e->key.mac);
+	config_add(o, "fdb add %s network", mac);
+	config_word(o, n->name);
+	if (e->dest.kind == FDB_DEST_VTEP) {
+		config_add(o, "vtep %s", inet_ntop(AF_INET, &e->dest.vtep_ip, ip, sizeof(ip)));
+	} else {
+		config_add(o, "port");
+		config_word(o, p->name);
+		if (e->dest.vlan != NFVA_VLAN_NONE)
+			config_add(o, "vlan %u", e->dest.vlan);
+	}
+	config_end(o);
+}
+
+static void fdb_config(struct config_out *o)
+{
+	struct fdb_filter all = { .network = NFVA_NETWORK_NONE, .port = NFVA_PORT_NONE };
+	struct static_list l = { 0 };
+
+	fdb_walk(&all, collect_static, &l);
+	qsort(l.items, l.n, sizeof(l.items[0]), by_key);
+	for (size_t i = 0; i < l.n; i++)
+		static_line(&l.items[i], o);
+	free(l.items);
+	if (l.failed) /* an incomplete list must not be saved as if it were whole */
+		config_fail(o);
+	if (ageing_s != NFVA_DEFAULT_AGEING_S) {
+		config_add(o, "fdb ageing %u", ageing_s);
+		config_end(o);
+	}
+}
+CONFIG_SECTION(CONFIG_ORDER_FDB, fdb_config)
 
 RTE_INIT(fdb_cmd_register)
 {

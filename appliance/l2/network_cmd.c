@@ -238,7 +238,7 @@ static int network_show_cmd(const struct cmd_args *a, struct cmd_reply *r)
 	r->result = list;
 	return 0;
 }
-NFVA_CMD(network_show_cmd, "network show [NETWORK]", "networks with members and MAC counts")
+NFVA_CMD_RO(network_show_cmd, "network show [NETWORK]", "networks with members and MAC counts")
 
 static json_t *stats_networks(void)
 {

@@ -49,7 +49,7 @@ static int network_show_stats_cmd(const struct cmd_args *a, struct cmd_reply *r)
 	}
 	return 0;
 }
-NFVA_CMD(network_show_stats_cmd, "network show stats [NETWORK]",
+NFVA_CMD_RO(network_show_stats_cmd, "network show stats [NETWORK]",
 		"traffic of every network (or NETWORK): rx, tx, flooded, drops by reason")
 
 static int network_stats_clear(const struct nfva_event *ev)

@@ -122,13 +122,13 @@ static int mc_show_cmd(const struct cmd_args *a, struct cmd_reply *r)
 	r->result = f.list;
 	return 0;
 }
-NFVA_CMD(mc_show_cmd, "lisp map-cache show [IID]",
+NFVA_CMD_RO(mc_show_cmd, "lisp map-cache show [IID]",
 		"map-cache entries: EID prefix, type, RLOCs with priority and weight, TTL")
 
 static int mc_add_cmd(const struct cmd_args *a, struct cmd_reply *r)
 {
 	uint16_t n = iid_network(a, r);
-	struct lisp_mc_spec s = { .network = n, .kind = LISP_MC_STATIC };
+	struct lisp_mc_spec s = { .network = n, .kind = LISP_MC_STATIC, .configured = true };
 	struct lisp_rloc rloc = { .priority = (uint8_t)cmd_arg_u32(a, "N", 1),
 		.weight = (uint8_t)cmd_arg_u32(a, "N2", 100) };
 
@@ -170,7 +170,10 @@ NFVA_CMD(mc_add_cmd,
 static int mc_negative_cmd(const struct cmd_args *a, struct cmd_reply *r)
 {
 	uint16_t n = iid_network(a, r);
-	struct lisp_mc_spec s = { .network = n, .kind = LISP_MC_NEGATIVE, .action = LISP_ACT_DROP };
+	struct lisp_mc_spec s = { .network = n,
+		.kind = LISP_MC_NEGATIVE,
+		.action = LISP_ACT_DROP,
+		.configured = true };
 
 	if (n == NFVA_NETWORK_NONE)
 		return -ENOENT;
@@ -256,7 +259,8 @@ static int eid_show_cmd(const struct cmd_args *a, struct cmd_reply *r)
 	r->result = f.list;
 	return 0;
 }
-NFVA_CMD(eid_show_cmd, "lisp eid show [IID]", "local EIDs: address, MAC, port, learned or static")
+NFVA_CMD_RO(eid_show_cmd, "lisp eid show [IID]",
+		"local EIDs: address, MAC, port, learned or static")
 
 static int eid_add_cmd(const struct cmd_args *a, struct cmd_reply *r)
 {
@@ -379,7 +383,7 @@ static int servers_show_cmd(const struct cmd_args *a, struct cmd_reply *r)
 	r->result = list;
 	return 0;
 }
-NFVA_CMD(servers_show_cmd, "lisp map-server show", "map-servers and registration state")
+NFVA_CMD_RO(servers_show_cmd, "lisp map-server show", "map-servers and registration state")
 
 static int resolvers_show_cmd(const struct cmd_args *a, struct cmd_reply *r)
 {
@@ -390,7 +394,7 @@ static int resolvers_show_cmd(const struct cmd_args *a, struct cmd_reply *r)
 	r->result = list;
 	return 0;
 }
-NFVA_CMD(resolvers_show_cmd, "lisp map-resolver show", "configured map-resolvers")
+NFVA_CMD_RO(resolvers_show_cmd, "lisp map-resolver show", "configured map-resolvers")
 
 static int site_add_cmd(const struct cmd_args *a, struct cmd_reply *r)
 {
@@ -420,7 +424,7 @@ static int site_show_cmd(const struct cmd_args *a, struct cmd_reply *r)
 	r->result = lisp_ms_sites_json();
 	return 0;
 }
-NFVA_CMD(site_show_cmd, "lisp site show", "sites, their prefixes and current registrations")
+NFVA_CMD_RO(site_show_cmd, "lisp site show", "sites, their prefixes and current registrations")
 
 static json_t *lisp_counters_json(void)
 {
@@ -449,7 +453,7 @@ static int lisp_show_cmd(const struct cmd_args *a, struct cmd_reply *r)
 	json_object_set_new(r->result, "limits", lisp_limits_json());
 	return 0;
 }
-NFVA_CMD(lisp_show_cmd, "lisp show", "LISP settings and counters")
+NFVA_CMD_RO(lisp_show_cmd, "lisp show", "LISP settings and counters")
 
 static int lisp_set_cmd(const struct cmd_args *a, struct cmd_reply *r)
 {

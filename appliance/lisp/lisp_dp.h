@@ -82,6 +82,7 @@ struct lisp_mc_entry {
 	uint8_t plen;
 	uint8_t n_rlocs;
 	uint8_t n_best;       /* usable RLOCs of the lowest priority, first in best[] */
+	bool configured;      /* made by a command (static, or a configured negative entry) */
 	uint16_t best_weight; /* sum of their weights (0: share equally) */
 	struct lisp_addr prefix;
 	uint32_t ttl_s;      /* 0 = no expiry */

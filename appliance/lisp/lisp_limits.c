@@ -17,6 +17,7 @@
 #include <arpa/inet.h>
 
 #include "control/cmd.h"
+#include "control/running_config.h"
 #include "core/bounds.h"
 #include "core/ratelimit.h"
 #include "overlay/underlay.h"
@@ -93,6 +94,23 @@ json_t *lisp_limits_json(void)
 			(json_int_t)lim.eids_per_network, "replies_per_s",
 			(json_int_t)lim.replies_per_s, "glean_per_s", (json_int_t)lim.glean_per_s,
 			"misses_per_s", (json_int_t)lim.misses_per_s);
+}
+
+void lisp_limits_config(struct config_out *o)
+{
+	if (lim.eids_per_network == LISP_EIDS_PER_NETWORK && lim.replies_per_s == LISP_REPLY_RATE &&
+			lim.glean_per_s == LISP_GLEAN_RATE && lim.misses_per_s == LISP_MISS_RATE)
+		return;
+	config_add(o, "lisp limits");
+	if (lim.eids_per_network != LISP_EIDS_PER_NETWORK)
+		config_add(o, "eids-per-network %u", lim.eids_per_network);
+	if (lim.replies_per_s != LISP_REPLY_RATE)
+		config_add(o, "replies-per-s %u", lim.replies_per_s);
+	if (lim.glean_per_s != LISP_GLEAN_RATE)
+		config_add(o, "glean-per-s %u", lim.glean_per_s);
+	if (lim.misses_per_s != LISP_MISS_RATE)
+		config_add(o, "misses-per-s %u", lim.misses_per_s);
+	config_end(o);
 }
 
 static int limits_cmd(const struct cmd_args *a, struct cmd_reply *r)

@@ -145,7 +145,8 @@ struct lisp_mc_spec {
 	uint8_t plen;
 	uint8_t kind; /* enum lisp_mc_kind */
 	uint8_t action;
-	uint32_t ttl_s; /* 0 = never expires */
+	bool configured; /* a command made it: part of the running configuration */
+	uint32_t ttl_s;  /* 0 = never expires */
 	uint8_t n_rlocs;
 	struct lisp_rloc rlocs[LISP_MAX_RLOCS];
 };
@@ -218,6 +219,9 @@ bool lisp_allow_miss(void);  /* a map-cache miss taken on */
 bool lisp_eid_quota_ok(uint16_t network);
 bool lisp_rloc_ok(uint32_t ip); /* unicast, not ours: may be named by a peer */
 json_t *lisp_limits_json(void);
+/* `lisp limits ...` with the values that differ from the defaults, if any. */
+struct config_out;
+void lisp_limits_config(struct config_out *o);
 
 /* ---- lisp_glean.c: ARP probes for unknown local destinations */
 void lisp_glean_input(struct rte_mbuf *m);

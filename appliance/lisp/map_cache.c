@@ -192,6 +192,7 @@ int lisp_mc_set(const struct lisp_mc_spec *s)
 	}
 	e->network = s->network;
 	e->kind = s->kind;
+	e->configured = s->configured;
 	e->action = s->action;
 	e->plen = s->plen;
 	e->prefix = s->prefix;

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "control/cmd.h"
+#include "control/running_config.h"
 #include "core/dp_config.h"
 #include "core/event.h"
 #include "mirror/mirror.h"
@@ -71,7 +72,7 @@ static int collect_show_cmd(const struct cmd_args *a, struct cmd_reply *r)
 	r->result = list;
 	return 0;
 }
-NFVA_CMD(collect_show_cmd, "mirror collect show", "collected ERSPAN sessions")
+NFVA_CMD_RO(collect_show_cmd, "mirror collect show", "collected ERSPAN sessions")
 
 void mirror_collect_build(struct dp_mirrors *dm)
 {
@@ -93,6 +94,24 @@ static int collect_port_removing(const struct nfva_event *ev)
 	return 0;
 }
 EVENT_SUBSCRIBE(EVENT_PORT_REMOVING, collect_port_removing)
+
+static void collect_config(struct config_out *o)
+{
+	char ip[INET_ADDRSTRLEN];
+
+	for (unsigned i = 0; i < ERSPAN_SESSIONS; i++) {
+		const struct port *p = port_by_index(collect_port[i]);
+		if (collect_port[i] == NFVA_PORT_NONE || p == NULL)
+			continue;
+		config_add(o, "mirror collect erspan session %u to port", i);
+		config_word(o, p->name);
+		if (collect_from[i] != 0)
+			config_add(o, "from %s",
+					inet_ntop(AF_INET, &collect_from[i], ip, sizeof(ip)));
+		config_end(o);
+	}
+}
+CONFIG_SECTION(CONFIG_ORDER_COLLECT, collect_config)
 
 RTE_INIT(mirror_collect_init)
 {

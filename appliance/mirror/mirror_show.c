@@ -80,4 +80,4 @@ static int mirror_show_cmd(const struct cmd_args *a, struct cmd_reply *r)
 	r->result = list;
 	return 0;
 }
-NFVA_CMD(mirror_show_cmd, "mirror show [NAME]", "sessions, destinations and their counters")
+NFVA_CMD_RO(mirror_show_cmd, "mirror show [NAME]", "sessions, destinations and their counters")

@@ -168,7 +168,7 @@ static int stats_rates_cmd(const struct cmd_args *a, struct cmd_reply *r)
 	r->result = observe_rates_json(seconds);
 	return 0;
 }
-NFVA_CMD(stats_rates_cmd, "stats rates [SECONDS]",
+NFVA_CMD_RO(stats_rates_cmd, "stats rates [SECONDS]",
 		"per port and per worker rates over the last SECONDS (default 1): nfvactl monitor")
 
 RTE_INIT(rates_register)

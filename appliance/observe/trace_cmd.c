@@ -159,7 +159,7 @@ static int trace_show_cmd(const struct cmd_args *a, struct cmd_reply *r)
 	}
 	return 0;
 }
-NFVA_CMD(trace_show_cmd, "trace show", "the frames traced so far, stage by stage")
+NFVA_CMD_RO(trace_show_cmd, "trace show", "the frames traced so far, stage by stage")
 
 static int trace_clear_cmd(const struct cmd_args *a, struct cmd_reply *r)
 {

@@ -55,5 +55,5 @@ static int stats_vteps_cmd(const struct cmd_args *a, struct cmd_reply *r)
 	r->result = observe_vteps_json();
 	return 0;
 }
-NFVA_CMD(stats_vteps_cmd, "stats vteps",
+NFVA_CMD_RO(stats_vteps_cmd, "stats vteps",
 		"per remote VTEP/RLOC: tunnel frames and bytes each way, drops by reason")

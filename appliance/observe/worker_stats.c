@@ -96,7 +96,7 @@ static int stats_workers_cmd(const struct cmd_args *a, struct cmd_reply *r)
 	r->result = observe_workers_json();
 	return 0;
 }
-NFVA_CMD(stats_workers_cmd, "stats workers",
+NFVA_CMD_RO(stats_workers_cmd, "stats workers",
 		"per worker: rx queues, busy/idle cycles, packets, cycles per packet, per stage")
 
 static int workers_stats_clear_event(const struct nfva_event *ev)

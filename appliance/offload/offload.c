@@ -47,9 +47,9 @@ struct request_filter {
 
 struct offload_config offload_cfg = {
 	.enabled = true,
-	.idle_timeout_ms = 10000,
-	.max_rules = 1u << 20,
-	.max_rules_per_port = 1u << 20,
+	.idle_timeout_ms = OFFLOAD_IDLE_TIMEOUT_MS,
+	.max_rules = OFFLOAD_MAX_RULES,
+	.max_rules_per_port = OFFLOAD_MAX_RULES,
 };
 struct offload_stats offload_stats;
 struct failure_reason failure_reasons[FAILURE_REASONS];

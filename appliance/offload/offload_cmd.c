@@ -8,6 +8,8 @@
 #include <rte_cycles.h>
 
 #include "control/cmd.h"
+#include "control/running_config.h"
+#include "core/event.h"
 #include "core/dp_config.h"
 #include "l2/network.h"
 #include "ports/port.h"
@@ -103,7 +105,7 @@ static int offload_show_cmd(const struct cmd_args *a, struct cmd_reply *r)
 	r->result = list;
 	return 0;
 }
-NFVA_CMD(offload_show_cmd, "offload show [caps]",
+NFVA_CMD_RO(offload_show_cmd, "offload show [caps]",
 		"rules with state (offloaded/software), reason, hits, bytes, age; caps: what the "
 		"backend of each e-switch accepts")
 
@@ -143,7 +145,7 @@ static int offload_dump_cmd(const struct cmd_args *a, struct cmd_reply *r)
 	free(c.buf);
 	return 0;
 }
-NFVA_CMD(offload_dump_cmd, "offload dump testpmd",
+NFVA_CMD_RO(offload_dump_cmd, "offload dump testpmd",
 		"every rule as dpdk-testpmd commands, to replay on real hardware")
 
 static int offload_switch_cmd(const struct cmd_args *a, struct cmd_reply *r)
@@ -188,6 +190,53 @@ static int offload_flush_cmd(const struct cmd_args *a, struct cmd_reply *r)
 	return 0;
 }
 NFVA_CMD(offload_flush_cmd, "offload flush", "remove every rule (flows fall back to software)")
+
+static int by_name(const void *a, const void *b)
+{
+	return strcmp((*(const struct port *const *)a)->name,
+			(*(const struct port *const *)b)->name);
+}
+
+/* Settings that differ from the defaults; ports by name (their indexes may
+ * change when the configuration is replayed). */
+static void offload_config(struct config_out *o)
+{
+	const struct port *off[NFVA_MAX_PORTS];
+	unsigned n = 0;
+
+	if (!offload_cfg.enabled) {
+		config_add(o, "offload off");
+		config_end(o);
+	}
+	for (uint16_t i = 0; i < NFVA_MAX_PORTS; i++)
+		if (port_by_index(i) != NULL && !offload_cfg.port_enabled[i])
+			off[n++] = port_by_index(i);
+	qsort(off, n, sizeof(off[0]), by_name);
+	for (unsigned i = 0; i < n; i++) {
+		config_add(o, "offload off port");
+		config_word(o, off[i]->name);
+		config_end(o);
+	}
+	bool idle = offload_cfg.idle_timeout_ms != OFFLOAD_IDLE_TIMEOUT_MS;
+	bool limit = offload_cfg.max_rules_per_port != OFFLOAD_MAX_RULES;
+	if (!idle && !limit)
+		return;
+	config_add(o, "offload set");
+	if (idle)
+		config_add(o, "idle-timeout %u", offload_cfg.idle_timeout_ms / 1000);
+	if (limit)
+		config_add(o, "max-rules-per-port %u", offload_cfg.max_rules_per_port);
+	config_end(o);
+}
+CONFIG_SECTION(CONFIG_ORDER_OFFLOAD, offload_config)
+
+/* A port added later in the same slot starts with offload on, like any new port. */
+static int offload_port_removed(const struct nfva_event *ev)
+{
+	offload_cfg.port_enabled[ev->port] = true;
+	return 0;
+}
+EVENT_SUBSCRIBE(EVENT_PORT_REMOVED, offload_port_removed)
 
 static json_t *offload_stats_json(void)
 {

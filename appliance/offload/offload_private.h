@@ -168,6 +168,9 @@ struct offload_stats {
 	uint32_t install_us_max;
 };
 
+#define OFFLOAD_IDLE_TIMEOUT_MS 10000 /* default idle timeout of a rule */
+#define OFFLOAD_MAX_RULES (1u << 20)  /* default limits: rules, and rules per port */
+
 struct offload_config {
 	bool enabled; /* global switch */
 	bool port_enabled[NFVA_MAX_PORTS];

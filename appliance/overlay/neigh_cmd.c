@@ -1,8 +1,11 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* Neighbour commands (neigh add | del | show) and the neighbour timer task. */
+/* Neighbour commands (neigh add | del | show), the static neighbours' config
+ * lines and the neighbour timer task. */
 #include <arpa/inet.h>
+#include <stdlib.h>
 
 #include "control/cmd.h"
+#include "control/running_config.h"
 #include "control/periodic.h"
 #include "overlay/neigh_private.h"
 #include "core/punt.h"
@@ -105,8 +108,35 @@ static int neigh_show_cmd(const struct cmd_args *a, struct cmd_reply *r)
 	r->result = list;
 	return 0;
 }
-NFVA_CMD(neigh_show_cmd, "neigh show [stats]",
+NFVA_CMD_RO(neigh_show_cmd, "neigh show [stats]",
 		"underlay neighbours with state (with stats: ARP counters too)")
+
+static int by_address(const void *a, const void *b)
+{
+	uint32_t x = ntohl(*(const uint32_t *)a), y = ntohl(*(const uint32_t *)b);
+	return x < y ? -1 : x > y;
+}
+
+/* Static neighbours, by address (table slots depend on what was learned). */
+static void neigh_config(struct config_out *o)
+{
+	static uint32_t ips[NFVA_MAX_NEIGHS];
+	unsigned n = 0;
+
+	for (unsigned i = 0; i < NFVA_MAX_NEIGHS; i++)
+		if (neigh_table.entries[i].used && neigh_table.entries[i].state == NEIGH_PERMANENT)
+			ips[n++] = neigh_table.entries[i].ip;
+	qsort(ips, n, sizeof(ips[0]), by_address);
+	for (unsigned i = 0; i < n; i++) {
+		char ip[INET_ADDRSTRLEN], mac[RTE_ETHER_ADDR_FMT_SIZE];
+		const struct neigh *e = neigh_find(ips[i]);
+		inet_ntop(AF_INET, &ips[i], ip, sizeof(ip));
+		rte_ether_format_addr(mac, sizeof(mac), &e->mac);
+		config_add(o, "neigh add %s lladdr %s", ip, mac);
+		config_end(o);
+	}
+}
+CONFIG_SECTION(CONFIG_ORDER_NEIGH, neigh_config)
 
 static struct stats_section underlay_section = { .name = "underlay", .show = underlay_stats_json };
 

@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* underlay set / underlay show (see underlay.h). */
+/* underlay set / underlay show (see underlay.h), and its config line. */
 #include <arpa/inet.h>
 
 #include <rte_ethdev.h>
 
 #include "control/cmd.h"
+#include "control/running_config.h"
 #include "core/log.h"
 #include "overlay/underlay.h"
 #include "ports/port.h"
@@ -64,4 +65,22 @@ static int underlay_show_cmd(const struct cmd_args *a, struct cmd_reply *r)
 			ip_or_null(u->gateway), "mac", mac_str, "mtu", p->mtu);
 	return 0;
 }
-NFVA_CMD(underlay_show_cmd, "underlay show", "uplink, VTEP address, gateway, MAC and MTU")
+NFVA_CMD_RO(underlay_show_cmd, "underlay show", "uplink, VTEP address, gateway, MAC and MTU")
+
+static void underlay_config(struct config_out *o)
+{
+	const struct underlay *u = underlay_get();
+	const struct port *p = u->active ? port_by_index(u->port) : NULL;
+	char ip[INET_ADDRSTRLEN], gw[INET_ADDRSTRLEN];
+
+	if (p == NULL)
+		return;
+	inet_ntop(AF_INET, &u->ip, ip, sizeof(ip));
+	config_add(o, "underlay set uplink");
+	config_word(o, p->name);
+	config_add(o, "ip %s/%u", ip, u->prefix_len);
+	if (u->gateway != 0)
+		config_add(o, "gateway %s", inet_ntop(AF_INET, &u->gateway, gw, sizeof(gw)));
+	config_end(o);
+}
+CONFIG_SECTION(CONFIG_ORDER_UNDERLAY, underlay_config)

@@ -331,6 +331,6 @@ static int hw_show_cmd(const struct cmd_args *a, struct cmd_reply *r)
 	r->result = hw_discover(cmd_arg(a, "PATH"));
 	return 0;
 }
-NFVA_CMD(hw_show_cmd, "hw show [sysfs PATH]",
+NFVA_CMD_RO(hw_show_cmd, "hw show [sysfs PATH]",
 		"PCI NICs, SR-IOV VFs, representors and RDMA devices, with the nfva port commands "
 		"for them (sysfs: read another sysfs tree, for tests)")

@@ -194,6 +194,11 @@ int port_add(const struct port_params *params, char *err, size_t errlen)
 		p->rxq_worker[q] = NFVA_WORKER_ANY;
 	p->rxd = params->rxd ? params->rxd : DEFAULT_RXD;
 	p->txd = params->txd ? params->txd : DEFAULT_TXD;
+	p->cfg_mtu = params->mtu;
+	p->cfg_rxd = params->rxd;
+	p->cfg_txd = params->txd;
+	p->cfg_rxq = params->rxq;
+	p->cfg_txq = params->txq;
 	int ret = port_probe(p, err, errlen);
 	if (ret == 0 && (ret = port_configure(p, params, err, errlen)) < 0)
 		port_release_device(p);

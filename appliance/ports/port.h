@@ -30,11 +30,14 @@ struct port {
 	uint16_t n_txq;
 	uint16_t rxq_worker[NFVA_MAX_RXQ]; /* pinned worker of each rx queue, or WORKER_ANY */
 	uint16_t rxd, txd;                 /* descriptors per queue */
-	uint32_t mac_limit;                /* 0 = unlimited */
-	bool we_probed;                    /* we created the device: remove it on del */
-	uint8_t eswitch;                   /* enum port_eswitch: this port is a PF/uplink */
-	uint16_t vf_of;                    /* a VF of this uplink's e-switch, or NONE */
-	struct port_counters baseline;     /* worker counters at add / last clear */
+	uint16_t cfg_mtu;              /* as given to port add (0: the device's), for config show */
+	uint16_t cfg_rxd, cfg_txd;     /* as given (0: defaults), for config show */
+	uint16_t cfg_rxq, cfg_txq;     /* as given (0: one per worker), for config show */
+	uint32_t mac_limit;            /* 0 = unlimited */
+	bool we_probed;                /* we created the device: remove it on del */
+	uint8_t eswitch;               /* enum port_eswitch: this port is a PF/uplink */
+	uint16_t vf_of;                /* a VF of this uplink's e-switch, or NONE */
+	struct port_counters baseline; /* worker counters at add / last clear */
 	struct rte_eth_stats eth_baseline;
 };
 
@@ -65,6 +68,11 @@ struct port *port_by_index(uint16_t index);
  * snapshot; deleting one publishes EVENT_PORT_REMOVING before the snapshot
  * without it (networks detach it) and EVENT_PORT_REMOVED once no worker can
  * touch it (the FDB forgets it), then the device goes (core/event.h). */
+
+/* config show: `port set NAME mac-limit N` when p has a MAC limit (for
+ * ports whose add line cannot say it: vhost-user and guest ports). */
+struct config_out;
+void port_config_mac_limit(const struct port *p, struct config_out *o);
 
 /* Pin rx queue q of p to worker (or NFVA_WORKER_ANY): -errno with err. */
 int port_pin_rxq(struct port *p, uint16_t q, uint16_t worker, char *err, size_t errlen);

@@ -108,7 +108,7 @@ static int port_show_cmd(const struct cmd_args *a, struct cmd_reply *r)
 	r->result = list;
 	return 0;
 }
-NFVA_CMD(port_show_cmd, "port show [PORT]", "ports with link state (counters: port show stats)")
+NFVA_CMD_RO(port_show_cmd, "port show [PORT]", "ports with link state (counters: port show stats)")
 
 static int port_show_stats_cmd(const struct cmd_args *a, struct cmd_reply *r)
 {
@@ -125,7 +125,7 @@ static int port_show_stats_cmd(const struct cmd_args *a, struct cmd_reply *r)
 	}
 	return 0;
 }
-NFVA_CMD(port_show_stats_cmd, "port show stats [PORT]",
+NFVA_CMD_RO(port_show_stats_cmd, "port show stats [PORT]",
 		"counters of every port (or PORT) since it was added or the last stats clear")
 
 static json_t *stats_ports(void)

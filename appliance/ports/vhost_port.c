@@ -18,11 +18,21 @@
 #include <unistd.h>
 
 #include "control/cmd.h"
+#include "control/running_config.h"
+#include "core/event.h"
 #include "core/log.h"
 #include "ports/port.h"
 #include "ports/vhost_port.h"
 
 NFVA_LOG_REGISTER(vhost)
+
+/* Ports made by `port add NAME vhost-user PATH`, by port index: how config
+ * show writes them back. */
+static struct {
+	bool used;
+	bool server;
+	char path[sizeof(((struct sockaddr_un *)0)->sun_path)];
+} plain[NFVA_MAX_PORTS];
 
 /* QEMU runs as libvirt-qemu:kvm; -1 ids when this host has no such user. */
 static void qemu_ids(uid_t *uid, gid_t *gid)
@@ -153,6 +163,12 @@ static int port_vhost_add_cmd(const struct cmd_args *a, struct cmd_reply *r)
 		return cmd_error(r, EEXIST, "port %s exists", cmd_arg(a, "NAME"));
 	int ret = vhost_port_add(cmd_arg(a, "NAME"), path, cmd_has(a, "server"), vf_of, r->error,
 			sizeof(r->error));
+	if (ret == 0) {
+		uint16_t i = port_find(cmd_arg(a, "NAME"))->index;
+		plain[i].used = true;
+		plain[i].server = cmd_has(a, "server");
+		snprintf(plain[i].path, sizeof(plain[i].path), "%s", path); /* checked: fits */
+	}
 	if (ret == 0)
 		r->result = json_pack("{s:s, s:s, s:s}", "name", cmd_arg(a, "NAME"), "socket", path,
 				"role", cmd_has(a, "server") ? "server" : "client");
@@ -163,3 +179,29 @@ NFVA_CMD(port_vhost_add_cmd, "port add NAME vhost-user PATH [server|client] [vf-
 		"and nfva reconnects after guest reboots; server: nfva listens and gives the "
 		"socket "
 		"to libvirt-qemu:kvm")
+
+bool vhost_port_config(const struct port *p, struct config_out *o)
+{
+	const struct port *up = port_by_index(p->vf_of);
+
+	if (!plain[p->index].used)
+		return false;
+	config_add(o, "port add");
+	config_word(o, p->name);
+	config_add(o, "vhost-user");
+	config_word(o, plain[p->index].path);
+	config_add(o, "%s", plain[p->index].server ? "server" : "client");
+	if (up != NULL) {
+		config_add(o, "vf-of");
+		config_word(o, up->name);
+	}
+	config_end(o);
+	return true;
+}
+
+static int vhost_port_removed(const struct nfva_event *ev)
+{
+	memset(&plain[ev->port], 0, sizeof(plain[ev->port]));
+	return 0;
+}
+EVENT_SUBSCRIBE(EVENT_PORT_REMOVED, vhost_port_removed)

@@ -15,4 +15,10 @@ int socket_dir_prepare(const char *dir, bool qemu_writes, bool *created, char *e
 int vhost_port_add(const char *name, const char *path, bool nfva_listens, uint16_t vf_of, char *err,
 		size_t errlen);
 
+/* config show: write the port add line of p if it is a plain vhost-user
+ * port (`port add NAME vhost-user PATH`); false when it is not one. */
+struct port;
+struct config_out;
+bool vhost_port_config(const struct port *p, struct config_out *o);
+
 #endif

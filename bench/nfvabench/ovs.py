@@ -2,7 +2,7 @@
 """The peer: Open vSwitch with DPDK (Debian openvswitch-switch-dpdk), a
 private ovsdb-server and ovs-vswitchd-dpdk per run, in a private network
 namespace (the br-phy tap of native tunnelling lives there), the PMD thread on
-core 1, everything else on core 0. See PEERS.md in the project's shared notes.
+core 1, everything else on core 0. docs/performance.md (Method notes) has the settings.
 
 Scenario body lines start with the tool they run:
     vsctl ARGS    ovs-vsctl on the private database

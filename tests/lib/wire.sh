@@ -122,7 +122,7 @@ pcap_bad() {
 		-Y '_ws.malformed || _ws.expert.severity >= error || ip.checksum.status=="Bad" || udp.checksum.status=="Bad" || tcp.checksum.status=="Bad" || icmp.checksum.status=="Bad"' 2>&1 |
 		{ grep -v '^Running as user' || true; }
 }
-# pcap_no_malformed CAP: PEERS.md's check, pcap_bad must print nothing.
+# pcap_no_malformed CAP: no malformed frame and no bad checksum (pcap_bad prints nothing).
 pcap_no_malformed() {
 	local bad
 	bad=$(pcap_bad "$1")

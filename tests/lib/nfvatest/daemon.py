@@ -16,6 +16,9 @@ more nfva options (after `--`, so a later --fdb-entries wins over the default
 EAL's memory options instead of ["--no-huge", "-m", "512"]; port_opts: {port:
 "mtu 9000"}, more words for that port's `port add` line.
 
+d.extra_args (set after construction) are appended after args (e.g.
+["--autosave"]); d.env, if set, is the environment nfva runs in.
+
 feed="fifo" makes every rx_pcap a named pipe the test writes in rounds, so
 that which frames reach nfva before a rule exists is known exactly (see
 fifo.py): d.round({"vf1": [frames]}), d.wait_rules(n), d.stop().
@@ -66,6 +69,8 @@ class Daemon(FifoFeed):
         Daemon._seq += 1
         self.prefix = f"nfva-test-{os.getpid()}-{Daemon._seq}"
         self._uplink_mac = None
+        self.extra_args = []
+        self.env = None
         FifoFeed.__init__(self, set(self.eswitch) | set(uplink_filler or ()))
 
     # ------------------------------------------------------------ files
@@ -122,7 +127,7 @@ class Daemon(FifoFeed):
         return [os.environ["NFVA"]] + self.memory + ["--no-pci",
                 "--file-prefix", self.prefix, "-l", "0,1",
                 "--", "--config", config_path or self.conf, "--socket", sock or self.sock,
-                "--fdb-entries", "65536", "--mbufs", "8191"] + self.args
+                "--fdb-entries", "65536", "--mbufs", "8191"] + self.args + list(self.extra_args)
 
     def run_to_exit(self, config_text, timeout=30):
         """Run with a configuration expected to fail: (rc, stdout, stderr)."""
@@ -149,7 +154,7 @@ class Daemon(FifoFeed):
         self.log_f = open(self.path(logname), "w+")
         self.sock = sock
         self.proc = subprocess.Popen(self.command(sock=sock), stdout=self.log_f,
-                                     stderr=subprocess.STDOUT)
+                                     stderr=subprocess.STDOUT, env=self.env)
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             rc = self.proc.poll()

@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: BSD-3-Clause
 """Reading pcap files with tshark's dissectors: fields, counts, and the
-no-malformed check of PEERS.md (checksums verified)."""
+no-malformed check (tshark's malformed and error expert items, IP/UDP/TCP/ICMP
+checksums verified)."""
 
 import subprocess
 
