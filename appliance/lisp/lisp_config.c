@@ -78,7 +78,7 @@ static void sites_config(struct config_out *o)
 			config_add(o, "eid-prefix %u %s", p->iid,
 					prefix_text(&p->addr, p->plen, prefix, sizeof(prefix)));
 			config_add(o, "%s", auth_word(s->key_id));
-			if (s->more_specifics)
+			if (p->more_specifics)
 				config_add(o, "accept-more-specifics");
 			config_end(o);
 		}
