@@ -80,6 +80,7 @@ struct worker {
 	unsigned id; /* 0..n-1: QSBR thread id, tx queue index */
 	unsigned lcore;
 	struct trace_ctx *trace;          /* a traced frame is being processed (slowpath/trace.h) */
+	uint64_t tsc;                     /* rte_rdtsc() at the end of the last timed stage */
 	const struct dp_config *cfg;      /* snapshot for the current iteration */
 	uint32_t now;                     /* nfva_now_s() at the start of the iteration */
 	uint16_t rx_port;                 /* the port of the burst being processed */
