@@ -8,6 +8,8 @@ and `port show stats`), after real traffic; then `stats clear`.
     .252 --+                                            +-- vm1 (A)
     .253 --+-- up 192.168.1.249/24 ---------------------+-- vm2
                network n1 vni 5000 encap vxlan, vteps .252 .253
+    q2: net_null (no rx) with two rx queues, queue 1 pinned to worker 0:
+        what `stats workers` and `port show` say of the rx queue plan.
 
 A (on vm1) and R (behind .252) are static FDB entries: no decision depends
 on when learning happens.
@@ -57,7 +59,8 @@ def check_workers(d, n_rx, n_up, n_local, n_l2, n_tx):
     t.check(w["tsc_hz"] > 0, "stats workers: tsc_hz")
     t.check_eq(sorted(k for k in w if k != "tsc_hz"), ["worker0"], "stats workers: one worker")
     w0 = w["worker0"]
-    t.check_eq(w0["rx_queues"], ["up:0", "vm1:0", "vm2:0"], "worker0 polls queue 0 of each port")
+    t.check_eq(w0["rx_queues"], ["up:0", "vm1:0", "vm2:0", "q2:0", "q2:1"],
+               "worker0 polls every queue of the plan")
     t.check_eq(w0["packets"], n_rx, "worker0 packets = every frame received")
     t.check(w0["busy_cycles"] > 0 and w0["idle_cycles"] > 0, "worker0 busy and idle cycles")
     t.check(0 < w0["busy_iterations"] < w0["iterations"], "worker0 busy iterations")
@@ -113,13 +116,15 @@ def check_port_views(d):
     lines = text.splitlines()
     t.check(rc == 0 and lines and lines[0].split()[:3] == ["NAME", "INDEX", "LINK"],
             f"port show: a table (header {lines[:1]})")
-    t.check(len(lines) == 4 and "rx_packets" not in text and "{" not in text,
+    t.check(len(lines) == 5 and "rx_packets" not in text and "{" not in text,
             "port show: one line per port, no counters in it")
     rc, text, _ = d.ctl_raw("port", "show", "stats", "vm1", json_out=False)
     t.check(rc == 0 and text.startswith("vm1:\n") and "  rx_packets:" in text and
             "local_dest: 1" in text, "port show stats vm1: a readable section")
     stats = d.ctl("port", "show", "stats")
-    t.check_eq(sorted(stats), ["up", "vm1", "vm2"], "port show stats: every port")
+    t.check_eq(sorted(stats), ["q2", "up", "vm1", "vm2"], "port show stats: every port")
+    q2 = d.ctl("port", "show", "q2")[0]
+    t.check_eq((q2["rxq"], q2["rx_queues"]), (2, "0:w0,1:w0*"), "port show q2: rx queues, pin")
     t.check_eq(stats["vm2"]["dropped"], {"vlan_unknown": 1}, "port show stats: vm2 drops")
     rc, _, err = d.ctl_raw("port", "show", "stats", "nope")
     t.check(rc == 1 and "no port named nope" in err, "port show stats nope: error")
@@ -142,7 +147,8 @@ def run_counters():
         "network add n1 vni 5000 encap vxlan", "network n1 attach vm1",
         "network n1 attach vm2", f"network n1 vtep add {t.VTEP1}",
         f"network n1 vtep add {t.VTEP2}", f"fdb add {MAC_A} network n1 port vm1",
-        f"fdb add {MAC_R} network n1 vtep {t.VTEP1}"])
+        f"fdb add {MAC_R} network n1 vtep {t.VTEP1}",
+        "port add q2 dev net_null7,no-rx=1 rxq 2", "port set q2 rxq 1 worker 0"])
     try:
         upmac = d.probe_uplink_mac()
         up, vm1, vm2, r_to_a, a_to_r, arp, _ = traffic(upmac)
