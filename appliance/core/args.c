@@ -37,7 +37,7 @@ static void usage(const char *prog)
 			"      --mbufs N            mbufs in the packet pool (default %u)\n"
 			"      --busy-poll          workers never sleep when idle (benchmarks)\n"
 			"      --idle-sleep-us N    sleep of an idle worker (default 100)\n"
-			"      --metrics ADDR:PORT  serve Prometheus metrics on http://ADDR:PORT/metrics\n"
+			"      --metrics ADDR:PORT  Prometheus text on http://ADDR:PORT/metrics\n"
 			"                           (off by default; e.g. 127.0.0.1:9100)\n"
 			"      --check-config FILE  validate FILE (grammar, names) and exit; no "
 			"EAL\n"

@@ -26,7 +26,7 @@
 #define VTEP_STATS_PROBES 8
 
 struct vtep_stats {
-	uint32_t ip; /* network order; 0: free slot. Written last (release) */
+	uint32_t ip;                   /* network order; 0: free slot. Written last (release) */
 	uint64_t rx_packets, rx_bytes; /* tunnel frames from it, outer length */
 	uint64_t tx_packets, tx_bytes; /* encapsulated toward it, outer length */
 	uint64_t drops[DROP_MAX];      /* its frames dropped, frames to it dropped */

@@ -53,14 +53,14 @@ static void sample(FILE *f, const char *name, const char *key, const char *value
 }
 
 #define PORT_FIELDS(X)                                                                             \
-	X(rx_packets, "frames received that reached the slow path")                               \
-	X(rx_bytes, "bytes of those frames")                                                      \
-	X(eswitch_packets, "frames carried by emulated e-switch rules")                           \
-	X(eswitch_bytes, "bytes of those frames")                                                 \
-	X(tx_packets, "frames sent")                                                              \
-	X(tx_bytes, "bytes sent")                                                                 \
-	X(flooded, "frames received that were flooded")                                           \
-	X(learned, "MACs learned on the port")                                                    \
+	X(rx_packets, "frames received that reached the slow path")                                \
+	X(rx_bytes, "bytes of those frames")                                                       \
+	X(eswitch_packets, "frames carried by emulated e-switch rules")                            \
+	X(eswitch_bytes, "bytes of those frames")                                                  \
+	X(tx_packets, "frames sent")                                                               \
+	X(tx_bytes, "bytes sent")                                                                  \
+	X(flooded, "frames received that were flooded")                                            \
+	X(learned, "MACs learned on the port")                                                     \
 	X(moved, "MACs that moved to the port")
 
 static void ports_metrics(FILE *f)
@@ -72,7 +72,7 @@ static void ports_metrics(FILE *f)
 		if (port_by_index(i) != NULL)
 			port_counters(port_by_index(i), &c[i], &eth);
 #define PORT_FAMILY(field, help)                                                                   \
-	family(f, "port_" #field "_total", "counter", help);                                      \
+	family(f, "port_" #field "_total", "counter", help);                                       \
 	for (uint16_t i = 0; i < NFVA_MAX_PORTS; i++)                                              \
 		if (port_by_index(i) != NULL)                                                      \
 			sample(f, "port_" #field "_total", "port", port_by_index(i)->name, NULL,   \
@@ -101,14 +101,14 @@ static void worker_sample(FILE *f, const char *name, unsigned id, const char *st
 }
 
 #define LOOP_FIELDS(X)                                                                             \
-	X(iterations, "poll iterations")                                                          \
-	X(busy_cycles, "TSC cycles of iterations that received frames")                           \
-	X(idle_cycles, "TSC cycles of iterations that found nothing")                             \
-	X(sleep_cycles, "TSC cycles asleep when idle")                                            \
+	X(iterations, "poll iterations")                                                           \
+	X(busy_cycles, "TSC cycles of iterations that received frames")                            \
+	X(idle_cycles, "TSC cycles of iterations that found nothing")                              \
+	X(sleep_cycles, "TSC cycles asleep when idle")                                             \
 	X(packets, "frames received")
 #define STAGE_FIELDS(X)                                                                            \
-	X(calls, "stage_bursts", "bursts a stage took")                                           \
-	X(packets, "stage_packets", "frames that entered a stage")                                \
+	X(calls, "stage_bursts", "bursts a stage took")                                            \
+	X(packets, "stage_packets", "frames that entered a stage")                                 \
 	X(cycles, "stage_cycles", "TSC cycles spent in a stage")
 
 static void workers_metrics(FILE *f)
@@ -116,7 +116,7 @@ static void workers_metrics(FILE *f)
 	family(f, "tsc_hz", "gauge", "TSC cycles per second");
 	fprintf(f, "nfva_tsc_hz %" PRIu64 "\n", rte_get_tsc_hz());
 #define LOOP_FAMILY(field, help)                                                                   \
-	family(f, "worker_" #field "_total", "counter", help);                                    \
+	family(f, "worker_" #field "_total", "counter", help);                                     \
 	for (unsigned i = 0; i < workers_count(); i++)                                             \
 		if (worker_get(i) != NULL)                                                         \
 			worker_sample(f, "worker_" #field "_total", i, NULL,                       \
@@ -124,7 +124,7 @@ static void workers_metrics(FILE *f)
 	LOOP_FIELDS(LOOP_FAMILY)
 #undef LOOP_FAMILY
 #define STAGE_FAMILY(field, name, help)                                                            \
-	family(f, "worker_" name "_total", "counter", help);                                      \
+	family(f, "worker_" name "_total", "counter", help);                                       \
 	for (unsigned i = 0; i < workers_count(); i++)                                             \
 		for (unsigned s = 0; worker_get(i) != NULL && s < STAGE_MAX; s++)                  \
 			worker_sample(f, "worker_" name "_total", i, stage_name(s),                \
@@ -134,10 +134,10 @@ static void workers_metrics(FILE *f)
 }
 
 #define NET_FIELDS(X)                                                                              \
-	X(rx_packets, "frames that entered the network")                                          \
-	X(rx_bytes, "bytes of those frames")                                                      \
-	X(tx_packets, "copies forwarded to a member or toward a VTEP")                            \
-	X(tx_bytes, "bytes of those copies")                                                      \
+	X(rx_packets, "frames that entered the network")                                           \
+	X(rx_bytes, "bytes of those frames")                                                       \
+	X(tx_packets, "copies forwarded to a member or toward a VTEP")                             \
+	X(tx_bytes, "bytes of those copies")                                                       \
 	X(flooded, "frames flooded")
 
 static void networks_metrics(FILE *f)
@@ -148,7 +148,7 @@ static void networks_metrics(FILE *f)
 		if (network_by_index(i) != NULL)
 			network_counters(network_by_index(i), &c[i]);
 #define NET_FAMILY(field, help)                                                                    \
-	family(f, "network_" #field "_total", "counter", help);                                   \
+	family(f, "network_" #field "_total", "counter", help);                                    \
 	for (uint16_t i = 0; i < NFVA_MAX_NETWORKS; i++)                                           \
 		if (network_by_index(i) != NULL)                                                   \
 			sample(f, "network_" #field "_total", "network",                           \
@@ -170,9 +170,9 @@ static void networks_metrics(FILE *f)
 }
 
 #define VTEP_FIELDS(X)                                                                             \
-	X(rx_packets, "tunnel frames received from the address")                                  \
-	X(rx_bytes, "their outer bytes")                                                          \
-	X(tx_packets, "frames encapsulated toward the address")                                   \
+	X(rx_packets, "tunnel frames received from the address")                                   \
+	X(rx_bytes, "their outer bytes")                                                           \
+	X(tx_packets, "frames encapsulated toward the address")                                    \
 	X(tx_bytes, "their outer bytes")
 
 static void vteps_metrics(FILE *f)
@@ -185,7 +185,7 @@ static void vteps_metrics(FILE *f)
 	if (workers_vtep_stats(&rows, &n, &other, &overflow) < 0)
 		return;
 #define VTEP_FAMILY(field, help)                                                                   \
-	family(f, "vtep_" #field "_total", "counter", help);                                      \
+	family(f, "vtep_" #field "_total", "counter", help);                                       \
 	for (unsigned i = 0; i < n; i++)                                                           \
 		sample(f, "vtep_" #field "_total", "vtep",                                         \
 				inet_ntop(AF_INET, &rows[i].ip, ip, sizeof(ip)), NULL,             \

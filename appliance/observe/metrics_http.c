@@ -144,8 +144,9 @@ static char *reply(const char *status, const char *type, const char *body, size_
 	FILE *f = open_memstream(&out, len);
 	if (f == NULL)
 		return NULL;
-	fprintf(f, "HTTP/1.0 %s\r\nContent-Type: %s\r\nContent-Length: %zu\r\n"
-		   "Connection: close\r\n\r\n",
+	fprintf(f,
+			"HTTP/1.0 %s\r\nContent-Type: %s\r\nContent-Length: %zu\r\n"
+			"Connection: close\r\n\r\n",
 			status, type, body_len);
 	fwrite(body, 1, body_len, f);
 	if (fclose(f) != 0) {

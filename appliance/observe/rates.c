@@ -81,7 +81,8 @@ static const struct rate_sample *sample_before(uint64_t now, uint64_t ms)
 	const struct rate_sample *oldest = NULL;
 
 	for (unsigned k = 1; k <= RTE_DIM(ring); k++) {
-		const struct rate_sample *s = &ring[(ring_next + RTE_DIM(ring) - k) % RTE_DIM(ring)];
+		const struct rate_sample *s =
+				&ring[(ring_next + RTE_DIM(ring) - k) % RTE_DIM(ring)];
 		if (s->ms == 0)
 			break;
 		if (now - s->ms >= ms)
@@ -108,8 +109,10 @@ static json_t *ports_json(const struct rate_sample *a, const struct rate_sample 
 		const uint64_t *x = a->port[i], *y = b->port[i];
 		json_array_append_new(list,
 				json_pack("{s:s, s:I, s:I, s:f, s:f, s:I}", "port", p->name,
-						"rx_pps", (json_int_t)(delta(y[P_RX], x[P_RX]) / sec),
-						"tx_pps", (json_int_t)(delta(y[P_TX], x[P_TX]) / sec),
+						"rx_pps",
+						(json_int_t)(delta(y[P_RX], x[P_RX]) / sec),
+						"tx_pps",
+						(json_int_t)(delta(y[P_TX], x[P_TX]) / sec),
 						"rx_mbps",
 						delta(y[P_RX_BYTES], x[P_RX_BYTES]) * 8e-6 / sec,
 						"tx_mbps",
@@ -126,15 +129,19 @@ static json_t *workers_json(const struct rate_sample *a, const struct rate_sampl
 
 	for (unsigned i = 0; i < workers_count(); i++) {
 		const uint64_t *x = a->worker[i], *y = b->worker[i];
-		uint64_t busy = delta(y[W_BUSY], x[W_BUSY]), pkts = delta(y[W_PACKETS], x[W_PACKETS]);
+		uint64_t busy = delta(y[W_BUSY], x[W_BUSY]),
+			 pkts = delta(y[W_PACKETS], x[W_PACKETS]);
 		uint64_t total = busy + delta(y[W_IDLE], x[W_IDLE]) + delta(y[W_SLEEP], x[W_SLEEP]);
 		const struct worker *w = worker_get(i);
 		json_array_append_new(list,
 				json_pack("{s:i, s:i, s:o, s:I, s:o}", "worker", (int)i, "lcore",
 						w != NULL ? (int)w->lcore : -1, "busy_pct",
-						total ? json_real(100.0 * busy / total) : json_null(),
-						"pps", (json_int_t)(pkts / sec), "cycles_per_packet",
-						pkts ? json_real((double)busy / pkts) : json_null()));
+						total ? json_real(100.0 * busy / total)
+						      : json_null(),
+						"pps", (json_int_t)(pkts / sec),
+						"cycles_per_packet",
+						pkts ? json_real((double)busy / pkts)
+						     : json_null()));
 	}
 	return list;
 }

@@ -81,8 +81,9 @@ static void flatten(struct rte_tel_data *d, const char *prefix, json_t *v)
 		}
 	} else if (json_is_array(v)) {
 		json_array_foreach(v, i, item) {
-			const char *name = json_is_object(item) ? row_name(item, i, num, sizeof(num))
-								: (snprintf(num, sizeof(num), "%zu", i), num);
+			const char *name = json_is_object(item)
+					? row_name(item, i, num, sizeof(num))
+					: (snprintf(num, sizeof(num), "%zu", i), num);
 			snprintf(key, sizeof(key), "%s%s%s", prefix, *prefix ? "/" : "", name);
 			flatten(d, key, item);
 		}
@@ -91,7 +92,8 @@ static void flatten(struct rte_tel_data *d, const char *prefix, json_t *v)
 		key_clean(key);
 		if (json_is_integer(v))
 			rte_tel_data_add_dict_u64(d, key, (uint64_t)json_integer_value(v));
-		else if (json_is_real(v) && snprintf(num, sizeof(num), "%.3f", json_real_value(v)) > 0)
+		else if (json_is_real(v) &&
+				snprintf(num, sizeof(num), "%.3f", json_real_value(v)) > 0)
 			rte_tel_data_add_dict_string(d, key, num);
 		else if (json_is_string(v))
 			rte_tel_data_add_dict_string(d, key, json_string_value(v));
@@ -103,8 +105,8 @@ static void flatten(struct rte_tel_data *d, const char *prefix, json_t *v)
 /* The lists a command without a parameter answers. */
 static int reply_list(struct rte_tel_data *d, const char *what)
 {
-	rte_tel_data_start_array(d, strcmp(what, "workers") == 0 ? RTE_TEL_INT_VAL
-								   : RTE_TEL_STRING_VAL);
+	rte_tel_data_start_array(d,
+			strcmp(what, "workers") == 0 ? RTE_TEL_INT_VAL : RTE_TEL_STRING_VAL);
 	if (strcmp(what, "ports") == 0) {
 		for (uint16_t i = 0; i < NFVA_MAX_PORTS; i++)
 			if (port_by_index(i) != NULL)

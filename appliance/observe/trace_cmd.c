@@ -50,11 +50,11 @@ static void step_text(char *buf, size_t size, const struct trace_ctx *t,
 		return;
 	case STAGE_L2_LEARN:
 		snprintf(buf, size, "%s %s", name,
-				t->learned	   ? "learned"
-				: t->moved	   ? "moved"
-				: t->learn_deferred ? "deferred (fdb busy)"
-				: t->learn_refused  ? "refused (limit)"
-						    : "known");
+				t->learned                          ? "learned"
+						: t->moved          ? "moved"
+						: t->learn_deferred ? "deferred (fdb busy)"
+						: t->learn_refused  ? "refused (limit)"
+								    : "known");
 		return;
 	case STAGE_L2_FORWARD:
 		snprintf(buf, size, "%s %s", name, t->flooded ? "flood" : "unicast");
@@ -104,7 +104,8 @@ static json_t *record_json(const struct trace_ctx *t)
 			port_name(t->port), "length", (int)t->len, "cycles", (json_int_t)t->cycles,
 			"frame", summary, "path", path_json(t), "verdict", verdicts[t->verdict]);
 	if (t->dropped) { /* the frame, or one of its flood copies */
-		json_object_set_new(j, "drop_reason", json_string(drop_reason_name(t->drop_reason)));
+		json_object_set_new(j, "drop_reason",
+				json_string(drop_reason_name(t->drop_reason)));
 		json_object_set_new(j, "drop_port", json_string(port_name(t->drop_port)));
 	}
 	json_object_set_new(j, "outputs", outputs_json(t));
@@ -146,8 +147,8 @@ static int trace_show_cmd(const struct cmd_args *a, struct cmd_reply *r)
 	for (uint16_t i = 0; i < NFVA_MAX_PORTS; i++)
 		if (s.pending[i] != 0)
 			json_object_set_new(pending, port_name(i), json_integer(s.pending[i]));
-	r->result = json_pack("{s:i, s:i, s:o}", "recorded", (int)s.recorded, "lost",
-			(int)s.lost, "pending", pending);
+	r->result = json_pack("{s:i, s:i, s:o}", "recorded", (int)s.recorded, "lost", (int)s.lost,
+			"pending", pending);
 	for (unsigned i = 0, shown = 0; i < trace_count(); i++) {
 		const struct trace_ctx *t = trace_record(i);
 		char key[32];

@@ -65,12 +65,14 @@ json_t *port_to_json(const struct port *p)
 	static const char *const eswitch[] = { "none", "emulated", "nic" };
 	const struct port *up = port_by_index(p->vf_of);
 	/* Short fields first, devargs (often long) last: the columns of a table. */
-	json_t *j = json_pack("{s:s, s:i, s:s, s:i, s:i, s:s, s:o, s:I, s:i, s:i, s:s, s:o, s:i, s:s, "
-			      "s:s}",
-			"name", p->name, "index", p->index, "link", link.link_status ? "up" : "down",
-			"speed", (int)link.link_speed, "mtu", p->mtu, "mac", mac_str, "macs",
-			json_null(), "mac_limit", (json_int_t)p->mac_limit, "txq", p->n_txq,
-			"rxq", p->n_rxq, "eswitch", eswitch[p->eswitch], "vf_of",
+	json_t *j = json_pack(
+			"{s:s, s:i, s:s, s:i, s:i, s:s, s:o, s:I, s:i, s:i, s:s, s:o, s:i, s:s, "
+			"s:s}",
+			"name", p->name, "index", p->index, "link",
+			link.link_status ? "up" : "down", "speed", (int)link.link_speed, "mtu",
+			p->mtu, "mac", mac_str, "macs", json_null(), "mac_limit",
+			(json_int_t)p->mac_limit, "txq", p->n_txq, "rxq", p->n_rxq, "eswitch",
+			eswitch[p->eswitch], "vf_of",
 			up != NULL ? json_string(up->name) : json_null(), "ethdev", p->ethdev,
 			"device", device, "devargs", p->devargs);
 	json_object_set_new(j, "rx_queues", rxq_json(p));

@@ -63,10 +63,10 @@ struct trace_ctx {
 	uint64_t tsc; /* rte_rdtsc() at the start */
 	uint32_t len;
 	uint8_t head_len;
-	uint8_t verdict;     /* enum trace_verdict */
-	bool dropped;        /* a drop was counted (a flood copy, or the frame) */
-	uint8_t drop_reason; /* the first one */
-	uint16_t drop_port;  /* the port it was counted on */
+	uint8_t verdict;              /* enum trace_verdict */
+	bool dropped;                 /* a drop was counted (a flood copy, or the frame) */
+	uint8_t drop_reason;          /* the first one */
+	uint16_t drop_port;           /* the port it was counted on */
 	bool flooded, learned, moved; /* flooding, source MAC learned or moved */
 	bool learn_deferred;          /* learning put off (FDB busy), retried later */
 	bool learn_refused;           /* not learned: a MAC limit or the FDB full */
