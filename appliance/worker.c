@@ -69,7 +69,7 @@ static void worker_burst(struct worker *w, uint16_t port, struct rte_mbuf **pkts
 
 	if (p->emu != NULL) {
 		n = worker_eswitch(w, p, c, pkts, n);
-		w->tsc = stage_account(&w->stages[STAGE_ESWITCH], w->tsc, in);
+		worker_stage(w, STAGE_ESWITCH, in);
 		if (unlikely(w->trace != NULL))
 			trace_stage(w, STAGE_ESWITCH, n, NULL);
 	} else if (p->offload) { /* a NIC's mirror copies arrive on the representor */
@@ -123,7 +123,7 @@ static unsigned worker_poll_ports(struct worker *w)
 		if (n == 0)
 			continue;
 		/* From the end of the last stage: empty polls before it included. */
-		w->tsc = stage_account(&w->stages[STAGE_RX], w->tsc, n);
+		worker_stage(w, STAGE_RX, n);
 		w->rx_port = port;
 		total += n;
 		if (unlikely(trace_armed)) /* the one test tracing costs when off */
@@ -141,12 +141,12 @@ static void worker_iteration_end(struct worker *w)
 	if (w->id == 0) {
 		unsigned n = ctrl_input(w);
 		if (n != 0)
-			w->tsc = stage_account(&w->stages[STAGE_CTRL_INPUT], w->tsc, n);
+			worker_stage(w, STAGE_CTRL_INPUT, n);
 	}
 	if (unlikely(w->n_retry != 0))
 		l2_learn_retry(w);
 	if (w->n_dirty != 0)
-		w->tsc = stage_account(&w->stages[STAGE_OUTPUT], w->tsc, port_output_flush(w));
+		worker_stage(w, STAGE_OUTPUT, port_output_flush(w));
 	uint32_t gen = __atomic_load_n(&workers_clear_gen, __ATOMIC_ACQUIRE);
 	if (unlikely(w->vteps.clear_gen != gen)) {
 		memset(&w->loop, 0, sizeof(w->loop));
@@ -155,11 +155,12 @@ static void worker_iteration_end(struct worker *w)
 	}
 }
 
-/* Busy or idle: the iteration's cycles go to one or the other. A busy
- * iteration ends with its last stage (w->tsc, no rte_rdtsc of its own). */
+/* Busy or idle: the iteration's cycles go to one or the other. With stage
+ * timing on, a busy iteration ends with its last stage (w->tsc, no
+ * rte_rdtsc of its own). */
 static uint64_t worker_account(struct worker *w, uint64_t start, unsigned n)
 {
-	uint64_t now = n != 0 ? w->tsc : rte_rdtsc();
+	uint64_t now = n != 0 && w->timing ? w->tsc : rte_rdtsc();
 	struct loop_counters *l = &w->loop;
 
 	l->iterations++;
@@ -187,6 +188,7 @@ static int worker_main(void *arg)
 	while (!__atomic_load_n(&stop_requested, __ATOMIC_RELAXED)) {
 		w->cfg = dp_config_load();
 		w->now = nfva_now_s();
+		w->timing = __atomic_load_n(&stage_timing, __ATOMIC_RELAXED);
 		unsigned n = worker_poll_ports(w);
 		worker_iteration_end(w);
 		w->cfg = NULL;

@@ -13,6 +13,7 @@
 #ifndef NFVA_STAGES_H
 #define NFVA_STAGES_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <rte_cycles.h>
 
@@ -59,16 +60,10 @@ struct loop_counters {
 	uint64_t packets;         /* frames received (e-switch hits included) */
 };
 
-/* Account a stage that started at TSC start and took n frames; returns the
- * TSC now, the start of whatever comes next. */
-static inline uint64_t stage_account(struct stage_counters *c, uint64_t start, uint16_t n)
-{
-	uint64_t now = rte_rdtsc();
-
-	c->calls++;
-	c->packets += n;
-	c->cycles += now - start;
-	return now;
-}
+/* Stage timing (the cycles of each stage) is on unless the operator turned
+ * it off (`stats workers timing off`): then stages count bursts and packets
+ * only, and a busy iteration reads the TSC once. Workers read it once per
+ * iteration (worker->timing). */
+extern bool stage_timing;
 
 #endif

@@ -10,7 +10,7 @@
 /* The stage s took n_in frames since the last one ended and left n_out alive. */
 #define STAGE_DONE(w, s, n_in, n_out, meta)                                                        \
 	do {                                                                                       \
-		(w)->tsc = stage_account(&(w)->stages[s], (w)->tsc, (n_in));                       \
+		worker_stage((w), (s), (n_in));                                                    \
 		if (unlikely((w)->trace != NULL))                                                  \
 			trace_stage((w), (s), (n_out), (meta));                                    \
 	} while (0)

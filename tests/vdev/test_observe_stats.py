@@ -21,7 +21,9 @@ in_vm2: a frame tagged 77 (vlan_unknown: no network).
 
 Run "bound": 600 VXLAN frames to an unknown VNI, each from its own source
 address: the per-worker VTEP table (512 slots) overflows into the "other"
-row, and no frame is lost from the totals.
+row, and no frame is lost from the totals. That run starts with `stats
+workers timing off`: stages count bursts and packets but no cycles, the
+loop still its busy cycles.
 """
 
 import nfvatest as t
@@ -57,7 +59,9 @@ def traffic(upmac):
 def check_workers(d, n_rx, n_up, n_local, n_l2, n_tx):
     w = d.ctl("stats", "workers")
     t.check(w["tsc_hz"] > 0, "stats workers: tsc_hz")
-    t.check_eq(sorted(k for k in w if k != "tsc_hz"), ["worker0"], "stats workers: one worker")
+    t.check_eq(w["stage_timing"], True, "stats workers: stage timing on by default")
+    t.check_eq(sorted(k for k in w if k.startswith("worker")), ["worker0"],
+               "stats workers: one worker")
     w0 = w["worker0"]
     t.check_eq(w0["rx_queues"], ["up:0", "vm1:0", "vm2:0", "q2:0", "q2:1"],
                "worker0 polls every queue of the plan")
@@ -168,10 +172,24 @@ def run_counters():
         d.cleanup()
 
 
+def check_timing_off(d, n):
+    w = d.ctl("stats", "workers")
+    w0 = w["worker0"]
+    stages = {s["stage"]: s for s in w0["stages"]}
+    t.check_eq((w["stage_timing"], stages["underlay_input"]["packets"], w0["packets"]),
+               (False, n, n), "timing off: stages still count packets")
+    t.check_eq(sum(s["cycles"] for s in w0["stages"]), 0, "timing off: no stage cycles")
+    t.check(w0["busy_cycles"] > 0, "timing off: the loop's busy cycles still counted")
+    t.check_eq(d.ctl("stats", "workers", "timing", "on"), {"stage_timing": True},
+               "stats workers timing on")
+    t.check_eq(d.ctl("stats", "workers")["stage_timing"], True, "timing back on")
+
+
 def run_bound():
     n = 600
     d = t.Daemon("observe-bound", ["up", "vm1"], t.UNDERLAY_CONFIG + [
-        "network add n1 vni 5000 encap vxlan", "network n1 attach vm1"])
+        "network add n1 vni 5000 encap vxlan", "network n1 attach vm1",
+        "stats workers timing off"])
     try:
         upmac = d.probe_uplink_mac()
         inner = t.udp_frame(MAC_R, MAC_A, "10.0.0.2", "10.0.0.1", 1, 2, "x")
@@ -188,6 +206,7 @@ def run_bound():
         t.check_eq(total, n, "bound: every frame counted once (rows + other)")
         t.check_eq(other[0]["dropped"].get("unknown_vni") if other else None, v["overflow"],
                    "bound: the other row holds exactly the overflow")
+        check_timing_off(d, n)
         d.stop_checked()
     finally:
         d.cleanup()
