@@ -7,12 +7,15 @@
 #
 #   bash bench/run.sh [--reps N] [--window S] [--warmup S] [--only a,b] [--no-ovs]
 #                     [--no-micro] [--no-rt] [--hugepages auto|on|off]
-#                     [--build DIR] [--out DIR] [--no-install] [--smoke]
+#                     [--build DIR] [--out DIR] [--no-install] [--smoke] [--workers N]
 #
 #   --smoke   CI: a few seconds: every scenario file parses and renders, then one
 #             repetition of testpmd and two nfva scenarios (l2-known, mirror-l2),
 #             no installs, no hugepages; checks only that the table and the
 #             JSON are well formed. Exit 77 (skip) without dpdk-testpmd.
+#
+#   --workers N  N forwarding lcores for nfva and testpmd on an input of N rx
+#             queues (scaling rows; OVS left out); default 1.
 #
 # Outputs: a table on stdout; bench/results/<date>/{results.json,table.txt,
 # table.md,mpps.png} (bench/results/latest points at the newest run).
@@ -32,7 +35,7 @@ while [ $# -gt 0 ]; do
 	--no-install) install=0 ;;
 	--hugepages) huge=$2; args+=("$1" "$2"); shift ;;
 	--build|--out) args+=("$1" "$(realpath -m -- "$2")"); shift ;;  # the harness runs in bench/
-	-h|--help) sed -n '3,18p' "$0"; exec "$PY" -m nfvabench.main --help ;;
+	-h|--help) sed -n '3,21p' "$0"; exec "$PY" -m nfvabench.main --help ;;
 	*) args+=("$1") ;;
 	esac
 	shift

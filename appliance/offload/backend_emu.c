@@ -33,6 +33,12 @@ static int emu_query_sample(struct offload_eswitch *sw, void *handle, const stru
 	return emu_switch_rule_query_sample(sw->backend_ctx, handle, index, c, err);
 }
 
+static uint64_t emu_first_hit(struct offload_eswitch *sw, void *handle)
+{
+	(void)sw;
+	return emu_switch_rule_first_hit(handle);
+}
+
 static int emu_flush(struct offload_eswitch *sw, struct rte_flow_error *err)
 {
 	return emu_switch_flush(sw->backend_ctx, err);
@@ -51,6 +57,7 @@ const struct offload_backend offload_backend_emu = {
 	.destroy = emu_destroy,
 	.query = emu_query,
 	.query_sample = emu_query_sample,
+	.first_hit = emu_first_hit,
 	.flush = emu_flush,
 	.fini = emu_fini,
 };

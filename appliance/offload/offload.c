@@ -10,6 +10,7 @@
 #include <string.h>
 #include <time.h>
 
+#include <rte_cycles.h>
 #include <rte_errno.h>
 #include <rte_hash_crc.h>
 #include <rte_ring.h>
@@ -36,6 +37,7 @@ struct offload_msg {
 	uint32_t type;
 	uint32_t limit_port, limit_network; /* MSG_MOVE */
 	uint64_t dest;                      /* MSG_MOVE: union fdb_dest */
+	uint64_t asked_tsc;                 /* MSG_INSTALL: when the worker asked */
 };
 
 struct request_filter {
@@ -95,7 +97,7 @@ void offload_request(unsigned worker, uint32_t now_s, const struct offload_decis
 		return; /* asked this second already */
 	f->hash = h;
 	f->when = now_s;
-	struct offload_msg m = { .d = *d, .type = MSG_INSTALL };
+	struct offload_msg m = { .d = *d, .type = MSG_INSTALL, .asked_tsc = rte_rdtsc() };
 	ring_put(&m, worker);
 }
 
@@ -174,7 +176,7 @@ unsigned offload_service(void)
 			continue;
 		}
 		offload_stats.requests++;
-		rules_install(&msgs[i].d);
+		rules_install(&msgs[i].d, msgs[i].asked_tsc);
 	}
 	if (revalidate_pending)
 		revalidate();

@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <rte_cycles.h>
+
 #include "control/cmd.h"
 #include "core/dp_config.h"
 #include "l2/network.h"
@@ -25,6 +27,19 @@ static json_t *mac_json(const struct rte_ether_addr *mac)
 	char buf[RTE_ETHER_ADDR_FMT_SIZE];
 	rte_ether_format_addr(buf, sizeof(buf), mac);
 	return json_string(buf);
+}
+
+/* From the worker's request to the first frame the rule carried, in us;
+ * null while it has carried none, or where the backend cannot tell. */
+static json_t *live_us_json(const struct offload_rule *r, const struct offload_eswitch *sw)
+{
+	if (sw == NULL || sw->backend->first_hit == NULL || r->state != RULE_OFFLOADED ||
+			r->handle == NULL || r->asked_tsc == 0)
+		return json_null();
+	uint64_t first = sw->backend->first_hit((struct offload_eswitch *)sw, r->handle);
+	if (first == 0 || first < r->asked_tsc)
+		return json_null();
+	return json_integer((json_int_t)((first - r->asked_tsc) * 1000000 / rte_get_tsc_hz()));
 }
 
 static void rule_json(struct offload_rule *r, void *arg)
@@ -49,6 +64,7 @@ static void rule_json(struct offload_rule *r, void *arg)
 			(json_int_t)((now - r->active_ms) / 1000), "install_us", (int)r->install_us,
 			"backend", sw ? sw->backend->name : "-");
 	json_object_set_new(j, "mirror", mirror[0] ? json_string(mirror) : json_null());
+	json_object_set_new(j, "live_us", live_us_json(r, sw));
 	if (k != NULL && k->to_json != NULL)
 		k->to_json(d, j); /* vtep in place, kind-specific fields after */
 	json_array_append_new(arg, j);

@@ -53,6 +53,9 @@ struct offload_backend {
 	 * NULL when the backend cannot tell. */
 	int (*query_sample)(struct offload_eswitch *sw, void *handle, const struct flow_spec *s,
 			unsigned index, struct rte_flow_query_count *c, struct rte_flow_error *err);
+	/* TSC of the first frame the rule carried, 0 if none yet; NULL where the
+	 * device cannot tell (a NIC: its counters are read, not its first hit). */
+	uint64_t (*first_hit)(struct offload_eswitch *sw, void *handle);
 	/* Remove every rule of the e-switch, ours or a previous run's: at start
 	 * (stale rules) and by `offload flush`. Handles the engine held are
 	 * invalid afterwards. */
@@ -145,6 +148,7 @@ struct offload_rule {
 	uint64_t copies[2];         /* MIRROR_HW_PORT/VXLAN copies: in, out (last reading) */
 	uint64_t hits, bytes;       /* last counter reading */
 	uint64_t created_ms, active_ms;
+	uint64_t asked_tsc; /* when a worker asked for it (0: not asked by a worker) */
 	uint32_t install_us;
 	bool limited; /* kept in software by the port's rule limit */
 };
@@ -317,7 +321,8 @@ int flow_mirror_sample(struct flow_spec *s, const struct mirror_side *side,
 /* rules.c */
 int rules_init(void);
 void rules_fini(void);
-void rules_install(const struct offload_decision *d);
+/* asked_tsc: when the worker asked (rte_rdtsc), for the live latency. */
+void rules_install(const struct offload_decision *d, uint64_t asked_tsc);
 void rules_remove(struct offload_rule *r);
 void rules_invalidate_mac(uint16_t network, const struct rte_ether_addr *mac);
 /* Recheck every rule: remove what no longer holds, rebuild what changed. */

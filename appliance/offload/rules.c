@@ -144,7 +144,7 @@ static void rule_compile(struct offload_rule *r, const struct compile_ctx *ctx, 
 		rule_offload(r, eswitch_get(r->eswitch));
 }
 
-void rules_install(const struct offload_decision *d)
+void rules_install(const struct offload_decision *d, uint64_t asked_tsc)
 {
 	struct compile_ctx ctx = { 0 };
 	const char *why;
@@ -180,6 +180,7 @@ void rules_install(const struct offload_decision *d)
 		rules_remove(r);
 		return;
 	}
+	r->asked_tsc = asked_tsc;
 	if (r->state == RULE_OFFLOADED)
 		port_rules[d->in_port]++;
 }
@@ -225,6 +226,7 @@ static void rule_unload(struct offload_rule *r)
 static void rule_rebuild(struct offload_rule *r, const struct compile_ctx *ctx)
 {
 	rule_unload(r);
+	r->asked_tsc = 0; /* rebuilt, not asked for: no decision-to-rule latency */
 	rule_compile(r, ctx, r->limited);
 	if (r->state == RULE_OFFLOADED)
 		port_rules[r->decision.in_port]++;

@@ -8,6 +8,30 @@
 #include "core/event.h"
 #include "ports/port_json.h"
 
+/* [{queue, worker, pinned, packets}]: where each rx queue is polled and what
+ * it received (the device's per-queue counter; null beyond the
+ * RTE_ETHDEV_QUEUE_STAT_CNTRS queues ethdev counts). */
+static json_t *rxq_counters_json(const struct port *p)
+{
+	struct rte_eth_stats eth;
+	json_t *list = json_array();
+	bool have_stats = rte_eth_stats_get(p->ethdev, &eth) == 0;
+
+	for (uint16_t q = 0; q < p->n_rxq; q++) {
+		uint16_t w = port_rxq_worker(p, q);
+		bool counted = have_stats && q < RTE_ETHDEV_QUEUE_STAT_CNTRS;
+		json_t *packets =
+				counted ? json_integer((json_int_t)eth.q_ipackets[q]) : json_null();
+		json_array_append_new(list,
+				json_pack("{s:i, s:o, s:b, s:o}", "queue", q, "worker",
+						w == NFVA_WORKER_ANY ? json_null()
+								     : json_integer(w),
+						"pinned", p->rxq_worker[q] != NFVA_WORKER_ANY,
+						"packets", packets));
+	}
+	return list;
+}
+
 json_t *port_counters_to_json(const struct port *p)
 {
 	struct port_counters c;
@@ -18,8 +42,8 @@ json_t *port_counters_to_json(const struct port *p)
 	for (unsigned r = 0; r < DROP_MAX; r++)
 		if (c.drops[r] != 0)
 			json_object_set_new(drops, drop_reason_name(r), json_integer(c.drops[r]));
-	return json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, "
-			 "s:I, s:I, s:o}",
+	json_t *j = json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, "
+			      "s:I, s:I, s:I, s:o}",
 			"rx_packets", (json_int_t)c.rx_packets, "eswitch_packets",
 			(json_int_t)c.eswitch_packets, "eswitch_bytes", (json_int_t)c.eswitch_bytes,
 			"rx_bytes", (json_int_t)c.rx_bytes, "tx_packets", (json_int_t)c.tx_packets,
@@ -31,6 +55,8 @@ json_t *port_counters_to_json(const struct port *p)
 			(json_int_t)(c.learn_limit + c.learn_full), "learn_busy",
 			(json_int_t)c.learn_busy, "learn_lost", (json_int_t)c.learn_lost, "dropped",
 			drops);
+	json_object_set_new(j, "rx_queues", rxq_counters_json(p));
+	return j;
 }
 
 /* Where each rx queue is polled, one table cell: "0:w0,1:w1*" (queue:worker,

@@ -61,5 +61,16 @@ else
 	passes=$((passes + 1))
 fi
 
+# The scaling runbook: one bench run per worker count, on the same scenarios.
+out=$(bash "$LAB/scaling.sh" --dry-run --workers 1,2,4 --out /tmp/sc 2>&1)
+expect "+ bash $(cd "$LAB/.." && pwd)/run.sh --workers 1 --only l2-known,vxlan-encap,vxlan-decap,gre-decap --reps 3 --no-micro --out /tmp/sc/w1"
+expect "+ bash $(cd "$LAB/.." && pwd)/run.sh --workers 4 --only l2-known,vxlan-encap,vxlan-decap,gre-decap --reps 3 --no-micro --out /tmp/sc/w4"
+if bash "$LAB/scaling.sh" --dry-run --workers 0,2 >/dev/null 2>&1; then
+	echo "FAIL: scaling.sh --workers 0,2 succeeded"
+	fails=$((fails + 1))
+else
+	passes=$((passes + 1))
+fi
+
 echo "$passes passed, $fails failed"
 [ $fails -eq 0 ]

@@ -44,6 +44,10 @@ def parse_args(argv):
     p.add_argument("--no-rt", action="store_true",
                    help="do not make the forwarding threads SCHED_FIFO")
     p.add_argument("--hugepages", choices=["auto", "on", "off"], default="auto")
+    p.add_argument("--workers", type=int, default=1,
+                   help="forwarding lcores of nfva and testpmd (default 1); with N > 1 the "
+                   "input port has N rx queues replaying the same pcap, nfva places one on "
+                   "each worker, testpmd runs --nb-cores N --rxq N; OVS is left out")
     p.add_argument("--build", default=default_build(), help="meson build dir (default: the "
                    "one of $NFVA, else build/)")
     p.add_argument("--out", default=os.path.join(BENCH_DIR, "results"),
@@ -51,6 +55,10 @@ def parse_args(argv):
     p.add_argument("--smoke", action="store_true", help="CI: one short repetition of testpmd "
                    "and one nfva scenario; asserts only that the outputs are well formed")
     a = p.parse_args(argv)
+    if a.workers < 1:
+        p.error("--workers must be at least 1")
+    if a.workers > 1:
+        a.no_ovs = True  # its PMD placement is not the same experiment
     if a.smoke:
         a.reps, a.warmup, a.window = 1, 0.5, 1.0
         a.only = a.only or ",".join(SMOKE_SCENARIOS)
@@ -312,7 +320,7 @@ class Runner:
         """The results.json document (schema nfva-bench/1)."""
         params = {k: getattr(self.a, k) for k in ("reps", "warmup", "window", "hugepages", "rt",
                                                   "smoke", "only", "no_ovs", "no_micro",
-                                                  "micro_only")}
+                                                  "micro_only", "workers")}
         return {"schema": "nfva-bench/1",
                 "date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
                 "machine": self.meta, "params": params, "notes": self.notes,
@@ -322,7 +330,8 @@ class Runner:
     def text_report(self, doc, rows, tables):
         ceil_rows, main_rows, mrows = tables
         text = [f"nfva benchmark {doc['date']} on {self.meta['cpu']} ({self.meta['cpus']} CPUs), "
-                f"DPDK {self.meta['dpdk']}, {self.a.reps} rep(s) x {self.a.window:g} s, median",
+                f"DPDK {self.meta['dpdk']}, {self.a.reps} rep(s) x {self.a.window:g} s, median, "
+                f"{self.a.workers} worker(s)",
                 "", report.text_table(["ceiling", "Mpps"], ceil_rows), "",
                 report.text_table(report.table_head(rows), main_rows)]
         if mrows:

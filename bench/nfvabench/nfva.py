@@ -128,8 +128,14 @@ class Daemon:
         return rc
 
 
-def devargs(in_path=None, warm_path=None):
-    return {"IN_DEV": f"net_pcap0,rx_pcap={in_path},infinite_rx=1",
+def in_devargs(name, in_path, queues=1):
+    """net_pcap replaying in_path forever on each of `queues` rx queues (one
+    rx_pcap per queue: every worker polls a queue of its own)."""
+    return f"{name}," + ",".join([f"rx_pcap={in_path}"] * max(1, queues)) + ",infinite_rx=1"
+
+
+def devargs(in_path=None, warm_path=None, queues=1):
+    return {"IN_DEV": in_devargs("net_pcap0", in_path, queues),
             "OUT_DEV": "net_null0,no-rx=1",
             "WARM_DEV": f"net_pcap1,rx_pcap={warm_path}",
             "COPY_DEV": "net_null1,no-rx=1"}
@@ -153,7 +159,7 @@ def probe_uplink_mac(opts, run_dir, scenario):
 
 
 def measure(opts, run_dir, scenario, tag, in_path, warm_path):
-    values = dict(opts.values, **devargs(in_path, warm_path))
+    values = dict(opts.values, **devargs(in_path, warm_path, getattr(opts, "workers", 1)))
     d = Daemon(opts, run_dir, scenario, tag, values)
     try:
         d.start()

@@ -21,9 +21,23 @@ def file_prefix(tag):
     return f"nfvab-{os.getpid()}-{tag}-{_seq[0]}"
 
 
+def lcores(workers):
+    """The EAL core option for `workers` forwarding lcores: -l 0,1 for one;
+    for more, --lcores mapping lcore k to CPU k modulo the machine's CPUs (on a
+    2-CPU machine the second worker shares CPU 0 with the control thread and
+    the harness: its figures say how the design scales, not what a lab
+    machine with a CPU per worker gives)."""
+    if workers <= 1:
+        return ["-l", "0,1"]
+    ncpu = os.cpu_count() or 1
+    return ["--lcores", ",".join(f"{k}@{k % ncpu}" for k in range(workers + 1))]
+
+
 def eal_args(opts, tag, mem_mb=1024):
-    """-l 0,1, a unique --file-prefix, hugepages (unlinked) or --no-huge."""
-    args = ["-l", "0,1", "--no-pci", "--file-prefix", file_prefix(tag), "--log-level", "*:notice"]
+    """The lcores (opts.workers forwarding lcores, lcore 1 on CPU 1), a
+    unique --file-prefix, hugepages (unlinked) or --no-huge."""
+    args = lcores(getattr(opts, "workers", 1)) + [
+        "--no-pci", "--file-prefix", file_prefix(tag), "--log-level", "*:notice"]
     if opts.hugepages:
         args += ["--huge-unlink"]
     else:

@@ -147,6 +147,12 @@ def micro_rows(micro):
     add("Rule install latency, daemon (backend create; p50/p99/max)",
         f"{inst['p50_us']:.0f}/{inst['p99_us']:.0f}/{inst['max_us']} us over {inst['rules']} rules"
         if inst else "not measured (no offload run with rules)")
+    add("Decision -> rule live (worker's request to the rule's first frame; p50/p99/max)",
+        f"{inst['live_p50_us']:.0f}/{inst['live_p99_us']:.0f}/{inst['live_max_us']} us over "
+        f"{inst['live_rules']} rules" if inst and "live_rules" in inst else "not measured")
+    if ue.get("lookup_mpps") is not None:
+        add(f"  lookups through {int(ue.get('rules', 0)):,} rules (CPU time)",
+            f"{ue['lookup_mpps']:.1f} Mpps")
     return rows
 
 

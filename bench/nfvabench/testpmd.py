@@ -56,11 +56,12 @@ class Testpmd:
                               f"{proc.tail(self.log_path, 800)}")
 
     def start(self):
+        n = getattr(self.opts, "workers", 1)
+        pcap = "net_pcap0," + ",".join([f"rx_pcap={self.input}"] * n) + ",infinite_rx=1"
         cmd = ["stdbuf", "-o0", binary()] + proc.eal_args(self.opts, "testpmd") + [
-            "--vdev", f"net_pcap0,rx_pcap={self.input},infinite_rx=1",
-            "--vdev", "net_null0,no-rx=1", "--",
-            "-i", "--nb-cores=1", "--forward-mode=io", "--total-num-mbufs=32768",
-            "--burst=32"]
+            "--vdev", pcap, "--vdev", "net_null0,no-rx=1", "--",
+            "-i", f"--nb-cores={n}", f"--rxq={n}", f"--txq={n}", "--forward-mode=io",
+            f"--total-num-mbufs={32768 * n}", "--burst=32"]
         self.p = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                   stderr=subprocess.STDOUT)
         threading.Thread(target=self._reader, daemon=True).start()

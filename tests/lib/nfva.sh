@@ -11,16 +11,19 @@ NFVA_MEM=(--no-huge -m 512)
 
 # nfva_up NAME NS CONF: starts an nfva instance in namespace NS ("" = this
 # one) and waits (<= 20 s) for its socket. Skips when EAL or the af_packet
-# vdev cannot start here.
+# vdev cannot start here. NFVA_CORES (an array, default (-l 0,1): one
+# worker) is its EAL core option, e.g. (--lcores 0@0,1@1,2@0,3@1,4@0) for
+# four workers on two CPUs.
 nfva_up() {
-	local name=$1 ns=$2 conf=$3 pre=()
+	local name=$1 ns=$2 conf=$3 pre=() cores=(-l 0,1)
+	[ -n "${NFVA_CORES+set}" ] && cores=("${NFVA_CORES[@]}")
 	[ -n "$ns" ] && pre=(ip netns exec "$ns")
 	NFVA_SOCK[$name]="$TEST_TMP/$name.sock"
 	NFVA_LOG[$name]="$TEST_TMP/$name.nfva.log"
 	NFVA_PREFIX[$name]="nfva-test-$TEST_ID-$name"
 	rm -f "${NFVA_SOCK[$name]}"
 	"${pre[@]}" "$NFVA" "${NFVA_MEM[@]}" --no-pci --file-prefix "${NFVA_PREFIX[$name]}" \
-		-l 0,1 -- --config "$conf" --socket "${NFVA_SOCK[$name]}" --fdb-entries 65536 \
+		"${cores[@]}" -- --config "$conf" --socket "${NFVA_SOCK[$name]}" --fdb-entries 65536 \
 		--mbufs 8191 >"${NFVA_LOG[$name]}" 2>&1 &
 	NFVA_PID[$name]=$!
 	local pid=${NFVA_PID[$name]}

@@ -10,6 +10,7 @@
 #include <dirent.h>
 #include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <unistd.h>
 
 #include <rte_common.h>
@@ -17,14 +18,18 @@
 
 static char unit_runtime_dir[PATH_MAX];
 
-/* 0 or -1; name tells the executable apart in the file prefix. */
+/* 0 or -1; name tells the executable apart in the file prefix. Memory: 512
+ * MiB, or NFVA_UNIT_MEM_MB (a microbenchmark run at a larger scale). */
 static inline int unit_eal_init(const char *name)
 {
-	char prefix[64];
+	char prefix[64], mem[16];
+	const char *want = getenv("NFVA_UNIT_MEM_MB");
 
 	snprintf(prefix, sizeof(prefix), "unit_%s_%d", name, (int)getpid());
-	char *argv[] = { "test", "--no-huge", "-m", "512", "--no-pci", "--file-prefix", prefix,
-		"-l", "0", "--log-level", "lib.*:error", "--log-level", "nfva.*:warning" };
+	snprintf(mem, sizeof(mem), "%u",
+			want != NULL && atoi(want) >= 512 ? (unsigned)atoi(want) : 512u);
+	char *argv[] = { "test", "--no-huge", "-m", mem, "--no-pci", "--file-prefix", prefix, "-l",
+		"0", "--log-level", "lib.*:error", "--log-level", "nfva.*:warning" };
 	if (rte_eal_init((int)RTE_DIM(argv), argv) < 0)
 		return -1;
 	snprintf(unit_runtime_dir, sizeof(unit_runtime_dir), "%s", rte_eal_get_runtime_dir());

@@ -255,6 +255,11 @@ static void count_read(const uint64_t *hits, const uint64_t *bytes, uint64_t *hi
 	count->bytes_set = 1;
 }
 
+uint64_t emu_switch_rule_first_hit(const struct emu_rule *rule)
+{
+	return rule != NULL ? __atomic_load_n(&rule->first_hit_tsc, __ATOMIC_RELAXED) : 0;
+}
+
 int emu_switch_rule_query(struct emu_switch *sw, struct emu_rule *rule,
 		struct rte_flow_query_count *count, struct rte_flow_error *error)
 {

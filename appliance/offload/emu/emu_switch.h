@@ -90,6 +90,10 @@ struct emu_rule *emu_switch_rule_create(struct emu_switch *sw, const struct rte_
 		struct rte_flow_error *error);
 int emu_switch_rule_destroy(struct emu_switch *sw, struct emu_rule *rule,
 		struct rte_flow_error *error);
+/* The TSC (rte_rdtsc) when the rule carried its first frame, 0 if it has
+ * not yet: the end of the decision-to-live-rule latency. */
+uint64_t emu_switch_rule_first_hit(const struct emu_rule *rule);
+
 /* Same semantics as rte_flow_query() of a COUNT action. */
 int emu_switch_rule_query(struct emu_switch *sw, struct emu_rule *rule,
 		struct rte_flow_query_count *count, struct rte_flow_error *error);

@@ -11,6 +11,7 @@
  */
 #include <string.h>
 
+#include <rte_cycles.h>
 #include <rte_ip.h>
 #include <rte_mbuf.h>
 #include <rte_memcpy.h>
@@ -173,6 +174,8 @@ static inline void count_flush(struct count_run *c)
 
 	if (r == NULL)
 		return;
+	if (unlikely(__atomic_load_n(&r->first_hit_tsc, __ATOMIC_RELAXED) == 0))
+		__atomic_store_n(&r->first_hit_tsc, rte_rdtsc(), __ATOMIC_RELAXED);
 	if (r->prog.count == EMU_COUNT_SHARED) {
 		__atomic_fetch_add(&r->hits, c->hits, __ATOMIC_RELAXED);
 		__atomic_fetch_add(&r->bytes, c->bytes, __ATOMIC_RELAXED);

@@ -216,6 +216,7 @@ struct emu_rule {
 	uint64_t rank; /* lower wins: priority, then installation order */
 	uint64_t hits; /* COUNT, relaxed atomics, only workers write */
 	uint64_t bytes;
+	uint64_t first_hit_tsc; /* TSC of the first frame it carried; 0: none yet */
 	struct emu_prog prog;
 	/* control */
 	uint64_t hits_base; /* at the last query with reset */
