@@ -60,9 +60,8 @@ static uint16_t worker_eswitch(struct worker *w, const struct dp_port *p, struct
 }
 
 /* One received burst (or part of one) through the e-switch and the slow
- * path; tsc is when the stage before ended. pkts has room for 2 * NFVA_BURST. */
-static void worker_burst(struct worker *w, uint16_t port, struct rte_mbuf **pkts, uint16_t n,
-		uint64_t tsc)
+ * path, timed from w->tsc. pkts has room for 2 * NFVA_BURST. */
+static void worker_burst(struct worker *w, uint16_t port, struct rte_mbuf **pkts, uint16_t n)
 {
 	const struct dp_port *p = &w->cfg->ports[port];
 	struct port_counters *c = &w->counters[port];
@@ -70,7 +69,7 @@ static void worker_burst(struct worker *w, uint16_t port, struct rte_mbuf **pkts
 
 	if (p->emu != NULL) {
 		n = worker_eswitch(w, p, c, pkts, n);
-		tsc = stage_account(&w->stages[STAGE_ESWITCH], tsc, in);
+		worker_stage(w, STAGE_ESWITCH, in);
 		if (unlikely(w->trace != NULL))
 			trace_stage(w, STAGE_ESWITCH, n, NULL);
 	} else if (p->offload) { /* a NIC's mirror copies arrive on the representor */
@@ -80,7 +79,7 @@ static void worker_burst(struct worker *w, uint16_t port, struct rte_mbuf **pkts
 	for (uint16_t j = 0; j < n; j++)
 		c->rx_bytes += rte_pktmbuf_pkt_len(pkts[j]);
 	if (n != 0)
-		slowpath_input(w, port, pkts, n, tsc);
+		slowpath_input(w, port, pkts, n);
 }
 
 /* Tracing is armed: the frames to trace go through alone, in order with
@@ -95,17 +94,19 @@ static void worker_burst_traced(struct worker *w, uint16_t port, struct rte_mbuf
 			continue;
 		if (i > start) {
 			memcpy(sub, pkts + start, (i - start) * sizeof(*sub));
-			worker_burst(w, port, sub, i - start, rte_rdtsc());
+			worker_burst(w, port, sub, i - start);
 		}
 		sub[0] = pkts[i];
 		trace_begin(w, port, sub[0]);
-		worker_burst(w, port, sub, 1, rte_rdtsc());
+		w->tsc = rte_rdtsc(); /* the trace's own work is not a stage's */
+		worker_burst(w, port, sub, 1);
 		trace_end(w);
+		w->tsc = rte_rdtsc();
 		start = i + 1;
 	}
 	if (n > start) {
 		memcpy(sub, pkts + start, (n - start) * sizeof(*sub));
-		worker_burst(w, port, sub, n - start, rte_rdtsc());
+		worker_burst(w, port, sub, n - start);
 	}
 }
 
@@ -117,18 +118,18 @@ static unsigned worker_poll_ports(struct worker *w)
 
 	for (uint16_t i = 0; i < plan->n_queues; i++) {
 		uint16_t port = plan->queues[i].port;
-		uint64_t tsc = rte_rdtsc();
 		uint16_t n = rte_eth_rx_burst(w->cfg->ports[port].ethdev, plan->queues[i].queue,
 				pkts, NFVA_BURST);
 		if (n == 0)
 			continue;
-		tsc = stage_account(&w->stages[STAGE_RX], tsc, n);
+		/* From the end of the last stage: empty polls before it included. */
+		worker_stage(w, STAGE_RX, n);
 		w->rx_port = port;
 		total += n;
 		if (unlikely(trace_armed)) /* the one test tracing costs when off */
 			worker_burst_traced(w, port, pkts, n);
 		else
-			worker_burst(w, port, pkts, n, tsc);
+			worker_burst(w, port, pkts, n);
 	}
 	return total;
 }
@@ -138,17 +139,14 @@ static unsigned worker_poll_ports(struct worker *w)
 static void worker_iteration_end(struct worker *w)
 {
 	if (w->id == 0) {
-		uint64_t tsc = rte_rdtsc();
 		unsigned n = ctrl_input(w);
 		if (n != 0)
-			stage_account(&w->stages[STAGE_CTRL_INPUT], tsc, n);
+			worker_stage(w, STAGE_CTRL_INPUT, n);
 	}
 	if (unlikely(w->n_retry != 0))
 		l2_learn_retry(w);
-	if (w->n_dirty != 0) {
-		uint64_t tsc = rte_rdtsc();
-		stage_account(&w->stages[STAGE_OUTPUT], tsc, port_output_flush(w));
-	}
+	if (w->n_dirty != 0)
+		worker_stage(w, STAGE_OUTPUT, port_output_flush(w));
 	uint32_t gen = __atomic_load_n(&workers_clear_gen, __ATOMIC_ACQUIRE);
 	if (unlikely(w->vteps.clear_gen != gen)) {
 		memset(&w->loop, 0, sizeof(w->loop));
@@ -157,10 +155,12 @@ static void worker_iteration_end(struct worker *w)
 	}
 }
 
-/* Busy or idle: the iteration's cycles go to one or the other. */
+/* Busy or idle: the iteration's cycles go to one or the other. With stage
+ * timing on, a busy iteration ends with its last stage (w->tsc, no
+ * rte_rdtsc of its own). */
 static uint64_t worker_account(struct worker *w, uint64_t start, unsigned n)
 {
-	uint64_t now = rte_rdtsc();
+	uint64_t now = n != 0 && w->timing ? w->tsc : rte_rdtsc();
 	struct loop_counters *l = &w->loop;
 
 	l->iterations++;
@@ -171,6 +171,7 @@ static uint64_t worker_account(struct worker *w, uint64_t start, unsigned n)
 	} else {
 		l->idle_cycles += now - start;
 	}
+	w->tsc = now;
 	return now;
 }
 
@@ -183,10 +184,11 @@ static int worker_main(void *arg)
 	rte_rcu_qsbr_thread_register(v, w->id);
 	rte_rcu_qsbr_thread_online(v, w->id);
 	NFVA_LOG(INFO, "worker %u on lcore %u", w->id, w->lcore);
-	uint64_t tsc = rte_rdtsc();
+	uint64_t tsc = w->tsc = rte_rdtsc();
 	while (!__atomic_load_n(&stop_requested, __ATOMIC_RELAXED)) {
 		w->cfg = dp_config_load();
 		w->now = nfva_now_s();
+		w->timing = __atomic_load_n(&stage_timing, __ATOMIC_RELAXED);
 		unsigned n = worker_poll_ports(w);
 		worker_iteration_end(w);
 		w->cfg = NULL;
@@ -199,7 +201,7 @@ static int worker_main(void *arg)
 			rte_delay_us_sleep(options.idle_sleep_us);
 			uint64_t now = rte_rdtsc();
 			w->loop.sleep_cycles += now - tsc;
-			tsc = now;
+			tsc = w->tsc = now;
 		}
 	}
 	rte_rcu_qsbr_thread_offline(v, w->id);

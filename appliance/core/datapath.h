@@ -80,6 +80,8 @@ struct worker {
 	unsigned id; /* 0..n-1: QSBR thread id, tx queue index */
 	unsigned lcore;
 	struct trace_ctx *trace;          /* a traced frame is being processed (slowpath/trace.h) */
+	uint64_t tsc;                     /* rte_rdtsc() at the end of the last timed stage */
+	bool timing;                      /* stage_timing, read at the start of the iteration */
 	const struct dp_config *cfg;      /* snapshot for the current iteration */
 	uint32_t now;                     /* nfva_now_s() at the start of the iteration */
 	uint16_t rx_port;                 /* the port of the burst being processed */
@@ -111,6 +113,21 @@ static inline void worker_drop_net(struct worker *w, uint16_t port, uint16_t net
 {
 	w->nets[network].drops[r]++;
 	worker_drop(w, port, r, m);
+}
+
+/* Stage s of the burst path took n frames; with timing on, its cycles run
+ * from the end of the stage before (w->tsc) to now (core/stages.h). */
+static inline void worker_stage(struct worker *w, enum stage s, uint16_t n)
+{
+	struct stage_counters *c = &w->stages[s];
+
+	c->calls++;
+	c->packets += n;
+	if (likely(w->timing)) {
+		uint64_t now = rte_rdtsc();
+		c->cycles += now - w->tsc;
+		w->tsc = now;
+	}
 }
 
 /* A copy forwarded within network (to a member or toward a VTEP). */

@@ -2,6 +2,8 @@
 /* Names of the burst stages (the list lives in stages.h). */
 #include "core/stages.h"
 
+bool stage_timing = true;
+
 static const char *const stage_names[STAGE_MAX] = {
 #define NFVA_STAGE_NAME(id, name) [STAGE_##id] = name,
 	NFVA_STAGES(NFVA_STAGE_NAME)

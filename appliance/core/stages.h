@@ -4,13 +4,16 @@
  * show runtime: each worker counts its poll iterations and the TSC cycles
  * spent in iterations that found packets (busy) or none (idle), and for each
  * stage of the burst path the calls, packets and cycles. A stage is timed
- * with one rte_rdtsc() per burst (its end is the next stage's start), never
- * per packet. Counters are the worker's own plain integers; control sums and
- * shows them (workers.h, observe/).
+ * with one rte_rdtsc() per burst, never per packet: it runs from the end of
+ * the stage before (worker->tsc) to its own end, so a busy iteration costs
+ * one rte_rdtsc per stage it went through and nothing more. Counters are
+ * the worker's own plain integers; control sums and shows them (workers.h,
+ * observe/).
  */
 #ifndef NFVA_STAGES_H
 #define NFVA_STAGES_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <rte_cycles.h>
 
@@ -19,7 +22,7 @@
  * enqueueing into tx buffers; output is the tx bursts themselves. */
 /* clang-format off */
 #define NFVA_STAGES(X)                                                            \
-	X(RX, "rx")                         /* rte_eth_rx_burst that got frames */ \
+	X(RX, "rx")                         /* rx burst that got frames (+ empty polls before) */ \
 	X(ESWITCH, "eswitch")               /* emulated e-switch rules (hits end here) */ \
 	X(MIRROR_IN, "mirror_in")           /* copies of frames as received */      \
 	X(UNDERLAY_INPUT, "underlay_input") /* the uplink: ARP, ICMP, decapsulation */ \
@@ -28,7 +31,7 @@
 	X(L2_LEARN, "l2_learn")             /* source MACs */                        \
 	X(L2_FORWARD, "l2_forward")         /* destination, flood, encapsulation */  \
 	X(CTRL_INPUT, "ctrl_input")         /* worker 0: frames from control */      \
-	X(OUTPUT, "output")                 /* tx bursts at the end of an iteration */
+	X(OUTPUT, "output")                 /* tx bursts at the end of an iteration (+ retried learns) */
 /* clang-format on */
 
 enum stage {
@@ -57,16 +60,10 @@ struct loop_counters {
 	uint64_t packets;         /* frames received (e-switch hits included) */
 };
 
-/* Account a stage that started at TSC start and took n frames; returns the
- * TSC now, the start of whatever comes next. */
-static inline uint64_t stage_account(struct stage_counters *c, uint64_t start, uint16_t n)
-{
-	uint64_t now = rte_rdtsc();
-
-	c->calls++;
-	c->packets += n;
-	c->cycles += now - start;
-	return now;
-}
+/* Stage timing (the cycles of each stage) is on unless the operator turned
+ * it off (`stats workers timing off`): then stages count bursts and packets
+ * only, and a busy iteration reads the TSC once. Workers read it once per
+ * iteration (worker->timing). */
+extern bool stage_timing;
 
 #endif

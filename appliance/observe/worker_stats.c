@@ -79,7 +79,8 @@ json_t *observe_worker_json(unsigned id)
 /* {"tsc_hz": N, "worker0": {...}, ...}: one section per worker when rendered. */
 json_t *observe_workers_json(void)
 {
-	json_t *j = json_pack("{s:I}", "tsc_hz", (json_int_t)rte_get_tsc_hz());
+	json_t *j = json_pack("{s:I, s:b}", "tsc_hz", (json_int_t)rte_get_tsc_hz(), "stage_timing",
+			__atomic_load_n(&stage_timing, __ATOMIC_RELAXED));
 
 	for (unsigned i = 0; i < workers_count(); i++) {
 		char key[24];
@@ -98,6 +99,16 @@ static int stats_workers_cmd(const struct cmd_args *a, struct cmd_reply *r)
 }
 NFVA_CMD_RO(stats_workers_cmd, "stats workers",
 		"per worker: rx queues, busy/idle cycles, packets, cycles per packet, per stage")
+
+static int stats_workers_timing_cmd(const struct cmd_args *a, struct cmd_reply *r)
+{
+	__atomic_store_n(&stage_timing, cmd_has(a, "on"), __ATOMIC_RELAXED);
+	r->result = json_pack("{s:b}", "stage_timing", cmd_has(a, "on"));
+	return 0;
+}
+NFVA_CMD(stats_workers_timing_cmd, "stats workers timing on|off",
+		"time each stage (on, the default) or only count its bursts and packets (off: "
+		"one rte_rdtsc per busy iteration instead of one per stage)")
 
 static int workers_stats_clear_event(const struct nfva_event *ev)
 {

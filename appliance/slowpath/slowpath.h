@@ -29,10 +29,9 @@ struct l2_meta {
 	uint32_t from_vtep; /* outer source of a decapsulated frame, 0 if local */
 };
 
-/* A burst from port; tsc is the rte_rdtsc() at which the stage before (rx,
- * eswitch) ended: each stage's cycles are accounted from there (stages.h). */
-void slowpath_input(struct worker *w, uint16_t port, struct rte_mbuf **pkts, uint16_t n,
-		uint64_t tsc);
+/* A burst from port. Each stage's cycles run from w->tsc (the end of the
+ * stage before: rx, eswitch) to its own end, which it stores there (stages.h). */
+void slowpath_input(struct worker *w, uint16_t port, struct rte_mbuf **pkts, uint16_t n);
 
 /* Stages; each returns how many packets are still alive (compacted in place). */
 uint16_t eth_input(struct worker *w, uint16_t port, struct rte_mbuf **pkts, struct l2_meta *meta,

@@ -8,6 +8,8 @@ and `port show stats`), after real traffic; then `stats clear`.
     .252 --+                                            +-- vm1 (A)
     .253 --+-- up 192.168.1.249/24 ---------------------+-- vm2
                network n1 vni 5000 encap vxlan, vteps .252 .253
+    q2: net_null (no rx) with two rx queues, queue 1 pinned to worker 0:
+        what `stats workers` and `port show` say of the rx queue plan.
 
 A (on vm1) and R (behind .252) are static FDB entries: no decision depends
 on when learning happens.
@@ -19,7 +21,9 @@ in_vm2: a frame tagged 77 (vlan_unknown: no network).
 
 Run "bound": 600 VXLAN frames to an unknown VNI, each from its own source
 address: the per-worker VTEP table (512 slots) overflows into the "other"
-row, and no frame is lost from the totals.
+row, and no frame is lost from the totals. That run starts with `stats
+workers timing off`: stages count bursts and packets but no cycles, the
+loop still its busy cycles.
 """
 
 import nfvatest as t
@@ -55,9 +59,12 @@ def traffic(upmac):
 def check_workers(d, n_rx, n_up, n_local, n_l2, n_tx):
     w = d.ctl("stats", "workers")
     t.check(w["tsc_hz"] > 0, "stats workers: tsc_hz")
-    t.check_eq(sorted(k for k in w if k != "tsc_hz"), ["worker0"], "stats workers: one worker")
+    t.check_eq(w["stage_timing"], True, "stats workers: stage timing on by default")
+    t.check_eq(sorted(k for k in w if k.startswith("worker")), ["worker0"],
+               "stats workers: one worker")
     w0 = w["worker0"]
-    t.check_eq(w0["rx_queues"], ["up:0", "vm1:0", "vm2:0"], "worker0 polls queue 0 of each port")
+    t.check_eq(w0["rx_queues"], ["up:0", "vm1:0", "vm2:0", "q2:0", "q2:1"],
+               "worker0 polls every queue of the plan")
     t.check_eq(w0["packets"], n_rx, "worker0 packets = every frame received")
     t.check(w0["busy_cycles"] > 0 and w0["idle_cycles"] > 0, "worker0 busy and idle cycles")
     t.check(0 < w0["busy_iterations"] < w0["iterations"], "worker0 busy iterations")
@@ -113,13 +120,15 @@ def check_port_views(d):
     lines = text.splitlines()
     t.check(rc == 0 and lines and lines[0].split()[:3] == ["NAME", "INDEX", "LINK"],
             f"port show: a table (header {lines[:1]})")
-    t.check(len(lines) == 4 and "rx_packets" not in text and "{" not in text,
+    t.check(len(lines) == 5 and "rx_packets" not in text and "{" not in text,
             "port show: one line per port, no counters in it")
     rc, text, _ = d.ctl_raw("port", "show", "stats", "vm1", json_out=False)
     t.check(rc == 0 and text.startswith("vm1:\n") and "  rx_packets:" in text and
             "local_dest: 1" in text, "port show stats vm1: a readable section")
     stats = d.ctl("port", "show", "stats")
-    t.check_eq(sorted(stats), ["up", "vm1", "vm2"], "port show stats: every port")
+    t.check_eq(sorted(stats), ["q2", "up", "vm1", "vm2"], "port show stats: every port")
+    q2 = d.ctl("port", "show", "q2")[0]
+    t.check_eq((q2["rxq"], q2["rx_queues"]), (2, "0:w0,1:w0*"), "port show q2: rx queues, pin")
     t.check_eq(stats["vm2"]["dropped"], {"vlan_unknown": 1}, "port show stats: vm2 drops")
     rc, _, err = d.ctl_raw("port", "show", "stats", "nope")
     t.check(rc == 1 and "no port named nope" in err, "port show stats nope: error")
@@ -142,7 +151,8 @@ def run_counters():
         "network add n1 vni 5000 encap vxlan", "network n1 attach vm1",
         "network n1 attach vm2", f"network n1 vtep add {t.VTEP1}",
         f"network n1 vtep add {t.VTEP2}", f"fdb add {MAC_A} network n1 port vm1",
-        f"fdb add {MAC_R} network n1 vtep {t.VTEP1}"])
+        f"fdb add {MAC_R} network n1 vtep {t.VTEP1}",
+        "port add q2 dev net_null7,no-rx=1 rxq 2", "port set q2 rxq 1 worker 0"])
     try:
         upmac = d.probe_uplink_mac()
         up, vm1, vm2, r_to_a, a_to_r, arp, _ = traffic(upmac)
@@ -162,10 +172,24 @@ def run_counters():
         d.cleanup()
 
 
+def check_timing_off(d, n):
+    w = d.ctl("stats", "workers")
+    w0 = w["worker0"]
+    stages = {s["stage"]: s for s in w0["stages"]}
+    t.check_eq((w["stage_timing"], stages["underlay_input"]["packets"], w0["packets"]),
+               (False, n, n), "timing off: stages still count packets")
+    t.check_eq(sum(s["cycles"] for s in w0["stages"]), 0, "timing off: no stage cycles")
+    t.check(w0["busy_cycles"] > 0, "timing off: the loop's busy cycles still counted")
+    t.check_eq(d.ctl("stats", "workers", "timing", "on"), {"stage_timing": True},
+               "stats workers timing on")
+    t.check_eq(d.ctl("stats", "workers")["stage_timing"], True, "timing back on")
+
+
 def run_bound():
     n = 600
     d = t.Daemon("observe-bound", ["up", "vm1"], t.UNDERLAY_CONFIG + [
-        "network add n1 vni 5000 encap vxlan", "network n1 attach vm1"])
+        "network add n1 vni 5000 encap vxlan", "network n1 attach vm1",
+        "stats workers timing off"])
     try:
         upmac = d.probe_uplink_mac()
         inner = t.udp_frame(MAC_R, MAC_A, "10.0.0.2", "10.0.0.1", 1, 2, "x")
@@ -182,6 +206,7 @@ def run_bound():
         t.check_eq(total, n, "bound: every frame counted once (rows + other)")
         t.check_eq(other[0]["dropped"].get("unknown_vni") if other else None, v["overflow"],
                    "bound: the other row holds exactly the overflow")
+        check_timing_off(d, n)
         d.stop_checked()
     finally:
         d.cleanup()
