@@ -200,7 +200,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	w->cfg = dp_config_load();
 	w->now = nfva_now_s();
 	w->rx_port = index_of[in];
-	slowpath_input(w, index_of[in], &m, 1, rte_rdtsc());
+	slowpath_input(w, index_of[in], &m, 1);
 	port_output_flush(w);
 	w->cfg = NULL;
 	collect(&soft);

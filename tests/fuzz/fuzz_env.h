@@ -110,7 +110,7 @@ static inline void fuzz_step(struct worker *w, uint16_t port, struct rte_mbuf **
 	w->now = nfva_now_s();
 	w->rx_port = port;
 	if (n != 0)
-		slowpath_input(w, port, pkts, n, rte_rdtsc());
+		slowpath_input(w, port, pkts, n);
 	port_output_flush(w);
 	w->cfg = NULL;
 	for (unsigned round = 0; round < 4; round++) {
