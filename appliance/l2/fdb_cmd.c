@@ -294,7 +294,8 @@ static void fdb_config(struct config_out *o)
 	struct static_list l = { 0 };
 
 	fdb_walk(&all, collect_static, &l);
-	qsort(l.items, l.n, sizeof(l.items[0]), by_key);
+	if (l.n > 1) /* qsort wants a non-null array, even empty */
+		qsort(l.items, l.n, sizeof(l.items[0]), by_key);
 	for (size_t i = 0; i < l.n; i++)
 		static_line(&l.items[i], o);
 	free(l.items);

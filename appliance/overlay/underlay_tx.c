@@ -75,12 +75,14 @@ void ipv4_multicast_mac(uint32_t group, struct rte_ether_addr *mac)
 							g[3] } };
 }
 
+/* Packed: it follows a 24-byte IPv4 header (router alert) after the 14-byte
+ * Ethernet header, so it is only 2-byte aligned in the mbuf. */
 struct igmp_v2 {
 	uint8_t type;
 	uint8_t max_resp;
 	rte_be16_t checksum;
 	rte_be32_t group;
-};
+} __rte_packed;
 
 /* IGMPv2 membership report with the Router Alert option (RFC 2236). */
 int underlay_send_igmp_report(uint32_t group)
