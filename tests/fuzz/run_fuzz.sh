@@ -20,7 +20,10 @@ flags=(-error_exitcode=1 -timeout_exitcode=1)
 # memory (rte_hash data, RCU defer queues), which LeakSanitizer does not
 # scan: every such object looks leaked. Leak checks stay on for the others.
 case $(basename "$exe") in
-fuzz_slowpath | fuzz_differential) flags+=(-detect_leaks=0) ;;
+fuzz_slowpath | fuzz_differential)
+	flags+=(-detect_leaks=0) # per input (libFuzzer)
+	export ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0 # and at exit
+	;;
 esac
 rc=0
 "$exe" -max_total_time="$secs" -print_final_stats=1 -rss_limit_mb=4096 -timeout=10 \
