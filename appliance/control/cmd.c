@@ -105,6 +105,7 @@ int cmd_parse(const char *line, struct cmd_parsed *out, char *err, size_t errlen
 	int ret = cmd_tokenize(out->storage, out->tokens, CMD_MAX_TOKENS, &out->n_tokens);
 	if (ret < 0) {
 		snprintf(err, errlen, ret == -E2BIG ? "too many words" : "unterminated quote");
+		cmd_parsed_free(out);
 		return -EINVAL;
 	}
 	if (out->n_tokens == 0)
@@ -119,6 +120,7 @@ int cmd_parse(const char *line, struct cmd_parsed *out, char *err, size_t errlen
 				bf.other->syntax);
 	else
 		snprintf(err, errlen, "%s (usage: %s)", bf.error, bf.def->syntax);
+	cmd_parsed_free(out); /* a failed parse leaves nothing to free (fuzz_cmd found the leak) */
 	return -EINVAL;
 }
 

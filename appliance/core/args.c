@@ -12,15 +12,15 @@
 #define DEFAULT_MBUFS 16383
 #define DEFAULT_TEMPLATE_IDLE_S 300
 
-static const struct nfva_args defaults = {
-	.socket = DEFAULT_SOCKET,
-	.socket_mode = 0600,
-	.fdb_entries = NFVA_DEFAULT_FDB_ENTRIES,
-	.mbufs = DEFAULT_MBUFS,
-	.idle_sleep_us = 100,
-	.template_idle_s = DEFAULT_TEMPLATE_IDLE_S,
-};
-static struct nfva_args current = defaults;
+/* One initializer for both: clang does not take a const object as one. */
+#define ARGS_DEFAULTS                                                                              \
+	{                                                                                          \
+		.socket = DEFAULT_SOCKET, .socket_mode = 0600,                                     \
+		.fdb_entries = NFVA_DEFAULT_FDB_ENTRIES, .mbufs = DEFAULT_MBUFS,                   \
+		.idle_sleep_us = 100, .template_idle_s = DEFAULT_TEMPLATE_IDLE_S,                  \
+	}
+static const struct nfva_args defaults = ARGS_DEFAULTS;
+static struct nfva_args current = ARGS_DEFAULTS;
 
 const struct nfva_args *nfva_options(void)
 {

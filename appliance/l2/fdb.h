@@ -78,9 +78,16 @@ int fdb_init(uint32_t max_entries, struct rte_rcu_qsbr *qsbr);
 void fdb_fini(void);
 uint32_t fdb_capacity(void);
 
+/* GCC's access attribute (clang 14 has none: the fuzz build). */
+#if defined(__has_attribute) && __has_attribute(access)
+#define FDB_READS(ptr, count) __attribute__((access(read_only, ptr, count)))
+#else
+#define FDB_READS(ptr, count)
+#endif
+
 /* Workers: bulk lookup (n <= 64); out[i] is NULL on a miss. Lock-free. */
 void fdb_lookup_bulk(const struct fdb_key *keys, unsigned n, struct fdb_entry **out)
-		__attribute__((access(read_only, 1, 2)));
+		FDB_READS(1, 2);
 
 /* Workers or control: learn or move key -> dest. Takes the writer lock. */
 enum fdb_learn_result fdb_learn(const struct fdb_key *key, union fdb_dest dest, uint32_t now,

@@ -182,7 +182,9 @@ void neigh_update(uint32_t ip, const struct rte_ether_addr *mac, bool create)
 	if (n == NULL || n->state == NEIGH_PERMANENT)
 		return;
 	bool changed = !neigh_usable(n) || !rte_is_same_ether_addr(&n->mac, mac);
-	if (n->state == NEIGH_FAILED)
+	/* Failed before, maybe being probed again (INCOMPLETE) now: a failure
+	 * doubled the back-off, a success resets it. */
+	if (n->state == NEIGH_FAILED || n->backoff_ms != NEIGH_FAILED_RETRY_MIN_MS)
 		neigh_table.stats.recoveries++;
 	n->mac = *mac;
 	n->state = NEIGH_REACHABLE;

@@ -76,8 +76,13 @@ static void neigh_arp_input(struct rte_mbuf *m)
 	} else if (arp->arp_opcode == RTE_BE16(RTE_ARP_OP_REPLY) && for_us) {
 		neigh_table.stats.replies++;
 	}
+	/* A sender off the subnet (or multicast, broadcast) never gets an
+	 * entry: counted, so that a flood of them shows. */
+	bool on_subnet = on_our_subnet(u, sip);
+	if (sip != 0 && !on_subnet)
+		neigh_table.stats.arp_ignored++;
 	if (sip != 0)
-		neigh_update(sip, &sha, for_us && on_our_subnet(u, sip));
+		neigh_update(sip, &sha, for_us && on_subnet);
 	rte_pktmbuf_free(m);
 }
 

@@ -48,8 +48,8 @@ static const char *const config[] = {
 	"lisp site add s1 key fuzz-key eid-prefix 1000 10.9.0.0/16 accept-more-specifics",
 	"lisp map-server add 192.168.1.252 key fuzz-key",
 	"mirror collect erspan session 8 to port an",
-	"mirror add m1 source vm1 direction both filter \"proto udp\" external to vxlan "
-	"192.168.1.252 vni 99",
+	("mirror add m1 source vm1 direction both filter \"proto udp\" external to vxlan "
+	 "192.168.1.252 vni 99"),
 };
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)

@@ -95,7 +95,9 @@ def idle_clients():
     try:
         d.start()
         idle = [connect(d.sock) for _ in range(17)]
-        time.sleep(1.5)
+        # Idle > 1 s (what eviction asks) counted from when the daemon
+        # accepted them, which a loaded machine may delay.
+        time.sleep(3.0)
         rc, secs, err = timed_ctl(d, "port", "show")
         t.check(rc == 0, f"idle: nfvactl works with 17 idle clients (rc {rc}: {err.strip()})")
         t.check(secs < 1.0, f"idle: it answered within {secs:.3f} s (< 1 s)")

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: BSD-3-Clause
 """Hostile frames and configurations at the tunnel boundary (issue 13: D7,
-D14, D22, D23 and the outer UDP length).
+D14, D20, D23 and the outer UDP length).
 
     VTEP .252 --- up 192.168.1.249/24 ===[ nfva ]=== vm1: na untagged, nb vlan 10
                                                      vm2: nb
