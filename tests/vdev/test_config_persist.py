@@ -135,7 +135,7 @@ lisp set gateway-mac 02:00:00:00:00:99 record-ttl 60 eid-ageing 600
 lisp map-resolver add 192.0.2.50
 lisp map-server add 192.0.2.51 key "a \\"b\\" \\\\c #d" auth sha256
 lisp site add siteA key k1 eid-prefix 1000 10.9.0.0/16 accept-more-specifics
-lisp site add siteA key k1 eid-prefix 1000 2001:db8::/32 accept-more-specifics
+lisp site add siteA key k1 eid-prefix 1000 2001:db8::/32
 lisp eid add 1000 10.9.0.5 mac 02:00:00:00:00:05 port vf1
 lisp map-cache add 1000 10.6.0.0/16 negative
 lisp map-cache add 1000 10.7.0.0/16 rloc 192.0.2.60 priority 2 ttl 3600
