@@ -14,7 +14,9 @@ rc=0
 for f in "$@"; do
 	src="$tmp/in.xml"
 	if [ "$f" = - ]; then cat > "$src"; else cp "$f" "$src"; fi
-	root=$(xmllint --stream --debug "$src" 2>/dev/null | awk '$1 == 0 && $2 == 1 { print $3; exit }')
+	# awk reads to the end: exiting early would SIGPIPE xmllint (pipefail: 141)
+	root=$(xmllint --stream --debug "$src" 2>/dev/null |
+		awk '$1 == 0 && $2 == 1 && root == "" { root = $3 } END { print root }')
 	case "$root" in
 	interface|hostdev)
 		doc="$tmp/domain.xml"
