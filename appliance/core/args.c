@@ -72,6 +72,54 @@ static bool parse_u32(const char *s, uint32_t min, uint32_t max, uint32_t *out, 
 	return true;
 }
 
+/* One option c (with optarg) into a; false when its value is invalid or the
+ * option unknown (optarg NULL then: nothing to quote). */
+static bool apply_option(int c, struct nfva_args *a)
+{
+	uint32_t v = 0;
+	bool ok = true;
+
+	switch (c) {
+	case 'c':
+		a->config = optarg;
+		break;
+	case 's':
+		a->socket = optarg;
+		break;
+	case 'm':
+		ok = parse_u32(optarg, 0, 0777, &v, 8);
+		a->socket_mode = v;
+		break;
+	case 'f':
+		ok = parse_u32(optarg, 1024, 1u << 26, &a->fdb_entries, 0);
+		break;
+	case 'b':
+		ok = parse_u32(optarg, 1023, 1u << 24, &a->mbufs, 0);
+		break;
+	case 'p':
+		a->busy_poll = true;
+		break;
+	case 'i':
+		ok = parse_u32(optarg, 1, 100000, &v, 0);
+		a->idle_sleep_us = v;
+		break;
+	case 'M':
+		a->metrics = optarg;
+		break;
+	case 't':
+		ok = parse_u32(optarg, 1, 86400, &a->template_idle_s, 0);
+		break;
+	case 'a':
+		a->autosave = true;
+		break;
+	default:
+		ok = false;
+		optarg = NULL;
+		break;
+	}
+	return ok;
+}
+
 int nfva_args_parse(int argc, char **argv, struct nfva_args *a)
 {
 	static const struct option longopts[] = {
@@ -88,55 +136,16 @@ int nfva_args_parse(int argc, char **argv, struct nfva_args *a)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	uint32_t v = 0;
 	int c;
 
 	*a = defaults;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "c:s:h", longopts, NULL)) != -1) {
-		bool ok = true;
-		switch (c) {
-		case 'c':
-			a->config = optarg;
-			break;
-		case 's':
-			a->socket = optarg;
-			break;
-		case 'm':
-			ok = parse_u32(optarg, 0, 0777, &v, 8);
-			a->socket_mode = v;
-			break;
-		case 'f':
-			ok = parse_u32(optarg, 1024, 1u << 26, &a->fdb_entries, 0);
-			break;
-		case 'b':
-			ok = parse_u32(optarg, 1023, 1u << 24, &a->mbufs, 0);
-			break;
-		case 'p':
-			a->busy_poll = true;
-			break;
-		case 'i':
-			ok = parse_u32(optarg, 1, 100000, &v, 0);
-			a->idle_sleep_us = v;
-			break;
-		case 'M':
-			a->metrics = optarg;
-			break;
-		case 't':
-			ok = parse_u32(optarg, 1, 86400, &a->template_idle_s, 0);
-			break;
-		case 'a':
-			a->autosave = true;
-			break;
-		case 'h':
+		if (c == 'h') {
 			print_usage(stdout, argv[0]);
 			exit(0);
-		default:
-			ok = false;
-			optarg = NULL;
-			break;
 		}
-		if (!ok) {
+		if (!apply_option(c, a)) {
 			if (optarg != NULL)
 				fprintf(stderr, "nfva: invalid value '%s'\n", optarg);
 			print_usage(stderr, argv[0]);
