@@ -179,10 +179,11 @@ static int client_slot(uint64_t now)
 	return idlest;
 }
 
-static void accept_client(void)
+/* Take one pending connection; it counts as active at `now`, the instant the
+ * rest of this poll iteration measures idleness against. */
+static void accept_client(uint64_t now)
 {
 	int fd = accept4(listen_fd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
-	uint64_t now = now_ms();
 	if (fd < 0)
 		return;
 	int i = client_slot(now);
@@ -337,7 +338,7 @@ static bool serve_client(struct client *c, short revents, uint64_t now)
 				(c->stream.next == NULL && memchr(c->buf, '\n', c->len) == NULL))
 			break;
 	}
-	if (now - c->active_ms >= CLIENT_IDLE_MS) {
+	if (now > c->active_ms && now - c->active_ms >= CLIENT_IDLE_MS) {
 		clients_timed_out++;
 		NFVA_LOG(INFO, "control client idle for %u s: closed", CLIENT_IDLE_MS / 1000);
 		return false;
@@ -375,11 +376,15 @@ void control_socket_poll(int timeout_ms)
 	for (nfds_t k = 0; k < n; k++) {
 		if (idx[k] == MAX_CLIENTS) {
 			if (ready > 0 && fds[k].revents != 0)
-				accept_client();
+				accept_client(now);
 			continue;
 		}
+		/* A slot an accept refilled this iteration: its events were the
+		 * evicted client's, its own turn comes next poll. */
+		if (clients[idx[k]] == NULL || clients[idx[k]]->fd != fds[k].fd)
+			continue;
 		/* Every client gets a turn: idle ones are timed out here too. */
-		if (clients[idx[k]] != NULL && !serve_client(clients[idx[k]], fds[k].revents, now))
+		if (!serve_client(clients[idx[k]], fds[k].revents, now))
 			client_close(idx[k]);
 	}
 }

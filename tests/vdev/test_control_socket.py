@@ -104,6 +104,9 @@ def idle_clients():
         rc, out, _ = d.ctl_raw("stats")
         ctl = json.loads(out).get("control", {}) if rc == 0 else {}
         t.check(ctl.get("evicted", 0) >= 1, f"idle: stats control evicted >= 1 ({ctl})")
+        # Nobody here was idle for the 60 s timeout: a non-zero count means a
+        # client was closed on a clock read taken after its own accept.
+        t.check(ctl.get("timed_out", -1) == 0, f"idle: stats control timed_out == 0 ({ctl})")
         d.stop_checked()
     finally:
         for s in idle:
