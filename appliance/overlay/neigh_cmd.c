@@ -94,7 +94,7 @@ static int neigh_show_cmd(const struct cmd_args *a, struct cmd_reply *r)
 	json_t *list = json_array();
 	uint64_t now = neigh_now_ms();
 
-	for (unsigned i = 0; i < NFVA_MAX_NEIGHS; i++)
+	for (uint32_t i = 0; i < neigh_table.capacity; i++)
 		if (neigh_table.entries[i].used)
 			json_array_append_new(list, neigh_to_json(&neigh_table.entries[i], now));
 	if (cmd_has(a, "stats")) {
