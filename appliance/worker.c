@@ -62,10 +62,10 @@ static unsigned worker_poll_ports(struct worker *w)
 	struct rte_mbuf *pkts[2 * NFVA_BURST]; /* room for e-switch mirror copies */
 	unsigned total = 0;
 
-	for (uint16_t i = 0; i < plan->n_ports; i++) {
-		uint16_t port = plan->ports[i];
+	for (uint16_t i = 0; i < plan->n_queues; i++) {
+		uint16_t port = plan->queues[i].port;
 		const struct dp_port *p = &w->cfg->ports[port];
-		uint16_t n = rte_eth_rx_burst(p->ethdev, 0, pkts, NFVA_BURST);
+		uint16_t n = rte_eth_rx_burst(p->ethdev, plan->queues[i].queue, pkts, NFVA_BURST);
 		if (n == 0)
 			continue;
 		struct port_counters *c = &w->counters[port];

@@ -13,6 +13,8 @@
 #define NFVA_MAX_MEMBERS 64            /* local attachments per network */
 #define NFVA_MAX_PORT_VLANS 32         /* tagged attachments per port */
 #define NFVA_MAX_WORKERS 16            /* worker lcores */
+#define NFVA_MAX_RXQ 16                /* rx queues per port (RSS) */
+#define NFVA_WORKER_ANY 0xffff         /* an rx queue not pinned to a worker */
 #define NFVA_MAX_MIRRORS 32            /* mirror sessions */
 #define NFVA_MIRROR_OWNER_BASE 0x10000 /* encap template owners of mirror sessions */
 #define NFVA_NAME_SIZE 32              /* port and network names, NUL included */

@@ -47,7 +47,7 @@ struct mirror_counters {
 
 /* A MAC a worker could not learn yet (the FDB was being changed): it tries
  * again at its next burst, so a MAC seen once is learned all the same. */
-#define LEARN_RETRY_MAX 32
+#define LEARN_RETRY_MAX 64
 struct learn_retry {
 	uint16_t network;
 	uint16_t port; /* where the frame came from (counters) */

@@ -112,10 +112,15 @@ struct dp_vni_entry {
 	uint16_t network;
 };
 
-/* Ports each worker polls (rx queue 0 of each). */
+/* The rx queues a worker polls: (port, queue), spread round robin over the
+ * workers unless the operator pinned one (`port set PORT rxq Q worker W`). */
+struct dp_rxq {
+	uint16_t port;
+	uint16_t queue;
+};
 struct dp_worker_plan {
-	uint16_t n_ports;
-	uint16_t ports[NFVA_MAX_PORTS];
+	uint16_t n_queues;
+	struct dp_rxq queues[NFVA_MAX_PORTS * NFVA_MAX_RXQ];
 };
 
 /* LISP (lisp/lisp.h): what workers need beyond the networks' overlays. The

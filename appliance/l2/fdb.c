@@ -61,7 +61,10 @@ static struct fdb_entry *fdb_entry_alloc(void)
 {
 	if (fdb.n_free == 0)
 		return NULL;
-	return &fdb.pool[fdb.free_stack[--fdb.n_free]];
+	uint32_t i = fdb.free_stack[--fdb.n_free];
+	if (i >= fdb.pool_high) /* scans stop there (fdb_bulk.c) */
+		__atomic_store_n(&fdb.pool_high, i + 1, __ATOMIC_RELEASE);
+	return &fdb.pool[i];
 }
 
 static int fdb_hash_create(uint32_t capacity)

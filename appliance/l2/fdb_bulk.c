@@ -31,6 +31,13 @@ NFVA_LOG_REGISTER(fdb_bulk)
 
 typedef bool (*fdb_doomed_fn)(const struct fdb_entry *e, const void *arg);
 
+/* Entries were only ever taken below this: a table of a thousand MACs in a
+ * pool sized for a million is scanned in microseconds. */
+static uint32_t pool_high(void)
+{
+	return __atomic_load_n(&fdb.pool_high, __ATOMIC_ACQUIRE);
+}
+
 static bool fdb_filter_match(const struct fdb_filter *f, const struct fdb_entry *e)
 {
 	union fdb_dest d = fdb_entry_dest(e);
@@ -73,8 +80,9 @@ static void fdb_collect(fdb_doomed_fn doomed, const void *arg, struct key_list *
 {
 	bool room = true;
 
-	for (uint32_t base = 0; base < fdb.pool_size && room; base += SCAN_CHUNK) {
-		uint32_t end = RTE_MIN(base + SCAN_CHUNK, fdb.pool_size);
+	uint32_t high = pool_high();
+	for (uint32_t base = 0; base < high && room; base += SCAN_CHUNK) {
+		uint32_t end = RTE_MIN(base + SCAN_CHUNK, high);
 		rte_spinlock_lock(&fdb.write_lock);
 		for (uint32_t i = base; i < end && room; i++) {
 			const struct fdb_entry *e = &fdb.pool[i];
@@ -186,8 +194,9 @@ unsigned fdb_age(uint32_t now, uint32_t ageing_s)
  * a walk is a view of a changing table, not a snapshot). */
 void fdb_walk(const struct fdb_filter *filter, fdb_walk_cb cb, void *arg)
 {
-	for (uint32_t base = 0; base < fdb.pool_size; base += WALK_CHUNK) {
-		uint32_t end = RTE_MIN(base + WALK_CHUNK, fdb.pool_size);
+	uint32_t high = pool_high();
+	for (uint32_t base = 0; base < high; base += WALK_CHUNK) {
+		uint32_t end = RTE_MIN(base + WALK_CHUNK, high);
 		rte_spinlock_lock(&fdb.write_lock);
 		for (uint32_t i = base; i < end; i++) {
 			const struct fdb_entry *e = &fdb.pool[i];
@@ -204,8 +213,9 @@ unsigned fdb_walk_part(const struct fdb_filter *filter, uint32_t *cursor, unsign
 	unsigned found = 0;
 	uint32_t i = *cursor;
 
-	while (i < fdb.pool_size && found < max) {
-		uint32_t end = RTE_MIN(i + WALK_CHUNK, fdb.pool_size);
+	uint32_t high = pool_high();
+	while (i < high && found < max) {
+		uint32_t end = RTE_MIN(i + WALK_CHUNK, high);
 		rte_spinlock_lock(&fdb.write_lock);
 		for (; i < end && found < max; i++) {
 			const struct fdb_entry *e = &fdb.pool[i];
@@ -216,6 +226,6 @@ unsigned fdb_walk_part(const struct fdb_filter *filter, uint32_t *cursor, unsign
 		}
 		rte_spinlock_unlock(&fdb.write_lock);
 	}
-	*cursor = i < fdb.pool_size ? i : UINT32_MAX;
+	*cursor = i < high ? i : UINT32_MAX;
 	return found;
 }

@@ -20,6 +20,7 @@ struct fdb_table {
 	uint32_t *free_stack;   /* indexes of free pool entries */
 	uint32_t n_free;
 	uint32_t pool_size;
+	uint32_t pool_high; /* above every entry ever taken: scans need not look further */
 	uint32_t capacity;
 	uint32_t count;
 	uint32_t port_macs[NFVA_MAX_PORTS];

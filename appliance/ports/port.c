@@ -83,28 +83,58 @@ static int port_setup_queues(struct port *p, const struct rte_eth_dev_info *info
 	ret = rte_eth_dev_adjust_nb_rx_tx_desc(p->ethdev, &p->rxd, &p->txd);
 	if (ret < 0)
 		return ret;
-	ret = rte_eth_rx_queue_setup(p->ethdev, 0, p->rxd, socket, &info->default_rxconf,
-			nfva_mbuf_pool());
+	for (uint16_t q = 0; ret == 0 && q < p->n_rxq; q++)
+		ret = rte_eth_rx_queue_setup(p->ethdev, q, p->rxd, socket, &info->default_rxconf,
+				nfva_mbuf_pool());
 	for (uint16_t q = 0; ret == 0 && q < p->n_txq; q++)
 		ret = rte_eth_tx_queue_setup(p->ethdev, q, p->txd, socket, &info->default_txconf);
 	return ret;
 }
 
-static int port_configure(struct port *p, uint16_t mtu, char *err, size_t errlen)
+/* Queue counts: asked for, or one per worker; never more than the device
+ * has. Several rx queues get RSS over addresses and UDP/TCP ports (for
+ * tunnels the outer source port carries the inner flow's entropy) where
+ * the device hashes; otherwise the device spreads them its own way. */
+static int port_queues(struct port *p, const struct port_params *params,
+		const struct rte_eth_dev_info *info, struct rte_eth_conf *conf, char *err,
+		size_t errlen)
+{
+	unsigned workers = workers_count();
+	unsigned rxq = params->rxq ? params->rxq : RTE_MIN(workers, (unsigned)NFVA_MAX_RXQ);
+	unsigned txq = params->txq ? params->txq : workers;
+
+	if (params->rxq > info->max_rx_queues || params->txq > info->max_tx_queues) {
+		snprintf(err, errlen, "%s offers %u rx and %u tx queues", p->name,
+				info->max_rx_queues, info->max_tx_queues);
+		return -EINVAL;
+	}
+	p->n_rxq = (uint16_t)RTE_MIN(rxq, (unsigned)info->max_rx_queues);
+	p->n_txq = (uint16_t)RTE_MIN(txq, (unsigned)info->max_tx_queues);
+	if (p->n_rxq == 0 || p->n_txq == 0) { /* port_output divides by n_txq */
+		snprintf(err, errlen, "%s offers no %s queue", p->name, p->n_rxq ? "tx" : "rx");
+		return -ENOTSUP;
+	}
+	uint64_t rss = (RTE_ETH_RSS_IP | RTE_ETH_RSS_UDP | RTE_ETH_RSS_TCP) &
+			info->flow_type_rss_offloads;
+	if (p->n_rxq > 1 && rss != 0) {
+		conf->rxmode.mq_mode = RTE_ETH_MQ_RX_RSS;
+		conf->rx_adv_conf.rss_conf.rss_hf = rss;
+	}
+	return 0;
+}
+
+static int port_configure(struct port *p, const struct port_params *params, char *err,
+		size_t errlen)
 {
 	struct rte_eth_conf conf = { 0 };
 	struct rte_eth_dev_info info;
+	uint16_t mtu = params->mtu;
 	int ret = rte_eth_dev_info_get(p->ethdev, &info);
 
-	if (ret == 0) {
-		unsigned workers = workers_count();
-		p->n_txq = RTE_MIN(workers, (unsigned)info.max_tx_queues);
-		if (p->n_txq == 0) { /* port_output divides by it */
-			snprintf(err, errlen, "%s offers no tx queue", p->name);
-			return -ENOTSUP;
-		}
-		ret = rte_eth_dev_configure(p->ethdev, 1, p->n_txq, &conf);
-	}
+	if (ret == 0 && (ret = port_queues(p, params, &info, &conf, err, errlen)) < 0)
+		return ret;
+	if (ret == 0)
+		ret = rte_eth_dev_configure(p->ethdev, p->n_rxq, p->n_txq, &conf);
 	if (ret == 0 && mtu != 0 && (ret = rte_eth_dev_set_mtu(p->ethdev, mtu)) < 0) {
 		snprintf(err, errlen, "%s: cannot set mtu %u: %s", p->name, mtu, strerror(-ret));
 		return ret;
@@ -160,17 +190,19 @@ int port_add(const struct port_params *params, char *err, size_t errlen)
 	p->mac_limit = params->mac_limit;
 	p->eswitch = params->eswitch;
 	p->vf_of = params->vf_of;
+	for (unsigned q = 0; q < NFVA_MAX_RXQ; q++)
+		p->rxq_worker[q] = NFVA_WORKER_ANY;
 	p->rxd = params->rxd ? params->rxd : DEFAULT_RXD;
 	p->txd = params->txd ? params->txd : DEFAULT_TXD;
 	int ret = port_probe(p, err, errlen);
-	if (ret == 0 && (ret = port_configure(p, params->mtu, err, errlen)) < 0)
+	if (ret == 0 && (ret = port_configure(p, params, err, errlen)) < 0)
 		port_release_device(p);
 	if (ret < 0)
 		return ret;
 	p->used = true;
 	port_counters_clear(p);
-	NFVA_LOG(INFO, "port %s: ethdev %u, %u tx queues, mtu %u", p->name, p->ethdev, p->n_txq,
-			p->mtu);
+	NFVA_LOG(INFO, "port %s: ethdev %u, %u rx and %u tx queues, mtu %u", p->name, p->ethdev,
+			p->n_rxq, p->n_txq, p->mtu);
 	ret = dp_config_commit();
 	event_publish_port(EVENT_PORT_ADDED, p->index);
 	return ret;
@@ -222,6 +254,20 @@ void port_counters_clear(struct port *p)
 		memset(&p->eth_baseline, 0, sizeof(p->eth_baseline));
 }
 
+/* Rx queues to workers: pinned ones where told, the others round robin. */
+static void port_plan(struct dp_config *cfg, const struct port *p, unsigned *next_worker)
+{
+	for (uint16_t q = 0; q < p->n_rxq; q++) {
+		unsigned w = p->rxq_worker[q];
+		if (w >= cfg->n_workers) {
+			w = *next_worker;
+			*next_worker = (*next_worker + 1) % cfg->n_workers;
+		}
+		struct dp_worker_plan *plan = &cfg->workers[w];
+		plan->queues[plan->n_queues++] = (struct dp_rxq){ .port = p->index, .queue = q };
+	}
+}
+
 static void port_build(struct dp_config *cfg)
 {
 	unsigned next_worker = 0;
@@ -238,10 +284,35 @@ static void port_build(struct dp_config *cfg)
 		dp->mac_limit = p->mac_limit;
 		dp->max_frame = p->mtu + RTE_ETHER_HDR_LEN + RTE_VLAN_HLEN;
 		cfg->ethdev_port[p->ethdev] = i;
-		struct dp_worker_plan *plan = &cfg->workers[next_worker];
-		plan->ports[plan->n_ports++] = i;
-		next_worker = (next_worker + 1) % cfg->n_workers;
+		port_plan(cfg, p, &next_worker);
 	}
+}
+
+int port_pin_rxq(struct port *p, uint16_t q, uint16_t worker, char *err, size_t errlen)
+{
+	if (q >= p->n_rxq) {
+		snprintf(err, errlen, "port %s has %u rx queues (0-%u)", p->name, p->n_rxq,
+				p->n_rxq - 1);
+		return -EINVAL;
+	}
+	if (worker != NFVA_WORKER_ANY && worker >= workers_count()) {
+		snprintf(err, errlen, "there are %u workers (0-%u)", workers_count(),
+				workers_count() - 1);
+		return -EINVAL;
+	}
+	p->rxq_worker[q] = worker;
+	return dp_config_commit();
+}
+
+uint16_t port_rxq_worker(const struct port *p, uint16_t q)
+{
+	const struct dp_config *cfg = dp_config_current;
+	for (unsigned w = 0; cfg != NULL && w < cfg->n_workers; w++)
+		for (unsigned i = 0; i < cfg->workers[w].n_queues; i++)
+			if (cfg->workers[w].queues[i].port == p->index &&
+					cfg->workers[w].queues[i].queue == q)
+				return (uint16_t)w;
+	return NFVA_WORKER_ANY;
 }
 
 static int port_stats_clear(const struct nfva_event *ev)

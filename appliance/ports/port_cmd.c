@@ -20,6 +20,13 @@ static int port_add_cmd(const struct cmd_args *a, struct cmd_reply *r)
 		return cmd_error(r, EINVAL, "rxd/txd must be at most 16384");
 	params.rxd = (uint16_t)rxd;
 	params.txd = (uint16_t)txd;
+	uint32_t rxq = cmd_arg_u32(a, "N4", 0), txq = cmd_arg_u32(a, "N5", 0);
+	if ((cmd_arg(a, "N4") != NULL && (rxq == 0 || rxq > NFVA_MAX_RXQ)) ||
+			(cmd_arg(a, "N5") != NULL && (txq == 0 || txq > NFVA_MAX_WORKERS)))
+		return cmd_error(r, EINVAL, "rxq is 1-%d, txq 1-%d", NFVA_MAX_RXQ,
+				NFVA_MAX_WORKERS);
+	params.rxq = (uint16_t)rxq;
+	params.txq = (uint16_t)txq;
 	params.eswitch = cmd_has(a, "emulated") ? PORT_ESWITCH_EMULATED
 			: cmd_has(a, "nic")     ? PORT_ESWITCH_NIC
 						: PORT_ESWITCH_NONE;
@@ -40,9 +47,11 @@ static int port_add_cmd(const struct cmd_args *a, struct cmd_reply *r)
 	return 0;
 }
 NFVA_CMD(port_add_cmd,
-		"port add NAME dev DEVARGS [mtu MTU] [mac-limit N] [rxd N2] [txd N3] "
-		"[eswitch emulated|nic] [vf-of PORT]",
+		"port add NAME dev DEVARGS [mtu MTU] [mac-limit N] [rxd N2] [txd N3] [rxq N4] "
+		"[txq N5] [eswitch emulated|nic] [vf-of PORT]",
 		"add a port on any ethdev: PCI devargs or a vdev (net_af_packet0,iface=veth0 ...); "
+		"rxq/txq: queues (default: one per worker, as many as the device has; RSS over "
+		"several rx queues); "
 		"eswitch: this PF/uplink has a VF switch (nic: rte_flow, emulated: vdevs); "
 		"vf-of: this port is a VF (representor) of that e-switch")
 
@@ -117,3 +126,24 @@ static json_t *stats_ports(void)
 	return list;
 }
 STATS_SECTION("ports", stats_ports)
+
+static int port_set_rxq_cmd(const struct cmd_args *a, struct cmd_reply *r)
+{
+	struct port *p = port_arg(a, r);
+	if (p == NULL)
+		return -ENOENT;
+	uint32_t q = cmd_arg_u32(a, "N", 0);
+	uint16_t worker = cmd_has(a, "any") ? NFVA_WORKER_ANY : (uint16_t)cmd_arg_u32(a, "N2", 0);
+	if (q > UINT16_MAX)
+		return cmd_error(r, EINVAL, "no rx queue %u", q);
+	return port_pin_rxq(p, (uint16_t)q, worker, r->error, sizeof(r->error));
+}
+NFVA_CMD(port_set_rxq_cmd, "port set PORT rxq N worker N2",
+		"pin rx queue N of PORT to worker N2 (shown in port show's rx_queues)")
+
+static int port_unpin_rxq_cmd(const struct cmd_args *a, struct cmd_reply *r)
+{
+	return port_set_rxq_cmd(a, r); /* the syntax has "any", not N2 */
+}
+NFVA_CMD(port_unpin_rxq_cmd, "port set PORT rxq N worker any",
+		"let rx queue N of PORT be placed round robin again")

@@ -30,6 +30,21 @@ json_t *port_counters_to_json(const struct port *p)
 			drops);
 }
 
+/* [{queue, worker, pinned}]: where each rx queue is polled. */
+static json_t *rxq_json(const struct port *p)
+{
+	json_t *list = json_array();
+	for (uint16_t q = 0; q < p->n_rxq; q++) {
+		uint16_t w = port_rxq_worker(p, q);
+		json_array_append_new(list,
+				json_pack("{s:i, s:o, s:b}", "queue", q, "worker",
+						w == NFVA_WORKER_ANY ? json_null()
+								     : json_integer(w),
+						"pinned", p->rxq_worker[q] != NFVA_WORKER_ANY));
+	}
+	return list;
+}
+
 json_t *port_to_json(const struct port *p)
 {
 	struct rte_eth_link link = { 0 };
@@ -48,6 +63,8 @@ json_t *port_to_json(const struct port *p)
 			(json_int_t)p->mac_limit, "macs", json_null(), "counters",
 			port_counters_to_json(p));
 	json_object_set_new(j, "eswitch", json_string(eswitch[p->eswitch]));
+	json_object_set_new(j, "rxq", json_integer(p->n_rxq));
+	json_object_set_new(j, "rx_queues", rxq_json(p));
 	json_object_set_new(j, "vf_of", up != NULL ? json_string(up->name) : json_null());
 	/* Upper layers fill what they know of the port ("macs": the FDB). */
 	struct nfva_event ev = { .type = EVENT_PORT_SHOW, .port = p->index, .json = j };
