@@ -92,7 +92,8 @@ static bool parse_one(int c, const char *arg, struct nfva_args *a)
 	for (unsigned i = 0; i < sizeof(size_options) / sizeof(size_options[0]); i++) {
 		const struct size_option *o = &size_options[i];
 		if (o->val == c)
-			return parse_u32(arg, o->min, o->max, (uint32_t *)((char *)a + o->offset), 0);
+			return parse_u32(arg, o->min, o->max, (uint32_t *)((char *)a + o->offset),
+					0);
 	}
 	switch (c) {
 	case 'c':

@@ -145,12 +145,12 @@ struct dp_config {
 	struct dp_port ports[NFVA_MAX_PORTS];
 	struct dp_worker_plan workers[NFVA_MAX_WORKERS];
 	struct dp_underlay underlay;
-	uint16_t n_networks;           /* highest network index in use + 1 */
-	struct dp_network *networks;   /* n_networks entries */
+	uint16_t n_networks;         /* highest network index in use + 1 */
+	struct dp_network *networks; /* n_networks entries */
 	uint16_t n_vnis;
-	struct dp_vni_entry *vnis;     /* sorted for dp_vni_lookup */
+	struct dp_vni_entry *vnis; /* sorted for dp_vni_lookup */
 	uint16_t n_groups;
-	uint32_t *groups;              /* multicast groups of overlay networks, sorted */
+	uint32_t *groups; /* multicast groups of overlay networks, sorted */
 	struct dp_lisp lisp;
 	struct dp_mirrors *mirror;      /* mirror sessions, ERSPAN collection (never NULL) */
 	struct dp_config_block *blocks; /* private: what dp_config_alloc gave out */

@@ -144,7 +144,8 @@ void network_build(struct dp_config *cfg)
 /* Networks own templates 0..capacity-1 (encap.h). */
 static const struct network *network_owner(uint32_t owner)
 {
-	const struct network *n = owner < NFVA_NETWORK_NONE ? network_by_index((uint16_t)owner) : NULL;
+	const struct network *n =
+			owner < NFVA_NETWORK_NONE ? network_by_index((uint16_t)owner) : NULL;
 	return n != NULL && n->overlay.encap != DP_ENCAP_NONE ? n : NULL;
 }
 

@@ -34,7 +34,8 @@ static json_t *flood_to_json(const struct network *n)
 		if (o & VTEP_EVPN)
 			json_array_append_new(origins, json_string("evpn"));
 		json_array_append_new(flood,
-				json_pack("{s:o, s:o}", "vtep", ip_json(list[i]), "origin", origins));
+				json_pack("{s:o, s:o}", "vtep", ip_json(list[i]), "origin",
+						origins));
 	}
 	free(list);
 	return flood;

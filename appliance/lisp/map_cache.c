@@ -36,11 +36,11 @@ NFVA_LOG_REGISTER(lisp_mc)
 /* Sized at init from --map-cache: routes per table (network, family), slots
  * for all networks together, tbl8 groups per table. */
 static uint32_t mc_routes, mc_total, mc_tbl8;
-static struct rte_fib **fib4;   /* per network */
-static struct rte_fib6 **fib6; /* per network */
-static struct lisp_mc_entry **slots;  /* index = next hop; 0 = miss */
+static struct rte_fib **fib4;        /* per network */
+static struct rte_fib6 **fib6;       /* per network */
+static struct lisp_mc_entry **slots; /* index = next hop; 0 = miss */
 static uint32_t expire_cursor;
-static uint32_t high_water = 1;             /* slots below it were used */
+static uint32_t high_water = 1; /* slots below it were used */
 static uint32_t *free_stack;
 static uint32_t n_free, n_entries;
 static bool need_sync; /* a prefix was deleted since the last grace period */
