@@ -14,6 +14,7 @@ PACKAGES=(
 	python3-prometheus-client
 	clang libclang-rt-14-dev
 	dpkg-dev debhelper systemd groff-base man-db git
+	libmnl-dev frr gobgpd
 )
 
 missing=()
@@ -33,3 +34,9 @@ echo "wireshark-common wireshark-common/install-setuid boolean false" | debconf-
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
 apt-get install -y -qq --no-install-recommends "${missing[@]}"
+# The EVPN tests start zebra/bgpd per namespace themselves; the frr package's
+# own service (root namespace, its own sockets) would not interfere, but it
+# has no business running on a build host: off where systemd runs it.
+if [ -d /run/systemd/system ] && systemctl list-unit-files frr.service >/dev/null 2>&1; then
+	systemctl disable --now frr.service >/dev/null 2>&1 || true
+fi

@@ -29,6 +29,7 @@ enum config_order {
 	CONFIG_ORDER_PORTS = 100,    /* port add: e-switch uplinks before their VFs */
 	CONFIG_ORDER_UNDERLAY = 200, /* underlay set uplink */
 	CONFIG_ORDER_NEIGH = 300,    /* static neighbours */
+	CONFIG_ORDER_EVPN = 350,     /* evpn set netns: before networks with evpn */
 	CONFIG_ORDER_NETWORKS = 400, /* network add (with their overlay options) */
 	CONFIG_ORDER_ATTACH = 410,   /* network NETWORK attach */
 	CONFIG_ORDER_VTEPS = 420,    /* network NETWORK vtep add */

@@ -2,6 +2,7 @@
 /* Parsing the daemon's options (see args.h and `nfva -- --help`). */
 #include <errno.h>
 #include <getopt.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -18,6 +19,9 @@
 		.socket = DEFAULT_SOCKET, .socket_mode = 0600,                                     \
 		.fdb_entries = NFVA_DEFAULT_FDB_ENTRIES, .mbufs = DEFAULT_MBUFS,                   \
 		.idle_sleep_us = 100, .template_idle_s = DEFAULT_TEMPLATE_IDLE_S,                  \
+		.max_networks = NFVA_DEFAULT_NETWORKS, .max_vteps = NFVA_DEFAULT_VTEPS,            \
+		.max_templates = NFVA_DEFAULT_TEMPLATES, .max_neighbours = NFVA_DEFAULT_NEIGHS,    \
+		.map_cache = NFVA_DEFAULT_MAP_CACHE,                                               \
 	}
 static const struct nfva_args defaults = ARGS_DEFAULTS;
 static struct nfva_args current = ARGS_DEFAULTS;
@@ -38,6 +42,11 @@ static void print_usage(FILE *f, const char *prog)
 			"      --socket-mode OCTAL  permissions of the socket (default 0600)\n"
 			"      --fdb-entries N      FDB capacity (default %u)\n"
 			"      --mbufs N            mbufs in the packet pool (default %u)\n"
+			"      --max-networks N     networks (default %u)\n"
+			"      --max-vteps N        flood-list VTEPs per network (default %u)\n"
+			"      --max-templates N    encapsulation templates (default %u)\n"
+			"      --max-neighbours N   underlay neighbours (default %u)\n"
+			"      --map-cache N        LISP map-cache prefixes (default %u)\n"
 			"      --busy-poll          workers never sleep when idle (benchmarks)\n"
 			"      --idle-sleep-us N    sleep of an idle worker (default 100)\n"
 			"      --metrics ADDR:PORT  Prometheus text on http://ADDR:PORT/metrics\n"
@@ -52,8 +61,9 @@ static void print_usage(FILE *f, const char *prog)
 			"EAL\n"
 			"      --list-commands      print the commands (JSON, as help) and exit\n"
 			"  -h, --help\n",
-			prog, prog, NFVA_DEFAULT_FDB_ENTRIES, DEFAULT_MBUFS,
-			DEFAULT_TEMPLATE_IDLE_S);
+			prog, prog, NFVA_DEFAULT_FDB_ENTRIES, DEFAULT_MBUFS, NFVA_DEFAULT_NETWORKS,
+			NFVA_DEFAULT_VTEPS, NFVA_DEFAULT_TEMPLATES, NFVA_DEFAULT_NEIGHS,
+			NFVA_DEFAULT_MAP_CACHE, DEFAULT_TEMPLATE_IDLE_S);
 }
 
 void nfva_args_usage(const char *prog)
@@ -72,6 +82,23 @@ static bool parse_u32(const char *s, uint32_t min, uint32_t max, uint32_t *out, 
 	return true;
 }
 
+/* The numeric options with a field of their own: getopt value, bounds, field. */
+struct size_option {
+	int val;
+	uint32_t min, max;
+	size_t offset;
+};
+static const struct size_option size_options[] = {
+	{ 'f', 1024, 1u << 26, offsetof(struct nfva_args, fdb_entries) },
+	{ 'b', 1023, 1u << 24, offsetof(struct nfva_args, mbufs) },
+	{ 't', 1, 86400, offsetof(struct nfva_args, template_idle_s) },
+	{ 'N', 16, NFVA_NETWORKS_LIMIT, offsetof(struct nfva_args, max_networks) },
+	{ 'V', 1, NFVA_VTEPS_LIMIT, offsetof(struct nfva_args, max_vteps) },
+	{ 'T', 64, NFVA_TEMPLATES_LIMIT, offsetof(struct nfva_args, max_templates) },
+	{ 'G', 16, NFVA_NEIGHS_LIMIT, offsetof(struct nfva_args, max_neighbours) },
+	{ 'C', 1024, NFVA_MAP_CACHE_LIMIT, offsetof(struct nfva_args, map_cache) },
+};
+
 /* One option c (with optarg) into a; false when its value is invalid or the
  * option unknown (optarg NULL then: nothing to quote). */
 static bool apply_option(int c, struct nfva_args *a)
@@ -79,6 +106,12 @@ static bool apply_option(int c, struct nfva_args *a)
 	uint32_t v = 0;
 	bool ok = true;
 
+	for (unsigned i = 0; i < sizeof(size_options) / sizeof(size_options[0]); i++) {
+		const struct size_option *o = &size_options[i];
+		if (o->val == c)
+			return parse_u32(optarg, o->min, o->max,
+					(uint32_t *)((char *)a + o->offset), 0);
+	}
 	switch (c) {
 	case 'c':
 		a->config = optarg;
@@ -90,12 +123,6 @@ static bool apply_option(int c, struct nfva_args *a)
 		ok = parse_u32(optarg, 0, 0777, &v, 8);
 		a->socket_mode = v;
 		break;
-	case 'f':
-		ok = parse_u32(optarg, 1024, 1u << 26, &a->fdb_entries, 0);
-		break;
-	case 'b':
-		ok = parse_u32(optarg, 1023, 1u << 24, &a->mbufs, 0);
-		break;
 	case 'p':
 		a->busy_poll = true;
 		break;
@@ -105,9 +132,6 @@ static bool apply_option(int c, struct nfva_args *a)
 		break;
 	case 'M':
 		a->metrics = optarg;
-		break;
-	case 't':
-		ok = parse_u32(optarg, 1, 86400, &a->template_idle_s, 0);
 		break;
 	case 'a':
 		a->autosave = true;
@@ -133,6 +157,11 @@ int nfva_args_parse(int argc, char **argv, struct nfva_args *a)
 		{ "metrics", required_argument, NULL, 'M' },
 		{ "template-idle-s", required_argument, NULL, 't' },
 		{ "autosave", no_argument, NULL, 'a' },
+		{ "max-networks", required_argument, NULL, 'N' },
+		{ "max-vteps", required_argument, NULL, 'V' },
+		{ "max-templates", required_argument, NULL, 'T' },
+		{ "max-neighbours", required_argument, NULL, 'G' },
+		{ "map-cache", required_argument, NULL, 'C' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};

@@ -13,6 +13,12 @@ struct nfva_args {
 	mode_t socket_mode;
 	uint32_t fdb_entries;
 	uint32_t mbufs;
+	/* Table sizes, fixed at start (docs/cli.md "Daemon options"). */
+	uint32_t max_networks;   /* bridge domains */
+	uint32_t max_vteps;      /* flood-list VTEPs per network (configured + EVPN) */
+	uint32_t max_templates;  /* encapsulation templates */
+	uint32_t max_neighbours; /* underlay neighbours */
+	uint32_t map_cache;      /* LISP map-cache prefixes, all networks together */
 	bool busy_poll;
 	unsigned idle_sleep_us;
 	const char *metrics;      /* Prometheus endpoint ADDR:PORT, or NULL (off) */

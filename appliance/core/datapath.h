@@ -96,7 +96,8 @@ struct worker {
 	struct mirror_counters mirrors[NFVA_MAX_MIRRORS] __rte_cache_aligned;
 	struct loop_counters loop __rte_cache_aligned;
 	struct stage_counters stages[STAGE_MAX];
-	struct net_counters nets[NFVA_MAX_NETWORKS] __rte_cache_aligned;
+	struct net_counters *nets; /* by network index, n_nets (--max-networks) of them */
+	uint32_t n_nets;
 	struct vtep_table vteps __rte_cache_aligned;
 };
 

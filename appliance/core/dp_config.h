@@ -71,14 +71,18 @@ enum dp_encap {
 
 /* The network's overlay: how its frames cross the underlay. */
 struct dp_overlay {
-	uint8_t encap;                  /* enum dp_encap */
-	bool strict;                    /* accept tunnel packets only from vteps[] */
-	bool collector;                 /* mirror-copy sink: never learn, always flood locally */
-	uint32_t vni;                   /* VXLAN VNI or GRE key */
-	uint16_t udp_port;              /* VXLAN destination port, network order */
-	uint32_t group;                 /* multicast group for BUM (network order), 0 = none */
-	uint16_t n_vteps;               /* head-end replication list (remote VTEPs) */
-	uint32_t vteps[NFVA_MAX_VTEPS]; /* network order */
+	uint8_t encap;     /* enum dp_encap */
+	bool strict;       /* accept tunnel packets only from vteps[] */
+	bool collector;    /* mirror-copy sink: never learn, always flood locally */
+	bool evpn;         /* remote MACs come from BGP EVPN: never learned from tunnels */
+	uint32_t vni;      /* VXLAN VNI or GRE key */
+	uint16_t udp_port; /* VXLAN destination port, network order */
+	uint32_t group;    /* multicast group for BUM (network order), 0 = none */
+	/* The head-end replication list (configured and EVPN VTEPs, each once),
+	 * network order, sorted by value (strict checks are a binary search);
+	 * part of the snapshot (dp_config_alloc), NULL when n_vteps is 0. */
+	uint16_t n_vteps;
+	const uint32_t *vteps;
 };
 
 struct dp_network {
@@ -130,18 +134,23 @@ struct emu_switch;
 struct dp_mirrors;
 struct dp_config_block;
 
+/* Sized at start or per snapshot (the networks' builder, l2/network.c): the
+ * arrays below point into the snapshot's own memory (dp_config_alloc). Every
+ * network index a worker meets (port map, VNI table, FDB of a live network)
+ * is below n_networks. */
 struct dp_config {
 	uint64_t version;
 	uint16_t ethdev_port[RTE_MAX_ETHPORTS]; /* ethdev id -> appliance port */
 	uint16_t n_workers;
 	struct dp_port ports[NFVA_MAX_PORTS];
-	struct dp_network networks[NFVA_MAX_NETWORKS];
 	struct dp_worker_plan workers[NFVA_MAX_WORKERS];
 	struct dp_underlay underlay;
+	uint16_t n_networks;         /* highest network index in use + 1 */
+	struct dp_network *networks; /* n_networks entries */
 	uint16_t n_vnis;
-	struct dp_vni_entry vnis[NFVA_MAX_NETWORKS];
+	struct dp_vni_entry *vnis; /* sorted for dp_vni_lookup */
 	uint16_t n_groups;
-	uint32_t groups[NFVA_MAX_NETWORKS]; /* multicast groups of overlay networks */
+	uint32_t *groups; /* multicast groups of overlay networks, sorted */
 	struct dp_lisp lisp;
 	struct dp_mirrors *mirror;      /* mirror sessions, ERSPAN collection (never NULL) */
 	struct dp_config_block *blocks; /* private: what dp_config_alloc gave out */
@@ -178,13 +187,26 @@ static inline uint16_t dp_port_network(const struct dp_port *p, uint16_t vlan)
 	return NFVA_NETWORK_NONE;
 }
 
+/* Is v in the sorted array a[0..n)? */
+static inline bool dp_sorted_has(const uint32_t *a, uint16_t n, uint32_t v)
+{
+	int lo = 0, hi = (int)n - 1;
+	while (lo <= hi) {
+		int mid = (lo + hi) / 2;
+		if (a[mid] == v)
+			return true;
+		if (a[mid] < v)
+			lo = mid + 1;
+		else
+			hi = mid - 1;
+	}
+	return false;
+}
+
 /* Is ip (network order) the multicast group of some overlay network? */
 static inline bool dp_is_group(const struct dp_config *cfg, uint32_t ip)
 {
-	for (uint16_t i = 0; i < cfg->n_groups; i++)
-		if (cfg->groups[i] == ip)
-			return true;
-	return false;
+	return dp_sorted_has(cfg->groups, cfg->n_groups, ip);
 }
 
 /* Network of a decapsulated packet, or NFVA_NETWORK_NONE. */

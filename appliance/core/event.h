@@ -39,6 +39,11 @@ enum nfva_event_type {
 	EVENT_FDB_REMOVED,      /* the entry of .mac in .network went (aged, flushed, deleted) */
 	EVENT_NETWORK_DETACHED, /* (.port, .vlan) left .network (published snapshot without it) */
 	EVENT_NETWORK_REMOVED,  /* .network went; its index may be reused by the next one */
+	EVENT_FDB_MOVING,       /* control is about to point .mac in .network elsewhere */
+	EVENT_FDB_CHANGED,      /* .mac in .network was learned, moved or set (change feed) */
+	EVENT_FDB_RESYNC,       /* the change feed overflowed: changes of .network were lost */
+	EVENT_NETWORK_ADDED,    /* .network published */
+	EVENT_NETWORK_REMOVING, /* .network goes: before its snapshot and FDB entries go */
 	EVENT_STATS_CLEAR,      /* `stats clear`: counters restart from zero */
 	/* Checks. */
 	EVENT_UNDERLAY_CHECK, /* may .port become the uplink? */
@@ -51,11 +56,11 @@ enum nfva_event_type {
 
 struct nfva_event {
 	enum nfva_event_type type;
-	uint16_t port;                    /* PORT_*, UNDERLAY_CHECK: appliance port index */
-	uint32_t ip;                      /* NEIGH_CHANGED: IPv4, network order */
-	uint16_t network;                 /* FDB_REMOVED, NETWORK_*, CONFIG_OWNED */
-	uint16_t vlan;                    /* NETWORK_DETACHED (the attachment's), CONFIG_OWNED */
-	const struct rte_ether_addr *mac; /* FDB_REMOVED */
+	uint16_t port;    /* PORT_*, UNDERLAY_CHECK: appliance port index */
+	uint32_t ip;      /* NEIGH_CHANGED: IPv4, network order */
+	uint16_t network; /* FDB_*, NETWORK_*, CONFIG_OWNED (FDB_RESYNC: NONE = all) */
+	uint16_t vlan;    /* NETWORK_DETACHED (the attachment's), CONFIG_OWNED */
+	const struct rte_ether_addr *mac; /* FDB_REMOVED, FDB_MOVING, FDB_CHANGED */
 	json_t *json;                     /* PORT_SHOW: the object to add to (borrowed) */
 	char *err;                        /* checks: where a refusal explains itself */
 	size_t errlen;

@@ -6,6 +6,7 @@
 #include <rte_lcore.h>
 #include <rte_malloc.h>
 
+#include "core/args.h"
 #include "core/dp_config.h"
 #include "core/log.h"
 #include "core/workers.h"
@@ -27,6 +28,13 @@ int workers_alloc(struct rte_mempool *pool)
 				rte_lcore_to_socket_id(lcore));
 		if (w == NULL)
 			return errno_log(ENOMEM, "worker context");
+		w->n_nets = nfva_options()->max_networks;
+		w->nets = rte_zmalloc_socket("worker networks", sizeof(*w->nets) * w->n_nets,
+				RTE_CACHE_LINE_SIZE, rte_lcore_to_socket_id(lcore));
+		if (w->nets == NULL) {
+			rte_free(w);
+			return errno_log(ENOMEM, "worker network counters");
+		}
 		w->id = n_workers;
 		w->lcore = lcore;
 		w->pool = pool;
@@ -40,8 +48,10 @@ int workers_alloc(struct rte_mempool *pool)
 
 void workers_free(void)
 {
-	for (unsigned i = 0; i < n_workers; i++)
+	for (unsigned i = 0; i < n_workers; i++) {
+		rte_free(workers[i]->nets);
 		rte_free(workers[i]);
+	}
 	n_workers = 0;
 }
 
@@ -86,7 +96,7 @@ void workers_port_counters(uint16_t port, struct port_counters *sum)
 void workers_network_counters(uint16_t network, struct net_counters *sum)
 {
 	memset(sum, 0, sizeof(*sum));
-	for (unsigned i = 0; i < n_workers; i++) {
+	for (unsigned i = 0; i < n_workers && network < workers[i]->n_nets; i++) {
 		uint64_t *dst = (uint64_t *)sum;
 		const uint64_t *src = (const uint64_t *)&workers[i]->nets[network];
 		for (size_t k = 0; k < sizeof(*sum) / sizeof(uint64_t); k++)

@@ -89,7 +89,7 @@ static bool mac_in_use(const struct rte_ether_addr *mac)
 
 static bool port_in_any_network(uint16_t port)
 {
-	for (uint16_t i = 0; i < NFVA_MAX_NETWORKS; i++) {
+	for (uint16_t i = 0; i < network_capacity(); i++) {
 		const struct network *n = network_by_index(i);
 		for (unsigned m = 0; n != NULL && m < n->n_members; m++)
 			if (n->members[m].port == port)

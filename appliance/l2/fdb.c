@@ -12,6 +12,7 @@
 #include "l2/fdb_private.h"
 #include "core/bounds.h"
 #include "core/args.h"
+#include "core/clock.h"
 #include "core/dp_config.h"
 #include "core/event.h"
 #include "core/log.h"
@@ -92,11 +93,14 @@ int fdb_init(uint32_t max_entries, struct rte_rcu_qsbr *qsbr)
 	memset(&fdb, 0, sizeof(fdb));
 	rte_spinlock_init(&fdb.write_lock);
 	fdb.capacity = max_entries;
+	fdb.n_networks = nfva_options()->max_networks;
+	fdb.network_macs = calloc(fdb.n_networks, sizeof(*fdb.network_macs));
 	/* Deleted entries wait in the defer queue; keep room for them. */
 	fdb.pool_size = max_entries + max_entries / 8 + 64;
 	fdb.pool = calloc(fdb.pool_size, sizeof(*fdb.pool));
 	fdb.free_stack = calloc(fdb.pool_size, sizeof(*fdb.free_stack));
-	if (fdb.pool == NULL || fdb.free_stack == NULL) {
+	if (fdb.pool == NULL || fdb.free_stack == NULL || fdb.network_macs == NULL ||
+			fdb_feed_init(fdb.n_networks) < 0) {
 		fdb_fini();
 		return errno_log(ENOMEM, "fdb pool");
 	}
@@ -130,8 +134,10 @@ int fdb_init(uint32_t max_entries, struct rte_rcu_qsbr *qsbr)
 void fdb_fini(void)
 {
 	rte_hash_free(fdb.hash);
+	fdb_feed_fini();
 	free(fdb.pool);
 	free(fdb.free_stack);
+	free(fdb.network_macs);
 	memset(&fdb, 0, sizeof(fdb));
 }
 
@@ -157,7 +163,7 @@ static void fdb_count_add(union fdb_dest dest, uint16_t network, int delta)
 {
 	if (dest.kind == FDB_DEST_PORT && dest.port < NFVA_MAX_PORTS)
 		fdb.port_macs[dest.port] += delta;
-	if (network < NFVA_MAX_NETWORKS)
+	if (network < fdb.n_networks)
 		fdb.network_macs[network] += delta;
 	fdb.count += delta;
 }
@@ -195,7 +201,7 @@ static bool fdb_limit_reached(const struct fdb_key *key, union fdb_dest dest,
 		*why = FDB_LEARN_LIMIT_PORT;
 		return true;
 	}
-	if (limits->network != 0 && key->network < NFVA_MAX_NETWORKS &&
+	if (limits->network != 0 && key->network < fdb.n_networks &&
 			fdb.network_macs[key->network] >= limits->network) {
 		*why = FDB_LEARN_LIMIT_NETWORK;
 		return true;
@@ -211,6 +217,9 @@ static enum fdb_learn_result fdb_move_locked(struct fdb_entry *e, union fdb_dest
 	enum fdb_learn_result why;
 
 	if (old.flags & FDB_F_STATIC)
+		return FDB_LEARN_STATIC;
+	/* A tunnel never teaches where EVPN put a MAC; a local port does. */
+	if ((old.flags & FDB_F_EVPN) && dest.kind == FDB_DEST_VTEP)
 		return FDB_LEARN_STATIC;
 	if (old.u64 == dest.u64) {
 		e->last_seen = now;
@@ -234,7 +243,7 @@ enum fdb_learn_result fdb_learn(const struct fdb_key *key, union fdb_dest dest, 
 	enum fdb_learn_result result = FDB_LEARN_NEW;
 	void *data;
 
-	dest.flags &= ~FDB_F_STATIC;
+	dest.flags &= ~(FDB_F_STATIC | FDB_F_EVPN);
 	/* Never wait: control may hold the lock for a batch of deletes, and a
 	 * worker spinning here would stop reporting quiescent states. */
 	if (!rte_spinlock_trylock(&fdb.write_lock))
@@ -244,6 +253,8 @@ enum fdb_learn_result fdb_learn(const struct fdb_key *key, union fdb_dest dest, 
 	else if (!fdb_limit_reached(key, dest, limits, &result) &&
 			fdb_insert_locked(key, dest, now) < 0)
 		result = FDB_LEARN_FULL;
+	if (result == FDB_LEARN_NEW || result == FDB_LEARN_MOVED)
+		fdb_feed_put_locked(key);
 	rte_spinlock_unlock(&fdb.write_lock);
 	return result;
 }
@@ -263,7 +274,70 @@ int fdb_add_static(const struct fdb_key *key, union fdb_dest dest)
 	} else {
 		ret = fdb_insert_locked(key, dest, 0);
 	}
+	if (ret == 0)
+		fdb_feed_put_locked(key);
 	rte_spinlock_unlock(&fdb.write_lock);
+	return ret;
+}
+
+/* Caller holds write_lock: key -> dest for EVPN; 1 when it changed. */
+static int fdb_set_evpn_locked(const struct fdb_key *key, union fdb_dest dest)
+{
+	void *data;
+
+	if (rte_hash_lookup_data(fdb.hash, key, &data) < 0)
+		return fdb_insert_locked(key, dest, nfva_now_s()) < 0 ? -ENOSPC : 1;
+	struct fdb_entry *e = data;
+	if (e->dest.flags & FDB_F_STATIC)
+		return -EEXIST;
+	if (e->dest.u64 == dest.u64)
+		return 0;
+	fdb_count_add(e->dest, key->network, -1);
+	__atomic_store_n(&e->dest.u64, dest.u64, __ATOMIC_RELEASE);
+	fdb_count_add(dest, key->network, 1);
+	return 1;
+}
+
+int fdb_set_evpn(const struct fdb_key *key, uint16_t port, uint32_t vtep_ip)
+{
+	union fdb_dest dest = { .kind = FDB_DEST_VTEP,
+		.flags = FDB_F_EVPN,
+		.port = port,
+		.vtep_ip = vtep_ip };
+	union fdb_dest old;
+
+	/* Rules first: whatever forwards to the old place goes before the move. */
+	if (fdb_lookup_dest(key->network, &key->mac, &old) && old.u64 != dest.u64 &&
+			!(old.flags & FDB_F_STATIC)) {
+		struct nfva_event ev = { .type = EVENT_FDB_MOVING,
+			.network = key->network,
+			.mac = &key->mac };
+		event_publish(&ev);
+	}
+	rte_spinlock_lock(&fdb.write_lock);
+	int ret = fdb_set_evpn_locked(key, dest);
+	if (ret > 0)
+		fdb_feed_put_locked(key);
+	rte_spinlock_unlock(&fdb.write_lock);
+	return ret < 0 ? ret : 0;
+}
+
+int fdb_del_evpn(const struct fdb_key *key, uint32_t vtep_ip)
+{
+	void *data;
+	int ret = -ENOENT;
+
+	rte_spinlock_lock(&fdb.write_lock);
+	if (rte_hash_lookup_data(fdb.hash, key, &data) >= 0) {
+		struct fdb_entry *e = data;
+		if ((e->dest.flags & FDB_F_EVPN) && (vtep_ip == 0 || e->dest.vtep_ip == vtep_ip)) {
+			fdb_remove_locked(key, e);
+			ret = 0;
+		}
+	}
+	rte_spinlock_unlock(&fdb.write_lock);
+	if (ret == 0)
+		fdb_removed(key->network, &key->mac);
 	return ret;
 }
 
@@ -305,7 +379,7 @@ uint32_t fdb_count_port(uint16_t port)
 
 uint32_t fdb_count_network(uint16_t network)
 {
-	return network < NFVA_MAX_NETWORKS
+	return network < fdb.n_networks
 			? __atomic_load_n(&fdb.network_macs[network], __ATOMIC_RELAXED)
 			: 0;
 }

@@ -43,6 +43,10 @@ union fdb_dest {
 };
 
 #define FDB_F_STATIC 0x01 /* configured: never aged, never moved by learning */
+/* From BGP EVPN (evpn/): never aged, kept by dynamic flushes, never moved by
+ * learning from a tunnel; learning on a local port overrides it (the MAC
+ * moved here, and is advertised from here). */
+#define FDB_F_EVPN 0x02
 
 struct fdb_key {
 	uint16_t network;
@@ -64,7 +68,7 @@ enum fdb_learn_result {
 	FDB_LEARN_LIMIT_PORT,    /* the port's MAC limit is reached */
 	FDB_LEARN_LIMIT_NETWORK, /* the network's MAC limit is reached */
 	FDB_LEARN_FULL,          /* the table itself is full */
-	FDB_LEARN_STATIC,        /* a static entry exists; learning never overrides it */
+	FDB_LEARN_STATIC,        /* a static entry exists (or an EVPN one, for a tunnel) */
 	FDB_LEARN_BUSY,          /* the table is being changed: try again with a later frame */
 };
 
@@ -106,11 +110,23 @@ void fdb_touch_key(uint16_t network, const struct rte_ether_addr *mac, uint32_t 
 int fdb_add_static(const struct fdb_key *key, union fdb_dest dest);
 int fdb_del(const struct fdb_key *key);
 
-/* Filter for flush and walk; NONE fields match anything. */
+/* Control: key is behind VTEP vtep_ip (on the uplink port), as BGP EVPN says.
+ * Replaces a learned entry (a MAC that moved away), never a static one
+ * (-EEXIST); -ENOSPC when the table is full. Rules that depend on the old
+ * place go first (EVENT_FDB_MOVING). */
+int fdb_set_evpn(const struct fdb_key *key, uint16_t port, uint32_t vtep_ip);
+/* Control: remove key if EVPN put it there (behind vtep_ip, or any VTEP when
+ * vtep_ip is 0): 0, or -ENOENT (absent, or learned or static since). */
+int fdb_del_evpn(const struct fdb_key *key, uint32_t vtep_ip);
+
+/* Filter for flush and walk; NONE fields match anything. EVPN entries belong
+ * to the EVPN control plane: only a filter with evpn_too matches them. */
 struct fdb_filter {
 	uint16_t network; /* NFVA_NETWORK_NONE = any */
 	uint16_t port;    /* NFVA_PORT_NONE = any */
 	bool dynamic_only;
+	bool evpn_too;
+	bool evpn_only;
 };
 unsigned fdb_flush(const struct fdb_filter *filter);
 /* Remove the dynamic entries learned behind a remote VTEP. */
@@ -128,6 +144,27 @@ unsigned fdb_walk_part(const struct fdb_filter *filter, uint32_t *cursor, unsign
 uint32_t fdb_count(void);
 uint32_t fdb_count_port(uint16_t port);
 uint32_t fdb_count_network(uint16_t network);
+
+/*
+ * The change feed (fdb_feed.c): for the networks a subscriber watches, every
+ * key that learning (workers or control), a static add or an EVPN set
+ * changed is put on a bounded ring under the writer lock; the control thread
+ * drains it periodically and publishes EVENT_FDB_CHANGED for each (the
+ * subscriber reads the entry's current state: the feed says which keys, not
+ * what they became). Removals by control are EVENT_FDB_REMOVED already. When
+ * the ring is full a network's change is lost: the drain then publishes
+ * EVENT_FDB_RESYNC for it, and the subscriber walks the network again.
+ */
+void fdb_feed_watch(uint16_t network, bool on);
+/* Control: drain up to max keys; returns how many were published. */
+unsigned fdb_feed_drain(unsigned max);
+struct fdb_feed_stats {
+	uint64_t queued;   /* keys put on the ring */
+	uint64_t lost;     /* keys that found it full */
+	uint64_t resyncs;  /* EVENT_FDB_RESYNC published */
+	uint32_t capacity; /* ring size */
+};
+void fdb_feed_stats(struct fdb_feed_stats *s);
 
 static inline void fdb_touch(struct fdb_entry *e, uint32_t now)
 {

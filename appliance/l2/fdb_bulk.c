@@ -49,7 +49,9 @@ static bool fdb_filter_match(const struct fdb_filter *f, const struct fdb_entry 
 		return false;
 	if (f->dynamic_only && (d.flags & FDB_F_STATIC))
 		return false;
-	return true;
+	if (d.flags & FDB_F_EVPN)
+		return f->evpn_too || f->evpn_only;
+	return !f->evpn_only;
 }
 
 struct key_list {
@@ -172,7 +174,7 @@ struct ageing_arg {
 static bool fdb_doomed_by_age(const struct fdb_entry *e, const void *arg)
 {
 	const struct ageing_arg *a = arg;
-	if (e->dest.flags & FDB_F_STATIC)
+	if (e->dest.flags & (FDB_F_STATIC | FDB_F_EVPN))
 		return false;
 	uint32_t seen = __atomic_load_n(&e->last_seen, __ATOMIC_RELAXED);
 	/* Signed: a worker may stamp a second newer than the walk's "now".

@@ -57,15 +57,15 @@ static void fdb_show_one(const struct fdb_entry *e, void *arg)
 	const struct port *p = port_by_index(d.port);
 	char mac[RTE_ETHER_ADDR_FMT_SIZE];
 	bool is_static = d.flags & FDB_F_STATIC;
+	const char *type = is_static ? "static" : (d.flags & FDB_F_EVPN) ? "evpn" : "dynamic";
 
 	rte_ether_format_addr(mac, sizeof(mac), &e->key.mac);
 	json_t *age = json_null();
-	if (!is_static)
+	if (!is_static && !(d.flags & FDB_F_EVPN))
 		age = json_integer(RTE_MAX((int32_t)(ctx->now - e->last_seen), 0));
 	json_t *entry = json_pack("{s:s, s:s, s:s, s:o, s:o, s:s, s:o}", "mac", mac, "network",
 			n ? n->name : "?", "port", p ? p->name : "?", "vlan", dest_vlan_json(d),
-			"vtep", dest_vtep_json(d), "type", is_static ? "static" : "dynamic", "age",
-			age);
+			"vtep", dest_vtep_json(d), "type", type, "age", age);
 	json_array_append_new(ctx->list, entry);
 }
 
@@ -88,7 +88,9 @@ static unsigned fdb_show_next(void *state, json_t *list, unsigned max)
 
 static int fdb_show_cmd(const struct cmd_args *a, struct cmd_reply *r)
 {
-	struct fdb_filter f = { .network = NFVA_NETWORK_NONE, .port = NFVA_PORT_NONE };
+	struct fdb_filter f = { .network = NFVA_NETWORK_NONE,
+		.port = NFVA_PORT_NONE,
+		.evpn_too = true };
 	const char *net = cmd_arg(a, "NETWORK"), *port = cmd_arg(a, "PORT");
 
 	if (net != NULL) {
@@ -111,7 +113,8 @@ static int fdb_show_cmd(const struct cmd_args *a, struct cmd_reply *r)
 	return 0;
 }
 NFVA_CMD_RO(fdb_show_cmd, "fdb show [network NETWORK] [port PORT]",
-		"MAC table: mac, network, port/vlan or vtep, static/dynamic, age in seconds")
+		"MAC table: mac, network, port/vlan or vtep, type (dynamic: learned, static: "
+		"configured, evpn: from BGP EVPN), age in seconds")
 
 static int fdb_key_arg(const struct cmd_args *a, struct cmd_reply *r, struct fdb_key *key)
 {
@@ -211,7 +214,7 @@ static int fdb_flush_cmd(const struct cmd_args *a, struct cmd_reply *r)
 	return 0;
 }
 NFVA_CMD(fdb_flush_cmd, "fdb flush [network NETWORK] [port PORT] [all]",
-		"remove dynamic entries (with 'all', static ones too)")
+		"remove dynamic entries (with 'all', static ones too; never EVPN ones)")
 
 static int fdb_ageing_cmd(const struct cmd_args *a, struct cmd_reply *r)
 {

@@ -24,7 +24,8 @@ struct fdb_table {
 	uint32_t capacity;
 	uint32_t count;
 	uint32_t port_macs[NFVA_MAX_PORTS];
-	uint32_t network_macs[NFVA_MAX_NETWORKS];
+	uint32_t *network_macs; /* --max-networks counters */
+	uint32_t n_networks;
 	rte_spinlock_t write_lock;
 	struct rte_rcu_qsbr *qsbr; /* the workers' grace periods */
 	uint32_t dq_size;          /* the defer queue's room for deleted entries */
@@ -37,5 +38,10 @@ extern struct fdb_table fdb;
 void fdb_remove_locked(const struct fdb_key *key, struct fdb_entry *e);
 /* Control, outside the lock: publish EVENT_FDB_REMOVED. */
 void fdb_removed(uint16_t network, const struct rte_ether_addr *mac);
+
+/* The change feed (fdb_feed.c). Caller holds write_lock: key changed. */
+void fdb_feed_put_locked(const struct fdb_key *key);
+int fdb_feed_init(uint32_t n_networks);
+void fdb_feed_fini(void);
 
 #endif

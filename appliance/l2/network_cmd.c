@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* Network commands: network add | del | set | attach | detach | show. */
 #include <arpa/inet.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "control/cmd.h"
@@ -17,6 +18,29 @@ static json_t *ip_json(uint32_t ip)
 	return json_string(buf);
 }
 
+/* The flood list: each VTEP once, with its origins (config, evpn). */
+static json_t *flood_to_json(const struct network *n)
+{
+	uint32_t *list = malloc((n->vteps.n + n->evpn_vteps.n + 1) * sizeof(*list));
+	json_t *flood = json_array();
+	if (list == NULL)
+		return flood;
+	unsigned k = network_flood_list(n, list);
+	for (unsigned i = 0; i < k; i++) {
+		unsigned o = network_vtep_origins(n, list[i]);
+		json_t *origins = json_array();
+		if (o & VTEP_CONFIG)
+			json_array_append_new(origins, json_string("config"));
+		if (o & VTEP_EVPN)
+			json_array_append_new(origins, json_string("evpn"));
+		json_array_append_new(flood,
+				json_pack("{s:o, s:o}", "vtep", ip_json(list[i]), "origin",
+						origins));
+	}
+	free(list);
+	return flood;
+}
+
 static json_t *overlay_to_json(const struct network *n)
 {
 	const struct network_overlay *o = &n->overlay;
@@ -25,19 +49,22 @@ static json_t *overlay_to_json(const struct network *n)
 	if (ops == NULL)
 		return json_null();
 	json_t *vteps = json_array();
-	for (unsigned i = 0; i < o->n_vteps; i++)
-		json_array_append_new(vteps, ip_json(o->vteps[i]));
+	for (unsigned i = 0; i < n->vteps.n; i++)
+		json_array_append_new(vteps, ip_json(n->vteps.ip[i]));
 	unsigned mtu = underlay_mtu();
 	/* inner_mtu is the inner IP MTU: L2 overlays also carry the inner Ethernet. */
 	unsigned overhead = tunnel_overhead(o->encap) + (ops->l3 ? 0 : RTE_ETHER_HDR_LEN);
 	bool own_port = ops->udp_port != 0 && !ops->l3; /* VXLAN: per network */
-	return json_pack("{s:s, s:i, s:o, s:o, s:b, s:b, s:b, s:b, s:o, s:o}", "encap",
+	json_t *j = json_pack("{s:s, s:i, s:o, s:o, s:b, s:b, s:b, s:b, s:b, s:o, s:o}", "encap",
 			o->nvgre ? "nvgre" : ops->name, "vni", (int)o->vni, "udp_port",
 			own_port ? json_integer(o->udp_port) : json_null(), "group",
 			o->group != 0 ? ip_json(o->group) : json_null(), "df", o->df, "udp_csum",
-			o->udp_csum, "strict", o->strict, "collector", o->collector, "inner_mtu",
+			o->udp_csum, "strict", o->strict, "collector", o->collector, "evpn",
+			o->evpn, "inner_mtu",
 			mtu > overhead ? json_integer(mtu - overhead) : json_null(), "vteps",
 			vteps);
+	json_object_set_new(j, "flood", flood_to_json(n));
+	return j;
 }
 
 static json_t *network_to_json(const struct network *n)
@@ -73,15 +100,16 @@ static int overlay_args(const struct cmd_args *a, struct cmd_reply *r, struct ne
 	bool has_vni = cmd_arg(a, "VNI") != NULL || cmd_arg(a, "VNI2") != NULL;
 	bool has_encap = cmd_has(a, "vxlan") || cmd_has(a, "gre") || cmd_has(a, "nvgre") ||
 			cmd_has(a, "lisp");
+	bool evpn = cmd_has(a, "evpn");
 
 	memset(o, 0, sizeof(*o));
 	if (!has_vni && !has_encap) {
 		if (cmd_arg(a, "IP") != NULL || cmd_arg(a, "N2") != NULL || cmd_has(a, "strict") ||
 				cmd_has(a, "on") || cmd_has(a, "off") || cmd_has(a, "udp-csum") ||
-				cmd_has(a, "collector"))
+				cmd_has(a, "collector") || evpn)
 			return cmd_error(r, EINVAL,
-					"group, udp-port, df, udp-csum, strict and "
-					"collector need vni and encap");
+					"group, udp-port, df, udp-csum, strict, "
+					"collector and evpn need vni and encap");
 		return 0;
 	}
 	if (!has_vni || !has_encap)
@@ -113,6 +141,11 @@ static int overlay_args(const struct cmd_args *a, struct cmd_reply *r, struct ne
 	o->collector = cmd_has(a, "collector");
 	if (o->collector && o->encap == DP_ENCAP_LISP)
 		return cmd_error(r, EINVAL, "a LISP network cannot be a mirror collector");
+	o->evpn = evpn;
+	if (evpn && (o->encap != DP_ENCAP_VXLAN || o->nvgre || o->group != 0 || o->collector))
+		return cmd_error(r, EINVAL,
+				"evpn is for encap vxlan (FRR's EVPN), with head-end replication "
+				"(no group), not a collector");
 	if (o->nvgre && o->vni > 0xffffff)
 		return cmd_error(r, EINVAL, "an NVGRE VSID has 24 bits");
 	return 0;
@@ -132,10 +165,11 @@ static int network_add_cmd(const struct cmd_args *a, struct cmd_reply *r)
 }
 NFVA_CMD(network_add_cmd,
 		"network add NAME [mac-limit N] [vni VNI] [iid VNI2] [encap vxlan|gre|nvgre|lisp] "
-		"[udp-port N2] [group IP] [df on|off] [udp-csum] [strict] [collector]",
+		"[udp-port N2] [group IP] [df on|off] [udp-csum] [strict] [collector] [evpn]",
 		"create a network; with vni and encap it crosses the underlay (VXLAN port 4789 "
-		"by default; group: BUM to a multicast group; strict: only configured VTEPs; "
-		"collector: a sink for remote mirror copies — no learning, flooded locally); "
+		"by default; group: BUM to a multicast group; strict: only flood-list VTEPs; "
+		"collector: a sink for remote mirror copies — no learning, flooded locally; "
+		"evpn: remote MACs and VTEPs from BGP EVPN through FRR, see evpn ...); "
 		"iid N encap lisp: an L3 LISP overlay with instance ID N (see lisp ...)")
 
 static int network_vtep_cmd(const struct cmd_args *a, struct cmd_reply *r)
@@ -158,7 +192,7 @@ static int network_vtep_cmd(const struct cmd_args *a, struct cmd_reply *r)
 	return ret;
 }
 NFVA_CMD(network_vtep_cmd, "network NETWORK vtep add|del IP",
-		"add or remove a remote VTEP of the head-end replication list")
+		"add or remove a configured remote VTEP of the head-end replication list")
 
 static int network_del_cmd(const struct cmd_args *a, struct cmd_reply *r)
 {
@@ -230,8 +264,8 @@ static int network_show_cmd(const struct cmd_args *a, struct cmd_reply *r)
 	if (name != NULL && only == NULL)
 		return cmd_error(r, ENOENT, "no network named %s", name);
 	json_t *list = json_array();
-	for (uint16_t i = 0; i < NFVA_MAX_NETWORKS; i++) {
-		const struct network *n = network_by_index(i);
+	for (uint32_t i = 0; i < network_capacity(); i++) {
+		const struct network *n = network_by_index((uint16_t)i);
 		if (n != NULL && (only == NULL || n == only))
 			json_array_append_new(list, network_to_json(n));
 	}
@@ -243,11 +277,11 @@ NFVA_CMD_RO(network_show_cmd, "network show [NETWORK]", "networks with members a
 static json_t *stats_networks(void)
 {
 	json_t *list = json_array();
-	for (uint16_t i = 0; i < NFVA_MAX_NETWORKS; i++) {
-		const struct network *n = network_by_index(i);
+	for (uint32_t i = 0; i < network_capacity(); i++) {
+		const struct network *n = network_by_index((uint16_t)i);
 		if (n == NULL)
 			continue;
-		int macs = (int)fdb_count_network(i);
+		int macs = (int)fdb_count_network((uint16_t)i);
 		json_t *row = json_pack("{s:s, s:i}", "network", n->name, "macs", macs);
 		json_t *counters = network_counters_to_json(n);
 		json_object_update(row, counters);

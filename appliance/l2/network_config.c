@@ -43,11 +43,13 @@ static void overlay_words(const struct network_overlay *ov, struct config_out *o
 		config_add(o, "strict");
 	if (ov->collector)
 		config_add(o, "collector");
+	if (ov->evpn)
+		config_add(o, "evpn");
 }
 
 static void networks_config(struct config_out *o)
 {
-	for (uint16_t i = 0; i < NFVA_MAX_NETWORKS; i++) {
+	for (uint16_t i = 0; i < network_capacity(); i++) {
 		const struct network *n = network_by_index(i);
 		if (n == NULL)
 			continue;
@@ -72,7 +74,7 @@ static bool written_elsewhere(const struct network *n, const struct dp_attachmen
 
 static void attachments_config(struct config_out *o)
 {
-	for (uint16_t i = 0; i < NFVA_MAX_NETWORKS; i++) {
+	for (uint16_t i = 0; i < network_capacity(); i++) {
 		const struct network *n = network_by_index(i);
 		for (unsigned m = 0; n != NULL && m < n->n_members; m++) {
 			const struct port *p = port_by_index(n->members[m].port);
@@ -94,12 +96,12 @@ static void vteps_config(struct config_out *o)
 {
 	char ip[INET_ADDRSTRLEN];
 
-	for (uint16_t i = 0; i < NFVA_MAX_NETWORKS; i++) {
+	for (uint16_t i = 0; i < network_capacity(); i++) {
 		const struct network *n = network_by_index(i);
-		for (unsigned v = 0; n != NULL && v < n->overlay.n_vteps; v++) {
+		for (unsigned v = 0; n != NULL && v < n->vteps.n; v++) {
 			config_add(o, "network");
 			config_word(o, n->name);
-			config_add(o, "vtep add %s", ipv4(n->overlay.vteps[v], ip));
+			config_add(o, "vtep add %s", ipv4(n->vteps.ip[v], ip));
 			config_end(o);
 		}
 	}

@@ -42,7 +42,7 @@ static int network_show_stats_cmd(const struct cmd_args *a, struct cmd_reply *r)
 	if (name != NULL && only == NULL)
 		return cmd_error(r, ENOENT, "no network named %s", name);
 	r->result = json_object();
-	for (uint16_t i = 0; i < NFVA_MAX_NETWORKS; i++) {
+	for (uint16_t i = 0; i < network_capacity(); i++) {
 		const struct network *n = network_by_index(i);
 		if (n != NULL && (only == NULL || n == only))
 			json_object_set_new(r->result, n->name, network_counters_to_json(n));
@@ -55,7 +55,7 @@ NFVA_CMD_RO(network_show_stats_cmd, "network show stats [NETWORK]",
 static int network_stats_clear(const struct nfva_event *ev)
 {
 	(void)ev;
-	for (uint16_t i = 0; i < NFVA_MAX_NETWORKS; i++) {
+	for (uint16_t i = 0; i < network_capacity(); i++) {
 		struct network *n = network_by_index(i);
 		if (n != NULL)
 			workers_network_counters(i, &n->baseline);

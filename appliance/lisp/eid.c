@@ -18,6 +18,7 @@
 #include "core/dp_config.h"
 #include "core/log.h"
 #include "core/event.h"
+#include "l2/network.h"
 #include "lisp/lisp_private.h"
 
 NFVA_LOG_REGISTER(lisp_eid)
@@ -34,7 +35,8 @@ struct eid_report {
 };
 
 static struct rte_hash *table;
-static uint32_t per_network[NFVA_MAX_NETWORKS]; /* entries, static ones too */
+static uint32_t *per_network;  /* entries, static ones too; by network index */
+static uint32_t n_per_network; /* network_capacity() */
 static struct rte_ring *reports;
 static uint64_t reports_lost; /* workers: atomic */
 
@@ -55,6 +57,10 @@ int lisp_eid_init(void)
 				RTE_HASH_EXTRA_FLAGS_NO_FREE_ON_DEL,
 	};
 	RTE_BUILD_BUG_ON(sizeof(struct eid_report) % 4 != 0);
+	n_per_network = network_capacity();
+	per_network = calloc(n_per_network, sizeof(*per_network));
+	if (per_network == NULL)
+		return errno_log(ENOMEM, "lisp eid counts");
 	table = rte_hash_create(&params);
 	if (table == NULL)
 		return errno_log(rte_errno, "rte_hash_create(lisp eid)");
@@ -235,7 +241,7 @@ void lisp_eid_flush_attachment(uint16_t network, uint16_t port, uint16_t vlan)
 
 unsigned lisp_eid_count_network(uint16_t network)
 {
-	return network < NFVA_MAX_NETWORKS ? per_network[network] : 0;
+	return network < n_per_network ? per_network[network] : 0;
 }
 
 static bool aged_pick(const struct lisp_eid *e, const void *arg)
@@ -261,7 +267,7 @@ static void eid_learn(const struct eid_report *r)
 	static uint64_t warned_ms;
 	void *data;
 
-	if (r->key.network >= NFVA_MAX_NETWORKS || !lisp_network_is_lisp(r->key.network))
+	if (r->key.network >= n_per_network || !lisp_network_is_lisp(r->key.network))
 		return;
 	if (rte_hash_lookup_data(table, &r->key, &data) >= 0) {
 		const struct lisp_eid *e = data;

@@ -66,7 +66,7 @@ uint32_t lisp_network_iid(uint16_t network)
 
 uint16_t lisp_network_of_iid(uint32_t iid)
 {
-	for (uint16_t i = 0; i < NFVA_MAX_NETWORKS; i++) {
+	for (uint16_t i = 0; i < network_capacity(); i++) {
 		const struct network *n = network_by_index(i);
 		if (n != NULL && n->overlay.encap == DP_ENCAP_LISP && n->overlay.vni == iid)
 			return i;
@@ -161,7 +161,7 @@ PUNT_HANDLER(lisp_glean_punt)
 static void lisp_build(struct dp_config *cfg)
 {
 	bool any = false;
-	for (uint16_t i = 0; i < NFVA_MAX_NETWORKS && !any; i++)
+	for (uint16_t i = 0; i < network_capacity() && !any; i++)
 		any = lisp_network_is_lisp(i);
 	if (!any || lisp_tables_init() != 0)
 		return;

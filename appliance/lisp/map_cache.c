@@ -23,7 +23,9 @@
 #include <rte_rib.h>
 #include <rte_rib6.h>
 
+#include "core/args.h"
 #include "core/dp_config.h"
+#include "l2/network.h"
 #include "overlay/encap.h"
 #include "core/log.h"
 #include "core/event.h"
@@ -31,14 +33,18 @@
 
 NFVA_LOG_REGISTER(lisp_mc)
 
-#define MC_MAX (1u << 20) /* entries, all networks together */
-#define MC_TBL8 4096      /* tbl8 groups per table */
-#define MC_ROUTES 65536   /* prefixes per table (network, family) */
+#define MC_TOTAL_MIN (1u << 20) /* entries, all networks together, at least */
+#define MC_TBL8_MIN 4096        /* tbl8 groups per table, at least */
+#define MC_EXPIRE_SLOTS 65536   /* slots an expiry pass examines per run */
 
-static struct rte_fib *fib4[NFVA_MAX_NETWORKS];
-static struct rte_fib6 *fib6[NFVA_MAX_NETWORKS];
-static struct lisp_mc_entry *slots[MC_MAX]; /* index = next hop; 0 = miss */
-static uint32_t high_water = 1;             /* slots below it were used */
+/* Sized at init from --map-cache: routes per table (network, family), slots
+ * for all networks together, tbl8 groups per table. */
+static uint32_t mc_routes, mc_total, mc_tbl8;
+static struct rte_fib **fib4;        /* per network */
+static struct rte_fib6 **fib6;       /* per network */
+static struct lisp_mc_entry **slots; /* index = next hop; 0 = miss */
+static uint32_t expire_cursor;
+static uint32_t high_water = 1; /* slots below it were used */
 static uint32_t *free_stack;
 static uint32_t n_free, n_entries;
 static bool need_sync; /* a prefix was deleted since the last grace period */
@@ -48,8 +54,18 @@ static unsigned n_garbage;
 
 int lisp_mc_init(void)
 {
-	free_stack = calloc(MC_MAX, sizeof(*free_stack));
-	return free_stack == NULL ? -ENOMEM : 0;
+	uint32_t networks = network_capacity();
+
+	mc_routes = nfva_options()->map_cache;
+	mc_total = RTE_MAX(mc_routes, MC_TOTAL_MIN);
+	mc_tbl8 = RTE_MAX(mc_routes / 16, (uint32_t)MC_TBL8_MIN);
+	free_stack = calloc(mc_total, sizeof(*free_stack));
+	slots = calloc(mc_total, sizeof(*slots));
+	fib4 = calloc(networks, sizeof(*fib4));
+	fib6 = calloc(networks, sizeof(*fib6));
+	if (free_stack == NULL || slots == NULL || fib4 == NULL || fib6 == NULL)
+		return -ENOMEM;
+	return 0;
 }
 
 static void mc_sync(void)
@@ -78,7 +94,7 @@ static uint32_t slot_alloc(void)
 {
 	if (n_free != 0)
 		return free_stack[--n_free];
-	if (high_water < MC_MAX)
+	if (high_water < mc_total)
 		return high_water++;
 	return 0;
 }
@@ -98,8 +114,8 @@ static int mc_table(uint16_t network, uint8_t family, bool create)
 	if (family == AF_INET && fib4[network] == NULL && create) {
 		struct rte_fib_conf conf = { .type = RTE_FIB_DIR24_8,
 			.default_nh = 0,
-			.max_routes = MC_ROUTES,
-			.dir24_8 = { .nh_sz = RTE_FIB_DIR24_8_4B, .num_tbl8 = MC_TBL8 } };
+			.max_routes = mc_routes,
+			.dir24_8 = { .nh_sz = RTE_FIB_DIR24_8_4B, .num_tbl8 = mc_tbl8 } };
 		snprintf(name, sizeof(name), "lisp4_%u", network);
 		struct rte_fib *f = rte_fib_create(name, SOCKET_ID_ANY, &conf);
 		if (f == NULL)
@@ -109,8 +125,8 @@ static int mc_table(uint16_t network, uint8_t family, bool create)
 	if (family == AF_INET6 && fib6[network] == NULL && create) {
 		struct rte_fib6_conf conf = { .type = RTE_FIB6_TRIE,
 			.default_nh = 0,
-			.max_routes = MC_ROUTES,
-			.trie = { .nh_sz = RTE_FIB6_TRIE_4B, .num_tbl8 = MC_TBL8 } };
+			.max_routes = mc_routes,
+			.trie = { .nh_sz = RTE_FIB6_TRIE_4B, .num_tbl8 = mc_tbl8 } };
 		snprintf(name, sizeof(name), "lisp6_%u", network);
 		struct rte_fib6 *f = rte_fib6_create(name, SOCKET_ID_ANY, &conf);
 		if (f == NULL)
@@ -127,7 +143,7 @@ static uint32_t mc_exact(uint16_t network, const struct lisp_addr *p, uint8_t pl
 {
 	uint64_t nh = 0;
 
-	if (network >= NFVA_MAX_NETWORKS || mc_table(network, p->family, false) != 0)
+	if (network >= network_capacity() || mc_table(network, p->family, false) != 0)
 		return 0;
 	if (p->family == AF_INET) {
 		struct rte_rib_node *n = rte_rib_lookup_exact(rte_fib_get_rib(fib4[network]),
@@ -175,7 +191,7 @@ static int fib_write(uint16_t network, const struct lisp_addr *p, uint8_t plen, 
 
 int lisp_mc_set(const struct lisp_mc_spec *s)
 {
-	if (s->network >= NFVA_MAX_NETWORKS || s->n_rlocs > LISP_MAX_RLOCS)
+	if (s->network >= network_capacity() || s->n_rlocs > LISP_MAX_RLOCS)
 		return -EINVAL;
 	mc_sync();
 	int ret = mc_table(s->network, s->prefix.family, true);
@@ -256,7 +272,7 @@ const struct lisp_mc_entry *lisp_mc_lookup(uint16_t network, uint8_t family, con
 		memcpy(ip[0], addr, 16);
 		rte_fib6_lookup_bulk(f, ip, &nh, 1);
 	}
-	return nh == 0 || nh >= MC_MAX ? NULL : __atomic_load_n(&slots[nh], __ATOMIC_ACQUIRE);
+	return nh == 0 || nh >= mc_total ? NULL : __atomic_load_n(&slots[nh], __ATOMIC_ACQUIRE);
 }
 
 const struct lisp_rloc *lisp_mc_pick(const struct lisp_mc_entry *e, uint32_t hash)
@@ -292,7 +308,7 @@ void lisp_mc_flush(uint16_t network, uint8_t kind)
 
 void lisp_mc_purge(uint16_t network)
 {
-	if (network >= NFVA_MAX_NETWORKS)
+	if (network >= network_capacity())
 		return;
 	lisp_mc_flush(network, 0);
 	struct rte_fib *f4 = fib4[network];
@@ -308,11 +324,17 @@ void lisp_mc_purge(uint16_t network)
 		rte_fib6_free(f6);
 }
 
+/* A part of the slots per run (bounded work for the control thread): a
+ * million entries are all examined every few seconds. */
 void lisp_mc_expire(void)
 {
 	uint64_t now = lisp_now_ms();
+
+	if (expire_cursor == 0)
+		expire_cursor = 1;
+	uint32_t end = RTE_MIN(expire_cursor + MC_EXPIRE_SLOTS, high_water);
 	batch = true;
-	for (uint32_t s = 1; s < high_water; s++) {
+	for (uint32_t s = expire_cursor; s < end; s++) {
 		const struct lisp_mc_entry *e = slots[s];
 		if (e == NULL || lisp_mc_find(e->network, &e->prefix, e->plen) != e)
 			continue;
@@ -324,6 +346,7 @@ void lisp_mc_expire(void)
 		}
 	}
 	batch = false;
+	expire_cursor = end < high_water ? end : 1;
 	mc_sync();
 }
 

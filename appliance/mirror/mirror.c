@@ -74,7 +74,7 @@ static uint16_t port_network(uint16_t port, bool *several)
 {
 	uint16_t found = NFVA_NETWORK_NONE;
 	*several = false;
-	for (uint16_t i = 0; i < NFVA_MAX_NETWORKS; i++) {
+	for (uint16_t i = 0; i < network_capacity(); i++) {
 		const struct network *n = network_by_index(i);
 		for (unsigned m = 0; n != NULL && m < n->n_members; m++) {
 			if (n->members[m].port != port || found == i)
@@ -119,7 +119,7 @@ static int check_destination(const struct mirror_session *s, uint16_t net, char 
 		return 0;
 	}
 	if (s->dest == DP_MIRROR_VXLAN) {
-		for (uint16_t i = 0; i < NFVA_MAX_NETWORKS; i++) {
+		for (uint16_t i = 0; i < network_capacity(); i++) {
 			const struct network *n = network_by_index(i);
 			if (n != NULL && i != net && n->overlay.encap == DP_ENCAP_VXLAN &&
 					n->overlay.vni == s->overlay.vni) {

@@ -142,31 +142,35 @@ static void workers_metrics(FILE *f)
 
 static void networks_metrics(FILE *f)
 {
-	static struct net_counters c[NFVA_MAX_NETWORKS];
+	uint32_t cap = network_capacity();
+	struct net_counters *c = calloc(cap, sizeof(*c));
 
-	for (uint16_t i = 0; i < NFVA_MAX_NETWORKS; i++)
+	if (c == NULL)
+		return;
+	for (uint16_t i = 0; i < cap; i++)
 		if (network_by_index(i) != NULL)
 			network_counters(network_by_index(i), &c[i]);
 #define NET_FAMILY(field, help)                                                                    \
 	family(f, "network_" #field "_total", "counter", help);                                    \
-	for (uint16_t i = 0; i < NFVA_MAX_NETWORKS; i++)                                           \
+	for (uint16_t i = 0; i < cap; i++)                                                         \
 		if (network_by_index(i) != NULL)                                                   \
 			sample(f, "network_" #field "_total", "network",                           \
 					network_by_index(i)->name, NULL, c[i].field);
 	NET_FIELDS(NET_FAMILY)
 #undef NET_FAMILY
 	family(f, "network_dropped_total", "counter", "frames dropped, by reason");
-	for (uint16_t i = 0; i < NFVA_MAX_NETWORKS; i++)
+	for (uint16_t i = 0; i < cap; i++)
 		for (unsigned r = 0; network_by_index(i) != NULL && r < DROP_MAX; r++)
 			if (c[i].drops[r] != 0)
 				sample(f, "network_dropped_total", "network",
 						network_by_index(i)->name, drop_reason_name(r),
 						c[i].drops[r]);
 	family(f, "network_macs", "gauge", "FDB entries of the network");
-	for (uint16_t i = 0; i < NFVA_MAX_NETWORKS; i++)
+	for (uint16_t i = 0; i < cap; i++)
 		if (network_by_index(i) != NULL)
 			sample(f, "network_macs", "network", network_by_index(i)->name, NULL,
 					fdb_count_network(i));
+	free(c);
 }
 
 #define VTEP_FIELDS(X)                                                                             \

@@ -112,7 +112,7 @@ static int reply_list(struct rte_tel_data *d, const char *what)
 			if (port_by_index(i) != NULL)
 				rte_tel_data_add_array_string(d, port_by_index(i)->name);
 	} else if (strcmp(what, "networks") == 0) {
-		for (uint16_t i = 0; i < NFVA_MAX_NETWORKS; i++)
+		for (uint16_t i = 0; i < network_capacity(); i++)
 			if (network_by_index(i) != NULL)
 				rte_tel_data_add_array_string(d, network_by_index(i)->name);
 	} else if (strcmp(what, "workers") == 0) {

@@ -204,6 +204,16 @@ static int offload_fdb_removed(const struct nfva_event *ev)
 }
 EVENT_SUBSCRIBE(EVENT_FDB_REMOVED, offload_fdb_removed)
 
+/* An entry control re-points (EVPN: a MAC that moved to a remote VTEP): rules
+ * toward its old place are revalidated, as for a removal. */
+static int offload_fdb_moving(const struct nfva_event *ev)
+{
+	(void)ev;
+	revalidate_pending = true;
+	return 0;
+}
+EVENT_SUBSCRIBE(EVENT_FDB_MOVING, offload_fdb_moving)
+
 int offload_init(void)
 {
 	for (unsigned i = 0; i < NFVA_MAX_PORTS; i++)

@@ -54,11 +54,22 @@ static const struct network_overlay *owner_overlay(uint32_t owner, uint32_t ip, 
 	return NULL;
 }
 
+/* Old templates and key slots wait here for the grace period (room for every
+ * template: a refresh may replace them all). */
+struct encap_garbage {
+	unsigned n_templates, n_slots;
+	void **templates;
+	int32_t *slots;
+};
+static struct encap_garbage garbage;
+static uint32_t capacity; /* --max-templates */
+
 int encap_init(struct rte_rcu_qsbr *v)
 {
+	capacity = nfva_options()->max_templates;
 	struct rte_hash_parameters params = {
 		.name = "nfva_encap",
-		.entries = NFVA_MAX_TEMPLATES,
+		.entries = capacity,
 		.key_len = sizeof(struct encap_key),
 		.hash_func = hash_key8_crc,
 		.socket_id = SOCKET_ID_ANY,
@@ -67,6 +78,10 @@ int encap_init(struct rte_rcu_qsbr *v)
 	};
 	qsbr = v;
 	RTE_BUILD_BUG_ON(sizeof(struct encap_key) != 8);
+	garbage.templates = calloc(capacity, sizeof(*garbage.templates));
+	garbage.slots = calloc(capacity, sizeof(*garbage.slots));
+	if (garbage.templates == NULL || garbage.slots == NULL)
+		return errno_log(ENOMEM, "encap garbage lists");
 	table = rte_hash_create(&params);
 	if (table == NULL)
 		return errno_log(rte_errno, "rte_hash_create(encap)");
@@ -84,6 +99,9 @@ void encap_fini(void)
 		free(data);
 	rte_hash_free(table);
 	table = NULL;
+	free(garbage.templates);
+	free(garbage.slots);
+	memset(&garbage, 0, sizeof(garbage));
 }
 
 const struct encap_template *encap_lookup(uint32_t owner, uint32_t vtep_ip)
@@ -92,14 +110,6 @@ const struct encap_template *encap_lookup(uint32_t owner, uint32_t vtep_ip)
 	void *data;
 	return rte_hash_lookup_data(table, &key, &data) >= 0 ? data : NULL;
 }
-
-/* Old templates and key slots wait here for the grace period. */
-struct encap_garbage {
-	unsigned n_templates, n_slots;
-	void *templates[NFVA_MAX_TEMPLATES];
-	int32_t slots[NFVA_MAX_TEMPLATES];
-};
-static struct encap_garbage garbage;
 
 static void encap_collect(void)
 {
@@ -172,14 +182,20 @@ static void encap_remove(const struct encap_key *key, void *old)
  * touch only templates through that next hop. */
 static void encap_refresh(uint32_t only_nexthop)
 {
-	struct encap_key keys[NFVA_MAX_TEMPLATES];
-	void *olds[NFVA_MAX_TEMPLATES];
-	unsigned n = 0;
+	unsigned room = encap_count() + 1, n = 0;
+	struct encap_key *keys = malloc(room * sizeof(*keys));
+	void **olds = malloc(room * sizeof(*olds));
 	const void *key;
 	void *data;
 	uint32_t next = 0;
 
-	while (rte_hash_iterate(table, &key, &data, &next) >= 0 && n < NFVA_MAX_TEMPLATES) {
+	if (keys == NULL || olds == NULL) {
+		free(keys);
+		free(olds);
+		NFVA_LOG(ERR, "templates not refreshed: out of memory");
+		return;
+	}
+	while (rte_hash_iterate(table, &key, &data, &next) >= 0 && n < room) {
 		const struct encap_template *t = data;
 		if (only_nexthop != 0 && t->nexthop_ip != only_nexthop)
 			continue;
@@ -189,6 +205,8 @@ static void encap_refresh(uint32_t only_nexthop)
 	for (unsigned i = 0; i < n; i++)
 		if (encap_publish(&keys[i], olds[i]) < 0)
 			encap_remove(&keys[i], olds[i]);
+	free(keys);
+	free(olds);
 	bool changed = garbage.n_templates != 0;
 	encap_collect();
 	if (changed)
@@ -233,7 +251,7 @@ static void encap_expire(void)
 static json_t *encap_stats(void)
 {
 	return json_pack("{s:i, s:i, s:I, s:I}", "count", (int)encap_count(), "capacity",
-			NFVA_MAX_TEMPLATES, "expired", (json_int_t)expired, "hold_dropped",
+			(int)capacity, "expired", (json_int_t)expired, "hold_dropped",
 			(json_int_t)hold_dropped);
 }
 STATS_SECTION("templates", encap_stats)
@@ -311,7 +329,7 @@ static int encap_module_init(void)
 
 static struct nfva_module encap_module = {
 	.name = "encap",
-	.depends_on = "snapshot",
+	.depends_on = "snapshot neighbours",
 	.init = encap_module_init,
 	.fini = encap_fini,
 	.build = encap_build_hook,

@@ -16,7 +16,7 @@
  * builds a new template, swaps the pointer, and frees the old one after an
  * RCU grace period.
  *
- * Bound (NFVA_MAX_TEMPLATES): templates toward configured VTEPs, groups and
+ * Bound (--max-templates): templates toward configured VTEPs, groups and
  * collectors stay; the others (remote VTEPs learned from traffic, RLOCs)
  * expire after --template-idle-s (default 300 s) without a frame (software
  * or e-switch), checked every 5 s, and come back on demand. At the bound a

@@ -5,6 +5,7 @@
  * and then every IGMP_REPORT_INTERVAL, so snooping switches and multicast
  * routers keep delivering the group's BUM traffic to this VTEP.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "control/periodic.h"
@@ -21,7 +22,7 @@ struct igmp_group {
 	uint32_t group;
 	uint32_t last_report_s;
 };
-static struct igmp_group reported[NFVA_MAX_NETWORKS];
+static struct igmp_group *reported; /* n_reported, malloc'd */
 static unsigned n_reported;
 static uint32_t seconds;
 
@@ -36,13 +37,16 @@ static const struct igmp_group *igmp_find(uint32_t group)
 static void igmp_tick(void)
 {
 	const struct dp_config *cfg = dp_config_current;
-	struct igmp_group next[NFVA_MAX_NETWORKS];
+	struct igmp_group *next;
 	unsigned n = 0;
 
 	seconds++;
 	if (cfg == NULL || !underlay_get()->active)
 		return;
-	for (uint16_t i = 0; i < cfg->n_groups && n < NFVA_MAX_NETWORKS; i++) {
+	next = malloc((cfg->n_groups + 1) * sizeof(*next));
+	if (next == NULL)
+		return; /* reported again at the next tick */
+	for (uint16_t i = 0; i < cfg->n_groups; i++) {
 		const struct igmp_group *old = igmp_find(cfg->groups[i]);
 		next[n] = old != NULL ? *old : (struct igmp_group){ .group = cfg->groups[i] };
 		bool due = old == NULL || seconds - old->last_report_s >= IGMP_REPORT_INTERVAL_S;
@@ -52,7 +56,8 @@ static void igmp_tick(void)
 			n++;
 		}
 	}
-	memcpy(reported, next, n * sizeof(next[0]));
+	free(reported);
+	reported = next;
 	n_reported = n;
 }
 

@@ -1,13 +1,18 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* Neighbour table, resolution state machine and hold queues (see neigh.h). */
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include <rte_arp.h>
+#include <rte_hash.h>
+#include <rte_hash_crc.h>
 
+#include "core/args.h"
 #include "core/bounds.h"
 #include "core/event.h"
 #include "core/log.h"
+#include "core/module.h"
 #include "overlay/neigh.h"
 #include "overlay/neigh_private.h"
 #include "core/punt.h"
@@ -27,10 +32,19 @@ uint64_t neigh_now_ms(void)
 
 struct neigh *neigh_find(uint32_t ip)
 {
-	for (unsigned i = 0; i < NFVA_MAX_NEIGHS; i++)
-		if (neigh_table.entries[i].used && neigh_table.entries[i].ip == ip)
-			return &neigh_table.entries[i];
-	return NULL;
+	void *data;
+	if (neigh_table.by_ip == NULL || rte_hash_lookup_data(neigh_table.by_ip, &ip, &data) < 0)
+		return NULL;
+	return data;
+}
+
+void neigh_drop(struct neigh *n)
+{
+	if (!n->used)
+		return;
+	rte_hash_del_key(neigh_table.by_ip, &n->ip);
+	n->used = false;
+	neigh_table.free_stack[neigh_table.n_free++] = (uint32_t)(n - neigh_table.entries);
 }
 
 /* The entry to give up when the table is full: the least recently used of
@@ -40,7 +54,7 @@ static struct neigh *neigh_victim(void)
 {
 	struct neigh *best = NULL;
 	for (unsigned pass = 0; pass < 2 && best == NULL; pass++) {
-		for (unsigned i = 0; i < NFVA_MAX_NEIGHS; i++) {
+		for (uint32_t i = 0; i < neigh_table.capacity; i++) {
 			struct neigh *n = &neigh_table.entries[i];
 			bool candidate = pass == 0 ? !n->wanted : n->state == NEIGH_FAILED;
 			if (!n->used || n->state == NEIGH_PERMANENT || !candidate)
@@ -56,19 +70,22 @@ static void neigh_forget(struct neigh *n);
 
 static struct neigh *neigh_create(uint32_t ip, bool wanted)
 {
-	struct neigh *n = NULL;
-	for (unsigned i = 0; i < NFVA_MAX_NEIGHS && n == NULL; i++)
-		if (!neigh_table.entries[i].used)
-			n = &neigh_table.entries[i];
-	if (n == NULL && (n = neigh_victim()) != NULL) {
+	struct neigh *n;
+	if (neigh_table.n_free == 0 && (n = neigh_victim()) != NULL) {
 		neigh_table.stats.evicted++;
 		neigh_forget(n);
 	}
-	if (n == NULL) {
+	if (neigh_table.n_free == 0) {
 		neigh_table.stats.table_full++;
 		return NULL;
 	}
+	n = &neigh_table.entries[neigh_table.free_stack[--neigh_table.n_free]];
 	memset(n, 0, sizeof(*n));
+	if (rte_hash_add_key_data(neigh_table.by_ip, &ip, n) < 0) {
+		neigh_table.free_stack[neigh_table.n_free++] = (uint32_t)(n - neigh_table.entries);
+		neigh_table.stats.table_full++;
+		return NULL;
+	}
 	n->used = true;
 	n->wanted = wanted;
 	n->ip = ip;
@@ -213,10 +230,11 @@ int neigh_add_static(uint32_t ip, const struct rte_ether_addr *mac)
 static void neigh_forget(struct neigh *n)
 {
 	bool was_usable = neigh_usable(n);
+	uint32_t ip = n->ip;
 	neigh_release_held(n, false);
-	n->used = false;
+	neigh_drop(n);
 	if (was_usable)
-		neigh_notify(n->ip);
+		neigh_notify(ip);
 }
 
 int neigh_del(uint32_t ip)
@@ -225,18 +243,18 @@ int neigh_del(uint32_t ip)
 	if (n == NULL)
 		return -ENOENT;
 	neigh_release_held(n, false);
-	n->used = false;
+	neigh_drop(n);
 	neigh_notify(ip);
 	return 0;
 }
 
 void neigh_flush(void)
 {
-	for (unsigned i = 0; i < NFVA_MAX_NEIGHS; i++) {
+	for (uint32_t i = 0; i < neigh_table.capacity; i++) {
 		struct neigh *n = &neigh_table.entries[i];
 		if (n->used && n->state != NEIGH_PERMANENT) {
 			neigh_release_held(n, false);
-			n->used = false;
+			neigh_drop(n);
 			neigh_notify(n->ip);
 		}
 	}
@@ -269,7 +287,7 @@ void neigh_timers(void)
 {
 	uint64_t now = neigh_now_ms();
 
-	for (unsigned i = 0; i < NFVA_MAX_NEIGHS; i++) {
+	for (uint32_t i = 0; i < neigh_table.capacity; i++) {
 		struct neigh *n = &neigh_table.entries[i];
 		if (!n->used || n->state == NEIGH_PERMANENT)
 			continue;
@@ -297,3 +315,48 @@ void neigh_timers(void)
 			neigh_fail(n, now);
 	}
 }
+
+static void neigh_module_fini(void)
+{
+	for (uint32_t i = 0; i < neigh_table.capacity; i++)
+		if (neigh_table.entries[i].used)
+			neigh_release_held(&neigh_table.entries[i], false);
+	rte_hash_free(neigh_table.by_ip);
+	free(neigh_table.entries);
+	free(neigh_table.free_stack);
+	memset(&neigh_table, 0, sizeof(neigh_table));
+}
+
+/* --max-neighbours entries and their index by address. */
+static int neigh_module_init(void)
+{
+	uint32_t cap = nfva_options()->max_neighbours;
+	struct rte_hash_parameters params = {
+		.name = "nfva_neigh",
+		.entries = cap,
+		.key_len = sizeof(uint32_t),
+		.hash_func = rte_hash_crc,
+		.socket_id = SOCKET_ID_ANY,
+	};
+
+	neigh_table.entries = calloc(cap, sizeof(*neigh_table.entries));
+	neigh_table.free_stack = calloc(cap, sizeof(*neigh_table.free_stack));
+	neigh_table.by_ip = rte_hash_create(&params);
+	if (neigh_table.entries == NULL || neigh_table.free_stack == NULL ||
+			neigh_table.by_ip == NULL) {
+		neigh_module_fini();
+		return errno_log(ENOMEM, "neighbour table");
+	}
+	neigh_table.capacity = cap;
+	for (uint32_t i = 0; i < cap; i++)
+		neigh_table.free_stack[i] = cap - 1 - i;
+	neigh_table.n_free = cap;
+	return 0;
+}
+
+static struct nfva_module neigh_module = {
+	.name = "neighbours",
+	.init = neigh_module_init,
+	.fini = neigh_module_fini,
+};
+NFVA_MODULE(neigh_module)

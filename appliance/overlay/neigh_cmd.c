@@ -97,7 +97,7 @@ static int neigh_show_cmd(const struct cmd_args *a, struct cmd_reply *r)
 	json_t *list = json_array();
 	uint64_t now = neigh_now_ms();
 
-	for (unsigned i = 0; i < NFVA_MAX_NEIGHS; i++)
+	for (uint32_t i = 0; i < neigh_table.capacity; i++)
 		if (neigh_table.entries[i].used)
 			json_array_append_new(list, neigh_to_json(&neigh_table.entries[i], now));
 	if (cmd_has(a, "stats")) {
@@ -120,10 +120,14 @@ static int by_address(const void *a, const void *b)
 /* Static neighbours, by address (table slots depend on what was learned). */
 static void neigh_config(struct config_out *o)
 {
-	static uint32_t ips[NFVA_MAX_NEIGHS];
+	uint32_t *ips = calloc(neigh_table.capacity, sizeof(*ips));
 	unsigned n = 0;
 
-	for (unsigned i = 0; i < NFVA_MAX_NEIGHS; i++)
+	if (ips == NULL) {
+		config_fail(o);
+		return;
+	}
+	for (uint32_t i = 0; i < neigh_table.capacity; i++)
 		if (neigh_table.entries[i].used && neigh_table.entries[i].state == NEIGH_PERMANENT)
 			ips[n++] = neigh_table.entries[i].ip;
 	qsort(ips, n, sizeof(ips[0]), by_address);
@@ -135,6 +139,7 @@ static void neigh_config(struct config_out *o)
 		config_add(o, "neigh add %s lladdr %s", ip, mac);
 		config_end(o);
 	}
+	free(ips);
 }
 CONFIG_SECTION(CONFIG_ORDER_NEIGH, neigh_config)
 

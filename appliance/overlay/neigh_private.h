@@ -3,6 +3,8 @@
 #ifndef NFVA_NEIGH_PRIVATE_H
 #define NFVA_NEIGH_PRIVATE_H
 
+#include <rte_hash.h>
+
 #include "core/bounds.h"
 #include "overlay/neigh.h"
 
@@ -50,14 +52,21 @@ struct neigh_stats {
 	uint64_t replies_rate_limited; /* requests for the VTEP not answered: ARP_REPLY_RATE */
 };
 
+/* --max-neighbours entries; by_ip indexes the used ones (ip -> entry). */
 struct neigh_table {
-	struct neigh entries[NFVA_MAX_NEIGHS];
+	struct neigh *entries;
+	uint32_t capacity;
+	uint32_t *free_stack; /* indexes of unused entries */
+	uint32_t n_free;
+	struct rte_hash *by_ip;
 	struct neigh_stats stats;
 };
 
 extern struct neigh_table neigh_table;
 
 struct neigh *neigh_find(uint32_t ip);
+/* The entry goes back to the free list (its held frames were released). */
+void neigh_drop(struct neigh *n);
 /* A MAC seen for ip; create: make an entry when there is none (only for
  * senders on the VTEP's subnet that address us). */
 void neigh_update(uint32_t ip, const struct rte_ether_addr *mac, bool create);

@@ -31,9 +31,8 @@ struct network_overlay {
 	bool udp_csum;        /* compute the outer UDP checksum (else 0) */
 	bool strict;          /* accept only the configured VTEPs */
 	bool collector;       /* receives mirror copies: no learning, frames flooded locally */
+	bool evpn;            /* BGP EVPN (evpn/): remote MACs and flood VTEPs from FRR */
 	uint8_t erspan_hw_id; /* ERSPAN III hardware id (mirror sessions) */
-	uint16_t n_vteps;
-	uint32_t vteps[NFVA_MAX_VTEPS]; /* head-end replication list, network order */
 };
 
 struct tunnel_ops {

@@ -115,7 +115,14 @@ static void l2_move_via_control(struct worker *w, const struct fdb_key *key,
 		w->counters[meta->in_port].moved++;
 }
 
-/* The burst without frames of collector networks (rare: slow path). */
+static inline bool l2_learn_skips(const struct dp_config *cfg, const struct l2_meta *meta)
+{
+	const struct dp_overlay *o = &cfg->networks[meta->network].overlay;
+	return o->collector || (o->evpn && meta->from_vtep != 0);
+}
+
+/* The burst without the frames l2_learn_skips (rare for collectors; every
+ * decapsulated frame of an EVPN network). */
 static void l2_learn_skip_collectors(struct worker *w, struct rte_mbuf **pkts,
 		const struct l2_meta *meta, uint16_t n);
 
@@ -128,8 +135,10 @@ void l2_learn(struct worker *w, struct rte_mbuf **pkts, const struct l2_meta *me
 		l2_learn_retry(w);
 	for (uint16_t i = 0; i < n; i++) {
 		/* A collector network sees copies of other hosts' traffic: learning
-		 * from them would point real MACs at the mirroring host. */
-		if (w->cfg->networks[meta[i].network].overlay.collector) {
+		 * from them would point real MACs at the mirroring host. An EVPN
+		 * network learns remote MACs from BGP only (RFC 8365 control-plane
+		 * learning): frames from its tunnels teach nothing. */
+		if (l2_learn_skips(w->cfg, &meta[i])) {
 			l2_learn_skip_collectors(w, pkts, meta, n);
 			return;
 		}
@@ -149,6 +158,9 @@ void l2_learn(struct worker *w, struct rte_mbuf **pkts, const struct l2_meta *me
 			}
 			if (d.flags & FDB_F_STATIC)
 				continue;
+			/* A tunnel never moves what EVPN placed (a local port does). */
+			if ((d.flags & FDB_F_EVPN) && meta[i].from_vtep != 0)
+				continue;
 			if (w->cfg->ports[d.port].offload ||
 					w->cfg->ports[meta[i].in_port].offload) {
 				l2_move_via_control(w, &keys[i], &meta[i]);
@@ -167,7 +179,7 @@ static void l2_learn_skip_collectors(struct worker *w, struct rte_mbuf **pkts,
 	uint16_t k = 0;
 
 	for (uint16_t i = 0; i < n; i++) {
-		if (w->cfg->networks[meta[i].network].overlay.collector)
+		if (l2_learn_skips(w->cfg, &meta[i]))
 			continue;
 		keep[k] = pkts[i];
 		keep_meta[k++] = meta[i];

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* Checks common to every decapsulator: strict VTEP list, inner frame length,
+/* Checks common to every decapsulator: strict VTEP list (the flood list,
+ * configured and EVPN VTEPs), inner frame length,
  * no VLAN tag inside (a tag would reach the tenant of that VLAN on a port
  * where this network is untagged: networks are told apart by VNI, never by
  * a tag the sender chose). */
@@ -8,19 +9,12 @@
 #include "core/datapath.h"
 #include "slowpath/slowpath.h"
 
-static bool vtep_configured(const struct dp_overlay *o, uint32_t ip)
-{
-	for (uint16_t i = 0; i < o->n_vteps; i++)
-		if (o->vteps[i] == ip)
-			return true;
-	return false;
-}
-
 static int tunnel_check(struct worker *w, struct rte_mbuf *m, uint16_t network, uint32_t outer_src)
 {
 	const struct dp_overlay *o = &w->cfg->networks[network].overlay;
 
-	if (o->strict && !vtep_configured(o, outer_src))
+	/* The flood list is sorted: a binary search, however long it is. */
+	if (o->strict && !dp_sorted_has(o->vteps, o->n_vteps, outer_src))
 		return DROP_VTEP_NOT_ALLOWED;
 	if (rte_pktmbuf_data_len(m) < sizeof(struct rte_ether_hdr))
 		return DROP_INNER_SHORT;

@@ -39,7 +39,7 @@ static void encap_drop(struct worker *w, uint16_t in_port, uint32_t owner, uint3
 		rte_pktmbuf_free(m);
 		return;
 	}
-	if (owner < NFVA_MAX_NETWORKS)
+	if (owner < w->n_nets)
 		w->nets[owner].drops[why]++;
 	vtep_count_drop(&w->vteps, vtep_ip, why);
 	worker_drop(w, in_port, why, m);

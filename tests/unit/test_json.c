@@ -118,7 +118,7 @@ static void assert_plain_network(json_t *n, const char *name, json_int_t mac_lim
 			fail_msg("network %s has no '%s'", name, keys[i]);
 	assert_string_equal(str_of(n, "name"), name);
 	json_int_t index = int_of(n, "index");
-	assert_true(index >= 0 && index < NFVA_MAX_NETWORKS);
+	assert_true(index >= 0 && index < (json_int_t)network_capacity());
 	assert_int_equal(int_of(n, "mac_limit"), mac_limit);
 	assert_int_equal(int_of(n, "macs"), macs);
 	assert_true(json_is_array(json_object_get(n, "members")));
@@ -142,7 +142,8 @@ static int group_setup(void **state)
 	(void)state;
 	if (unit_eal_init("json") < 0 || dp_config_init(1) < 0)
 		return -1;
-	if (fdb_init(FDB_ENTRIES, dp_qsbr()) < 0 || encap_init(dp_qsbr()) < 0 || punt_init() < 0)
+	if (fdb_init(FDB_ENTRIES, dp_qsbr()) < 0 || encap_init(dp_qsbr()) < 0 || punt_init() < 0 ||
+			network_init() < 0)
 		return -1;
 	return dp_config_commit();
 }
@@ -150,6 +151,7 @@ static int group_setup(void **state)
 static int group_teardown(void **state)
 {
 	(void)state;
+	network_fini();
 	punt_fini();
 	encap_fini();
 	fdb_fini();
@@ -171,7 +173,7 @@ static int test_teardown(void **state)
 	(void)state;
 	json_decref(replies);
 	replies = NULL;
-	for (uint16_t i = 0; i < NFVA_MAX_NETWORKS; i++)
+	for (uint16_t i = 0; i < network_capacity(); i++)
 		if (network_by_index(i) != NULL)
 			network_del(network_by_index(i));
 	return 0;

@@ -135,8 +135,11 @@ def run_default():
         d.start()
         t.check_eq(d.ctl("network", "show", "n1")[0]["overlay"],
                    {"encap": "vxlan", "vni": 5000, "udp_port": 4789, "group": None,
-                    "df": False, "udp_csum": False, "strict": False, "collector": False, "inner_mtu": 1450,
-                    "vteps": [t.VTEP1, t.VTEP2]}, "default: network show overlay")
+                    "df": False, "udp_csum": False, "strict": False, "collector": False, "evpn": False,
+                    "inner_mtu": 1450, "vteps": [t.VTEP1, t.VTEP2],
+                    "flood": [{"vtep": t.VTEP1, "origin": ["config"]},
+                              {"vtep": t.VTEP2, "origin": ["config"]}]},
+                   "default: network show overlay")
         sent = [(f, t.VTEP1, t.VTEP1_MAC) for f in flows] + \
             [(bcast, t.VTEP1, t.VTEP1_MAC), (bcast, t.VTEP2, t.VTEP2_MAC),
              (fits, t.VTEP1, t.VTEP1_MAC)]
