@@ -125,6 +125,17 @@ check_ge "evpn show: remote MACs installed" "$(estat in_mac_add)" 1
 check_ge "evpn show: local MACs advertised" "$(estat out_add)" 1
 check_eq "evpn show: netlink errors" "$(estat nl_errors)" 0
 
+# config show: the netns before the EVPN network; what BGP brought (vm2) is
+# not configuration and is not written.
+ctl nv config show >"$TEST_TMP/show.txt"
+check_eq "config show: evpn set netns, then the network" \
+	"$(grep -nE "^evpn set netns $E1\$|^network add blue vni 100 encap vxlan evpn\$" "$TEST_TMP/show.txt" | cut -d: -f2- | tr '\n' '|')" \
+	"evpn set netns $E1|network add blue vni 100 encap vxlan evpn|"
+check_eq "config show: no line for the EVPN MAC" "$(grep -ci "$VM2_MAC" "$TEST_TMP/show.txt" || true)" 0
+"$NFVA" --check-config "$TEST_TMP/show.txt" >/dev/null 2>&1 ||
+	fail "nfva --check-config refuses config show: $("$NFVA" --check-config "$TEST_TMP/show.txt" 2>&1)"
+echo "ok: nfva --check-config accepts config show"
+
 # ---- 4. withdraws
 ip -n "$V2" link set eth0 down
 bridge -n "$H2" fdb del "$VM2_MAC" dev vm2p master
