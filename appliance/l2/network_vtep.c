@@ -80,10 +80,14 @@ static int ip_cmp(const void *a, const void *b)
 unsigned network_flood_list(const struct network *n, uint32_t *out)
 {
 	unsigned k = 0;
-
-	memcpy(out, n->vteps.ip, n->vteps.n * sizeof(*out));
-	memcpy(out + n->vteps.n, n->evpn_vteps.ip, n->evpn_vteps.n * sizeof(*out));
 	unsigned total = n->vteps.n + n->evpn_vteps.n;
+
+	if (total == 0) /* the lists and out may be NULL: no memcpy, no qsort */
+		return 0;
+	if (n->vteps.n != 0)
+		memcpy(out, n->vteps.ip, n->vteps.n * sizeof(*out));
+	if (n->evpn_vteps.n != 0)
+		memcpy(out + n->vteps.n, n->evpn_vteps.ip, n->evpn_vteps.n * sizeof(*out));
 	qsort(out, total, sizeof(*out), ip_cmp);
 	for (unsigned i = 0; i < total; i++)
 		if (k == 0 || out[k - 1] != out[i])
