@@ -116,11 +116,23 @@ vhost_peer_quit
 	fail "the frames out of the appliance are not the ones nfva forwards (above)"
 echo "ok: the frames out of each NIC are the other NIC's, byte for byte (VLAN 99 dropped)"
 
-# nfva's counters inside the VM, from the selftest's latest stats line.
 want="{\"east\": [$n_east, $n_east_out, 0], \"west\": [$n_west, $n_west_out, 1]}"
+# nfva's counters inside the VM, from the selftest's latest stats line that
+# parses (a kernel message may cut into a console line).
 vm_counters() {
-	grep -a "nfva-selftest: stats " "$CONSOLE" | tail -n 1 | tr -d '\r' | sed 's/^.*nfva-selftest: stats //' |
-		json_get "{p: [j[p]['rx_packets'], j[p]['tx_packets'], j[p]['dropped'].get('vlan_unknown', 0)] for p in ('west', 'east')}" 2>/dev/null
+	grep -a "nfva-selftest: stats " "$CONSOLE" | tr -d '\r' | sed 's/^.*nfva-selftest: stats //' |
+		"$PY" -c '
+import json, sys
+for line in reversed(sys.stdin.read().splitlines()):
+    try:
+        j = json.loads(line)
+        r = {p: [j[p]["rx_packets"], j[p]["tx_packets"], j[p]["dropped"].get("vlan_unknown", 0)]
+             for p in ("west", "east")}
+    except (ValueError, KeyError, TypeError, AttributeError):
+        continue
+    print(json.dumps(r, sort_keys=True))
+    break
+'
 }
 wait_for 60 cmd_eq vm_counters "$want" || true
 check_eq "nfva's port counters in the VM (rx, tx, vlan_unknown drops)" "$(vm_counters)" "$want"
