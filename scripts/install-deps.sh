@@ -12,6 +12,8 @@ PACKAGES=(
 	qemu-system-x86 qemu-utils libvirt-daemon-system libvirt-clients libvirt-dev
 	libxml2-utils cpio e2fsprogs debootstrap libibverbs-dev clang-format ccache
 	python3-prometheus-client
+	# make test-fuzz: clang, and libFuzzer + the sanitizer runtimes
+	# (libclang_rt.fuzzer, .asan, .ubsan) from libclang-rt-14-dev
 	clang libclang-rt-14-dev
 	dpkg-dev debhelper systemd groff-base man-db git
 	libmnl-dev frr gobgpd

@@ -22,9 +22,16 @@ static inline uint32_t inner_flow_hash(const struct rte_mbuf *m)
 {
 	const struct rte_ether_hdr *eth = rte_pktmbuf_mtod(m, const struct rte_ether_hdr *);
 	uint32_t len = rte_pktmbuf_data_len(m);
-	if (len < sizeof(*eth)) /* a runt (a mirror copy may be one): what it has */
-		return rte_hash_crc(eth, len, 0);
-	uint32_t h = rte_hash_crc(eth, 2 * RTE_ETHER_ADDR_LEN, 0);
+	/* rte_hash_crc() loads 8 and 4 bytes at a time, and the frame may start
+	 * at any offset (a tag popped: 4 past the headroom): hash an aligned
+	 * copy (the same value). */
+	uint64_t head[2];
+	if (len < sizeof(*eth)) { /* a runt (a mirror copy may be one): what it has */
+		memcpy(head, eth, len);
+		return rte_hash_crc(head, len, 0);
+	}
+	memcpy(head, eth, 2 * RTE_ETHER_ADDR_LEN);
+	uint32_t h = rte_hash_crc(head, 2 * RTE_ETHER_ADDR_LEN, 0);
 
 	if (eth->ether_type != RTE_BE16(RTE_ETHER_TYPE_IPV4) ||
 			len < sizeof(*eth) + sizeof(struct rte_ipv4_hdr))

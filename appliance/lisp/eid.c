@@ -40,9 +40,15 @@ static uint32_t n_per_network; /* network_capacity() */
 static struct rte_ring *reports;
 static uint64_t reports_lost; /* workers: atomic */
 
+/* rte_hash_crc() loads 8 bytes at a time; a struct lisp_eid_key is only
+ * 2-byte aligned (inside a report, a record): hash an aligned copy. */
 static uint32_t eid_hash(const void *key, uint32_t len, uint32_t init)
 {
-	return rte_hash_crc(key, len, init);
+	uint64_t k[(sizeof(struct lisp_eid_key) + 7) / 8];
+
+	len = RTE_MIN(len, (uint32_t)sizeof(k));
+	memcpy(k, key, len);
+	return rte_hash_crc(k, len, init);
 }
 
 int lisp_eid_init(void)

@@ -90,7 +90,13 @@ static bool ring_put(struct offload_msg *m, unsigned worker)
 
 void offload_request(unsigned worker, uint32_t now_s, const struct offload_decision *d)
 {
-	uint32_t h = rte_hash_crc(d, sizeof(*d), 0);
+	/* An aligned copy: a decision is 4-byte aligned, rte_hash_crc() loads 8. */
+	union {
+		struct offload_decision d;
+		uint64_t w[(sizeof(*d) + 7) / 8];
+	} a;
+	a.d = *d;
+	uint32_t h = rte_hash_crc(&a.d, sizeof(*d), 0);
 	struct request_filter *f = &filters[worker][h % FILTER_SLOTS];
 
 	if (f->hash == h && f->when == now_s)

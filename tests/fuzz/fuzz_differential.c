@@ -197,8 +197,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct rte_mbuf *m = mbuf_of(frame, len);
 	if (m == NULL)
 		return 0;
+	/* Each input its own second: the offload request filter (a decision is
+	 * asked once a second) would drop the request of an input repeating an
+	 * earlier one's decision, and without a rule nothing is compared. */
+	static uint32_t input_seq;
 	w->cfg = dp_config_load();
-	w->now = nfva_now_s();
+	w->now = nfva_now_s() + ++input_seq;
 	w->rx_port = index_of[in];
 	slowpath_input(w, index_of[in], &m, 1);
 	port_output_flush(w);

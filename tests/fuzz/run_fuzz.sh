@@ -16,6 +16,9 @@ seeds=("$corpus")
 [ -d "$regressions" ] && seeds+=("$regressions")
 # libFuzzer exits 77 on a crash by default: meson would call that SKIP.
 flags=(-error_exitcode=1 -timeout_exitcode=1)
+# A UBSan report (misaligned load, overflow...) is a finding too, not a line
+# in the log: it stops the run and keeps its input.
+export UBSAN_OPTIONS=${UBSAN_OPTIONS:-halt_on_error=1:print_stacktrace=1}
 # The EAL harnesses keep the appliance's objects in tables that live in DPDK
 # memory (rte_hash data, RCU defer queues), which LeakSanitizer does not
 # scan: every such object looks leaked. Leak checks stay on for the others.

@@ -113,6 +113,21 @@ static int decap(struct action_ctx *c, const struct rte_flow_action *a,
 	return add_op(c, a, op, error);
 }
 
+/* A RAW_DECAP right before an encap of an Ethernet header alone (IPv4
+ * type): the frame in between is an IPv4 packet, trimmed to its length (as
+ * the slow path trims a LISP inner packet). */
+static void l3_decap_mark(struct action_ctx *c)
+{
+	const struct emu_encap *e = c->encap;
+	struct emu_op *last = c->prog->n_ops == 0 ? NULL : &c->prog->ops[c->prog->n_ops - 1];
+
+	if (last == NULL || last->code != EMU_OP_RAW_DECAP || e->ip_off != 0 ||
+			e->len < sizeof(struct rte_ether_hdr))
+		return;
+	if (e->hdr[e->len - 2] == 0x08 && e->hdr[e->len - 1] == 0x00)
+		last->flags |= EMU_OP_F_L3_OUT;
+}
+
 static int encap(struct action_ctx *c, const struct rte_flow_action *a,
 		struct rte_flow_error *error)
 {
@@ -127,6 +142,7 @@ static int encap(struct action_ctx *c, const struct rte_flow_action *a,
 	if (ret < 0)
 		return ret;
 	c->encap->l3 = c->l3;
+	l3_decap_mark(c);
 	c->prog->encap = c->encap; /* moved into the rule by the caller */
 	c->push = -1;
 	c->l3 = false;

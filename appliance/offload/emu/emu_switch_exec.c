@@ -39,22 +39,64 @@ static inline struct rte_vlan_hdr *outer_tag(struct rte_mbuf *m)
 	return rte_pktmbuf_mtod_offset(m, struct rte_vlan_hdr *, sizeof(struct rte_ether_hdr));
 }
 
-/* Outer Ethernet [+ tag] + IPv4 + UDP + VXLAN, measured on this frame. */
-static int op_vxlan_decap(struct rte_mbuf *m)
+/* Where the IPv4 header after Ethernet [+ one tag] starts, or 0. */
+static uint32_t ipv4_offset(const struct rte_mbuf *m)
 {
 	uint32_t off = sizeof(struct rte_ether_hdr);
-	rte_be16_t type = rte_pktmbuf_mtod(m, struct rte_ether_hdr *)->ether_type;
+	rte_be16_t type = rte_pktmbuf_mtod(m, const struct rte_ether_hdr *)->ether_type;
 
+	if (rte_pktmbuf_data_len(m) < off)
+		return 0;
 	if (tagged(m)) {
-		type = outer_tag(m)->eth_proto;
+		type = rte_pktmbuf_mtod_offset(m, const struct rte_vlan_hdr *, off)->eth_proto;
 		off += VLAN_LEN;
 	}
 	if (type != RTE_BE16(RTE_ETHER_TYPE_IPV4) ||
 			rte_pktmbuf_data_len(m) < off + sizeof(struct rte_ipv4_hdr))
+		return 0;
+	return off;
+}
+
+/* Bytes after the IPv4 packet at off (Ethernet padding of the outer frame,
+ * a trailer) are not part of it: a decap never carries them into the inner
+ * frame, as the slow path does not (underlay_input trims every frame to its
+ * outer IPv4 total length). A length that does not fit leaves it alone. */
+static int trim_to_ipv4(struct rte_mbuf *m, uint32_t off)
+{
+	const struct rte_ipv4_hdr *ip =
+			rte_pktmbuf_mtod_offset(m, const struct rte_ipv4_hdr *, off);
+	uint32_t len = rte_pktmbuf_pkt_len(m), end = off + rte_be_to_cpu_16(ip->total_length);
+
+	if ((ip->version_ihl >> 4) != 4 || end < off + rte_ipv4_hdr_len(ip) || end >= len)
+		return 0;
+	return rte_pktmbuf_trim(m, (uint16_t)(len - end)) == 0 ? 0 : -1;
+}
+
+/* Outer Ethernet [+ tag] + IPv4 + UDP + VXLAN, measured on this frame. */
+static int op_vxlan_decap(struct rte_mbuf *m)
+{
+	uint32_t off = ipv4_offset(m);
+
+	if (off == 0 || trim_to_ipv4(m, off) < 0)
 		return -1;
 	off += rte_ipv4_hdr_len(rte_pktmbuf_mtod_offset(m, struct rte_ipv4_hdr *, off));
 	off += sizeof(struct rte_udp_hdr) + sizeof(struct rte_vxlan_hdr);
 	return rte_pktmbuf_adj(m, (uint16_t)off) == NULL ? -1 : 0;
+}
+
+/* The rule's byte count; an outer IPv4 packet is trimmed first, and an IPv4
+ * packet the decap leaves (EMU_OP_F_L3_OUT) after. */
+static int op_raw_decap(struct rte_mbuf *m, const struct emu_op *op)
+{
+	uint32_t off = ipv4_offset(m);
+
+	if (off != 0 && trim_to_ipv4(m, off) < 0)
+		return -1;
+	if (rte_pktmbuf_adj(m, op->arg) == NULL)
+		return -1;
+	if (!(op->flags & EMU_OP_F_L3_OUT) || rte_pktmbuf_data_len(m) < sizeof(struct rte_ipv4_hdr))
+		return 0;
+	return trim_to_ipv4(m, 0);
 }
 
 static int op_pop_vlan(struct rte_mbuf *m)
@@ -128,7 +170,7 @@ static inline int exec_op(const struct emu_prog *p, const struct emu_op *op, str
 	case EMU_OP_VXLAN_DECAP:
 		return op_vxlan_decap(m);
 	case EMU_OP_RAW_DECAP:
-		return rte_pktmbuf_adj(m, op->arg) == NULL ? -1 : 0;
+		return op_raw_decap(m, op);
 	case EMU_OP_POP_VLAN:
 		return op_pop_vlan(m);
 	case EMU_OP_PUSH_VLAN:

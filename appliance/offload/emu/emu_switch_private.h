@@ -140,11 +140,15 @@ enum emu_op_code {
 	EMU_OP_SAMPLE,    /* arg: index in prog.samples (executed by emu_exec_special) */
 };
 
+/* RAW_DECAP that leaves an IP packet (an Ethernet-only encap follows, as in
+ * an L3 tunnel's decap): the packet is trimmed to its IPv4 total length. */
+#define EMU_OP_F_L3_OUT 0x01
+
 struct emu_op {
-	uint8_t code; /* enum emu_op_code */
-	uint8_t pad;
-	uint16_t arg; /* RAW_DECAP: bytes; PUSH_VLAN: TPID (host order) */
-	uint16_t tci; /* host order */
+	uint8_t code;  /* enum emu_op_code */
+	uint8_t flags; /* EMU_OP_F_* */
+	uint16_t arg;  /* RAW_DECAP: bytes; PUSH_VLAN: TPID (host order) */
+	uint16_t tci;  /* host order */
 	uint16_t tci_mask;
 };
 
