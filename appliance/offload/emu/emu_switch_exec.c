@@ -4,7 +4,9 @@
  * hit's program (decap, VLAN pop/push/set, encap with the per-packet fixes
  * a NIC makes) and its fate. No allocation, no lock, no log: a hit that
  * cannot be executed (no headroom, headers not where the rule said) is
- * dropped and counted in exec_errors. Counters of a run of frames hitting
+ * dropped and counted in exec_errors; an encapsulated frame above the
+ * output port's MTU (outer IPv4 length, as the slow path's DROP_MTU) is
+ * dropped as a NIC's egress does, counted in mtu_drops. Counters of a run of frames hitting
  * the same rule are added once (see enum emu_count for how). Rules with a
  * SAMPLE or a MARK (prog.flags) go to emu_exec_special() instead: one test
  * per hit is all the others pay.
@@ -12,6 +14,7 @@
 #include <string.h>
 
 #include <rte_cycles.h>
+#include <rte_ethdev.h>
 #include <rte_ip.h>
 #include <rte_mbuf.h>
 #include <rte_memcpy.h>
@@ -193,6 +196,17 @@ static int exec_ops(const struct emu_prog *p, struct rte_mbuf *m)
 	return ret;
 }
 
+bool emu_egress_too_big(const struct emu_prog *p, const struct rte_mbuf *m)
+{
+	uint16_t mtu;
+
+	if (p->encap == NULL || p->encap->ip_off == 0 || p->fate != EMU_FATE_PORT)
+		return false;
+	if (rte_eth_dev_get_mtu(p->port, &mtu) != 0)
+		return false;
+	return rte_pktmbuf_pkt_len(m) - p->encap->ip_off > mtu;
+}
+
 int emu_exec_op(const struct emu_prog *p, const struct emu_op *op, struct rte_mbuf *m)
 {
 	return exec_op(p, op, m);
@@ -267,6 +281,11 @@ static void exec_burst(struct emu_switch *sw, unsigned base, unsigned n, struct 
 		}
 		if (p->n_ops != 0 && exec_ops(p, m) < 0) {
 			__atomic_fetch_add(&sw->exec_errors, 1, __ATOMIC_RELAXED);
+			rte_pktmbuf_free(m);
+			continue;
+		}
+		if (unlikely(p->encap != NULL) && emu_egress_too_big(p, m)) {
+			__atomic_fetch_add(&sw->mtu_drops, 1, __ATOMIC_RELAXED);
 			rte_pktmbuf_free(m);
 			continue;
 		}

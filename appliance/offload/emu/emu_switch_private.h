@@ -275,6 +275,7 @@ struct emu_switch {
 	 * [EMU_UDP_PAYLOAD] for a RAW item; a port is in one set at most */
 	uint64_t udp_ports[2][65536 / 64];
 	uint64_t exec_errors;  /* hits dropped: no headroom, bad headers */
+	uint64_t mtu_drops;    /* encapsulated hits above the output port's MTU */
 	uint64_t sample_drops; /* copies not made or not returned */
 	/* control */
 	char name[64];
@@ -397,6 +398,8 @@ void emu_udp_port_unref(struct emu_switch *sw, enum emu_udp_kind kind, uint16_t 
 /* emu_switch_exec.c: one header op (not SAMPLE), one encap; -1 on failure */
 int emu_exec_op(const struct emu_prog *p, const struct emu_op *op, struct rte_mbuf *m);
 int emu_exec_encap(struct rte_mbuf *m, const struct emu_encap *e);
+/* An encapsulated frame above the MTU of its output port (prog fate PORT)? */
+bool emu_egress_too_big(const struct emu_prog *p, const struct rte_mbuf *m);
 
 /* emu_switch_classify.c: best[i] = the winning rule for pkts[i], or NULL. */
 void emu_classify(const struct emu_switch *sw, const struct emu_tableset *set, uint16_t in_port,

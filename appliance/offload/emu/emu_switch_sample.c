@@ -211,7 +211,10 @@ void emu_exec_special(struct emu_switch *sw, const struct emu_rule *r, struct rt
 		else
 			err = emu_exec_op(p, op, m);
 	}
-	if (err == 0) {
+	if (err == 0 && emu_egress_too_big(p, m)) {
+		__atomic_fetch_add(&sw->mtu_drops, 1, __ATOMIC_RELAXED);
+		rte_pktmbuf_free(m);
+	} else if (err == 0) {
 		fate(p, m, ret, out, ctx);
 	} else {
 		__atomic_fetch_add(&sw->exec_errors, 1, __ATOMIC_RELAXED);
