@@ -13,7 +13,11 @@ Header keys:
     ready     fdb >= N | eids >= N: wait for the FDB to hold N entries, or the
               LISP tables N local EIDs, before warming up (nfva)
     peer      the OVS scenario doing the same job (nfva)
-    target    `peer X` (nfva >= X times the peer) or `ceiling X` (ratio >= X)
+    target    one or more, separated by `;`, all to be met: `peer X` (median nfva
+              >= X times the peer), `peer-every X` (in every repetition),
+              `ceiling X` (ratio >= X), `row NAME X` (median nfva >= X times
+              the nfva row NAME of the same run, e.g. an offload row against
+              its software row)
     requires  offload: measured only when the daemon has the emulated e-switch
     args      extra daemon options (nfva)
     group     row order and grouping in the table (a number)
@@ -60,8 +64,7 @@ class Scenario:
         self.requires = self.meta.get("requires", "").split()
         self.args = self.meta.get("args", "").split()
         self.group = int(self.meta.get("group", "50"))
-        t = self.meta.get("target", "").split()
-        self.target = (t[0], float(t[1])) if len(t) == 2 else None
+        self.targets = parse_targets(path, self.meta.get("target", ""))
         r = self.meta.get("ready", "").split()
         if r and (len(r) != 3 or r[0] not in READY_KINDS or r[1] != ">="):
             raise ValueError(f"{path}: ready: expected fdb|eids >= N, got {r}")
@@ -92,6 +95,21 @@ class Scenario:
 
 READY_KINDS = ("fdb", "eids")
 PLACEHOLDER_RE = re.compile(r"@[A-Z][A-Z0-9_]*@")
+TARGET_KINDS = {"peer": 1, "peer-every": 1, "ceiling": 1, "row": 2}
+
+
+def parse_targets(path, text):
+    """`kind [NAME] X; ...` -> [(kind, name or None, X)]."""
+    out = []
+    for part in filter(None, (p.strip() for p in text.split(";"))):
+        t = part.split()
+        if not t or t[0] not in TARGET_KINDS or len(t) != TARGET_KINDS[t[0]] + 1:
+            raise ValueError(f"{path}: target: expected peer|peer-every|ceiling X or "
+                             f"row NAME X, got {part!r}")
+        out.append((t[0], t[1] if t[0] == "row" else None, float(t[-1])))
+    return out
+
+
 HEADER_KEYS = {"title", "input", "ports", "warm", "ready", "peer", "target", "requires",
                "args", "group"}
 

@@ -11,8 +11,6 @@
 #ifndef NFVA_FUZZ_ENV_H
 #define NFVA_FUZZ_ENV_H
 
-#include <dirent.h>
-#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,25 +32,7 @@
 #include "ports/port.h"
 #include "slowpath/slowpath.h"
 
-static char fuzz_runtime_dir[PATH_MAX];
-
-/* EAL leaves its runtime directory behind (no hugepages: nothing else uses
- * it); every run of a harness would add one. */
-static void fuzz_remove_runtime_dir(void)
-{
-	DIR *d = opendir(fuzz_runtime_dir);
-	if (d == NULL)
-		return;
-	for (struct dirent *de = readdir(d); de != NULL; de = readdir(d)) {
-		char path[PATH_MAX + 256];
-		if (de->d_name[0] == '.')
-			continue;
-		snprintf(path, sizeof(path), "%s/%s", fuzz_runtime_dir, de->d_name);
-		unlink(path);
-	}
-	closedir(d);
-	rmdir(fuzz_runtime_dir);
-}
+#include "../lib/eal_env.h"
 
 static inline void fuzz_die(const char *what)
 {
@@ -63,14 +43,10 @@ static inline void fuzz_die(const char *what)
 /* EAL, modules, first snapshot; worker 0's context (not launched). */
 static inline struct worker *fuzz_env_init(const char *name)
 {
-	char prefix[64];
-	snprintf(prefix, sizeof(prefix), "fuzz_%s_%d", name, (int)getpid());
-	char *argv[] = { "fuzz", "--no-huge", "-m", "512", "--no-pci", "--file-prefix", prefix,
-		"-l", "0,1", "--log-level", "*:error" };
-	if (rte_eal_init((int)RTE_DIM(argv), argv) < 0)
+	static const char *const log_levels[] = { "*:error", NULL };
+	if (test_eal_init("fuzz", name, 512, "0,1", log_levels) < 0)
 		fuzz_die("rte_eal_init");
-	snprintf(fuzz_runtime_dir, sizeof(fuzz_runtime_dir), "%s", rte_eal_get_runtime_dir());
-	atexit(fuzz_remove_runtime_dir);
+	atexit(test_eal_remove_runtime_dir);
 	if (modules_init() != 0 || dp_config_commit() != 0)
 		fuzz_die("modules");
 	if (workers_alloc(nfva_mbuf_pool()) != 0)

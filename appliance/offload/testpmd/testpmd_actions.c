@@ -23,7 +23,7 @@
 #include "offload/testpmd/testpmd_dump.h"
 
 #define SUB_MAX 16 /* actions in a sample list we print */
-#define OMIT (-1)  /* slot of an action left out of the line */
+#define OMIT TP_OMIT
 
 /* One action list: the rule's, or a sample's sub-actions. */
 struct tp_list {
@@ -76,20 +76,6 @@ static const char *unsupported(const struct rte_flow_action *a, bool sub)
 	default:
 		return "not known to this printer";
 	}
-}
-
-static void mac_print(struct tp_out *o, const struct rte_ether_addr *m)
-{
-	const uint8_t *b = m->addr_bytes;
-
-	tp_printf(o, "%02x:%02x:%02x:%02x:%02x:%02x", b[0], b[1], b[2], b[3], b[4], b[5]);
-}
-
-static void ip_print(struct tp_out *o, rte_be32_t addr)
-{
-	uint32_t a = rte_be_to_cpu_32(addr);
-
-	tp_printf(o, "%u.%u.%u.%u", a >> 24, (a >> 16) & 0xff, (a >> 8) & 0xff, a & 0xff);
 }
 
 static int slot_take(struct tp_rule *r, unsigned *n, const char *what)
@@ -157,148 +143,6 @@ static int prepare_decap_size(struct tp_rule *r, size_t size)
 	tp_printf(r->o, "# raw_decap of %zu bytes without data: no known header layout, left out\n",
 			size);
 	return OMIT;
-}
-
-struct vx_def {
-	const struct rte_flow_item_eth *eth;
-	const struct rte_flow_item_vlan *vlan;
-	const struct rte_flow_item_ipv4 *ip;
-	const struct rte_flow_item_udp *udp;
-	const struct rte_flow_item_vxlan *vx;
-};
-
-/* The definition must read ETH [VLAN] IPV4 UDP VXLAN (VOIDs aside). */
-static int vx_def_parse(const struct rte_flow_item *it, struct vx_def *d)
-{
-	static const union {
-		struct rte_flow_item_eth eth;
-		struct rte_flow_item_vlan vlan;
-		struct rte_flow_item_ipv4 ip;
-		struct rte_flow_item_udp udp;
-		struct rte_flow_item_vxlan vx;
-	} zero;
-	static const enum rte_flow_item_type order[] = { RTE_FLOW_ITEM_TYPE_ETH,
-		RTE_FLOW_ITEM_TYPE_VLAN, RTE_FLOW_ITEM_TYPE_IPV4, RTE_FLOW_ITEM_TYPE_UDP,
-		RTE_FLOW_ITEM_TYPE_VXLAN };
-	unsigned k = 0;
-
-	memset(d, 0, sizeof(*d));
-	for (; it != NULL && it->type != RTE_FLOW_ITEM_TYPE_END; it++) {
-		if (it->type == RTE_FLOW_ITEM_TYPE_VOID)
-			continue;
-		if (k == 1 && it->type != RTE_FLOW_ITEM_TYPE_VLAN)
-			k++; /* the VLAN is optional */
-		if (k == RTE_DIM(order) || it->type != order[k++])
-			return -ENOTSUP;
-		const void *spec = it->spec != NULL ? it->spec : (const void *)&zero;
-		switch (it->type) {
-		case RTE_FLOW_ITEM_TYPE_ETH:
-			d->eth = spec;
-			break;
-		case RTE_FLOW_ITEM_TYPE_VLAN:
-			d->vlan = spec;
-			break;
-		case RTE_FLOW_ITEM_TYPE_IPV4:
-			d->ip = spec;
-			break;
-		case RTE_FLOW_ITEM_TYPE_UDP:
-			d->udp = spec;
-			break;
-		default:
-			d->vx = spec;
-			break;
-		}
-	}
-	return d->vx != NULL ? 0 : -ENOTSUP;
-}
-
-/* Header fields set vxlan cannot carry: a note each, the PMD's default applies. */
-static void vx_def_notes(struct tp_out *o, const struct vx_def *d)
-{
-	const struct rte_ipv4_hdr *ip = &d->ip->hdr;
-	uint16_t type = rte_be_to_cpu_16(d->eth->type);
-	const struct {
-		const char *name;
-		unsigned value;
-		bool ok;
-	} f[] = {
-		{ "eth type", type,
-				type == 0 ||
-						type ==
-								(d->vlan ? RTE_ETHER_TYPE_VLAN
-									 : RTE_ETHER_TYPE_IPV4) },
-		{ "vlan inner_type", d->vlan ? rte_be_to_cpu_16(d->vlan->inner_type) : 0,
-				d->vlan == NULL || d->vlan->inner_type == 0 ||
-						d->vlan->inner_type ==
-								RTE_BE16(RTE_ETHER_TYPE_IPV4) },
-		{ "ipv4 version_ihl", ip->version_ihl,
-				ip->version_ihl == 0 || ip->version_ihl == RTE_IPV4_VHL_DEF },
-		{ "ipv4 total_length", rte_be_to_cpu_16(ip->total_length), ip->total_length == 0 },
-		{ "ipv4 packet_id", rte_be_to_cpu_16(ip->packet_id), ip->packet_id == 0 },
-		{ "ipv4 fragment_offset", rte_be_to_cpu_16(ip->fragment_offset),
-				ip->fragment_offset == 0 },
-		{ "ipv4 proto", ip->next_proto_id,
-				ip->next_proto_id == 0 || ip->next_proto_id == IPPROTO_UDP },
-		{ "ipv4 hdr_checksum", rte_be_to_cpu_16(ip->hdr_checksum), ip->hdr_checksum == 0 },
-		{ "ipv4 tos (with a VLAN)", ip->type_of_service,
-				d->vlan == NULL || ip->type_of_service == 0 },
-		{ "ipv4 ttl (with a VLAN)", ip->time_to_live,
-				d->vlan == NULL || ip->time_to_live == 0 },
-		{ "udp dgram_len", rte_be_to_cpu_16(d->udp->hdr.dgram_len),
-				d->udp->hdr.dgram_len == 0 },
-		{ "udp dgram_cksum", rte_be_to_cpu_16(d->udp->hdr.dgram_cksum),
-				d->udp->hdr.dgram_cksum == 0 },
-		{ "vxlan flags", d->vx->flags, d->vx->flags == 0 || d->vx->flags == 0x08 },
-		{ "vxlan reserved", (unsigned)d->vx->rsvd1,
-				d->vx->rsvd1 == 0 && !d->vx->rsvd0[0] && !d->vx->rsvd0[1] &&
-						!d->vx->rsvd0[2] },
-	};
-
-	for (unsigned i = 0; i < RTE_DIM(f); i++)
-		if (!f[i].ok)
-			tp_printf(o,
-					"# vxlan_encap: %s 0x%x cannot be set by testpmd's set "
-					"vxlan, "
-					"the PMD's default applies\n",
-					f[i].name, f[i].value);
-}
-
-static int prepare_vxlan(struct tp_rule *r, const struct rte_flow_action_vxlan_encap *c)
-{
-	struct tp_out *o = r->o;
-	struct vx_def d;
-
-	if (vx_def_parse(c->definition, &d) < 0) {
-		tp_printf(o,
-				"# vxlan_encap: definition is not eth [/ vlan] / ipv4 / udp / "
-				"vxlan, "
-				"left out\n");
-		return OMIT;
-	}
-	vx_def_notes(o, &d);
-	const struct rte_ipv4_hdr *ip = &d.ip->hdr;
-	bool tos_ttl = d.vlan == NULL && (ip->type_of_service != 0 || ip->time_to_live != 0);
-	tp_printf(o, "set %s ip-version ipv4 vni %u udp-src %u udp-dst %u ",
-			d.vlan                    ? "vxlan-with-vlan"
-					: tos_ttl ? "vxlan-tos-ttl"
-						  : "vxlan",
-			(unsigned)d.vx->vni[0] << 16 | d.vx->vni[1] << 8 | d.vx->vni[2],
-			rte_be_to_cpu_16(d.udp->hdr.src_port),
-			rte_be_to_cpu_16(d.udp->hdr.dst_port));
-	if (tos_ttl)
-		tp_printf(o, "ip-tos %u ip-ttl %u ", ip->type_of_service, ip->time_to_live);
-	tp_printf(o, "ip-src ");
-	ip_print(o, ip->src_addr);
-	tp_printf(o, " ip-dst ");
-	ip_print(o, ip->dst_addr);
-	if (d.vlan != NULL)
-		tp_printf(o, " vlan-tci %u", rte_be_to_cpu_16(d.vlan->tci));
-	tp_printf(o, " eth-src ");
-	mac_print(o, &d.eth->src);
-	tp_printf(o, " eth-dst ");
-	mac_print(o, &d.eth->dst);
-	tp_printf(o, "\n");
-	return 0;
 }
 
 static void list_prepare(struct tp_rule *r, const struct tp_list *l);
@@ -396,7 +240,7 @@ static void list_prepare(struct tp_rule *r, const struct tp_list *l)
 					: prepare_decap_size(r, c->size);
 		} else if (a->type == RTE_FLOW_ACTION_TYPE_VXLAN_ENCAP) {
 			if (n_vxlan++ == 0) {
-				l->slot[i] = prepare_vxlan(r, a->conf);
+				l->slot[i] = tp_vxlan_prepare(r, a->conf);
 				continue;
 			}
 			tp_printf(r->o,

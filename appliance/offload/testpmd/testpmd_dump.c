@@ -25,6 +25,20 @@ void tp_printf(struct tp_out *o, const char *fmt, ...)
 		o->pos += (size_t)n;
 }
 
+void tp_mac_print(struct tp_out *o, const struct rte_ether_addr *m)
+{
+	const uint8_t *b = m->addr_bytes;
+
+	tp_printf(o, "%02x:%02x:%02x:%02x:%02x:%02x", b[0], b[1], b[2], b[3], b[4], b[5]);
+}
+
+void tp_ipv4_print(struct tp_out *o, rte_be32_t addr)
+{
+	uint32_t a = rte_be_to_cpu_32(addr);
+
+	tp_printf(o, "%u.%u.%u.%u", a >> 24, (a >> 16) & 0xff, (a >> 8) & 0xff, a & 0xff);
+}
+
 static void flow_line(struct tp_out *o, struct tp_rule *r, const struct flow_spec *s, uint16_t port)
 {
 	const struct rte_flow_attr *a = &s->attr;

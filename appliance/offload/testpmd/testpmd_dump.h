@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * Private to testpmd_dump.c, testpmd_items.c and testpmd_actions.c: rules
- * printed as dpdk-testpmd 22.11 commands (flow_spec_to_testpmd() in
- * offload_private.h is the entry point).
+ * Private to the testpmd_*.c files of this folder: rules printed as
+ * dpdk-testpmd 22.11 commands (flow_spec_to_testpmd() in offload_private.h
+ * is the entry point).
  *
  * What the printed text must respect, measured on testpmd 22.11:
  * - a command line holds at most TP_LINE_MAX characters (longer is "Bad arguments");
@@ -16,7 +16,9 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <rte_byteorder.h>
 #include <rte_common.h>
+#include <rte_ether.h>
 #include <rte_flow.h>
 
 #include "offload/flow/flow_spec.h"
@@ -32,6 +34,12 @@ struct tp_out {
 };
 
 void tp_printf(struct tp_out *o, const char *fmt, ...) __rte_format_printf(2, 3);
+/* "aa:bb:cc:dd:ee:ff" and "a.b.c.d" (testpmd_dump.c). */
+void tp_mac_print(struct tp_out *o, const struct rte_ether_addr *m);
+void tp_ipv4_print(struct tp_out *o, rte_be32_t addr);
+
+/* The slot of an action left out of the line. */
+#define TP_OMIT (-1)
 
 /* testpmd_items.c */
 
@@ -41,6 +49,8 @@ bool tp_item_supported(enum rte_flow_item_type type);
 void tp_item_notes(struct tp_out *o, unsigned pos, const struct rte_flow_item *item);
 /* "eth dst is ... / " (the item and its separator). */
 void tp_item_print(struct tp_out *o, const struct rte_flow_item *item);
+
+/* testpmd_raw.c */
 
 /* Header bytes (encap/decap data) as testpmd items for set raw_encap/raw_decap:
  * Ethernet [VLAN...] [IPv4 [UDP [VXLAN] | GRE [key]]]. Returns 0, or -ENOTSUP
@@ -66,5 +76,11 @@ struct tp_rule {
 void tp_actions_prepare(struct tp_rule *r, const struct rte_flow_action *actions);
 /* "count / drop / " for the actions prepared above, to o. */
 void tp_actions_print(struct tp_out *o, struct tp_rule *r, const struct rte_flow_action *actions);
+
+/* testpmd_vxlan.c */
+
+/* Writes "set vxlan..." for a VXLAN_ENCAP action; 0, or TP_OMIT (with a "#"
+ * line saying why) when its definition is not ETH [VLAN] IPV4 UDP VXLAN. */
+int tp_vxlan_prepare(struct tp_rule *r, const struct rte_flow_action_vxlan_encap *c);
 
 #endif

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * Pattern items, and encap/decap header bytes, as testpmd 22.11 items. One
- * table says, per item, which testpmd token names which bytes; the pattern
- * printer and the header-bytes printer both read it. RAW, whose pattern is
+ * Pattern items as testpmd 22.11 items. One table says, per item, which
+ * testpmd token names which bytes; the pattern printer here and the
+ * header-bytes printer (testpmd_raw.c) both read it. RAW, whose pattern is
  * not in the item, has its own printer: "raw relative is R search is S
  * offset is O limit is L pattern_hex is HEX", or "pattern_hex spec HEX
  * pattern_hex mask HEX" when the mask is not all ones (testpmd 22.11 takes
@@ -19,28 +19,7 @@
 #include <rte_udp.h>
 
 #include "offload/testpmd/testpmd_dump.h"
-
-enum tp_fmt { FMT_DEC, FMT_HEX, FMT_MAC, FMT_IPV4 };
-
-struct tp_field {
-	const char *name; /* testpmd's token, or what notes call it */
-	bool no_token;    /* testpmd 22.11 cannot set it */
-	bool host;        /* host byte order (port ids), else network order */
-	uint8_t fmt;      /* enum tp_fmt */
-	uint16_t off;
-	uint8_t size;     /* bytes; 0 for a bit-field read by get() */
-	uint64_t implied; /* what set raw_encap writes when the item leaves it 0 */
-	uint64_t (*get)(const void *item);
-};
-
-struct tp_item {
-	enum rte_flow_item_type type;
-	const char *name;
-	size_t hdr_len; /* bytes on the wire (set raw_encap), 0: not a header */
-	const void *default_mask;
-	const struct tp_field *fields;
-	unsigned n_fields;
-};
+#include "offload/testpmd/testpmd_item_table.h"
 
 #define FIELD(tok, st, m, f)                                                                       \
 	{                                                                                          \
@@ -170,7 +149,7 @@ static const struct tp_item items[] = {
 	ITEM(PORT_ID, "port_id", 0, &rte_flow_item_port_id_mask, port_id_fields),
 };
 
-static const struct tp_item *item_find(enum rte_flow_item_type type)
+const struct tp_item *tp_item_find(enum rte_flow_item_type type)
 {
 	for (unsigned i = 0; i < RTE_DIM(items); i++)
 		if (items[i].type == type)
@@ -178,9 +157,14 @@ static const struct tp_item *item_find(enum rte_flow_item_type type)
 	return NULL;
 }
 
+bool tp_field_is_eth_type(const struct tp_field *f)
+{
+	return f == &eth_fields[2];
+}
+
 bool tp_item_supported(enum rte_flow_item_type type)
 {
-	return item_find(type) != NULL;
+	return tp_item_find(type) != NULL;
 }
 
 static const char *item_type_name(enum rte_flow_item_type type)
@@ -194,12 +178,12 @@ static const char *item_type_name(enum rte_flow_item_type type)
 	return name;
 }
 
-static unsigned field_bits(const struct tp_field *f)
+unsigned tp_field_bits(const struct tp_field *f)
 {
 	return f->get != NULL ? 1 : f->size * 8;
 }
 
-static uint64_t field_get(const struct tp_field *f, const void *p)
+uint64_t tp_field_get(const struct tp_field *f, const void *p)
 {
 	const uint8_t *b = (const uint8_t *)p + f->off;
 	uint64_t v = 0;
@@ -222,7 +206,7 @@ static uint64_t field_get(const struct tp_field *f, const void *p)
 }
 
 /* Values in testpmd's syntax; masks of numbers in hex. */
-static void value_print(struct tp_out *o, const struct tp_field *f, uint64_t v, bool mask)
+void tp_value_print(struct tp_out *o, const struct tp_field *f, uint64_t v, bool mask)
 {
 	switch (f->fmt) {
 	case FMT_MAC:
@@ -299,7 +283,7 @@ static void raw_print(struct tp_out *o, const struct rte_flow_item *item)
 
 void tp_item_notes(struct tp_out *o, unsigned pos, const struct rte_flow_item *item)
 {
-	const struct tp_item *t = item_find(item->type);
+	const struct tp_item *t = tp_item_find(item->type);
 
 	if (t != NULL && t->type == RTE_FLOW_ITEM_TYPE_RAW && item->spec != NULL)
 		raw_notes(o, pos, item);
@@ -316,20 +300,20 @@ void tp_item_notes(struct tp_out *o, unsigned pos, const struct rte_flow_item *i
 	const void *mask = item->mask != NULL ? item->mask : t->default_mask;
 	for (unsigned i = 0; i < t->n_fields; i++) {
 		const struct tp_field *f = &t->fields[i];
-		uint64_t m = field_get(f, mask);
+		uint64_t m = tp_field_get(f, mask);
 		if (!f->no_token || m == 0)
 			continue;
 		tp_printf(o, "# pattern item %u %s: %s spec ", pos, t->name, f->name);
-		value_print(o, f, field_get(f, item->spec) & m, true);
+		tp_value_print(o, f, tp_field_get(f, item->spec) & m, true);
 		tp_printf(o, " mask ");
-		value_print(o, f, m, true);
+		tp_value_print(o, f, m, true);
 		tp_printf(o, " has no testpmd token: left out below (the line matches more)\n");
 	}
 }
 
 void tp_item_print(struct tp_out *o, const struct rte_flow_item *item)
 {
-	const struct tp_item *t = item_find(item->type);
+	const struct tp_item *t = tp_item_find(item->type);
 
 	if (t->type == RTE_FLOW_ITEM_TYPE_RAW && item->spec != NULL) {
 		raw_print(o, item);
@@ -341,183 +325,17 @@ void tp_item_print(struct tp_out *o, const struct rte_flow_item *item)
 		const void *mask = item->mask != NULL ? item->mask : t->default_mask;
 		for (unsigned i = 0; i < t->n_fields; i++) {
 			const struct tp_field *f = &t->fields[i];
-			uint64_t m = field_get(f, mask);
-			uint64_t ones = UINT64_MAX >> (64 - field_bits(f));
+			uint64_t m = tp_field_get(f, mask);
+			uint64_t ones = UINT64_MAX >> (64 - tp_field_bits(f));
 			if (f->no_token || m == 0)
 				continue;
 			tp_printf(o, " %s %s ", f->name, m == ones ? "is" : "spec");
-			value_print(o, f, field_get(f, item->spec) & m, false);
+			tp_value_print(o, f, tp_field_get(f, item->spec) & m, false);
 			if (m == ones)
 				continue;
 			tp_printf(o, " %s mask ", f->name);
-			value_print(o, f, m, true);
+			tp_value_print(o, f, m, true);
 		}
 	}
 	tp_printf(o, " / ");
-}
-
-/* ---- header bytes -> items (set raw_encap / set raw_decap) ---- */
-
-#define RAW_MAX_LAYERS 8
-
-struct raw_layer {
-	const struct tp_item *t;
-	size_t off;
-};
-
-#define LISP_DATA_PORT 4341
-
-/* The UDP header ending at off goes to the LISP data port. */
-static bool raw_lisp(const uint8_t *data, size_t off)
-{
-	return (data[off - 6] << 8 | data[off - 5]) == LISP_DATA_PORT;
-}
-
-/* Splits data into headers; *n layers. */
-static int raw_layout(const uint8_t *data, size_t size, struct raw_layer *l, unsigned *n,
-		const char **why)
-{
-	size_t off = 0;
-	uint16_t type;
-	unsigned k = 0;
-
-#define PUSH(it, len)                                                                              \
-	do {                                                                                       \
-		if (off + (len) > size || k == RAW_MAX_LAYERS) {                                   \
-			*why = "headers cut short";                                                \
-			return -ENOTSUP;                                                           \
-		}                                                                                  \
-		l[k++] = (struct raw_layer){ item_find(RTE_FLOW_ITEM_TYPE_##it), off };            \
-		off += (len);                                                                      \
-	} while (0)
-
-	PUSH(ETH, RTE_ETHER_HDR_LEN);
-	type = (uint16_t)(data[12] << 8 | data[13]);
-	while ((type == RTE_ETHER_TYPE_VLAN || type == RTE_ETHER_TYPE_QINQ) && off < size) {
-		PUSH(VLAN, sizeof(struct rte_vlan_hdr));
-		type = (uint16_t)(data[off - 2] << 8 | data[off - 1]);
-	}
-	if (off < size && type == RTE_ETHER_TYPE_IPV4) {
-		size_t ip = off;
-		PUSH(IPV4, sizeof(struct rte_ipv4_hdr));
-		if (data[ip] != RTE_IPV4_VHL_DEF) {
-			*why = "IPv4 options or not IPv4";
-			return -ENOTSUP;
-		}
-		if (data[ip + 9] == IPPROTO_UDP && off < size) {
-			PUSH(UDP, sizeof(struct rte_udp_hdr));
-			/* VXLAN by its I flag, whatever the port; LISP by its port
-			 * (the same 8-byte layout: tp_raw_notes() says so) */
-			if (size - off == sizeof(struct rte_vxlan_hdr) &&
-					((data[off] & 0x08) || raw_lisp(data, off)))
-				PUSH(VXLAN, sizeof(struct rte_vxlan_hdr));
-		} else if (data[ip + 9] == IPPROTO_GRE && off < size) {
-			size_t gre = off;
-			PUSH(GRE, sizeof(struct rte_flow_item_gre));
-			if (data[gre] & 0x90) { /* C or S: testpmd 22.11 has no gre_option here */
-				*why = "GRE checksum or sequence number";
-				return -ENOTSUP;
-			}
-			if (data[gre] & 0x20)
-				PUSH(GRE_KEY, sizeof(rte_be32_t));
-		}
-	}
-#undef PUSH
-	if (off != size) {
-		*why = "headers other than Ethernet/VLAN/IPv4/UDP/VXLAN/GRE";
-		return -ENOTSUP;
-	}
-	*n = k;
-	return 0;
-}
-
-int tp_raw_check(const uint8_t *data, size_t size, const char **why)
-{
-	struct raw_layer l[RAW_MAX_LAYERS];
-	unsigned n;
-
-	if (data == NULL || size == 0) {
-		*why = "no data";
-		return -ENOTSUP;
-	}
-	return raw_layout(data, size, l, &n, why);
-}
-
-/* What testpmd writes for a field of a header it builds from items. */
-static uint64_t raw_written(const struct tp_field *f, uint64_t v)
-{
-	if (f->no_token)
-		return f->implied;
-	return v != 0 ? v : f->implied;
-}
-
-void tp_raw_notes(struct tp_out *o, const char *what, const uint8_t *data, size_t size)
-{
-	struct raw_layer l[RAW_MAX_LAYERS];
-	const char *why;
-	unsigned n;
-
-	if (raw_layout(data, size, l, &n, &why) < 0)
-		return;
-	for (unsigned k = 0; k < n; k++) {
-		const struct tp_item *t = l[k].t;
-		if (t->type == RTE_FLOW_ITEM_TYPE_VXLAN && raw_lisp(data, l[k].off))
-			tp_printf(o,
-					"# %s: the LISP header after UDP %u is written as "
-					"testpmd's "
-					"vxlan item (same layout, instance ID as vni)\n",
-					what, LISP_DATA_PORT);
-		for (unsigned i = 0; i < t->n_fields; i++) {
-			const struct tp_field *f = &t->fields[i];
-			if (f->get != NULL)
-				continue; /* not a header field */
-			uint64_t v = field_get(f, data + l[k].off);
-			uint64_t w = raw_written(f, v);
-			/* testpmd sets the Ethernet type from the next header */
-			if (f == &eth_fields[2] && k + 1 < n)
-				w = l[k + 1].t->type == RTE_FLOW_ITEM_TYPE_VLAN
-						? RTE_ETHER_TYPE_VLAN
-						: RTE_ETHER_TYPE_IPV4;
-			if (v == w)
-				continue;
-			tp_printf(o,
-					"# %s: %s %s is 0x%0*" PRIx64
-					" but testpmd writes 0x%0*" PRIx64 "\n",
-					what, t->name, f->name, f->size * 2, v, f->size * 2, w);
-		}
-	}
-}
-
-void tp_raw_print(struct tp_out *o, const uint8_t *data, size_t size)
-{
-	struct raw_layer l[RAW_MAX_LAYERS];
-	const char *why;
-	unsigned n;
-
-	if (raw_layout(data, size, l, &n, &why) < 0)
-		return;
-	for (unsigned k = 0; k < n; k++) {
-		const struct tp_item *t = l[k].t;
-		const struct tp_field *first = NULL;
-		unsigned printed = 0;
-		tp_printf(o, "%s", t->name);
-		for (unsigned i = 0; i < t->n_fields; i++) {
-			const struct tp_field *f = &t->fields[i];
-			if (f->get != NULL || f->no_token)
-				continue;
-			uint64_t v = field_get(f, data + l[k].off);
-			first = first != NULL ? first : f;
-			if (v == 0 || v == f->implied)
-				continue;
-			tp_printf(o, " %s is ", f->name);
-			value_print(o, f, v, false);
-			printed++;
-		}
-		/* a bare item would be built from its default mask (all-ones fields) */
-		if (printed == 0 && first != NULL) {
-			tp_printf(o, " %s is ", first->name);
-			value_print(o, first, field_get(first, data + l[k].off), false);
-		}
-		tp_printf(o, " / ");
-	}
 }

@@ -1,0 +1,182 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Encap/decap header bytes as testpmd 22.11 items (set raw_encap / set
+ * raw_decap): splits the bytes into Ethernet [VLAN...] [IPv4 [UDP [VXLAN] |
+ * GRE [key]]] layers, prints each with the item table of testpmd_items.c, and
+ * notes the fields testpmd would write differently from the bytes.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stddef.h>
+#include <string.h>
+
+#include <rte_ether.h>
+#include <rte_ip.h>
+#include <rte_udp.h>
+
+#include "offload/testpmd/testpmd_dump.h"
+#include "offload/testpmd/testpmd_item_table.h"
+
+#define RAW_MAX_LAYERS 8
+
+struct raw_layer {
+	const struct tp_item *t;
+	size_t off;
+};
+
+#define LISP_DATA_PORT 4341
+
+/* The UDP header ending at off goes to the LISP data port. */
+static bool raw_lisp(const uint8_t *data, size_t off)
+{
+	return (data[off - 6] << 8 | data[off - 5]) == LISP_DATA_PORT;
+}
+
+/* Splits data into headers; *n layers. */
+static int raw_layout(const uint8_t *data, size_t size, struct raw_layer *l, unsigned *n,
+		const char **why)
+{
+	size_t off = 0;
+	uint16_t type;
+	unsigned k = 0;
+
+#define PUSH(it, len)                                                                              \
+	do {                                                                                       \
+		if (off + (len) > size || k == RAW_MAX_LAYERS) {                                   \
+			*why = "headers cut short";                                                \
+			return -ENOTSUP;                                                           \
+		}                                                                                  \
+		l[k++] = (struct raw_layer){ tp_item_find(RTE_FLOW_ITEM_TYPE_##it), off };         \
+		off += (len);                                                                      \
+	} while (0)
+
+	PUSH(ETH, RTE_ETHER_HDR_LEN);
+	type = (uint16_t)(data[12] << 8 | data[13]);
+	while ((type == RTE_ETHER_TYPE_VLAN || type == RTE_ETHER_TYPE_QINQ) && off < size) {
+		PUSH(VLAN, sizeof(struct rte_vlan_hdr));
+		type = (uint16_t)(data[off - 2] << 8 | data[off - 1]);
+	}
+	if (off < size && type == RTE_ETHER_TYPE_IPV4) {
+		size_t ip = off;
+		PUSH(IPV4, sizeof(struct rte_ipv4_hdr));
+		if (data[ip] != RTE_IPV4_VHL_DEF) {
+			*why = "IPv4 options or not IPv4";
+			return -ENOTSUP;
+		}
+		if (data[ip + 9] == IPPROTO_UDP && off < size) {
+			PUSH(UDP, sizeof(struct rte_udp_hdr));
+			/* VXLAN by its I flag, whatever the port; LISP by its port
+			 * (the same 8-byte layout: tp_raw_notes() says so) */
+			if (size - off == sizeof(struct rte_vxlan_hdr) &&
+					((data[off] & 0x08) || raw_lisp(data, off)))
+				PUSH(VXLAN, sizeof(struct rte_vxlan_hdr));
+		} else if (data[ip + 9] == IPPROTO_GRE && off < size) {
+			size_t gre = off;
+			PUSH(GRE, sizeof(struct rte_flow_item_gre));
+			if (data[gre] & 0x90) { /* C or S: testpmd 22.11 has no gre_option here */
+				*why = "GRE checksum or sequence number";
+				return -ENOTSUP;
+			}
+			if (data[gre] & 0x20)
+				PUSH(GRE_KEY, sizeof(rte_be32_t));
+		}
+	}
+#undef PUSH
+	if (off != size) {
+		*why = "headers other than Ethernet/VLAN/IPv4/UDP/VXLAN/GRE";
+		return -ENOTSUP;
+	}
+	*n = k;
+	return 0;
+}
+
+int tp_raw_check(const uint8_t *data, size_t size, const char **why)
+{
+	struct raw_layer l[RAW_MAX_LAYERS];
+	unsigned n;
+
+	if (data == NULL || size == 0) {
+		*why = "no data";
+		return -ENOTSUP;
+	}
+	return raw_layout(data, size, l, &n, why);
+}
+
+/* What testpmd writes for a field of a header it builds from items. */
+static uint64_t raw_written(const struct tp_field *f, uint64_t v)
+{
+	if (f->no_token)
+		return f->implied;
+	return v != 0 ? v : f->implied;
+}
+
+void tp_raw_notes(struct tp_out *o, const char *what, const uint8_t *data, size_t size)
+{
+	struct raw_layer l[RAW_MAX_LAYERS];
+	const char *why;
+	unsigned n;
+
+	if (raw_layout(data, size, l, &n, &why) < 0)
+		return;
+	for (unsigned k = 0; k < n; k++) {
+		const struct tp_item *t = l[k].t;
+		if (t->type == RTE_FLOW_ITEM_TYPE_VXLAN && raw_lisp(data, l[k].off))
+			tp_printf(o,
+					"# %s: the LISP header after UDP %u is written as "
+					"testpmd's "
+					"vxlan item (same layout, instance ID as vni)\n",
+					what, LISP_DATA_PORT);
+		for (unsigned i = 0; i < t->n_fields; i++) {
+			const struct tp_field *f = &t->fields[i];
+			if (f->get != NULL)
+				continue; /* not a header field */
+			uint64_t v = tp_field_get(f, data + l[k].off);
+			uint64_t w = raw_written(f, v);
+			/* testpmd sets the Ethernet type from the next header */
+			if (tp_field_is_eth_type(f) && k + 1 < n)
+				w = l[k + 1].t->type == RTE_FLOW_ITEM_TYPE_VLAN
+						? RTE_ETHER_TYPE_VLAN
+						: RTE_ETHER_TYPE_IPV4;
+			if (v == w)
+				continue;
+			tp_printf(o,
+					"# %s: %s %s is 0x%0*" PRIx64
+					" but testpmd writes 0x%0*" PRIx64 "\n",
+					what, t->name, f->name, f->size * 2, v, f->size * 2, w);
+		}
+	}
+}
+
+void tp_raw_print(struct tp_out *o, const uint8_t *data, size_t size)
+{
+	struct raw_layer l[RAW_MAX_LAYERS];
+	const char *why;
+	unsigned n;
+
+	if (raw_layout(data, size, l, &n, &why) < 0)
+		return;
+	for (unsigned k = 0; k < n; k++) {
+		const struct tp_item *t = l[k].t;
+		const struct tp_field *first = NULL;
+		unsigned printed = 0;
+		tp_printf(o, "%s", t->name);
+		for (unsigned i = 0; i < t->n_fields; i++) {
+			const struct tp_field *f = &t->fields[i];
+			if (f->get != NULL || f->no_token)
+				continue;
+			uint64_t v = tp_field_get(f, data + l[k].off);
+			first = first != NULL ? first : f;
+			if (v == 0 || v == f->implied)
+				continue;
+			tp_printf(o, " %s is ", f->name);
+			tp_value_print(o, f, v, false);
+			printed++;
+		}
+		/* a bare item would be built from its default mask (all-ones fields) */
+		if (printed == 0 && first != NULL) {
+			tp_printf(o, " %s is ", first->name);
+			tp_value_print(o, first, tp_field_get(first, data + l[k].off), false);
+		}
+		tp_printf(o, " / ");
+	}
+}
