@@ -17,6 +17,10 @@
 #   --workers N  N forwarding lcores for nfva and testpmd on an input of N rx
 #             queues (scaling rows; OVS left out); default 1.
 #
+#   --micro a,b  microbenchmarks among fdb,unit,flood-vteps,map-cache (default all);
+#             --micro-only skips the scenarios. --evpn-scale N,M also runs
+#             bench/evpn_scale.sh N M (netns, FRR) for the EVPN install rate.
+#
 # Outputs: a table on stdout; bench/results/<date>/{results.json,table.txt,
 # table.md,mpps.png} (bench/results/latest points at the newest run).
 set -eu -o pipefail
@@ -35,7 +39,7 @@ while [ $# -gt 0 ]; do
 	--no-install) install=0 ;;
 	--hugepages) huge=$2; args+=("$1" "$2"); shift ;;
 	--build|--out) args+=("$1" "$(realpath -m -- "$2")"); shift ;;  # the harness runs in bench/
-	-h|--help) sed -n '3,21p' "$0"; exec "$PY" -m nfvabench.main --help ;;
+	-h|--help) sed -n '3,25p' "$0"; exec "$PY" -m nfvabench.main --help ;;
 	*) args+=("$1") ;;
 	esac
 	shift

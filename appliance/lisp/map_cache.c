@@ -57,7 +57,7 @@ int lisp_mc_init(void)
 	uint32_t networks = network_capacity();
 
 	mc_routes = nfva_options()->map_cache;
-	mc_total = RTE_MAX(mc_routes, MC_TOTAL_MIN);
+	mc_total = RTE_MAX(mc_routes, MC_TOTAL_MIN) + 1; /* slot 0 is "no entry" */
 	mc_tbl8 = RTE_MAX(mc_routes / 16, (uint32_t)MC_TBL8_MIN);
 	free_stack = calloc(mc_total, sizeof(*free_stack));
 	slots = calloc(mc_total, sizeof(*slots));

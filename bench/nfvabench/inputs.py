@@ -121,6 +121,7 @@ def generators(uplink_mac=None):
         "udp64": (False, lambda: flow_frames(64)),
         "udp512": (False, lambda: flow_frames(512)),
         "udp64-gw": (False, lambda: flow_frames(64, pcap.mac(LISP_GW_MAC))),
+        "bcast64": (False, lambda: flow_frames(64, b"\xff" * 6)),
         "vxlan64": (True, lambda: _tunnel("vxlan", flow_frames(64), uplink_mac)),
         "gre64": (True, lambda: _tunnel("gre", flow_frames(64), uplink_mac)),
         "lisp64": (True, lambda: _lisp(flow_frames(64), uplink_mac)),

@@ -15,11 +15,14 @@ import sys
 import time
 import traceback
 
-from . import inputs, micro, nfva, ovs, proc, report, scenarios, testpmd
+from . import inputs, micro, micro_fabric, nfva, ovs, proc, report, scenarios, testpmd
 
 BENCH_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 ROOT = os.path.dirname(BENCH_DIR)
 SMOKE_SCENARIOS = ["l2-known", "mirror-l2"]  # a plain row and a row with copies
+# --micro: fdb (1 M-entry FDB), unit (test_fdb, test_emu_switch), flood-vteps
+# (a broadcast to 1024 VTEPs), map-cache (LISP map-cache at 1 M prefixes)
+MICRO_ROWS = ("fdb", "unit", "flood-vteps", "map-cache")
 
 
 def default_build():
@@ -39,6 +42,11 @@ def parse_args(argv):
     p.add_argument("--no-ovs", action="store_true", help="leave Open vSwitch out")
     p.add_argument("--no-micro", action="store_true", help="skip the microbenchmarks")
     p.add_argument("--micro-only", action="store_true", help="only the microbenchmarks")
+    p.add_argument("--micro", default=",".join(MICRO_ROWS),
+                   help=f"comma-separated microbenchmarks (default: all of {','.join(MICRO_ROWS)})")
+    p.add_argument("--evpn-scale", default="", metavar="N,M",
+                   help="also run bench/evpn_scale.sh N M (netns, FRR, tshark; e.g. 1000,100000) "
+                   "and report its EVPN route install rate among the microbenchmarks")
     p.add_argument("--keep-inputs", action="store_true",
                    help="keep the generated pcaps (about 90 MB) in the run directory")
     p.add_argument("--no-rt", action="store_true",
@@ -55,6 +63,16 @@ def parse_args(argv):
     p.add_argument("--smoke", action="store_true", help="CI: one short repetition of testpmd "
                    "and one nfva scenario; asserts only that the outputs are well formed")
     a = p.parse_args(argv)
+    a.micro = [m.strip() for m in a.micro.split(",") if m.strip()]
+    if set(a.micro) - set(MICRO_ROWS):
+        p.error(f"--micro: unknown {sorted(set(a.micro) - set(MICRO_ROWS))}; known: {MICRO_ROWS}")
+    if a.evpn_scale:
+        try:
+            a.evpn_scale = tuple(int(x) for x in a.evpn_scale.split(","))
+        except ValueError:
+            a.evpn_scale = ()
+        if len(a.evpn_scale) != 2 or min(a.evpn_scale) < 1:
+            p.error("--evpn-scale: expected N,M (VTEPs,MACs), e.g. 1000,100000")
     if a.workers < 1:
         p.error("--workers must be at least 1")
     if a.workers > 1:
@@ -253,7 +271,7 @@ class Runner:
         a = self.a
         self.meta = machine()
         self.meta.update(snapshot_binaries(a.build, self.run_dir))
-        a.nfva = self.meta["nfva"]
+        a.nfva, a.nfvactl = self.meta["nfva"], self.meta["nfvactl"]
         self.help = daemon_commands(a, self.run_dir)
         self.select()
         print(f"run directory: {self.run_dir}")
@@ -275,14 +293,25 @@ class Runner:
 
     def run_micro(self):
         print("microbenchmarks", flush=True)
-        try:
-            self.micro["fdb_million"] = micro.fdb_million(
-                self.a, self.run_dir, os.path.join(BENCH_DIR, "scenarios", "micro", "fdb.nfva"))
-        except (proc.BenchError, OSError, ValueError, KeyError) as e:
-            self.micro["fdb_million"] = {"error": str(e)[:400]}
-        print(f"  fdb 1M: {self.micro['fdb_million']}", flush=True)
-        self.micro["unit"] = micro.unit_figures(self.a.build, self.a.rt)
-        print(f"  unit: {self.micro['unit']}", flush=True)
+        a, scen = self.a, os.path.join(BENCH_DIR, "scenarios", "micro")
+        rows = {"fdb": ("fdb_million", micro.fdb_million, "fdb.nfva"),
+                "flood-vteps": ("flood_vteps", micro_fabric.flood_vteps, "flood.nfva"),
+                "map-cache": ("map_cache_million", micro_fabric.map_cache_million,
+                              "map-cache.nfva")}
+        for name in a.micro:
+            if name == "unit":
+                self.micro["unit"] = micro.unit_figures(a.build, a.rt)
+                print(f"  unit: {self.micro['unit']}", flush=True)
+                continue
+            key, fn, path = rows[name]
+            try:
+                self.micro[key] = fn(a, self.run_dir, os.path.join(scen, path))
+            except (proc.BenchError, OSError, ValueError, KeyError) as e:
+                self.micro[key] = {"error": str(e)[:400]}
+            print(f"  {name}: {self.micro[key]}", flush=True)
+        if a.evpn_scale:
+            self.micro["evpn_scale"] = micro_fabric.evpn_scale(a, self.run_dir, *a.evpn_scale)
+            print(f"  evpn-scale: {self.micro['evpn_scale']}", flush=True)
         best = None
         for r in self.runs:
             inst = micro.offload_install(r) if r.get("ok") else None
@@ -320,7 +349,8 @@ class Runner:
         """The results.json document (schema nfva-bench/1)."""
         params = {k: getattr(self.a, k) for k in ("reps", "warmup", "window", "hugepages", "rt",
                                                   "smoke", "only", "no_ovs", "no_micro",
-                                                  "micro_only", "workers")}
+                                                  "micro_only", "workers", "micro",
+                                                  "evpn_scale")}
         return {"schema": "nfva-bench/1",
                 "date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
                 "machine": self.meta, "params": params, "notes": self.notes,

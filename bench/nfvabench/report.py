@@ -137,6 +137,44 @@ def table_rows(rows):
 
 def micro_rows(micro):
     rows = []
+    if "fdb_million" in micro or "unit" in micro:
+        rows += _fdb_unit_rows(micro)
+    rows += _fabric_rows(micro)
+    return rows
+
+
+def _fabric_rows(micro):
+    """The rows of issue 15's fabric-scale microbenchmarks that ran."""
+    rows = []
+    fl, mc, ev = micro.get("flood_vteps"), micro.get("map_cache_million"), micro.get("evpn_scale")
+    if fl is not None:
+        rows.append([f"Flooding to {fl.get('vteps', 1024)} VTEPs: broadcasts in, VXLAN copies out",
+                     f"{fl['in_mpps'] * 1e3:.1f} kpps in, {fl['copies_mps']:.2f} M copies/s "
+                     f"({fl['copies_per_frame']:.0f} per frame), no_mbuf drops "
+                     f"{fl['window']['no_mbuf']}, memory {fl['memory_delta_kib']:+d} KiB"
+                     if "in_mpps" in fl else f"not measured: {fl.get('error')}", "", ""])
+    if mc is not None:
+        ok = "encap_mpps" in mc
+        rows.append(["LISP map-cache 1 M prefixes: install over the control socket",
+                     f"{mc['installed']:,} in {mc['install_s']} s ({mc['install_per_s']:,}/s)"
+                     if ok else f"not measured: {mc.get('error')}", "", ""])
+        if ok:
+            rows.append(["  memory (vs default --map-cache): preallocated + filled",
+                         f"{mc['prealloc_mib']:.0f} + {mc['fill_mib']:.0f} MiB "
+                         f"({mc['bytes_per_prefix']:.0f} B/prefix)", "", ""])
+            rows.append(["  LISP encap through it (udp64-gw)", f"{mc['encap_mpps']:.2f} Mpps",
+                         "", ""])
+    if ev is not None:
+        rows.append([f"EVPN install: {ev.get('vteps', '?')} VTEPs + {ev.get('macs', '?')} MACs "
+                     "(zebra / nfva)",
+                     f"{ev['zebra_routes_per_s']:,} / {ev['nfva_routes_per_s']:,} routes/s "
+                     f"({ev['zebra_s']} / {ev['nfva_s']} s)" if "nfva_s" in ev else
+                     f"not measured: {ev.get('error')}", "", ""])
+    return rows
+
+
+def _fdb_unit_rows(micro):
+    rows = []
     f = micro.get("fdb_million") or {}
     u = micro.get("unit") or {}
     uf, ue = u.get("test_fdb") or {}, u.get("test_emu_switch") or {}

@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: BSD-3-Clause
 # shellcheck shell=bash
-# shellcheck disable=SC2034 # INJ_*, RSS*, T_*: results for the caller
+# shellcheck disable=SC2034 # INJ_*, RSS*, T_*, POLL_S: results for the caller
 # The EVPN scale run, shared by tests/netns/test_evpn_scale.sh (200 VTEPs,
 # 5 000 MACs) and bench/evpn_scale.sh (1 000 VTEPs, 100 000 MACs); sourced
 # after netns.sh and frr.sh.
@@ -54,7 +54,8 @@ now_s() { date +%s.%N; }
 
 # evpn_scale_inject N M: starts the injector, then polls the kernel and nfva
 # until both hold M MACs and N VTEPs (or LIMIT seconds). Sets INJ_* and
-# T_KERNEL / T_NFVA (seconds from the first UPDATE), RSS0 / RSS1 (KiB).
+# T_KERNEL / T_NFVA (seconds from the first UPDATE), POLL_S (their
+# resolution), RSS0 / RSS1 (KiB).
 evpn_scale_inject() {
 	local n=$1 m=$2 limit=${3:-90} want t k v deadline
 	want="$m $n"
@@ -68,16 +69,20 @@ evpn_scale_inject() {
 	INJ_RATE=$(json_get "j['rate']" <"$TEST_TMP/inj.json")
 	T_KERNEL="" T_NFVA=""
 	deadline=$(($(date +%s) + limit))
+	# Each time is taken when its check has returned true (an upper bound; the
+	# kernel's dump of M entries takes a while at full size): POLL_S is the
+	# last round's length, the resolution of both.
 	while [ "$(date +%s)" -lt "$deadline" ]; do
 		t=$(now_s)
-		[ -n "$T_KERNEL" ] || { [ "$(kernel_in)" = "$want" ] && T_KERNEL=$t; }
-		[ -n "$T_NFVA" ] || { [ "$(evpn_in)" = "$want" ] && T_NFVA=$t; }
+		[ -n "$T_NFVA" ] || { [ "$(evpn_in)" = "$want" ] && T_NFVA=$(now_s); }
+		[ -n "$T_KERNEL" ] || { [ "$(kernel_in)" = "$want" ] && T_KERNEL=$(now_s); }
+		POLL_S=$(awk "BEGIN {printf \"%.2f\", $(now_s) - $t}")
 		[ -n "$T_KERNEL" ] && [ -n "$T_NFVA" ] && break
 		sleep 0.2
 	done
 	RSS1=$(rss_kib "${NFVA_PID[nv]}")
 	k=$(kernel_in) v=$(evpn_in)
-	log "injector: $(cat "$TEST_TMP/inj.json"); kernel $k, nfva $v (want $want)"
+	log "injector: $(cat "$TEST_TMP/inj.json"); kernel $k, nfva $v (want $want); poll round $POLL_S s"
 	[ -n "$T_KERNEL" ] && T_KERNEL=$(awk "BEGIN {printf \"%.2f\", $T_KERNEL - $INJ_T0}")
 	[ -n "$T_NFVA" ] && T_NFVA=$(awk "BEGIN {printf \"%.2f\", $T_NFVA - $INJ_T0}")
 	check_eq "zebra: MACs and VTEPs on the shadow vxlan" "$k" "$want"
