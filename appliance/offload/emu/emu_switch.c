@@ -156,6 +156,7 @@ static struct emu_rule *rule_alloc(struct emu_switch *sw, const struct compiled 
 	r->size = RTE_ALIGN_CEIL(size, RTE_CACHE_LINE_SIZE);
 	r->rank = ((uint64_t)priority << EMU_SEQ_BITS) | (sw->seq++ & ((1ull << EMU_SEQ_BITS) - 1));
 	r->prog = c->prog;
+	r->prog.mtu = emu_egress_mtu(&c->prog);
 	if (c->prog.encap != NULL) {
 		struct emu_encap *e = (struct emu_encap *)r->tail;
 		*e = c->encap;

@@ -196,15 +196,13 @@ static int exec_ops(const struct emu_prog *p, struct rte_mbuf *m)
 	return ret;
 }
 
-bool emu_egress_too_big(const struct emu_prog *p, const struct rte_mbuf *m)
+uint16_t emu_egress_mtu(const struct emu_prog *p)
 {
 	uint16_t mtu;
 
 	if (p->encap == NULL || p->encap->ip_off == 0 || p->fate != EMU_FATE_PORT)
-		return false;
-	if (rte_eth_dev_get_mtu(p->port, &mtu) != 0)
-		return false;
-	return rte_pktmbuf_pkt_len(m) - p->encap->ip_off > mtu;
+		return 0;
+	return rte_eth_dev_get_mtu(p->port, &mtu) == 0 ? mtu : 0;
 }
 
 int emu_exec_op(const struct emu_prog *p, const struct emu_op *op, struct rte_mbuf *m)
@@ -284,7 +282,7 @@ static void exec_burst(struct emu_switch *sw, unsigned base, unsigned n, struct 
 			rte_pktmbuf_free(m);
 			continue;
 		}
-		if (unlikely(p->encap != NULL) && emu_egress_too_big(p, m)) {
+		if (unlikely(emu_egress_too_big(p, m))) {
 			__atomic_fetch_add(&sw->mtu_drops, 1, __ATOMIC_RELAXED);
 			rte_pktmbuf_free(m);
 			continue;

@@ -208,6 +208,10 @@ struct emu_prog {
 	uint8_t n_samples;
 	const struct emu_encap *encap; /* the ENCAP op's bytes */
 	uint32_t mark;                 /* EMU_P_MARK */
+	/* An encap with an outer IPv4 to a PORT: the output port's MTU, read
+	 * once at rule install (nfva sets a port's MTU only when it adds the
+	 * port, and removing a port removes its rules); 0: no check. */
+	uint16_t mtu;
 	struct emu_op ops[EMU_MAX_OPS];
 	struct emu_sample *samples; /* [n_samples], in the rule's allocation */
 };
@@ -398,8 +402,13 @@ void emu_udp_port_unref(struct emu_switch *sw, enum emu_udp_kind kind, uint16_t 
 /* emu_switch_exec.c: one header op (not SAMPLE), one encap; -1 on failure */
 int emu_exec_op(const struct emu_prog *p, const struct emu_op *op, struct rte_mbuf *m);
 int emu_exec_encap(struct rte_mbuf *m, const struct emu_encap *e);
-/* An encapsulated frame above the MTU of its output port (prog fate PORT)? */
-bool emu_egress_too_big(const struct emu_prog *p, const struct rte_mbuf *m);
+/* The output port's MTU for prog.mtu, read on the control thread; 0: none. */
+uint16_t emu_egress_mtu(const struct emu_prog *p);
+/* An encapsulated frame above the MTU of its output port (prog.mtu)? */
+static inline bool emu_egress_too_big(const struct emu_prog *p, const struct rte_mbuf *m)
+{
+	return p->mtu != 0 && rte_pktmbuf_pkt_len(m) - p->encap->ip_off > p->mtu;
+}
 
 /* emu_switch_classify.c: best[i] = the winning rule for pkts[i], or NULL. */
 void emu_classify(const struct emu_switch *sw, const struct emu_tableset *set, uint16_t in_port,
