@@ -16,6 +16,7 @@
 #include <rte_cycles.h>
 #include <rte_ethdev.h>
 #include <rte_ip.h>
+#include <rte_lcore.h>
 #include <rte_mbuf.h>
 #include <rte_memcpy.h>
 #include <rte_prefetch.h>
@@ -298,7 +299,11 @@ static void exec_burst(struct emu_switch *sw, unsigned base, unsigned n, struct 
 uint16_t emu_switch_process(struct emu_switch *sw, uint16_t in_ethdev, struct rte_mbuf **pkts,
 		uint16_t n, uint16_t cap, emu_output_fn out, void *ctx)
 {
+	/* gen first: what the caches learn below is no older than it */
+	uint64_t gen = __atomic_load_n(&sw->gen, __ATOMIC_ACQUIRE);
 	const struct emu_tableset *set = __atomic_load_n(&sw->tables, __ATOMIC_ACQUIRE);
+	unsigned lcore = rte_lcore_id();
+	struct emu_emc *emc = lcore < RTE_MAX_LCORE ? sw->emc[lcore] : NULL;
 	struct emu_ret ret = { .pkts = pkts, .n = n, .cap = RTE_MAX(cap, n) };
 	struct emu_rule *best[EMU_BURST];
 
@@ -308,7 +313,7 @@ uint16_t emu_switch_process(struct emu_switch *sw, uint16_t in_ethdev, struct rt
 	 * before the slot being read, never over an unread one (emu_ret). */
 	for (uint16_t base = 0; base < n; base += EMU_BURST) {
 		unsigned chunk = RTE_MIN((unsigned)(n - base), (unsigned)EMU_BURST);
-		emu_classify(sw, set, in_ethdev, pkts + base, chunk, best);
+		emu_classify(sw, set, gen, emc, in_ethdev, pkts + base, chunk, best);
 		exec_burst(sw, base, chunk, best, &ret, out, ctx);
 	}
 	uint16_t front = (uint16_t)(ret.n_miss + ret.n_front);
