@@ -328,6 +328,7 @@ void test_raw_vxlan_coexist(void **state);
 void test_cache_destroy(void **state);
 void test_cache_replace(void **state);
 void test_cache_umask(void **state);
+void test_encap_checksum(void **state);
 
 /* test_emu_switch_limits.c */
 void test_destroy_flush(void **state);

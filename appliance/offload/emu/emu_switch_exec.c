@@ -156,8 +156,13 @@ static int op_encap(struct rte_mbuf *m, const struct emu_encap *e)
 	uint32_t len = rte_pktmbuf_pkt_len(m);
 	if (e->ip_off != 0) {
 		struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)(hdr + e->ip_off);
-		ip->total_length = rte_cpu_to_be_16((uint16_t)(len - e->ip_off));
-		ip->hdr_checksum = rte_ipv4_cksum(ip);
+		rte_be16_t ip_len = rte_cpu_to_be_16((uint16_t)(len - e->ip_off));
+		/* = rte_ipv4_cksum(): the header's sum (non-zero) plus the length,
+		 * folded; the same 16 bits, as one's complement sums are */
+		uint32_t sum = (uint32_t)e->ip_sum + ip_len;
+		sum = (sum & 0xffff) + (sum >> 16);
+		ip->total_length = ip_len;
+		ip->hdr_checksum = (uint16_t) ~((sum & 0xffff) + (sum >> 16));
 	}
 	if (e->udp_off != 0) {
 		struct rte_udp_hdr *udp = (struct rte_udp_hdr *)(hdr + e->udp_off);

@@ -159,6 +159,9 @@ struct emu_encap {
 	uint8_t udp_off; /* UDP: length (and source port); 0: none */
 	bool entropy;    /* UDP source port 0: entropy of the inner flow */
 	bool l3;         /* the frame encapsulated is an IP packet (ip_flow_hash) */
+	/* ip_off: rte_raw_cksum() of the outer IPv4 header with total length and
+	 * checksum 0; a frame's checksum adds its length (no sum per frame) */
+	uint16_t ip_sum;
 	uint8_t hdr[EMU_MAX_ENCAP] __rte_aligned(8); /* headers written in place */
 };
 
