@@ -221,18 +221,35 @@ int emu_exec_encap(struct rte_mbuf *m, const struct emu_encap *e)
 	return op_encap(m, e);
 }
 
-/* Hits and bytes of consecutive frames on one rule, added at once. */
+/* Hits and bytes of consecutive frames on one rule, and the copies its
+ * SAMPLEs counted, added at once. */
 struct count_run {
 	struct emu_rule *r;
 	uint64_t hits;
 	uint64_t bytes;
+	struct emu_copy_count copies;
 };
+
+/* Shared by workers (a SAMPLE's COUNT), as the COUNT of EMU_COUNT_SHARED. */
+static void copies_flush(struct emu_rule *r, const struct emu_copy_count *cc)
+{
+	for (unsigned i = 0; i < r->prog.n_samples; i++) {
+		if (cc->hits[i] == 0)
+			continue;
+		__atomic_fetch_add(&r->prog.samples[i].hits, cc->hits[i], __ATOMIC_RELAXED);
+		__atomic_fetch_add(&r->prog.samples[i].bytes, cc->bytes[i], __ATOMIC_RELAXED);
+	}
+}
 
 static inline void count_flush(struct count_run *c)
 {
 	struct emu_rule *r = c->r;
 
 	if (r == NULL)
+		return;
+	if (r->prog.n_samples != 0)
+		copies_flush(r, &c->copies);
+	if (r->prog.count == EMU_COUNT_NONE)
 		return;
 	if (unlikely(__atomic_load_n(&r->first_hit_tsc, __ATOMIC_RELAXED) == 0))
 		__atomic_store_n(&r->first_hit_tsc, rte_rdtsc(), __ATOMIC_RELAXED);
@@ -273,10 +290,10 @@ static void exec_burst(struct emu_switch *sw, unsigned base, unsigned n, struct 
 			continue;
 		}
 		const struct emu_prog *p = &r->prog;
-		if (p->count != EMU_COUNT_NONE)
+		if (p->count != EMU_COUNT_NONE || p->n_samples != 0)
 			count(&run, best[i], rte_pktmbuf_pkt_len(m));
 		if (unlikely(p->flags != 0)) {
-			emu_exec_special(sw, r, m, ret, base + i + 1, out, ctx);
+			emu_exec_special(sw, r, m, ret, base + i + 1, out, ctx, &run.copies);
 			continue;
 		}
 		if (p->fate == EMU_FATE_DROP) {

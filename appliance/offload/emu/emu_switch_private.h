@@ -410,9 +410,17 @@ int emu_actions_compile(const struct rte_flow_action actions[], const struct emu
  * packet (for its encap's entropy). */
 int emu_sample_compile(const struct rte_flow_action *a, const struct emu_match *m, bool l3,
 		struct emu_sample *s, struct rte_flow_error *error);
-/* A hit of a rule with prog.flags: its ops with the copies, mark, fate. */
+/* The COUNTs of a rule's SAMPLEs for a run of frames on the rule, added to
+ * the samples' counters at once when the run ends (emu_switch_exec.c). */
+struct emu_copy_count {
+	uint64_t hits[EMU_MAX_SAMPLES];
+	uint64_t bytes[EMU_MAX_SAMPLES];
+};
+/* A hit of a rule with prog.flags: its ops with the copies (counted into
+ * cc), mark, fate. */
 void emu_exec_special(struct emu_switch *sw, const struct emu_rule *r, struct rte_mbuf *m,
-		struct emu_ret *ret, unsigned consumed, emu_output_fn out, void *ctx);
+		struct emu_ret *ret, unsigned consumed, emu_output_fn out, void *ctx,
+		struct emu_copy_count *cc);
 
 /* emu_switch_encap.c */
 int emu_encap_vxlan(const struct rte_flow_action *a, struct emu_encap *e,
