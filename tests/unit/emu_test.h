@@ -324,6 +324,12 @@ void test_raw_refusals(void **state);
 void test_lisp_encap(void **state);
 void test_raw_vxlan_coexist(void **state);
 
+/* test_emu_switch_cache.c */
+void test_cache_destroy(void **state);
+void test_cache_replace(void **state);
+void test_cache_umask(void **state);
+void test_encap_checksum(void **state);
+
 /* test_emu_switch_limits.c */
 void test_destroy_flush(void **state);
 void test_validation(void **state);

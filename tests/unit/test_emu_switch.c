@@ -9,6 +9,8 @@
  * the RAW item, LISP decap and encap. test_emu_switch_limits.c: lifecycle,
  * refusals, limits, scale.
  * test_emu_switch_rcu.c: deferred frees and a worker racing the control.
+ * test_emu_switch_cache.c: the per-packet shortcuts (the exact-match cache
+ * never outlives a change; the outer checksum added up).
  *
  *   port 1 (VF a) ---+                    +--- port 2 (VF b)
  *   port 3 (VF c) ---+-- emulated switch -+--- port 0 (uplink, VTEP 192.0.2.1)
@@ -253,6 +255,10 @@ int main(void)
 		T(test_raw_refusals),
 		T(test_lisp_encap),
 		T(test_raw_vxlan_coexist),
+		T(test_cache_destroy),
+		T(test_cache_replace),
+		T(test_cache_umask),
+		T(test_encap_checksum),
 		T(test_destroy_flush),
 		T(test_validation),
 		T(test_capacity),

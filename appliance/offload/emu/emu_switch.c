@@ -45,6 +45,8 @@ struct emu_switch *emu_switch_create(const char *name, uint32_t max_rules,
 	int ret = sw->udp_refs == NULL ? -ENOMEM : emu_defer_init(sw);
 	if (ret == 0)
 		ret = emu_tables_init(sw);
+	if (ret == 0)
+		ret = emu_emc_init(sw);
 	if (ret < 0) {
 		emu_switch_free(sw);
 		rte_errno = -ret;
@@ -63,6 +65,7 @@ void emu_switch_free(struct emu_switch *sw)
 		rte_free(sw->tables);
 	}
 	emu_defer_fini(sw);
+	emu_emc_fini(sw);
 	free(sw->udp_refs);
 	rte_free(sw);
 }
@@ -156,6 +159,7 @@ static struct emu_rule *rule_alloc(struct emu_switch *sw, const struct compiled 
 	r->size = RTE_ALIGN_CEIL(size, RTE_CACHE_LINE_SIZE);
 	r->rank = ((uint64_t)priority << EMU_SEQ_BITS) | (sw->seq++ & ((1ull << EMU_SEQ_BITS) - 1));
 	r->prog = c->prog;
+	r->prog.mtu = emu_egress_mtu(&c->prog);
 	if (c->prog.encap != NULL) {
 		struct emu_encap *e = (struct emu_encap *)r->tail;
 		*e = c->encap;
@@ -210,12 +214,14 @@ struct emu_rule *emu_switch_rule_create(struct emu_switch *sw, const struct rte_
 	ports_ref(sw, r);
 	if (emu_table_attach(sw, r, &c.match.mask, error) < 0) {
 		ports_unref(sw, r);
+		emu_emc_invalidate(sw); /* a key extracted meanwhile may have the port */
 		free(r);
 		return NULL;
 	}
 	TAILQ_INSERT_TAIL(&sw->rules, r, link);
 	sw->n_rules++;
 	sw->mem += r->size;
+	emu_emc_invalidate(sw); /* it may outrank what a cache holds */
 	return r;
 }
 
@@ -225,6 +231,7 @@ static void rule_remove(struct emu_switch *sw, struct emu_rule *r)
 	ports_unref(sw, r);
 	TAILQ_REMOVE(&sw->rules, r, link);
 	sw->n_rules--;
+	emu_emc_invalidate(sw); /* before the free is queued: no cache reaches r */
 	emu_defer(sw, EMU_DEFER_RULE, r, 0);
 }
 

@@ -60,7 +60,9 @@
  * Classifier: rules are compiled into (key, mask) over a fixed field layout
  * and grouped by mask (tuple space search): one rte_hash per distinct mask,
  * so a packet costs one field extraction plus one hash lookup per mask —
- * no walking of item lists per packet.
+ * no walking of item lists per packet. In front of it, per worker lcore, an
+ * exact-match cache of the key under the union of the masks: a flow seen
+ * since the last rule change costs one extraction, one hash and one compare.
  *
  * Threads: create/destroy/query/flush run on the control thread only; the
  * process function runs on workers concurrently, lock-free (RCU QSBR given at
@@ -108,6 +110,10 @@ unsigned emu_switch_rule_count(const struct emu_switch *sw);
 size_t emu_switch_memory(const struct emu_switch *sw);
 /* SAMPLE copies freed: no mbuf, encap failed, or no room in pkts (any thread). */
 uint64_t emu_switch_sample_drops(const struct emu_switch *sw);
+
+/* Frames the exact-match caches of all lcores classified (hits) and sent to
+ * the tuple space (misses), since creation. */
+void emu_switch_cache_stats(const struct emu_switch *sw, uint64_t *hits, uint64_t *misses);
 
 /* Where executed rules send frames: out_ethdev is the REPRESENTED_PORT id;
  * the callee owns m. */

@@ -169,10 +169,24 @@ int emu_encap_raw(const struct rte_flow_action *a, struct emu_encap *e,
 	return 0;
 }
 
+/* The outer IPv4 header's sum without its length (ip_sum). */
+static void encap_ip_sum(struct emu_encap *e)
+{
+	struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)&e->hdr[e->ip_off];
+	rte_be16_t len = ip->total_length;
+
+	ip->total_length = 0;
+	e->ip_sum = rte_raw_cksum(ip, rte_ipv4_hdr_len(ip));
+	ip->total_length = len;
+}
+
 int emu_encap_parse(const struct rte_flow_action *a, struct emu_encap *e,
 		struct rte_flow_error *error)
 {
-	if (a->type == RTE_FLOW_ACTION_TYPE_VXLAN_ENCAP)
-		return emu_encap_vxlan(a, e, error);
-	return emu_encap_raw(a, e, error);
+	int ret = a->type == RTE_FLOW_ACTION_TYPE_VXLAN_ENCAP ? emu_encap_vxlan(a, e, error)
+							      : emu_encap_raw(a, e, error);
+
+	if (ret == 0 && e->ip_off != 0)
+		encap_ip_sum(e);
+	return ret;
 }

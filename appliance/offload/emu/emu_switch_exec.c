@@ -16,6 +16,7 @@
 #include <rte_cycles.h>
 #include <rte_ethdev.h>
 #include <rte_ip.h>
+#include <rte_lcore.h>
 #include <rte_mbuf.h>
 #include <rte_memcpy.h>
 #include <rte_prefetch.h>
@@ -155,8 +156,13 @@ static int op_encap(struct rte_mbuf *m, const struct emu_encap *e)
 	uint32_t len = rte_pktmbuf_pkt_len(m);
 	if (e->ip_off != 0) {
 		struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)(hdr + e->ip_off);
-		ip->total_length = rte_cpu_to_be_16((uint16_t)(len - e->ip_off));
-		ip->hdr_checksum = rte_ipv4_cksum(ip);
+		rte_be16_t ip_len = rte_cpu_to_be_16((uint16_t)(len - e->ip_off));
+		/* = rte_ipv4_cksum(): the header's sum (non-zero) plus the length,
+		 * folded; the same 16 bits, as one's complement sums are */
+		uint32_t sum = (uint32_t)e->ip_sum + ip_len;
+		sum = (sum & 0xffff) + (sum >> 16);
+		ip->total_length = ip_len;
+		ip->hdr_checksum = (uint16_t) ~((sum & 0xffff) + (sum >> 16));
 	}
 	if (e->udp_off != 0) {
 		struct rte_udp_hdr *udp = (struct rte_udp_hdr *)(hdr + e->udp_off);
@@ -196,15 +202,13 @@ static int exec_ops(const struct emu_prog *p, struct rte_mbuf *m)
 	return ret;
 }
 
-bool emu_egress_too_big(const struct emu_prog *p, const struct rte_mbuf *m)
+uint16_t emu_egress_mtu(const struct emu_prog *p)
 {
 	uint16_t mtu;
 
 	if (p->encap == NULL || p->encap->ip_off == 0 || p->fate != EMU_FATE_PORT)
-		return false;
-	if (rte_eth_dev_get_mtu(p->port, &mtu) != 0)
-		return false;
-	return rte_pktmbuf_pkt_len(m) - p->encap->ip_off > mtu;
+		return 0;
+	return rte_eth_dev_get_mtu(p->port, &mtu) == 0 ? mtu : 0;
 }
 
 int emu_exec_op(const struct emu_prog *p, const struct emu_op *op, struct rte_mbuf *m)
@@ -217,18 +221,35 @@ int emu_exec_encap(struct rte_mbuf *m, const struct emu_encap *e)
 	return op_encap(m, e);
 }
 
-/* Hits and bytes of consecutive frames on one rule, added at once. */
+/* Hits and bytes of consecutive frames on one rule, and the copies its
+ * SAMPLEs counted, added at once. */
 struct count_run {
 	struct emu_rule *r;
 	uint64_t hits;
 	uint64_t bytes;
+	struct emu_copy_count copies;
 };
+
+/* Shared by workers (a SAMPLE's COUNT), as the COUNT of EMU_COUNT_SHARED. */
+static void copies_flush(struct emu_rule *r, const struct emu_copy_count *cc)
+{
+	for (unsigned i = 0; i < r->prog.n_samples; i++) {
+		if (cc->hits[i] == 0)
+			continue;
+		__atomic_fetch_add(&r->prog.samples[i].hits, cc->hits[i], __ATOMIC_RELAXED);
+		__atomic_fetch_add(&r->prog.samples[i].bytes, cc->bytes[i], __ATOMIC_RELAXED);
+	}
+}
 
 static inline void count_flush(struct count_run *c)
 {
 	struct emu_rule *r = c->r;
 
 	if (r == NULL)
+		return;
+	if (r->prog.n_samples != 0)
+		copies_flush(r, &c->copies);
+	if (r->prog.count == EMU_COUNT_NONE)
 		return;
 	if (unlikely(__atomic_load_n(&r->first_hit_tsc, __ATOMIC_RELAXED) == 0))
 		__atomic_store_n(&r->first_hit_tsc, rte_rdtsc(), __ATOMIC_RELAXED);
@@ -269,10 +290,10 @@ static void exec_burst(struct emu_switch *sw, unsigned base, unsigned n, struct 
 			continue;
 		}
 		const struct emu_prog *p = &r->prog;
-		if (p->count != EMU_COUNT_NONE)
+		if (p->count != EMU_COUNT_NONE || p->n_samples != 0)
 			count(&run, best[i], rte_pktmbuf_pkt_len(m));
 		if (unlikely(p->flags != 0)) {
-			emu_exec_special(sw, r, m, ret, base + i + 1, out, ctx);
+			emu_exec_special(sw, r, m, ret, base + i + 1, out, ctx, &run.copies);
 			continue;
 		}
 		if (p->fate == EMU_FATE_DROP) {
@@ -284,7 +305,7 @@ static void exec_burst(struct emu_switch *sw, unsigned base, unsigned n, struct 
 			rte_pktmbuf_free(m);
 			continue;
 		}
-		if (unlikely(p->encap != NULL) && emu_egress_too_big(p, m)) {
+		if (unlikely(emu_egress_too_big(p, m))) {
 			__atomic_fetch_add(&sw->mtu_drops, 1, __ATOMIC_RELAXED);
 			rte_pktmbuf_free(m);
 			continue;
@@ -300,7 +321,11 @@ static void exec_burst(struct emu_switch *sw, unsigned base, unsigned n, struct 
 uint16_t emu_switch_process(struct emu_switch *sw, uint16_t in_ethdev, struct rte_mbuf **pkts,
 		uint16_t n, uint16_t cap, emu_output_fn out, void *ctx)
 {
+	/* gen first: what the caches learn below is no older than it */
+	uint64_t gen = __atomic_load_n(&sw->gen, __ATOMIC_ACQUIRE);
 	const struct emu_tableset *set = __atomic_load_n(&sw->tables, __ATOMIC_ACQUIRE);
+	unsigned lcore = rte_lcore_id();
+	struct emu_emc *emc = lcore < RTE_MAX_LCORE ? sw->emc[lcore] : NULL;
 	struct emu_ret ret = { .pkts = pkts, .n = n, .cap = RTE_MAX(cap, n) };
 	struct emu_rule *best[EMU_BURST];
 
@@ -310,7 +335,7 @@ uint16_t emu_switch_process(struct emu_switch *sw, uint16_t in_ethdev, struct rt
 	 * before the slot being read, never over an unread one (emu_ret). */
 	for (uint16_t base = 0; base < n; base += EMU_BURST) {
 		unsigned chunk = RTE_MIN((unsigned)(n - base), (unsigned)EMU_BURST);
-		emu_classify(sw, set, in_ethdev, pkts + base, chunk, best);
+		emu_classify(sw, set, gen, emc, in_ethdev, pkts + base, chunk, best);
 		exec_burst(sw, base, chunk, best, &ret, out, ctx);
 	}
 	uint16_t front = (uint16_t)(ret.n_miss + ret.n_front);

@@ -159,6 +159,9 @@ struct emu_encap {
 	uint8_t udp_off; /* UDP: length (and source port); 0: none */
 	bool entropy;    /* UDP source port 0: entropy of the inner flow */
 	bool l3;         /* the frame encapsulated is an IP packet (ip_flow_hash) */
+	/* ip_off: rte_raw_cksum() of the outer IPv4 header with total length and
+	 * checksum 0; a frame's checksum adds its length (no sum per frame) */
+	uint16_t ip_sum;
 	uint8_t hdr[EMU_MAX_ENCAP] __rte_aligned(8); /* headers written in place */
 };
 
@@ -208,6 +211,10 @@ struct emu_prog {
 	uint8_t n_samples;
 	const struct emu_encap *encap; /* the ENCAP op's bytes */
 	uint32_t mark;                 /* EMU_P_MARK */
+	/* An encap with an outer IPv4 to a PORT: the output port's MTU, read
+	 * once at rule install (nfva sets a port's MTU only when it adds the
+	 * port, and removing a port removes its rules); 0: no check. */
+	uint16_t mtu;
 	struct emu_op ops[EMU_MAX_OPS];
 	struct emu_sample *samples; /* [n_samples], in the rule's allocation */
 };
@@ -260,10 +267,40 @@ static inline hash_sig_t emu_table_hash(const struct emu_table *t, const struct 
 	return h;
 }
 
-/* Immutable once published; replaced as a whole when a mask comes or goes. */
+/* Immutable once published; replaced as a whole when a mask comes or goes.
+ * umask: the union of the tables' masks. Two keys equal under it are equal
+ * under every table's mask, so they classify alike: the exact-match cache
+ * and the burst's dedup work on keys masked by it (a LISP frame's nonce and
+ * UDP source port, which no rule matches, do not split its flow). */
 struct emu_tableset {
 	uint32_t n;
+	uint8_t u_n_words;              /* words of umask that are not zero ... */
+	uint8_t u_words[EMU_KEY_WORDS]; /* ... which alone the cache hashes */
+	struct emu_key umask;
 	struct emu_table *t[EMU_MAX_MASKS];
+};
+
+/* The exact-match cache (as Open vSwitch's EMC): one per worker lcore and
+ * switch, written by its lcore only. An entry maps a umask-ed key to the
+ * rule that won the tuple space for it (NULL: a miss, cached too) and is
+ * valid only while its gen is the switch's: every change that could alter a
+ * classification (a rule created or removed, a flush) bumps sw->gen after
+ * it is published, so a removed or outranked rule is never reached through
+ * the cache once its change returned, and a stale entry's rule pointer
+ * (perhaps freed) is never read. Two places per key (two slices of its
+ * hash); an entry goes where the gen is stale, else to the one the hash
+ * picks. */
+#define EMU_EMC_ENTRIES 4096u
+#define EMU_EMC_SHIFT 12 /* log2(EMU_EMC_ENTRIES): the second place's bits */
+struct emu_emc_meta {
+	uint64_t gen; /* 0: empty (sw->gen starts at 1) */
+	struct emu_rule *rule;
+};
+struct emu_emc {
+	struct emu_key keys[EMU_EMC_ENTRIES];
+	struct emu_emc_meta meta[EMU_EMC_ENTRIES];
+	uint64_t hits; /* frames classified by the cache; its lcore writes */
+	uint64_t misses;
 };
 
 TAILQ_HEAD(emu_rule_list, emu_rule);
@@ -277,6 +314,9 @@ struct emu_switch {
 	uint64_t exec_errors;  /* hits dropped: no headroom, bad headers */
 	uint64_t mtu_drops;    /* encapsulated hits above the output port's MTU */
 	uint64_t sample_drops; /* copies not made or not returned */
+	uint64_t gen;          /* load-acquire; control bumps it (release) */
+	/* exact-match caches by rte_lcore_id(); NULL: none */
+	struct emu_emc *emc[RTE_MAX_LCORE];
 	/* control */
 	char name[64];
 	uint32_t id; /* process-wide, names the hashes */
@@ -370,9 +410,17 @@ int emu_actions_compile(const struct rte_flow_action actions[], const struct emu
  * packet (for its encap's entropy). */
 int emu_sample_compile(const struct rte_flow_action *a, const struct emu_match *m, bool l3,
 		struct emu_sample *s, struct rte_flow_error *error);
-/* A hit of a rule with prog.flags: its ops with the copies, mark, fate. */
+/* The COUNTs of a rule's SAMPLEs for a run of frames on the rule, added to
+ * the samples' counters at once when the run ends (emu_switch_exec.c). */
+struct emu_copy_count {
+	uint64_t hits[EMU_MAX_SAMPLES];
+	uint64_t bytes[EMU_MAX_SAMPLES];
+};
+/* A hit of a rule with prog.flags: its ops with the copies (counted into
+ * cc), mark, fate. */
 void emu_exec_special(struct emu_switch *sw, const struct emu_rule *r, struct rte_mbuf *m,
-		struct emu_ret *ret, unsigned consumed, emu_output_fn out, void *ctx);
+		struct emu_ret *ret, unsigned consumed, emu_output_fn out, void *ctx,
+		struct emu_copy_count *cc);
 
 /* emu_switch_encap.c */
 int emu_encap_vxlan(const struct rte_flow_action *a, struct emu_encap *e,
@@ -398,11 +446,29 @@ void emu_udp_port_unref(struct emu_switch *sw, enum emu_udp_kind kind, uint16_t 
 /* emu_switch_exec.c: one header op (not SAMPLE), one encap; -1 on failure */
 int emu_exec_op(const struct emu_prog *p, const struct emu_op *op, struct rte_mbuf *m);
 int emu_exec_encap(struct rte_mbuf *m, const struct emu_encap *e);
-/* An encapsulated frame above the MTU of its output port (prog fate PORT)? */
-bool emu_egress_too_big(const struct emu_prog *p, const struct rte_mbuf *m);
+/* The output port's MTU for prog.mtu, read on the control thread; 0: none. */
+uint16_t emu_egress_mtu(const struct emu_prog *p);
+/* An encapsulated frame above the MTU of its output port (prog.mtu)? */
+static inline bool emu_egress_too_big(const struct emu_prog *p, const struct rte_mbuf *m)
+{
+	return p->mtu != 0 && rte_pktmbuf_pkt_len(m) - p->encap->ip_off > p->mtu;
+}
 
-/* emu_switch_classify.c: best[i] = the winning rule for pkts[i], or NULL. */
-void emu_classify(const struct emu_switch *sw, const struct emu_tableset *set, uint16_t in_port,
-		struct rte_mbuf **pkts, unsigned n, struct emu_rule **best);
+/* emu_switch_classify.c: best[i] = the winning rule for pkts[i], or NULL;
+ * gen: sw->gen loaded before set; emc: the calling lcore's cache, or NULL. */
+void emu_classify(const struct emu_switch *sw, const struct emu_tableset *set, uint64_t gen,
+		struct emu_emc *emc, uint16_t in_port, struct rte_mbuf **pkts, unsigned n,
+		struct emu_rule **best);
+
+/* emu_switch_cache.c: the exact-match caches (control) */
+int emu_emc_init(struct emu_switch *sw);
+void emu_emc_fini(struct emu_switch *sw);
+/* After a change is published: every cached entry is stale. */
+static inline void emu_emc_invalidate(struct emu_switch *sw)
+{
+	__atomic_store_n(&sw->gen, sw->gen + 1, __ATOMIC_RELEASE);
+}
+/* The union mask of a table set being built. */
+void emu_tableset_umask(struct emu_tableset *set);
 
 #endif

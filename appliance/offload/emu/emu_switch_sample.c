@@ -154,7 +154,8 @@ static void sample_drop(struct emu_switch *sw, struct rte_mbuf *copy)
 /* A copy of m if this frame is sampled; the copy sent out, or returned
  * (in *back) for the caller. Returns the copies in *back (0 or 1). */
 static unsigned sample(struct emu_switch *sw, struct emu_sample *s, struct rte_mbuf *m,
-		emu_output_fn out, void *ctx, struct rte_mbuf **back)
+		emu_output_fn out, void *ctx, struct rte_mbuf **back, uint64_t *hits,
+		uint64_t *bytes)
 {
 	if (s->ratio > 1 && __atomic_fetch_add(&s->seen, 1, __ATOMIC_RELAXED) % s->ratio != 0)
 		return 0;
@@ -164,8 +165,8 @@ static unsigned sample(struct emu_switch *sw, struct emu_sample *s, struct rte_m
 		return 0;
 	}
 	if (s->count) {
-		__atomic_fetch_add(&s->hits, 1, __ATOMIC_RELAXED);
-		__atomic_fetch_add(&s->bytes, rte_pktmbuf_pkt_len(c), __ATOMIC_RELAXED);
+		(*hits)++;
+		*bytes += rte_pktmbuf_pkt_len(c);
 	}
 	if (s->encap.len != 0 && emu_exec_encap(c, &s->encap) < 0) {
 		sample_drop(sw, c);
@@ -197,7 +198,8 @@ static void fate(const struct emu_prog *p, struct rte_mbuf *m, struct emu_ret *r
 }
 
 void emu_exec_special(struct emu_switch *sw, const struct emu_rule *r, struct rte_mbuf *m,
-		struct emu_ret *ret, unsigned consumed, emu_output_fn out, void *ctx)
+		struct emu_ret *ret, unsigned consumed, emu_output_fn out, void *ctx,
+		struct emu_copy_count *cc)
 {
 	const struct emu_prog *p = &r->prog;
 	struct rte_mbuf *back[EMU_MAX_SAMPLES];
@@ -207,7 +209,8 @@ void emu_exec_special(struct emu_switch *sw, const struct emu_rule *r, struct rt
 	for (unsigned i = 0; i < p->n_ops && err == 0; i++) {
 		const struct emu_op *op = &p->ops[i];
 		if (op->code == EMU_OP_SAMPLE)
-			n_back += sample(sw, &p->samples[op->arg], m, out, ctx, &back[n_back]);
+			n_back += sample(sw, &p->samples[op->arg], m, out, ctx, &back[n_back],
+					&cc->hits[op->arg], &cc->bytes[op->arg]);
 		else
 			err = emu_exec_op(p, op, m);
 	}

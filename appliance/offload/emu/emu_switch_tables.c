@@ -56,6 +56,7 @@ static int publish(struct emu_switch *sw, const struct emu_tableset *from, struc
 			set->t[set->n++] = from->t[i];
 	if (add != NULL)
 		set->t[set->n++] = add;
+	emu_tableset_umask(set);
 	struct emu_tableset *old = sw->tables;
 	__atomic_store_n(&sw->tables, set, __ATOMIC_RELEASE);
 	if (old != NULL)
