@@ -8,6 +8,7 @@
 #ifndef NFVA_PERIODIC_H
 #define NFVA_PERIODIC_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 struct periodic_task {
@@ -18,10 +19,15 @@ struct periodic_task {
 	 * punted frames and the other tasks): bounded work per call. */
 	void (*run)(void);
 	uint64_t next_ms;           /* private */
+	int again_ms;               /* private: -1, or periodic_again's delay */
 	struct periodic_task *next; /* private */
 };
 
 void periodic_register(struct periodic_task *t);
+/* From t's run(): run t again after delay_ms (0: the next turn of the
+ * control loop, after commands and punted frames), not after its interval:
+ * for work done in steps. */
+void periodic_again(struct periodic_task *t, unsigned delay_ms);
 /* Runs the tasks that are due; returns ms until the next one is due. */
 int periodic_run(void);
 

@@ -336,8 +336,10 @@ int fdb_del_evpn(const struct fdb_key *key, uint32_t vtep_ip)
 		}
 	}
 	rte_spinlock_unlock(&fdb.write_lock);
-	if (ret == 0)
+	if (ret == 0) {
+		fdb_grace_wait_if_needed();
 		fdb_removed(key->network, &key->mac);
+	}
 	return ret;
 }
 
@@ -346,6 +348,7 @@ void fdb_remove_locked(const struct fdb_key *key, struct fdb_entry *e)
 {
 	union fdb_dest dest = e->dest;
 	if (rte_hash_del_key(fdb.hash, key) >= 0) {
+		fdb.deleted_since_grace++;
 		e->in_table = false;
 		fdb_count_add(dest, key->network, -1);
 	}
@@ -362,8 +365,10 @@ int fdb_del(const struct fdb_key *key)
 		ret = 0;
 	}
 	rte_spinlock_unlock(&fdb.write_lock);
-	if (ret == 0)
+	if (ret == 0) {
+		fdb_grace_wait_if_needed();
 		fdb_removed(key->network, &key->mac);
+	}
 	return ret;
 }
 

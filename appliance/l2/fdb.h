@@ -133,6 +133,10 @@ unsigned fdb_flush(const struct fdb_filter *filter);
 unsigned fdb_flush_vtep(const struct fdb_filter *filter, uint32_t vtep_ip);
 /* Remove dynamic entries not seen for ageing_s seconds; returns how many. */
 unsigned fdb_age(uint32_t now, uint32_t ageing_s);
+/* The same in bounded steps that never wait for the workers (the ageing
+ * task): removes some (*removed) and returns true while the pass has more
+ * to do; call again on a later turn of the control loop. */
+bool fdb_age_step(uint32_t now, uint32_t ageing_s, unsigned *removed);
 
 typedef void (*fdb_walk_cb)(const struct fdb_entry *e, void *arg);
 void fdb_walk(const struct fdb_filter *filter, fdb_walk_cb cb, void *arg);

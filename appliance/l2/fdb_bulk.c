@@ -10,9 +10,16 @@
  * released in between (an entry is checked again when its batch runs). Deleted entries wait in
  * rte_hash's RCU defer queue; so that the queue never overflows (an overflowing queue leaks the key
  * slot and the entry for good), control waits for a grace period once it has deleted half the
- * queue's room since the last one. Workers report quiescent states every poll and never block on
- * this lock, so the wait is short.
+ * queue's room since the last one.
+ *
+ * Flushes (commands) wait, yielding the CPU: a worker sharing it, or
+ * preempted, must run to report. The ageing task never waits: it works in
+ * steps (fdb_age_step) of a bounded scan and at most the queue's remaining
+ * room of deletes, takes a grace-period token when the room is used, and
+ * resumes on a later turn of the control loop once the token has passed, so
+ * a table of aged MACs never stalls commands.
  */
+#include <sched.h>
 #include <stdlib.h>
 
 #include <rte_common.h>
@@ -28,6 +35,7 @@ NFVA_LOG_REGISTER(fdb_bulk)
 #define SCAN_CHUNK 4096  /* pool entries examined per hold of the lock */
 #define DELETE_BATCH 256 /* entries deleted per hold of the lock */
 #define WALK_CHUNK 256   /* pool entries a walk's callback sees per hold of the lock */
+#define AGE_STEP_SCAN 8192 /* pool entries one ageing step examines */
 
 typedef bool (*fdb_doomed_fn)(const struct fdb_entry *e, const void *arg);
 
@@ -73,41 +81,69 @@ static bool key_list_add(struct key_list *l, const struct fdb_key *k)
 	return true;
 }
 
-/* Keys of the entries doomed() selects, a chunk of the pool per hold of
- * the lock. Keys are collected before anything is deleted: deleting from an
- * extendable-bucket rte_hash compacts its chains under other keys. */
-static void fdb_collect(fdb_doomed_fn doomed, const void *arg, struct key_list *l)
+/* Keys of the entries doomed() selects among pool entries [from, to), at
+ * most max of them, a chunk of the pool per hold of the lock; returns where
+ * it stopped. Keys are collected before anything is deleted: deleting from
+ * an extendable-bucket rte_hash compacts its chains under other keys. */
+static uint32_t fdb_collect_range(fdb_doomed_fn doomed, const void *arg, uint32_t from,
+		uint32_t to, size_t max, struct key_list *l)
 {
 	bool room = true;
+	uint32_t i = from;
 
-	uint32_t high = pool_high();
-	for (uint32_t base = 0; base < high && room; base += SCAN_CHUNK) {
-		uint32_t end = RTE_MIN(base + SCAN_CHUNK, high);
+	while (i < to && room) {
+		uint32_t end = RTE_MIN(i + SCAN_CHUNK, to);
 		rte_spinlock_lock(&fdb.write_lock);
-		for (uint32_t i = base; i < end && room; i++) {
+		for (; i < end && room; i++) {
 			const struct fdb_entry *e = &fdb.pool[i];
 			if (e->in_table && doomed(e, arg))
-				room = key_list_add(l, &e->key);
+				room = key_list_add(l, &e->key) && l->n < max;
 		}
 		rte_spinlock_unlock(&fdb.write_lock);
 	}
+	return i;
+}
+
+static void fdb_collect(fdb_doomed_fn doomed, const void *arg, struct key_list *l)
+{
+	fdb_collect_range(doomed, arg, 0, pool_high(), SIZE_MAX, l);
+}
+
+static bool fdb_grace_due(void)
+{
+	return fdb.deleted_since_grace >= fdb.dq_size / 2;
+}
+
+/* Has the grace period begun once the room was used passed? Never waits. */
+static bool fdb_grace_passed(void)
+{
+	if (!fdb.grace_pending) {
+		fdb.grace_token = rte_rcu_qsbr_start(fdb.qsbr);
+		fdb.deleted_at_token = fdb.deleted_since_grace;
+		fdb.grace_pending = true;
+	}
+	if (rte_rcu_qsbr_check(fdb.qsbr, fdb.grace_token, false) != 1)
+		return false;
+	fdb.deleted_since_grace -= fdb.deleted_at_token; /* deletes after the token stay counted */
+	fdb.grace_pending = false;
+	return true;
 }
 
 /* Keeps the defer queue from overflowing: after half its room of deletes,
- * wait until every worker has left what it might still read. */
-static void fdb_grace_period(unsigned *since)
+ * wait until every worker has left what it might still read. Not
+ * rte_rcu_qsbr_synchronize: its spin would keep a worker that shares this
+ * CPU from running to report. */
+void fdb_grace_wait_if_needed(void)
 {
-	if (*since < fdb.dq_size / 2)
-		return;
-	rte_rcu_qsbr_synchronize(fdb.qsbr, RTE_QSBR_THRID_INVALID);
-	*since = 0;
+	while (fdb_grace_due() && !fdb_grace_passed())
+		sched_yield();
 }
 
 /* Deletes the listed keys that doomed() still selects, a batch per hold;
  * the list keeps only the deleted keys, first. */
 static unsigned fdb_delete(fdb_doomed_fn doomed, const void *arg, struct key_list *l)
 {
-	unsigned removed = 0, since_grace = 0;
+	unsigned removed = 0;
 	void *data;
 
 	for (size_t i = 0; i < l->n;) {
@@ -118,11 +154,20 @@ static unsigned fdb_delete(fdb_doomed_fn doomed, const void *arg, struct key_lis
 				continue;
 			fdb_remove_locked(&l->keys[i], data);
 			l->keys[removed++] = l->keys[i];
-			since_grace++;
 		}
 		rte_spinlock_unlock(&fdb.write_lock);
-		fdb_grace_period(&since_grace);
+		fdb_grace_wait_if_needed();
 	}
+	return removed;
+}
+
+/* Deletes the listed keys, then tells (EVENT_FDB_REMOVED) and frees the list. */
+static unsigned fdb_delete_listed(fdb_doomed_fn doomed, const void *arg, struct key_list *l)
+{
+	unsigned removed = fdb_delete(doomed, arg, l);
+	for (size_t i = 0; i < removed; i++)
+		fdb_removed(l->keys[i].network, &l->keys[i].mac);
+	free(l->keys);
 	return removed;
 }
 
@@ -131,11 +176,7 @@ static unsigned fdb_remove_if(fdb_doomed_fn doomed, const void *arg)
 	struct key_list l = { 0 };
 
 	fdb_collect(doomed, arg, &l);
-	unsigned removed = fdb_delete(doomed, arg, &l);
-	for (size_t i = 0; i < removed; i++)
-		fdb_removed(l.keys[i].network, &l.keys[i].mac);
-	free(l.keys);
-	return removed;
+	return fdb_delete_listed(doomed, arg, &l);
 }
 
 static bool fdb_doomed_by_filter(const struct fdb_entry *e, const void *arg)
@@ -187,6 +228,31 @@ unsigned fdb_age(uint32_t now, uint32_t ageing_s)
 {
 	struct ageing_arg arg = { .now = now, .ageing_s = ageing_s };
 	return fdb_remove_if(fdb_doomed_by_age, &arg);
+}
+
+/* One step: deletes less than the defer queue's remaining room (half the
+ * queue), so fdb_delete's own check never finds a grace period due and
+ * nothing waits. */
+bool fdb_age_step(uint32_t now, uint32_t ageing_s, unsigned *removed)
+{
+	struct ageing_arg arg = { .now = now, .ageing_s = ageing_s };
+	struct key_list l = { 0 };
+
+	*removed = 0;
+	uint32_t half = fdb.dq_size / 2;
+	if (fdb.deleted_since_grace + 1 >= half && !fdb_grace_passed())
+		return true; /* come back when the workers have moved on */
+	if (fdb.deleted_since_grace + 1 >= half)
+		return true; /* deletes since the token used the room again */
+	uint32_t room = half - 1 - fdb.deleted_since_grace;
+	uint32_t high = pool_high();
+	uint32_t to = RTE_MIN(fdb.age_cursor + AGE_STEP_SCAN, high);
+	fdb.age_cursor = fdb_collect_range(fdb_doomed_by_age, &arg, fdb.age_cursor, to, room, &l);
+	*removed = fdb_delete_listed(fdb_doomed_by_age, &arg, &l);
+	if (fdb.age_cursor < high)
+		return true;
+	fdb.age_cursor = 0;
+	return false;
 }
 
 /* Only control deletes, and control is walking: entries stay valid while the

@@ -19,14 +19,21 @@
 
 static uint32_t ageing_s = NFVA_DEFAULT_AGEING_S;
 
-static void fdb_ageing_run(void)
-{
-	fdb_age(nfva_now_s(), ageing_s);
-}
+static void fdb_ageing_run(void);
 
 static struct periodic_task ageing_task = { .name = "fdb-ageing",
 	.interval_ms = 1000,
 	.run = fdb_ageing_run };
+
+/* A pass over the whole table, in steps that never wait for the workers: a
+ * step that could remove nothing (the workers have not yet moved on) comes
+ * back a millisecond later, not at once, so it never spins. */
+static void fdb_ageing_run(void)
+{
+	unsigned removed;
+	if (fdb_age_step(nfva_now_s(), ageing_s, &removed))
+		periodic_again(&ageing_task, removed > 0 ? 0 : 1);
+}
 
 struct fdb_show_ctx {
 	json_t *list;

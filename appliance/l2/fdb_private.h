@@ -29,6 +29,13 @@ struct fdb_table {
 	rte_spinlock_t write_lock;
 	struct rte_rcu_qsbr *qsbr; /* the workers' grace periods */
 	uint32_t dq_size;          /* the defer queue's room for deleted entries */
+	/* Deletes since the last grace period known to be over: past half the
+	 * queue's room, wait (or, for the ageing task, come back later). */
+	uint32_t deleted_since_grace;
+	uint32_t deleted_at_token; /* deleted_since_grace when grace_token was taken */
+	uint64_t grace_token;
+	bool grace_pending;
+	uint32_t age_cursor; /* the ageing pass in progress: next pool entry to examine */
 };
 
 extern struct fdb_table fdb;
@@ -36,6 +43,9 @@ extern struct fdb_table fdb;
 /* Caller holds write_lock: delete key (e its entry); the entry returns to the
  * pool after a grace period, through rte_hash's defer queue. */
 void fdb_remove_locked(const struct fdb_key *key, struct fdb_entry *e);
+/* Control, outside the lock, after deletes: once half the defer queue's
+ * room was used, wait for the workers' grace period (yielding the CPU). */
+void fdb_grace_wait_if_needed(void);
 /* Control, outside the lock: publish EVENT_FDB_REMOVED. */
 void fdb_removed(uint16_t network, const struct rte_ether_addr *mac);
 
