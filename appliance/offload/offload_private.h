@@ -8,6 +8,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <sys/queue.h>
 #include <jansson.h>
 #include <rte_flow.h>
 
@@ -151,6 +152,8 @@ struct offload_rule {
 	uint64_t asked_tsc; /* when a worker asked for it (0: not asked by a worker) */
 	uint32_t install_us;
 	bool limited; /* kept in software by the port's rule limit */
+	bool listed;  /* in the table and on its list (rules.c) */
+	TAILQ_ENTRY(offload_rule) link;
 };
 
 struct offload_stats {
