@@ -10,6 +10,7 @@
  * taken the client idle the longest makes room for a new one.
  */
 #include <fcntl.h>
+#include <inttypes.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -50,6 +51,17 @@ static int listen_fd = -1;
 static char socket_path[PATH_MAX];
 static struct client *clients[MAX_CLIENTS];
 static uint64_t clients_evicted, clients_timed_out;
+
+/* How promptly the control thread answers: a turn is the time it spends
+ * away from the socket (periodic tasks, punted frames, offload requests);
+ * past SLOW_MS, a turn or a command is counted and logged. */
+#define SLOW_MS 50
+static struct {
+	uint64_t poll_end_ms; /* 0 before the first poll */
+	uint64_t away_max_ms, slow_turns;
+	uint64_t cmd_max_ms, slow_cmds;
+	char cmd_max_word[24]; /* the slowest command's first word */
+} timing;
 
 static uint64_t now_ms(void)
 {
@@ -223,11 +235,39 @@ static int out_json(struct client *c, json_t *j)
 	return ret;
 }
 
+static void note_command(const char *line, uint64_t ms)
+{
+	int word = (int)strcspn(line, " ");
+	if (ms > timing.cmd_max_ms) {
+		timing.cmd_max_ms = ms;
+		snprintf(timing.cmd_max_word, sizeof(timing.cmd_max_word), "%.*s", word, line);
+	}
+	if (ms > SLOW_MS) {
+		timing.slow_cmds++;
+		NFVA_LOG(WARNING, "command %.*s... took %" PRIu64 " ms", word, line, ms);
+	}
+}
+
+static void note_turn(uint64_t start_ms)
+{
+	if (timing.poll_end_ms == 0)
+		return;
+	uint64_t away = start_ms - timing.poll_end_ms;
+	if (away > timing.away_max_ms)
+		timing.away_max_ms = away;
+	if (away > SLOW_MS) {
+		timing.slow_turns++;
+		NFVA_LOG(WARNING, "control thread away from its socket for %" PRIu64 " ms", away);
+	}
+}
+
 /* Queue the answer to one line (a stream only starts here). */
 static int answer_line(struct client *c, const char *line)
 {
 	struct cmd_reply reply;
+	uint64_t t0 = now_ms();
 	int status = cmd_execute(line, &reply);
+	note_command(line, now_ms() - t0);
 
 	/* The command itself is not logged: it may carry secrets (LISP keys). */
 	NFVA_LOG(DEBUG, "command %.*s... -> %s", (int)strcspn(line, " "), line,
@@ -360,6 +400,7 @@ void control_socket_poll(int timeout_ms)
 	unsigned idx[MAX_CLIENTS + 1];
 	nfds_t n = 0;
 
+	note_turn(now_ms());
 	if (listen_fd >= 0) {
 		fds[n] = (struct pollfd){ .fd = listen_fd, .events = POLLIN };
 		idx[n++] = MAX_CLIENTS;
@@ -387,6 +428,7 @@ void control_socket_poll(int timeout_ms)
 		if (!serve_client(clients[idx[k]], fds[k].revents, now))
 			client_close(idx[k]);
 	}
+	timing.poll_end_ms = now_ms();
 }
 
 void control_socket_stats(struct control_socket_stats *s)
@@ -397,14 +439,23 @@ void control_socket_stats(struct control_socket_stats *s)
 	s->max_clients = MAX_CLIENTS;
 	s->evicted = clients_evicted;
 	s->timed_out = clients_timed_out;
+	s->longest_turn_ms = timing.away_max_ms;
+	s->slow_turns = timing.slow_turns;
+	s->slowest_command_ms = timing.cmd_max_ms;
+	s->slow_commands = timing.slow_cmds;
+	s->slowest_command = timing.cmd_max_word;
 }
 
 static json_t *control_stats(void)
 {
 	struct control_socket_stats s;
 	control_socket_stats(&s);
-	return json_pack("{s:i, s:i, s:I, s:I}", "clients", (int)s.clients, "max_clients",
-			(int)s.max_clients, "evicted", (json_int_t)s.evicted, "timed_out",
-			(json_int_t)s.timed_out);
+	return json_pack("{s:i, s:i, s:I, s:I, s:I, s:I, s:I, s:s, s:I}", "clients",
+			(int)s.clients, "max_clients", (int)s.max_clients, "evicted",
+			(json_int_t)s.evicted, "timed_out", (json_int_t)s.timed_out,
+			"longest_turn_ms", (json_int_t)s.longest_turn_ms, "slow_turns",
+			(json_int_t)s.slow_turns, "slowest_command_ms",
+			(json_int_t)s.slowest_command_ms, "slowest_command", s.slowest_command,
+			"slow_commands", (json_int_t)s.slow_commands);
 }
 STATS_SECTION("control", control_stats)

@@ -24,6 +24,12 @@ struct control_socket_stats {
 	unsigned clients, max_clients;
 	uint64_t evicted;   /* idle clients closed to make room for a new one */
 	uint64_t timed_out; /* clients closed after CLIENT_IDLE_MS without progress */
+	/* Promptness: the longest time the control thread spent away from the
+	 * socket in one turn of its loop, the slowest command (and its first
+	 * word), and how many of each took more than 50 ms (each logged). */
+	uint64_t longest_turn_ms, slow_turns;
+	uint64_t slowest_command_ms, slow_commands;
+	const char *slowest_command;
 };
 void control_socket_stats(struct control_socket_stats *s);
 

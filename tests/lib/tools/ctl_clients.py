@@ -7,7 +7,8 @@
   loop    issue commands in turn (port show, fdb summary, stats, neigh show,
           network show, offload show, lisp show), one every 20 ms, each
           answered before the next; on exit (after SECONDS, or at SIGTERM)
-          print "commands N errors E p50_ms P50 p99_ms P99 max_ms MAX"
+          print "commands N errors E p50_ms P50 p99_ms P99 max_ms MAX", then
+          the five slowest ("slow MS COMMAND at SECONDS")
 Each runs for SECONDS then exits (the first two just close their socket).
 The protocol is nfvactl's: one command line in, one JSON line out."""
 
@@ -48,8 +49,8 @@ def ask(path, line):
 
 
 def loop(path, seconds):
-    lat, errors, k = [], 0, 0
-    end = time.monotonic() + seconds
+    lat, errors, k, t_start = [], 0, 0, time.monotonic()
+    end = t_start + seconds
     stop = []
     signal.signal(signal.SIGTERM, lambda *_: stop.append(1))
     while time.monotonic() < end and not stop:
@@ -58,13 +59,16 @@ def loop(path, seconds):
         except OSError:
             ok, secs = False, 10.0
         errors += 0 if ok else 1
-        lat.append(secs * 1000)
+        lat.append((secs * 1000, COMMANDS[k % len(COMMANDS)], time.monotonic() - t_start))
         k += 1
         time.sleep(0.02)
     lat.sort()
-    pick = (lambda q: lat[min(len(lat) - 1, int(q * len(lat)))]) if lat else (lambda q: 0)
-    print(f"commands {len(lat)} errors {errors} p50_ms {pick(0.5):.1f} p99_ms {pick(0.99):.1f} "
-          f"max_ms {lat[-1] if lat else 0:.1f}")
+    ms = [x[0] for x in lat]
+    pick = (lambda q: ms[min(len(ms) - 1, int(q * len(ms)))]) if ms else (lambda q: 0)
+    print(f"commands {len(ms)} errors {errors} p50_ms {pick(0.5):.1f} p99_ms {pick(0.99):.1f} "
+          f"max_ms {ms[-1] if ms else 0:.1f}")
+    for secs, cmd, at in reversed(lat[-5:]):
+        print(f"slow {secs:.1f} {cmd!r} at {at:.1f} s")
 
 
 def main():
