@@ -450,12 +450,11 @@ static json_t *control_stats(void)
 {
 	struct control_socket_stats s;
 	control_socket_stats(&s);
-	return json_pack("{s:i, s:i, s:I, s:I, s:I, s:I, s:I, s:s, s:I}", "clients",
-			(int)s.clients, "max_clients", (int)s.max_clients, "evicted",
-			(json_int_t)s.evicted, "timed_out", (json_int_t)s.timed_out,
-			"longest_turn_ms", (json_int_t)s.longest_turn_ms, "slow_turns",
-			(json_int_t)s.slow_turns, "slowest_command_ms",
-			(json_int_t)s.slowest_command_ms, "slowest_command", s.slowest_command,
-			"slow_commands", (json_int_t)s.slow_commands);
+	return json_pack("{s:i, s:i, s:I, s:I, s:I, s:I, s:I, s:s, s:I}", "clients", (int)s.clients,
+			"max_clients", (int)s.max_clients, "evicted", (json_int_t)s.evicted,
+			"timed_out", (json_int_t)s.timed_out, "longest_turn_ms",
+			(json_int_t)s.longest_turn_ms, "slow_turns", (json_int_t)s.slow_turns,
+			"slowest_command_ms", (json_int_t)s.slowest_command_ms, "slowest_command",
+			s.slowest_command, "slow_commands", (json_int_t)s.slow_commands);
 }
 STATS_SECTION("control", control_stats)

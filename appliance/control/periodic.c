@@ -42,8 +42,10 @@ int periodic_run(void)
 			t->run();
 			uint64_t took = now_ms() - now;
 			if (took > SLOW_TASK_MS)
-				NFVA_LOG(WARNING, "periodic task %s ran %" PRIu64 " ms", t->name, took);
-			t->next_ms = now + (t->again_ms >= 0 ? (uint64_t)t->again_ms : t->interval_ms);
+				NFVA_LOG(WARNING, "periodic task %s ran %" PRIu64 " ms", t->name,
+						took);
+			t->next_ms = now +
+					(t->again_ms >= 0 ? (uint64_t)t->again_ms : t->interval_ms);
 		}
 		if (t->next_ms < soonest)
 			soonest = t->next_ms;

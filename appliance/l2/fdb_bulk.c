@@ -32,9 +32,9 @@
 
 NFVA_LOG_REGISTER(fdb_bulk)
 
-#define SCAN_CHUNK 4096  /* pool entries examined per hold of the lock */
-#define DELETE_BATCH 256 /* entries deleted per hold of the lock */
-#define WALK_CHUNK 256   /* pool entries a walk's callback sees per hold of the lock */
+#define SCAN_CHUNK 4096    /* pool entries examined per hold of the lock */
+#define DELETE_BATCH 256   /* entries deleted per hold of the lock */
+#define WALK_CHUNK 256     /* pool entries a walk's callback sees per hold of the lock */
 #define AGE_STEP_SCAN 8192 /* pool entries one ageing step examines */
 
 typedef bool (*fdb_doomed_fn)(const struct fdb_entry *e, const void *arg);
@@ -85,8 +85,8 @@ static bool key_list_add(struct key_list *l, const struct fdb_key *k)
  * most max of them, a chunk of the pool per hold of the lock; returns where
  * it stopped. Keys are collected before anything is deleted: deleting from
  * an extendable-bucket rte_hash compacts its chains under other keys. */
-static uint32_t fdb_collect_range(fdb_doomed_fn doomed, const void *arg, uint32_t from,
-		uint32_t to, size_t max, struct key_list *l)
+static uint32_t fdb_collect_range(fdb_doomed_fn doomed, const void *arg, uint32_t from, uint32_t to,
+		size_t max, struct key_list *l)
 {
 	bool room = true;
 	uint32_t i = from;

@@ -166,8 +166,8 @@ static void test_ageing_steps_never_wait(void **state)
 	(void)state;
 	bool done;
 
-	learn_at(0, CAPACITY / 2, 1);               /* aged at 4 */
-	learn_at(CAPACITY, CAPACITY / 2, 100);      /* not aged */
+	learn_at(0, CAPACITY / 2, 1);                  /* aged at 4 */
+	learn_at(CAPACITY, CAPACITY / 2, 100);         /* not aged */
 	rte_rcu_qsbr_thread_register(qsbr, WORKER_ID); /* this thread: a reader that stalls */
 	rte_rcu_qsbr_thread_online(qsbr, WORKER_ID);
 
