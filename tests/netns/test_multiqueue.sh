@@ -26,7 +26,9 @@
 # 5. mode offload (VM ports are VFs of an emulated e-switch): each L2 rule
 #    exists once although four workers asked for it; installs - removals =
 #    rules; the vm1 -> vm2 rule carried frames of the flows and knows its
-#    request-to-first-frame latency (live_us).
+#    request-to-first-frame latency (live_us); 64 more flows over the four
+#    queues: the rule's hit counter took every frame vm2 received (four
+#    workers count on the same rule at once; none may be lost).
 set -eu -o pipefail
 # shellcheck source=tests/lib/lan.sh
 . "$(dirname "$0")/../lib/lan.sh"
@@ -149,6 +151,17 @@ if offload_mode; then
 	# a rule that carried frames knows its request-to-first-frame latency
 	check_ge "the vm1 -> vm2 rule's live_us (request to first frame)" \
 		"$(rule_field h "$(f_l2 vm1 vm2)" live_us)" 0
+	l2_hits() { rule_field h "$(f_l2 vm1 vm2)" hits; }
+	hits0=$(l2_hits)
+	cap_start counted "$(ns_vm vm2)" eth0
+	vm_exec vm1 "$PY" "$NT_LIB/tools/flows.py" send eth0 "$M1" "$M2" 10.0.0.1 10.0.0.2 \
+		"$FLOWS" "$FRAMES" 15000 40000 >/dev/null
+	cap_stop counted
+	got=$(pcap_count counted "eth.src == $M1 && eth.dst == $M2 && udp")
+	check_ge "vm2 received the flows through the rule" "$got" $((FLOWS * FRAMES * 99 / 100))
+	wait_for 5 cmd_eq "[ \$(l2_hits) -ge $((hits0 + got)) ] && echo y" y || true
+	check_ge "the rule counted every frame vm2 received (4 workers, one rule)" \
+		$(($(l2_hits) - hits0)) "$got"
 	log "offload: $(ctlj h stats | json_get "{k: j['offload'][k] for k in ('requests', 'installs', 'removals', 'rules')}")"
 fi
 nfva_down h
