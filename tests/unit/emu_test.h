@@ -340,5 +340,6 @@ void test_many_rules(void **state);
 /* test_emu_switch_rcu.c */
 void test_rcu(void **state);
 void test_concurrent(void **state);
+void test_count_two_workers(void **state);
 
 #endif

@@ -265,6 +265,7 @@ int main(void)
 		T(test_mask_limit),
 		T(test_rcu),
 		T(test_concurrent),
+		T(test_count_two_workers),
 		T(test_many_rules),
 	};
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);

@@ -278,7 +278,7 @@ static int action_compile(struct action_ctx *c, const struct rte_flow_action *a,
 		if (c->prog->count)
 			return rte_flow_error_set(error, ENOTSUP, RTE_FLOW_ERROR_TYPE_ACTION, a,
 					"more than one COUNT action");
-		c->prog->count = c->m->in_port >= 0 ? EMU_COUNT_ONE_WRITER : EMU_COUNT_SHARED;
+		c->prog->count = EMU_COUNT_SHARED;
 		return 0;
 	case RTE_FLOW_ACTION_TYPE_VXLAN_DECAP:
 	case RTE_FLOW_ACTION_TYPE_RAW_DECAP:

@@ -253,16 +253,8 @@ static inline void count_flush(struct count_run *c)
 		return;
 	if (unlikely(__atomic_load_n(&r->first_hit_tsc, __ATOMIC_RELAXED) == 0))
 		__atomic_store_n(&r->first_hit_tsc, rte_rdtsc(), __ATOMIC_RELAXED);
-	if (r->prog.count == EMU_COUNT_SHARED) {
-		__atomic_fetch_add(&r->hits, c->hits, __ATOMIC_RELAXED);
-		__atomic_fetch_add(&r->bytes, c->bytes, __ATOMIC_RELAXED);
-		return;
-	}
-	/* the only writer: no locked add needed */
-	__atomic_store_n(&r->hits, __atomic_load_n(&r->hits, __ATOMIC_RELAXED) + c->hits,
-			__ATOMIC_RELAXED);
-	__atomic_store_n(&r->bytes, __atomic_load_n(&r->bytes, __ATOMIC_RELAXED) + c->bytes,
-			__ATOMIC_RELAXED);
+	__atomic_fetch_add(&r->hits, c->hits, __ATOMIC_RELAXED);
+	__atomic_fetch_add(&r->bytes, c->bytes, __ATOMIC_RELAXED);
 }
 
 static inline void count(struct count_run *c, struct emu_rule *r, uint32_t len)
