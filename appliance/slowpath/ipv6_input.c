@@ -29,7 +29,9 @@ static void icmp6_echo(struct worker *w, struct rte_mbuf *m, uint16_t port)
 	struct rte_ipv6_hdr *ip = (struct rte_ipv6_hdr *)(eth + 1);
 	uint8_t *icmp = (uint8_t *)(ip + 1);
 
-	if (rte_ipv6_udptcp_cksum_verify(ip, icmp) != 0 || icmp[1] != 0) {
+	/* A reply to a multicast or unspecified source would go nowhere sane. */
+	if (rte_ipv6_udptcp_cksum_verify(ip, icmp) != 0 || icmp[1] != 0 ||
+			ipv6_is_multicast(ip->src_addr) || ipv6_is_unspecified(ip->src_addr)) {
 		worker_drop(w, port, DROP_ICMP_INVALID, m);
 		return;
 	}

@@ -11,7 +11,8 @@
 #
 # A. Config: both addresses in `underlay show`; bad input (v4 gateway on a
 #    v6 prefix, /129, link-local, multicast, a v6 gateway off the prefix)
-#    refused and nothing changed; the running config has both lines.
+#    refused and nothing changed; the running config has both lines and a
+#    static IPv6 neighbour, and passes `nfva --check-config`.
 # B. ping -6 from the peer: replies; the peer's neighbour entry for nfva has
 #    nfva's MAC; IPv4 ping still works (dual-stack).
 # C. `neigh resolve 2001:db8:17::2`: REACHABLE with the peer's MAC.
@@ -67,6 +68,15 @@ check_eq "A: running config, IPv4 line" \
 	"$(grep -c '^underlay set uplink uplink ip 192.168.17.1/24$' "$TEST_TMP/running.conf")" 1
 check_eq "A: running config, IPv6 line" \
 	"$(grep -c '^underlay set uplink uplink ip 2001:db8:17::1/64$' "$TEST_TMP/running.conf")" 1
+ctl_ok u6 neigh add 2001:db8:17::99 lladdr 02:00:00:00:17:99
+ctl u6 config show >"$TEST_TMP/running.conf"
+check_eq "A: running config, static IPv6 neighbour" \
+	"$(grep -ic '^neigh add 2001:db8:17::99 lladdr 02:00:00:00:17:99$' "$TEST_TMP/running.conf")" 1
+"$NFVA" --check-config "$TEST_TMP/running.conf" >"$TEST_TMP/check.out" 2>&1 ||
+	fail "the running config does not pass --check-config: $(cat "$TEST_TMP/check.out")"
+check_eq "A: neigh show has the static IPv6 entry" "$(state_of 2001:db8:17::99)" permanent
+ctl_ok u6 neigh del 2001:db8:17::99
+check_eq "A: static IPv6 entry removed" "$(state_of 2001:db8:17::99)" none
 
 # --- B. the peer reaches nfva over IPv6 (ND from the peer) and IPv4 ------------------------
 check_ping "B: peer -> 2001:db8:17::1" "$H2" 2001:db8:17::1 3
