@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * struct nfva_ip: an IPv4 or IPv6 address, family-neutral, usable as a hash
- * key (fixed size, unused bytes zero). IPv4 sits in addr[0..3] in network
+ * key (fixed size, unused bytes zero, built only by the helpers below or a
+ * zeroing initialiser). IPv4 sits in addr[0..3] in network
  * order. Parsing and printing with inet_pton/inet_ntop.
  */
 #ifndef NFVA_IP_ADDR_H
@@ -13,11 +14,14 @@
 #include <stdint.h>
 #include <string.h>
 
+/* 8-byte aligned and without implicit padding: rte_hash_crc reads keys
+ * 8 bytes at a time, and every byte of a key is hashed and compared. */
 struct nfva_ip {
 	uint8_t family; /* AF_INET or AF_INET6; 0: none */
 	uint8_t pad[3]; /* zero */
 	uint8_t addr[16];
-};
+	uint8_t pad2[4]; /* zero */
+} __attribute__((aligned(8)));
 
 /* INET6_ADDRSTRLEN, enough for either family. */
 #define NFVA_IP_STRLEN 46
