@@ -15,7 +15,9 @@
 #    static IPv6 neighbour, and passes `nfva --check-config`.
 # B. ping -6 from the peer: replies; the peer's neighbour entry for nfva has
 #    nfva's MAC; IPv4 ping still works (dual-stack).
-# C. `neigh resolve 2001:db8:17::2`: REACHABLE with the peer's MAC.
+# C. `neigh resolve 2001:db8:17::2`: REACHABLE with the peer's MAC; an IPv6
+#    gateway (a second address of the peer) is resolved once configured,
+#    and setting it keeps the IPv4 address.
 # D. The peer drops NS (ip6tables): nfva's re-resolution FAILS; the rule goes
 #    and nfva heals it by itself (back-off), `recoveries` >= 1.
 # E. scapy from the peer: an NS flood with random sources stays within
@@ -92,6 +94,13 @@ wait_for 10 cmd_eq "state_of $P6" reachable ||
 check_eq "C: $P6 lladdr" "$(neigh_field u6 $P6 lladdr | tr A-F a-f)" "$U2_MAC"
 check_ge "C: NS sent" "$(nd_stat ns_sent)" 1
 check_ge "C: NA received" "$(nd_stat na_received)" 1
+ip -n "$H2" addr add 2001:db8:17::fe/64 dev u2 nodad
+ctl_ok u6 underlay set uplink uplink ip 2001:db8:17::1/64 gateway 2001:db8:17::fe
+check_eq "C: gateway6 set, IPv4 address kept" \
+	"$(ushow '"%s %s" % (j["gateway6"], j["ip"])')" "2001:db8:17::fe 192.168.17.1"
+wait_for 10 cmd_eq "state_of 2001:db8:17::fe" reachable ||
+	fail "the IPv6 gateway is '$(state_of 2001:db8:17::fe)', expected reachable"
+check_eq "C: gateway lladdr" "$(neigh_field u6 2001:db8:17::fe lladdr | tr A-F a-f)" "$U2_MAC"
 
 # --- D. the peer goes silent, then comes back --------------------------------------------
 ip netns exec "$H2" ip6tables -A INPUT -p icmpv6 --icmpv6-type neighbour-solicitation -j DROP
