@@ -23,6 +23,8 @@
 #include <jansson.h>
 #include <rte_ether.h>
 
+#include "core/ip_addr.h"
+
 #define CMD_MAX_TOKENS 64
 #define CMD_ERROR_SIZE 512
 
@@ -135,6 +137,11 @@ uint32_t cmd_arg_u32(const struct cmd_args *a, const char *name, uint32_t dflt);
 bool cmd_arg_mac(const struct cmd_args *a, const char *name, struct rte_ether_addr *mac);
 bool cmd_arg_ipv4(const struct cmd_args *a, const char *name, uint32_t *ip_be);
 bool cmd_arg_prefix(const struct cmd_args *a, const char *name, uint32_t *ip_be, uint8_t *len);
+/* An ADDR (either family), a PREFIX of either family (len defaults to the
+ * whole address). */
+bool cmd_arg_addr(const struct cmd_args *a, const char *name, struct nfva_ip *ip);
+bool cmd_arg_addr_prefix(const struct cmd_args *a, const char *name, struct nfva_ip *ip,
+		uint8_t *len);
 
 /* Placeholder types (cmd_types.c); modules may add their own. */
 struct cmd_type {

@@ -65,3 +65,27 @@ bool cmd_arg_prefix(const struct cmd_args *a, const char *name, uint32_t *ip_be,
 	*ip_be = in.s_addr;
 	return true;
 }
+
+bool cmd_arg_addr(const struct cmd_args *a, const char *name, struct nfva_ip *ip)
+{
+	const char *v = cmd_arg(a, name);
+	return v != NULL && nfva_ip_parse(v, ip) == 0;
+}
+
+bool cmd_arg_addr_prefix(const struct cmd_args *a, const char *name, struct nfva_ip *ip,
+		uint8_t *len)
+{
+	const char *v = cmd_arg(a, name);
+	char buf[64];
+
+	if (v == NULL || strlen(v) >= sizeof(buf))
+		return false;
+	strcpy(buf, v);
+	char *slash = strchr(buf, '/');
+	if (slash != NULL)
+		*slash = '\0';
+	if (nfva_ip_parse(buf, ip) < 0)
+		return false;
+	*len = slash != NULL ? (uint8_t)atoi(slash + 1) : (ip->family == AF_INET ? 32 : 128);
+	return true;
+}

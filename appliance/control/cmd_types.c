@@ -108,15 +108,29 @@ static bool valid_ip(const char *s)
 	return inet_pton(AF_INET, s, &in) == 1;
 }
 
+static bool valid_ip6(const char *s)
+{
+	struct in6_addr in;
+	return inet_pton(AF_INET6, s, &in) == 1;
+}
+
+static bool valid_addr(const char *s)
+{
+	return valid_ip(s) || valid_ip6(s);
+}
+
+/* a.b.c.d/0-32 or an IPv6 address /0-128. */
 static bool valid_prefix(const char *s)
 {
-	char buf[32];
+	char buf[64];
 	const char *slash = strchr(s, '/');
 	if (slash == NULL || (size_t)(slash - s) >= sizeof(buf))
 		return false;
 	memcpy(buf, s, slash - s);
 	buf[slash - s] = '\0';
-	return valid_ip(buf) && parse_ulong(slash + 1, 0, 32);
+	if (valid_ip(buf))
+		return parse_ulong(slash + 1, 0, 32);
+	return valid_ip6(buf) && parse_ulong(slash + 1, 0, 128);
 }
 
 static bool valid_level(const char *s)
@@ -145,14 +159,15 @@ NFVA_TYPE(t_seconds, "SECONDS", "seconds (1-1073741824)", valid_seconds)
 NFVA_TYPE(t_mtu, "MTU", "an MTU (68-9600)", valid_mtu)
 NFVA_TYPE(t_vni, "VNI", "a 24-bit id (0-16777215)", valid_vni)
 NFVA_TYPE(t_ip, "IP", "an IPv4 address", valid_ip)
-NFVA_TYPE(t_prefix, "PREFIX", "an IPv4 prefix (a.b.c.d/len)", valid_prefix)
+NFVA_TYPE(t_addr, "ADDR", "an IPv4 or IPv6 address", valid_addr)
+NFVA_TYPE(t_prefix, "PREFIX", "an IPv4 or IPv6 prefix (a.b.c.d/len, x:x::x/len)", valid_prefix)
 NFVA_TYPE(t_level, "LEVEL", "a log level (emerg alert crit err warning notice info debug)",
 		valid_level)
 
 RTE_INIT(cmd_types_register)
 {
 	struct cmd_type *all[] = { &t_name, &t_port, &t_network, &t_devargs, &t_mac, &t_uint,
-		&t_vlan, &t_seconds, &t_mtu, &t_vni, &t_ip, &t_prefix, &t_level };
+		&t_vlan, &t_seconds, &t_mtu, &t_vni, &t_ip, &t_addr, &t_prefix, &t_level };
 	for (unsigned i = 0; i < RTE_DIM(all); i++)
 		cmd_register_type(all[i]);
 }

@@ -25,6 +25,8 @@
 #define ICMP_REPLY_BURST 100
 #define ARP_REPLY_RATE 1000 /* ARP replies for the VTEP address */
 #define ARP_REPLY_BURST 100
+#define ND_REPLY_RATE 1000 /* Neighbor Advertisements for the uplink's IPv6 address */
+#define ND_REPLY_BURST 100
 /* LISP, control thread (defaults of `lisp limits`): Map-Replies to the
  * ITR-RLOC a request names, gleaning probes (each a broadcast on every
  * member), map-cache misses taken on (pending entry, Map-Request). */

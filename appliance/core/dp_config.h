@@ -97,7 +97,9 @@ struct dp_network {
 struct dp_underlay {
 	bool active;
 	uint16_t port;             /* appliance port index of the uplink */
-	uint32_t ip;               /* local VTEP address, network order */
+	uint32_t ip;               /* local VTEP address, network order; 0: none */
+	bool has_ip6;              /* ip6 is set: ND and ICMPv6 echo answered */
+	uint8_t ip6[16];           /* the uplink's IPv6 address */
 	struct rte_ether_addr mac; /* uplink MAC */
 	uint16_t mtu;              /* uplink IP MTU */
 };

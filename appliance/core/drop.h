@@ -39,6 +39,9 @@
 	X(PUNT_FULL, "punt_full")         /* control ring full (ARP, held frames) */   \
 	X(ICMP_INVALID, "icmp_invalid")   /* malformed ICMP to the VTEP address */    \
 	X(ICMP_RATE, "icmp_rate_limited") /* echo requests beyond the reply rate */ \
+	X(IP6_INVALID, "ip6_invalid")     /* bad IPv6 version or payload length */   \
+	X(ND_INVALID, "nd_invalid")       /* NS/NA RFC 4861 7.1 discards (hop limit...) */ \
+	X(ICMP6_RATE, "icmp6_rate_limited") /* ICMPv6 echo beyond the reply rate */ \
 	X(UDP_CHECKSUM, "udp_bad_checksum") /* outer UDP checksum set and wrong */   \
 	X(ERSPAN_UNKNOWN, "erspan_unknown") /* ERSPAN session nobody collects */   \
 	X(LISP_NOT_IP, "lisp_not_ip")     /* LISP network: neither IPv4, IPv6 nor ARP */ \

@@ -11,6 +11,7 @@
 #include "core/args.h"
 #include "core/bounds.h"
 #include "core/event.h"
+#include "core/ip_addr.h"
 #include "core/log.h"
 #include "core/module.h"
 #include "overlay/neigh.h"
@@ -30,10 +31,10 @@ uint64_t neigh_now_ms(void)
 	return (uint64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-struct neigh *neigh_find(uint32_t ip)
+struct neigh *neigh_find(const struct nfva_ip *ip)
 {
 	void *data;
-	if (neigh_table.by_ip == NULL || rte_hash_lookup_data(neigh_table.by_ip, &ip, &data) < 0)
+	if (neigh_table.by_ip == NULL || rte_hash_lookup_data(neigh_table.by_ip, ip, &data) < 0)
 		return NULL;
 	return data;
 }
@@ -68,7 +69,7 @@ static struct neigh *neigh_victim(void)
 
 static void neigh_forget(struct neigh *n);
 
-static struct neigh *neigh_create(uint32_t ip, bool wanted)
+static struct neigh *neigh_create(const struct nfva_ip *ip, bool wanted)
 {
 	struct neigh *n;
 	if (neigh_table.n_free == 0 && (n = neigh_victim()) != NULL) {
@@ -81,14 +82,14 @@ static struct neigh *neigh_create(uint32_t ip, bool wanted)
 	}
 	n = &neigh_table.entries[neigh_table.free_stack[--neigh_table.n_free]];
 	memset(n, 0, sizeof(*n));
-	if (rte_hash_add_key_data(neigh_table.by_ip, &ip, n) < 0) {
+	if (rte_hash_add_key_data(neigh_table.by_ip, ip, n) < 0) {
 		neigh_table.free_stack[neigh_table.n_free++] = (uint32_t)(n - neigh_table.entries);
 		neigh_table.stats.table_full++;
 		return NULL;
 	}
 	n->used = true;
 	n->wanted = wanted;
-	n->ip = ip;
+	n->ip = *ip;
 	n->state = NEIGH_INCOMPLETE;
 	n->used_ms = neigh_now_ms();
 	n->backoff_ms = NEIGH_FAILED_RETRY_MIN_MS;
@@ -101,7 +102,7 @@ static bool neigh_usable(const struct neigh *n)
 			n->state == NEIGH_PERMANENT;
 }
 
-bool neigh_mac(uint32_t ip, struct rte_ether_addr *mac)
+bool neigh_mac_ip(const struct nfva_ip *ip, struct rte_ether_addr *mac)
 {
 	struct neigh *n = neigh_find(ip);
 	if (n == NULL)
@@ -113,9 +114,13 @@ bool neigh_mac(uint32_t ip, struct rte_ether_addr *mac)
 	return true;
 }
 
-static void neigh_notify(uint32_t ip)
+/* IPv4 neighbours only: nothing is sent over IPv6 next hops yet (no
+ * template or LISP path uses them), so nobody listens for those. */
+static void neigh_notify(const struct nfva_ip *ip)
 {
-	struct nfva_event ev = { .type = EVENT_NEIGH_CHANGED, .ip = ip };
+	if (nfva_ip_is_v6(ip))
+		return;
+	struct nfva_event ev = { .type = EVENT_NEIGH_CHANGED, .ip = nfva_ip_get_v4(ip) };
 	event_publish(&ev);
 }
 
@@ -123,8 +128,12 @@ static void neigh_probe(struct neigh *n)
 {
 	n->probes++;
 	n->next_probe_ms = neigh_now_ms() + NEIGH_RETRY_MS;
-	if (underlay_send_arp_request(n->ip) == 0)
+	if (nfva_ip_is_v6(&n->ip)) {
+		if (underlay_send_ns(n->ip.addr) == 0)
+			neigh_table.stats.ns_sent++;
+	} else if (underlay_send_arp_request(nfva_ip_get_v4(&n->ip)) == 0) {
 		neigh_table.stats.requests_sent++;
+	}
 }
 
 /* A FAILED neighbour something needs: resolve again once its back-off is over. */
@@ -137,9 +146,9 @@ static void neigh_retry(struct neigh *n, uint64_t now)
 	neigh_probe(n);
 }
 
-void neigh_resolve(uint32_t ip)
+void neigh_resolve_ip(const struct nfva_ip *ip)
 {
-	if (ip == 0)
+	if (ip->family == 0 || (ip->family == AF_INET && nfva_ip_get_v4(ip) == 0))
 		return;
 	struct neigh *n = neigh_find(ip);
 	if (n != NULL) {
@@ -151,6 +160,19 @@ void neigh_resolve(uint32_t ip)
 	n = neigh_create(ip, true);
 	if (n != NULL)
 		neigh_probe(n);
+}
+
+int neigh_want(const struct nfva_ip *ip)
+{
+	neigh_resolve_ip(ip);
+	struct neigh *n = neigh_find(ip);
+	if (n == NULL)
+		return -ENOSPC;
+	if (n->state == NEIGH_STALE) {
+		n->probes = 0;
+		n->next_probe_ms = 0; /* the next timer tick probes it */
+	}
+	return 0;
 }
 
 static void neigh_release_held(struct neigh *n, bool deliver)
@@ -168,10 +190,11 @@ static void neigh_release_held(struct neigh *n, bool deliver)
 	n->n_held = 0;
 }
 
-void neigh_hold(uint32_t ip, struct rte_mbuf *m)
+void neigh_hold(uint32_t ip4, struct rte_mbuf *m)
 {
-	neigh_resolve(ip); /* a new entry, or a failed one tried again */
-	struct neigh *n = neigh_find(ip);
+	struct nfva_ip ip = nfva_ip_v4(ip4);
+	neigh_resolve_ip(&ip); /* a new entry, or a failed one tried again */
+	struct neigh *n = neigh_find(&ip);
 
 	if (n != NULL && neigh_usable(n)) {
 		const struct pkt_meta *meta = pkt_meta(m);
@@ -189,8 +212,8 @@ void neigh_hold(uint32_t ip, struct rte_mbuf *m)
 	neigh_table.stats.held++;
 }
 
-/* A MAC seen for ip (reply, request from it, gratuitous ARP). */
-void neigh_update(uint32_t ip, const struct rte_ether_addr *mac, bool create)
+/* A MAC seen for ip (reply, request from it, gratuitous ARP, NA). */
+void neigh_update(const struct nfva_ip *ip, const struct rte_ether_addr *mac, bool create)
 {
 	struct neigh *n = neigh_find(ip);
 
@@ -215,7 +238,33 @@ void neigh_update(uint32_t ip, const struct rte_ether_addr *mac, bool create)
 	neigh_release_held(n, true);
 }
 
-int neigh_add_static(uint32_t ip, const struct rte_ether_addr *mac)
+/* The sender of an NS for our address, or an unsolicited NA that overrides
+ * (RFC 4861 7.2.3, 7.2.5): a new entry (when create) or a changed MAC
+ * becomes STALE, re-probed after the reachable time like any stale entry;
+ * the same MAC on a usable entry changes nothing. */
+void neigh_learn_stale(const struct nfva_ip *ip, const struct rte_ether_addr *mac, bool create)
+{
+	struct neigh *n = neigh_find(ip);
+
+	if (n == NULL && create)
+		n = neigh_create(ip, false);
+	if (n == NULL || n->state == NEIGH_PERMANENT)
+		return;
+	if (neigh_usable(n) && rte_is_same_ether_addr(&n->mac, mac))
+		return;
+	if (n->state == NEIGH_FAILED || n->backoff_ms != NEIGH_FAILED_RETRY_MIN_MS)
+		neigh_table.stats.recoveries++;
+	n->mac = *mac;
+	n->state = NEIGH_STALE;
+	n->probes = 0;
+	n->backoff_ms = NEIGH_FAILED_RETRY_MIN_MS;
+	n->next_probe_ms = neigh_now_ms() + NEIGH_REACHABLE_MS;
+	neigh_table.stats.updates++;
+	neigh_notify(ip);
+	neigh_release_held(n, true);
+}
+
+int neigh_add_static_ip(const struct nfva_ip *ip, const struct rte_ether_addr *mac)
 {
 	struct neigh *n = neigh_find(ip);
 	if (n == NULL && (n = neigh_create(ip, true)) == NULL)
@@ -230,14 +279,14 @@ int neigh_add_static(uint32_t ip, const struct rte_ether_addr *mac)
 static void neigh_forget(struct neigh *n)
 {
 	bool was_usable = neigh_usable(n);
-	uint32_t ip = n->ip;
+	struct nfva_ip ip = n->ip;
 	neigh_release_held(n, false);
 	neigh_drop(n);
 	if (was_usable)
-		neigh_notify(ip);
+		neigh_notify(&ip);
 }
 
-int neigh_del(uint32_t ip)
+int neigh_del_ip(const struct nfva_ip *ip)
 {
 	struct neigh *n = neigh_find(ip);
 	if (n == NULL)
@@ -255,7 +304,7 @@ void neigh_flush(void)
 		if (n->used && n->state != NEIGH_PERMANENT) {
 			neigh_release_held(n, false);
 			neigh_drop(n);
-			neigh_notify(n->ip);
+			neigh_notify(&n->ip);
 		}
 	}
 }
@@ -272,7 +321,7 @@ static void neigh_fail(struct neigh *n, uint64_t now)
 	n->backoff_ms = RTE_MIN(2 * n->backoff_ms, (uint32_t)NEIGH_FAILED_RETRY_MAX_MS);
 	neigh_release_held(n, false);
 	if (was_usable)
-		neigh_notify(n->ip);
+		neigh_notify(&n->ip);
 }
 
 /* Not asked for or failed, and unused for long: the entry goes. */
@@ -334,9 +383,12 @@ static int neigh_module_init(void)
 	struct rte_hash_parameters params = {
 		.name = "nfva_neigh",
 		.entries = cap,
-		.key_len = sizeof(uint32_t),
+		.key_len = sizeof(struct nfva_ip),
 		.hash_func = rte_hash_crc,
 		.socket_id = SOCKET_ID_ANY,
+		/* Every free entry must find a slot: without the extendable
+		 * buckets a full table refused keys whose buckets were full. */
+		.extra_flag = RTE_HASH_EXTRA_FLAGS_EXT_TABLE,
 	};
 
 	neigh_table.entries = calloc(cap, sizeof(*neigh_table.entries));

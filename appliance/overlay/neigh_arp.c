@@ -59,7 +59,7 @@ static void neigh_arp_input(struct rte_mbuf *m)
 	const struct underlay *u = underlay_get();
 	const struct rte_arp_hdr *arp;
 
-	if (!u->active || !arp_valid(m, &arp) || arp->arp_data.arp_sip == u->ip) {
+	if (!u->active || u->ip == 0 || !arp_valid(m, &arp) || arp->arp_data.arp_sip == u->ip) {
 		neigh_table.stats.arp_ignored++;
 		rte_pktmbuf_free(m);
 		return;
@@ -81,8 +81,10 @@ static void neigh_arp_input(struct rte_mbuf *m)
 	bool on_subnet = on_our_subnet(u, sip);
 	if (sip != 0 && !on_subnet)
 		neigh_table.stats.arp_ignored++;
-	if (sip != 0)
-		neigh_update(sip, &sha, for_us && on_subnet);
+	if (sip != 0) {
+		struct nfva_ip key = nfva_ip_v4(sip);
+		neigh_update(&key, &sha, for_us && on_subnet);
+	}
 	rte_pktmbuf_free(m);
 }
 

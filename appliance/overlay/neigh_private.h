@@ -27,7 +27,7 @@ struct neigh {
 	uint8_t state;  /* enum neigh_state */
 	uint8_t probes; /* requests sent in the current resolution */
 	uint8_t n_held;
-	uint32_t ip; /* network order */
+	struct nfva_ip ip; /* the key: IPv4 (network order) or IPv6 */
 	struct rte_ether_addr mac;
 	uint64_t confirmed_ms;
 	uint64_t next_probe_ms;
@@ -50,9 +50,19 @@ struct neigh_stats {
 	uint64_t expired;              /* unused or failed entries removed by age */
 	uint64_t arp_ignored;          /* not for us, malformed, or a sender we do not learn */
 	uint64_t replies_rate_limited; /* requests for the VTEP not answered: ARP_REPLY_RATE */
+	/* Neighbour Discovery (neigh_nd.c); malformed ND is dropped by the
+	 * workers (drop reason nd_invalid) and never gets here. */
+	uint64_t ns_sent;          /* solicitations for IPv6 next hops */
+	uint64_t ns_answered;      /* NS for the uplink's IPv6 address answered (NA) */
+	uint64_t na_received;      /* NA accepted for an entry we asked about */
+	uint64_t na_unsolicited;   /* NA for an address we never asked about: nothing made */
+	uint64_t nd_ignored;       /* NS for another target, NA not changing anything */
+	uint64_t na_rate_limited;  /* NS for the uplink's address not answered: ND_REPLY_RATE */
+	uint64_t nd_learned_stale; /* NS senders learned (STALE), RFC 4861 7.2.3 */
 };
 
-/* --max-neighbours entries; by_ip indexes the used ones (ip -> entry). */
+/* --max-neighbours entries of either family; by_ip indexes the used ones
+ * (struct nfva_ip -> entry). */
 struct neigh_table {
 	struct neigh *entries;
 	uint32_t capacity;
@@ -64,12 +74,14 @@ struct neigh_table {
 
 extern struct neigh_table neigh_table;
 
-struct neigh *neigh_find(uint32_t ip);
+struct neigh *neigh_find(const struct nfva_ip *ip);
 /* The entry goes back to the free list (its held frames were released). */
 void neigh_drop(struct neigh *n);
 /* A MAC seen for ip; create: make an entry when there is none (only for
  * senders on the VTEP's subnet that address us). */
-void neigh_update(uint32_t ip, const struct rte_ether_addr *mac, bool create);
+void neigh_update(const struct nfva_ip *ip, const struct rte_ether_addr *mac, bool create);
+/* A MAC from an NS sender or an overriding unsolicited NA: STALE. */
+void neigh_learn_stale(const struct nfva_ip *ip, const struct rte_ether_addr *mac, bool create);
 void neigh_timers(void);
 uint64_t neigh_now_ms(void);
 

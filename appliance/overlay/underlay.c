@@ -1,11 +1,13 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* Underlay configuration and its part of the snapshot (see underlay.h). */
 #include <arpa/inet.h>
+#include <string.h>
 
 #include <rte_ethdev.h>
 
 #include "core/dp_config.h"
 #include "core/event.h"
+#include "core/ip_addr.h"
 #include "core/log.h"
 #include "core/module.h"
 #include "overlay/underlay.h"
@@ -28,11 +30,25 @@ uint32_t underlay_prefix_mask(uint8_t len)
 uint32_t underlay_nexthop(uint32_t ip)
 {
 	uint32_t mask = underlay_prefix_mask(underlay.prefix_len);
-	if (!underlay.active)
+	if (!underlay.active || underlay.ip == 0)
 		return 0;
 	if ((ip & mask) == (underlay.ip & mask))
 		return ip;
 	return underlay.gateway;
+}
+
+bool underlay_nexthop6(const uint8_t dst[16], uint8_t nh[16])
+{
+	if (!underlay.active || !underlay.has_ip6)
+		return false;
+	if (ipv6_same_prefix(dst, underlay.ip6, underlay.prefix6_len)) {
+		memcpy(nh, dst, 16);
+		return true;
+	}
+	if (ipv6_is_unspecified(underlay.gateway6))
+		return false;
+	memcpy(nh, underlay.gateway6, 16);
+	return true;
 }
 
 bool underlay_mac(struct rte_ether_addr *mac)
@@ -71,6 +87,8 @@ static void underlay_build(struct dp_config *cfg)
 	cfg->underlay.active = true;
 	cfg->underlay.port = underlay.port;
 	cfg->underlay.ip = underlay.ip;
+	cfg->underlay.has_ip6 = underlay.has_ip6;
+	memcpy(cfg->underlay.ip6, underlay.ip6, 16);
 	cfg->underlay.mtu = p->mtu;
 	underlay_mac(&cfg->underlay.mac);
 }

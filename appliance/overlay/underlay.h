@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * The underlay, control side: which port is the uplink, the local VTEP
- * address and prefix, and the default gateway. Next hops for remote VTEPs
- * follow from it: on-link VTEPs directly, others through the gateway.
+ * The underlay, control side: which port is the uplink, its addresses (one
+ * IPv4 and one IPv6 prefix at most: dual-stack), and a gateway per family.
+ * Next hops for remote VTEPs follow from it: on-link VTEPs directly, others
+ * through the gateway. Tunnels run over IPv4 only for now; the IPv6 address
+ * answers Neighbour Discovery and ICMPv6 echo.
  */
 #ifndef NFVA_UNDERLAY_H
 #define NFVA_UNDERLAY_H
@@ -15,14 +17,21 @@
 struct underlay {
 	bool active;
 	uint16_t port; /* appliance port index */
-	uint32_t ip;   /* network order */
+	uint32_t ip;   /* network order, 0 = no IPv4 address */
 	uint8_t prefix_len;
 	uint32_t gateway; /* network order, 0 = none */
+	bool has_ip6;
+	uint8_t prefix6_len;
+	uint8_t ip6[16];
+	uint8_t gateway6[16]; /* :: = none */
 };
 
 const struct underlay *underlay_get(void);
-/* Next hop toward ip (network order), or 0 when there is no route. */
+/* Next hop toward ip (network order), or 0 when there is no route (no
+ * IPv4 address, or off-link without a gateway). */
 uint32_t underlay_nexthop(uint32_t ip);
+/* Next hop toward an IPv6 destination into nh; false when there is none. */
+bool underlay_nexthop6(const uint8_t dst[16], uint8_t nh[16]);
 /* Uplink MAC and IP MTU (0 when there is no underlay). */
 bool underlay_mac(struct rte_ether_addr *mac);
 unsigned underlay_mtu(void);

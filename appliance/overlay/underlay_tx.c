@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* Building ARP requests/replies and IGMPv2 reports for the uplink. */
+/* Building ARP requests/replies and IGMPv2 reports for the uplink (ND:
+ * underlay_tx6.c). */
 #include <string.h>
 
 #include <rte_arp.h>
@@ -11,9 +12,8 @@
 #include "overlay/underlay.h"
 #include "overlay/underlay_tx.h"
 
-/* A fresh frame of len bytes on the uplink, Ethernet header filled. */
-static struct rte_mbuf *uplink_frame(const struct rte_ether_addr *dst, uint16_t ether_type,
-		uint16_t len, void **payload)
+struct rte_mbuf *uplink_frame(const struct rte_ether_addr *dst, uint16_t ether_type, uint16_t len,
+		void **payload)
 {
 	struct rte_ether_addr src;
 	if (!underlay_mac(&src))

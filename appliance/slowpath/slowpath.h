@@ -50,6 +50,10 @@ uint16_t underlay_input(struct worker *w, uint16_t port, struct rte_mbuf **pkts,
 int tunnel_accept(struct worker *w, struct rte_mbuf *m, uint16_t network, uint32_t outer_src,
 		struct l2_meta *meta);
 void icmp_input(struct worker *w, struct rte_mbuf *m, uint16_t port);
+/* IPv6 on the uplink (ND, ICMPv6 echo): a drop reason, or DROP_NONE with
+ * meta->network NONE when consumed. */
+struct l2_meta;
+int ipv6_input(struct worker *w, uint16_t port, struct rte_mbuf *m, struct l2_meta *meta);
 /* Encapsulate toward (network, vtep) and send on the uplink; drops before
  * encapsulation are counted on in_port. */
 void tunnel_output(struct worker *w, struct rte_mbuf *m, uint16_t in_port, uint32_t owner,

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * underlay_input: frames received on the uplink. ARP goes to the control
- * thread (neighbour table, replies for the VTEP address); IPv4 to the VTEP
+ * thread (neighbour table, replies for the VTEP address); IPv6 to
+ * ipv6_input (Neighbour Discovery, ICMPv6 echo); IPv4 to the VTEP
  * address or to a multicast group is validated, ICMP echo answered, and
  * UDP and GRE handed to the decapsulation stage registered for their port or
  * protocol type (decap.h). Nothing else crosses into an overlay: it is
@@ -74,7 +75,7 @@ static int ipv4_input(struct worker *w, uint16_t port, struct rte_mbuf *m, struc
 
 	if (why != DROP_NONE)
 		return why;
-	bool to_us = ip->dst_addr == u->ip;
+	bool to_us = u->ip != 0 && ip->dst_addr == u->ip;
 	if (!to_us && !dp_is_group(w->cfg, ip->dst_addr))
 		return DROP_NOT_FOR_US;
 	uint8_t proto = ip->next_proto_id;
@@ -122,6 +123,8 @@ static int uplink_classify(struct worker *w, uint16_t port, struct rte_mbuf *m,
 	}
 	if (!eth_for_us(eth, &w->cfg->underlay))
 		return DROP_NOT_FOR_US;
+	if (eth->ether_type == RTE_BE16(RTE_ETHER_TYPE_IPV6))
+		return ipv6_input(w, port, m, meta);
 	if (eth->ether_type != RTE_BE16(RTE_ETHER_TYPE_IPV4))
 		return DROP_NOT_TUNNEL;
 	return ipv4_input(w, port, m, meta);

@@ -11,7 +11,8 @@ import os
 
 import nfvatest as t
 from nfvatest import lisp as L
-from nfvatest.layers import ARP, Ether
+from nfvatest.layers import (ARP, Ether, ICMPv6EchoRequest, ICMPv6ND_NA, ICMPv6ND_NS,
+                             ICMPv6NDOptDstLLAddr, ICMPv6NDOptSrcLLAddr, IPv6)
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
@@ -58,6 +59,27 @@ def lisp_messages():
     }
 
 
+def nd_seeds():
+    """ND and ICMPv6 echo to the uplink's IPv6 address (fuzz_slowpath's
+    2001:db8:1::249; the peer 2001:db8:1::252 is a static neighbour)."""
+    us, peer, sn = "2001:db8:1::249", "2001:db8:1::252", "ff02::1:ff00:249"
+    mac = t.VTEP1_MAC
+    return {
+        "up_nd_ns_multicast": bytes(Ether(src=mac, dst="33:33:ff:00:02:49") /
+                                    IPv6(src=peer, dst=sn, hlim=255) / ICMPv6ND_NS(tgt=us) /
+                                    ICMPv6NDOptSrcLLAddr(lladdr=mac)),
+        "up_nd_ns_unicast": bytes(Ether(src=mac, dst=PLACEHOLDER) /
+                                  IPv6(src=peer, dst=us, hlim=255) / ICMPv6ND_NS(tgt=us) /
+                                  ICMPv6NDOptSrcLLAddr(lladdr=mac)),
+        "up_nd_na_solicited": bytes(Ether(src=mac, dst=PLACEHOLDER) /
+                                    IPv6(src=peer, dst=us, hlim=255) /
+                                    ICMPv6ND_NA(tgt=peer, S=1, O=1) /
+                                    ICMPv6NDOptDstLLAddr(lladdr=mac)),
+        "up_icmp6_echo": bytes(Ether(src=mac, dst=PLACEHOLDER) / IPv6(src=peer, dst=us) /
+                               ICMPv6EchoRequest(id=1, seq=1, data=b"ping6")),
+    }
+
+
 def slowpath_seeds():
     h = "fuzz_slowpath"
     vx = t.vxlan_header(5000) + inner()
@@ -80,6 +102,7 @@ def slowpath_seeds():
         op=1, hwsrc=t.VTEP1_MAC, psrc=t.VTEP1, pdst=t.UPLINK_IP))
     frames["up_arp_reply"] = bytes(Ether(src=t.VTEP1_MAC, dst=PLACEHOLDER) / ARP(
         op=2, hwsrc=t.VTEP1_MAC, psrc=t.VTEP1, hwdst=PLACEHOLDER, pdst=t.UPLINK_IP))
+    frames.update(nd_seeds())
     for name, f in frames.items():
         write(h, name, bytes([UP | MAC, 0]) + f)
         write(h, name + "_split", bytes([UP | MAC | SPLIT, 30]) + f)

@@ -126,6 +126,13 @@ ns_add() {
 	done
 }
 
+# ipv6_on NS IF: IPv6 back on for IF in NS (ns_add turns it off); the
+# caller adds its addresses with `nodad`.
+ipv6_on() {
+	ip netns exec "$1" sysctl -qw net.ipv6.conf.all.disable_ipv6=0 \
+		"net.ipv6.conf.$2.disable_ipv6=0" >/dev/null || fail "cannot enable IPv6 on $1/$2"
+}
+
 # veth NS1 IF1 NS2 IF2: a veth pair, both ends up, TX checksum offload off on
 # both (a kernel end sending toward DPDK must fill its checksums itself).
 veth() {

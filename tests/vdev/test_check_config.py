@@ -3,7 +3,8 @@
 """nfva --check-config FILE (issue 13, D15): validate a startup file before a
 restart, without EAL and without touching anything.
 
-  - a good file (ports, networks, overlay, LISP, mirror lines): exit 0,
+  - a good file (ports, a dual-stack underlay, an IPv6 neighbour, networks,
+    overlay, LISP, mirror lines): exit 0,
     stdout "FILE: OK", in under 5 s, and its `port add` never ran (the tx
     pcap it names is not created, no DPDK runtime directory);
   - a file with five problems (vlan 5000 on line 4, an unknown command on
@@ -47,6 +48,8 @@ def main():
             f"port add up dev net_pcap0,rx_pcap={rx},tx_pcap={tx}",
             f"port add vm1 dev net_pcap1,rx_pcap={rx},tx_pcap={tx}.1",
             "underlay set uplink up ip 192.168.1.249/24",
+            "underlay set uplink up ip 2001:db8:1::249/64 gateway 2001:db8:1::1",
+            "neigh add 2001:db8:1::252 lladdr 02:00:00:00:02:52",
             "network add n1 vni 5000 encap vxlan",
             "network n1 attach vm1 vlan 10",
             "network n1 vtep add 192.168.1.252",

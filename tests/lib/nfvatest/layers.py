@@ -10,8 +10,8 @@ from .check import skip
 
 try:
     from scapy.all import (ARP, GRE, ICMP, TCP, UDP, VXLAN, Dot1AD, Dot1Q, Ether,
-                           ICMPv6ND_NA, ICMPv6ND_NS, ICMPv6NDOptSrcLLAddr, IPOption_NOP, IPv6,
-                           Raw, conf)
+                           ICMPv6EchoRequest, ICMPv6ND_NA, ICMPv6ND_NS, ICMPv6NDOptDstLLAddr,
+                           ICMPv6NDOptSrcLLAddr, IPOption_NOP, IPv6, Raw, conf)
     from scapy.all import IP
 except ImportError as e:  # pragma: no cover - depends on the machine
     import sys
@@ -20,4 +20,5 @@ except ImportError as e:  # pragma: no cover - depends on the machine
 conf.verb = 0
 
 __all__ = ["ARP", "GRE", "ICMP", "IP", "TCP", "UDP", "VXLAN", "Dot1AD", "Dot1Q", "Ether",
-           "ICMPv6ND_NA", "ICMPv6ND_NS", "ICMPv6NDOptSrcLLAddr", "IPOption_NOP", "IPv6", "Raw"]
+           "ICMPv6EchoRequest", "ICMPv6ND_NA", "ICMPv6ND_NS", "ICMPv6NDOptDstLLAddr",
+           "ICMPv6NDOptSrcLLAddr", "IPOption_NOP", "IPv6", "Raw"]
