@@ -50,9 +50,23 @@ static void slot_stamp(struct vtep6_slot *s, uint32_t now)
 		__atomic_store_n(&s->last_used, now, __ATOMIC_RELAXED);
 }
 
+/* rte_hash_crc() reads the key 8 bytes at a time: an address inside a
+ * frame is hashed from an aligned copy (found by fuzz_slowpath). */
+struct vtep6_key {
+	uint64_t w[2];
+};
+
+static struct vtep6_key key_of(const uint8_t a[16])
+{
+	struct vtep6_key k;
+	memcpy(&k, a, sizeof(k));
+	return k;
+}
+
 uint32_t vtep6_lookup(const uint8_t a[16], uint32_t now)
 {
-	int32_t pos = rte_hash_lookup(v6.hash, a);
+	struct vtep6_key k = key_of(a);
+	int32_t pos = rte_hash_lookup(v6.hash, &k);
 	if (pos < 0 || (uint32_t)pos >= RTE_DIM(v6.slots))
 		return 0;
 	slot_stamp(&v6.slots[pos], now);
@@ -62,12 +76,13 @@ uint32_t vtep6_lookup(const uint8_t a[16], uint32_t now)
 /* Caller holds write_lock: a itself, added if new; -1 when the table is full. */
 static int32_t vtep6_add_locked(const uint8_t a[16], uint32_t now)
 {
-	int32_t pos = rte_hash_lookup(v6.hash, a); /* another thread may have added it */
+	struct vtep6_key k = key_of(a);
+	int32_t pos = rte_hash_lookup(v6.hash, &k); /* another thread may have added it */
 	if (pos >= 0)
 		return pos;
-	pos = rte_hash_add_key(v6.hash, a);
+	pos = rte_hash_add_key(v6.hash, &k);
 	if (pos >= 0 && (uint32_t)pos >= RTE_DIM(v6.slots)) { /* never: entries + 1 slots */
-		rte_hash_del_key(v6.hash, a);
+		rte_hash_del_key(v6.hash, &k);
 		pos = -1;
 	}
 	if (pos >= 0)

@@ -37,9 +37,13 @@ static const char *const config[] = {
 	"network add nx vni 5000 encap vxlan",
 	"network nx attach vm1",
 	"network nx vtep add 192.168.1.252",
+	"network nx vtep add 2001:db8:1::252",
 	"network add ng vni 5001 encap gre",
 	"network ng attach vm1 vlan 10",
 	"network ng vtep add 192.168.1.252",
+	"network ng vtep add 2001:db8:1::252",
+	"network add n6 vni 5006 encap vxlan group ff05::100",
+	"network n6 attach vm2 vlan 30",
 	"network add nn vni 7 encap nvgre",
 	"network nn attach vm2 vlan 20",
 	"network nn vtep add 192.168.1.252",
@@ -52,6 +56,8 @@ static const char *const config[] = {
 	"mirror collect erspan session 8 to port an",
 	("mirror add m1 source vm1 direction both filter \"proto udp\" external to vxlan "
 	 "192.168.1.252 vni 99"),
+	("mirror add m2 source vm2 direction in external to erspan 2001:db8:1::252 session 9 "
+	 "version 3"),
 };
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)

@@ -11,8 +11,8 @@ import os
 
 import nfvatest as t
 from nfvatest import lisp as L
-from nfvatest.layers import (ARP, Ether, ICMPv6EchoRequest, ICMPv6ND_NA, ICMPv6ND_NS,
-                             ICMPv6NDOptDstLLAddr, ICMPv6NDOptSrcLLAddr, IPv6)
+from nfvatest.layers import (ARP, UDP, Ether, ICMPv6EchoRequest, ICMPv6ND_NA, ICMPv6ND_NS,
+                             ICMPv6NDOptDstLLAddr, ICMPv6NDOptSrcLLAddr, IPv6, Raw)
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
@@ -80,6 +80,30 @@ def nd_seeds():
     }
 
 
+def v6_tunnel_seeds():
+    """Tunnels over IPv6 to fuzz_slowpath's 2001:db8:1::249: VXLAN (valid and
+    zero UDP checksum, to the group ff05::100 of network n6), GRE, ERSPAN III,
+    and VXLAN from a source that is not a VTEP yet."""
+    us, peer, mac = "2001:db8:1::249", "2001:db8:1::252", t.VTEP1_MAC
+
+    def v6(l4, nh, dst=us, src=peer, dst_mac=PLACEHOLDER):
+        return bytes(Ether(src=mac, dst=dst_mac) / IPv6(src=src, dst=dst, nh=nh) / Raw(l4))
+
+    def vxlan(vni, **kw):
+        return bytes(Ether(src=mac, dst=kw.get("dst_mac", PLACEHOLDER)) /
+                     IPv6(src=kw.get("src", peer), dst=kw.get("dst", us)) /
+                     UDP(sport=50000, dport=4789, chksum=kw.get("chksum")) /
+                     Raw(t.vxlan_header(vni) + inner()))
+    return {
+        "up6_vxlan": vxlan(5000),
+        "up6_vxlan_zero_csum": vxlan(5000, chksum=0),
+        "up6_vxlan_new_source": vxlan(5000, src="2001:db8:7::7"),
+        "up6_vxlan_group": vxlan(5006, dst="ff05::100", dst_mac="33:33:00:00:01:00"),
+        "up6_gre": v6(t.gre_header(5001) + inner(), 47),
+        "up6_erspan3": v6(t.erspan3_header(8, 1, 1, 1, False) + inner(), 47),
+    }
+
+
 def slowpath_seeds():
     h = "fuzz_slowpath"
     vx = t.vxlan_header(5000) + inner()
@@ -103,6 +127,7 @@ def slowpath_seeds():
     frames["up_arp_reply"] = bytes(Ether(src=t.VTEP1_MAC, dst=PLACEHOLDER) / ARP(
         op=2, hwsrc=t.VTEP1_MAC, psrc=t.VTEP1, hwdst=PLACEHOLDER, pdst=t.UPLINK_IP))
     frames.update(nd_seeds())
+    frames.update(v6_tunnel_seeds())
     for name, f in frames.items():
         write(h, name, bytes([UP | MAC, 0]) + f)
         write(h, name + "_split", bytes([UP | MAC | SPLIT, 30]) + f)
