@@ -2,8 +2,8 @@
 /*
  * Per-VTEP counters: what each remote underlay address (a VTEP, an RLOC, a
  * multicast group, an ERSPAN sender) sent us and what we sent it. Each
- * worker has its own bounded table (open addressing, keyed by the IPv4
- * address, no lock, no atomic on the counters); control sums the workers'
+ * worker has its own bounded table (open addressing, keyed by the
+ * address's id, overlay/vtep_id.h: no lock, no atomic on the counters); control sums the workers'
  * tables when asked (workers.h).
  *
  * Bound: VTEP_STATS_SLOTS addresses per worker. When an address finds no
@@ -15,6 +15,7 @@
 #ifndef NFVA_VTEP_STATS_H
 #define NFVA_VTEP_STATS_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <string.h>
 #include <rte_branch_prediction.h>
@@ -33,10 +34,12 @@ struct vtep_stats {
 };
 
 struct vtep_table {
-	uint32_t clear_gen;      /* the `stats clear` this table was emptied for */
-	uint32_t used;           /* slots taken */
-	uint64_t overflow;       /* frames counted in other: no slot was free */
-	struct vtep_stats other; /* addresses that found no slot, summed */
+	uint32_t clear_gen; /* the `stats clear` this table was emptied for */
+	uint32_t used;      /* slots taken */
+	uint64_t overflow;  /* frames counted in other: no slot was free */
+	/* Summed: addresses that found no slot, and IPv6 senders without an id
+	 * (overlay/vtep_id.h: dropped before a network took their frames). */
+	struct vtep_stats other;
 	struct vtep_stats slots[VTEP_STATS_SLOTS];
 };
 
@@ -79,6 +82,17 @@ static inline void vtep_count_tx(struct vtep_table *t, uint32_t ip, uint32_t byt
 static inline void vtep_count_drop(struct vtep_table *t, uint32_t ip, enum drop_reason r)
 {
 	vtep_stats_get(t, ip)->drops[r]++;
+}
+
+/* Did anything count in s (the other row: is it worth showing)? */
+static inline bool vtep_stats_used(const struct vtep_stats *s)
+{
+	if (s->rx_packets != 0 || s->tx_packets != 0)
+		return true;
+	for (unsigned r = 0; r < DROP_MAX; r++)
+		if (s->drops[r] != 0)
+			return true;
+	return false;
 }
 
 /* Worker: empty its table for `stats clear` number gen. */

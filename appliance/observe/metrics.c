@@ -193,7 +193,10 @@ static void vteps_metrics(FILE *f)
 	family(f, "vtep_" #field "_total", "counter", help);                                       \
 	for (unsigned i = 0; i < n; i++)                                                           \
 		sample(f, "vtep_" #field "_total", "vtep",                                         \
-				vtep_id_format(rows[i].ip, ip, sizeof(ip)), NULL, rows[i].field);
+				vtep_id_format(rows[i].ip, ip, sizeof(ip)), NULL, rows[i].field);  \
+	if (other_used)                                                                            \
+		sample(f, "vtep_" #field "_total", "vtep", "other", NULL, other.field);
+	bool other_used = overflow != 0 || vtep_stats_used(&other);
 	VTEP_FIELDS(VTEP_FAMILY)
 #undef VTEP_FAMILY
 	family(f, "vtep_dropped_total", "counter", "tunnel frames dropped, by reason");
@@ -203,6 +206,10 @@ static void vteps_metrics(FILE *f)
 				sample(f, "vtep_dropped_total", "vtep",
 						vtep_id_format(rows[i].ip, ip, sizeof(ip)),
 						drop_reason_name(r), rows[i].drops[r]);
+	for (unsigned r = 0; other_used && r < DROP_MAX; r++)
+		if (other.drops[r] != 0)
+			sample(f, "vtep_dropped_total", "vtep", "other", drop_reason_name(r),
+					other.drops[r]);
 	family(f, "vtep_overflow_total", "counter",
 			"frames of addresses the bounded per-worker VTEP tables had no room for");
 	fprintf(f, "nfva_vtep_overflow_total %" PRIu64 "\n", overflow);

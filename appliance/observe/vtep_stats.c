@@ -42,8 +42,9 @@ json_t *observe_vteps_json(void)
 		json_array_append_new(list, vtep_row(ip, &rows[i]));
 	}
 	free(rows);
-	/* The table's bound was met: what did not fit, summed. */
-	if (overflow != 0)
+	/* What did not fit (the table's bound was met), and IPv6 senders
+	 * without an id, summed: the totals stay exact. */
+	if (overflow != 0 || vtep_stats_used(&other))
 		json_array_append_new(list, vtep_row("other", &other));
 	return json_pack("{s:I, s:i, s:o}", "overflow", (json_int_t)overflow, "slots_per_worker",
 			VTEP_STATS_SLOTS, "vteps", list);
