@@ -71,16 +71,17 @@ enum dp_encap {
 
 /* The network's overlay: how its frames cross the underlay. */
 struct dp_overlay {
-	uint8_t encap;     /* enum dp_encap */
-	bool strict;       /* accept tunnel packets only from vteps[] */
-	bool collector;    /* mirror-copy sink: never learn, always flood locally */
-	bool evpn;         /* remote MACs come from BGP EVPN: never learned from tunnels */
-	uint32_t vni;      /* VXLAN VNI or GRE key */
-	uint16_t udp_port; /* VXLAN destination port, network order */
-	uint32_t group;    /* multicast group for BUM (network order), 0 = none */
+	uint8_t encap;       /* enum dp_encap */
+	bool strict;         /* accept tunnel packets only from vteps[] */
+	bool collector;      /* mirror-copy sink: never learn, always flood locally */
+	bool evpn;           /* remote MACs come from BGP EVPN: never learned from tunnels */
+	bool udp6_zero_csum; /* IPv6 VTEPs may send UDP checksum 0 */
+	uint32_t vni;        /* VXLAN VNI or GRE key */
+	uint16_t udp_port;   /* VXLAN destination port, network order */
+	uint32_t group;      /* multicast group for BUM: its id (overlay/vtep_id.h), 0 = none */
 	/* The head-end replication list (configured and EVPN VTEPs, each once),
-	 * network order, sorted by value (strict checks are a binary search);
-	 * part of the snapshot (dp_config_alloc), NULL when n_vteps is 0. */
+	 * ids (IPv4 addresses in network order, IPv6 ids), sorted by value (strict checks are a
+	 * binary search); part of the snapshot (dp_config_alloc), NULL when n_vteps is 0. */
 	uint16_t n_vteps;
 	const uint32_t *vteps;
 };

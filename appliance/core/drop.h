@@ -42,7 +42,9 @@
 	X(IP6_INVALID, "ip6_invalid")     /* bad IPv6 version or payload length */   \
 	X(ND_INVALID, "nd_invalid")       /* NS/NA RFC 4861 7.1 discards (hop limit...) */ \
 	X(ICMP6_RATE, "icmp6_rate_limited") /* ICMPv6 echo beyond the reply rate */ \
-	X(UDP_CHECKSUM, "udp_bad_checksum") /* outer UDP checksum set and wrong */   \
+	X(UDP_CHECKSUM, "udp_bad_checksum") /* outer UDP checksum set and wrong, or 0 over IPv6 */ \
+	X(VTEP6_FULL, "vtep6_full")       /* a new IPv6 VTEP, and its table is full */  \
+	X(VTEP_SOURCE, "vtep_source_invalid") /* outer source 0.0.0.0/8, multicast... */ \
 	X(ERSPAN_UNKNOWN, "erspan_unknown") /* ERSPAN session nobody collects */   \
 	X(LISP_NOT_IP, "lisp_not_ip")     /* LISP network: neither IPv4, IPv6 nor ARP */ \
 	X(LISP_ARP_INVALID, "lisp_arp_invalid") /* malformed ARP / ND from a VM */     \

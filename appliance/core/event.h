@@ -26,6 +26,8 @@
 #include <rte_common.h>
 #include <rte_ether.h>
 
+#include "core/ip_addr.h"
+
 enum nfva_event_type {
 	/* News. */
 	EVENT_PORT_ADDED,       /* .port started and in the published snapshot */
@@ -33,7 +35,7 @@ enum nfva_event_type {
 	EVENT_PORT_REMOVED,     /* .port gone: no worker can touch it any more */
 	EVENT_PORT_SHOW,        /* .port: add fields to its `port show` object .json */
 	EVENT_UNDERLAY_CHANGED, /* the uplink, the VTEP address or the gateway changed */
-	EVENT_NEIGH_CHANGED,    /* the MAC of neighbour .ip appeared, changed or went */
+	EVENT_NEIGH_CHANGED,    /* the MAC of neighbour .addr appeared, changed or went */
 	EVENT_ENCAP_CHANGED,    /* encapsulation templates were rebuilt or removed */
 	EVENT_LISP_CHANGED,     /* local EIDs or the map-cache changed */
 	EVENT_FDB_REMOVED,      /* the entry of .mac in .network went (aged, flushed, deleted) */
@@ -56,10 +58,10 @@ enum nfva_event_type {
 
 struct nfva_event {
 	enum nfva_event_type type;
-	uint16_t port;    /* PORT_*, UNDERLAY_CHECK: appliance port index */
-	uint32_t ip;      /* NEIGH_CHANGED: IPv4, network order */
-	uint16_t network; /* FDB_*, NETWORK_*, CONFIG_OWNED (FDB_RESYNC: NONE = all) */
-	uint16_t vlan;    /* NETWORK_DETACHED (the attachment's), CONFIG_OWNED */
+	uint16_t port;       /* PORT_*, UNDERLAY_CHECK: appliance port index */
+	struct nfva_ip addr; /* NEIGH_CHANGED: the neighbour, either family */
+	uint16_t network;    /* FDB_*, NETWORK_*, CONFIG_OWNED (FDB_RESYNC: NONE = all) */
+	uint16_t vlan;       /* NETWORK_DETACHED (the attachment's), CONFIG_OWNED */
 	const struct rte_ether_addr *mac; /* FDB_REMOVED, FDB_MOVING, FDB_CHANGED */
 	json_t *json;                     /* PORT_SHOW: the object to add to (borrowed) */
 	char *err;                        /* checks: where a refusal explains itself */

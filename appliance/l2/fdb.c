@@ -9,6 +9,7 @@
 #include <rte_spinlock.h>
 
 #include "l2/fdb.h"
+#include "overlay/vtep_id.h"
 #include "l2/fdb_private.h"
 #include "core/bounds.h"
 #include "core/args.h"
@@ -159,10 +160,14 @@ void fdb_lookup_bulk(const struct fdb_key *keys, unsigned n, struct fdb_entry **
 			out[i] = NULL;
 }
 
+/* Every destination an entry takes or leaves passes here (writer lock):
+ * the counts, and the references that keep an IPv6 VTEP's id. */
 static void fdb_count_add(union fdb_dest dest, uint16_t network, int delta)
 {
 	if (dest.kind == FDB_DEST_PORT && dest.port < NFVA_MAX_PORTS)
 		fdb.port_macs[dest.port] += delta;
+	if (dest.kind == FDB_DEST_VTEP)
+		vtep_id_ref(dest.vtep_ip, delta);
 	if (network < fdb.n_networks)
 		fdb.network_macs[network] += delta;
 	fdb.count += delta;

@@ -37,7 +37,7 @@ union fdb_dest {
 		uint16_t port; /* appliance port index (uplink for VTEP dests) */
 		union {
 			uint16_t vlan;    /* FDB_DEST_PORT: attachment vlan or NFVA_VLAN_NONE */
-			uint32_t vtep_ip; /* FDB_DEST_VTEP: remote VTEP, network order */
+			uint32_t vtep_ip; /* FDB_DEST_VTEP: remote VTEP's id (overlay/vtep_id.h) */
 		};
 	};
 };

@@ -16,6 +16,7 @@
 #include "ports/port.h"
 #include "overlay/encap.h"
 #include "overlay/underlay.h"
+#include "overlay/vtep_id.h"
 
 static uint32_t ageing_s = NFVA_DEFAULT_AGEING_S;
 
@@ -49,11 +50,7 @@ static json_t *dest_vlan_json(union fdb_dest d)
 
 static json_t *dest_vtep_json(union fdb_dest d)
 {
-	char ip[INET_ADDRSTRLEN];
-	if (d.kind != FDB_DEST_VTEP)
-		return json_null();
-	inet_ntop(AF_INET, &d.vtep_ip, ip, sizeof(ip));
-	return json_string(ip);
+	return d.kind == FDB_DEST_VTEP ? vtep_id_json(d.vtep_ip) : json_null();
 }
 
 static void fdb_show_one(const struct fdb_entry *e, void *arg)
@@ -160,6 +157,7 @@ NFVA_CMD(fdb_add_cmd, "fdb add MAC network NETWORK port PORT [vlan VLAN]",
 static int fdb_add_vtep_cmd(const struct cmd_args *a, struct cmd_reply *r)
 {
 	struct fdb_key key;
+	struct nfva_ip addr;
 	uint32_t ip;
 	int ret = fdb_key_arg(a, r, &key);
 
@@ -170,24 +168,25 @@ static int fdb_add_vtep_cmd(const struct cmd_args *a, struct cmd_reply *r)
 	if (n->overlay.encap == DP_ENCAP_NONE || !u->active)
 		return cmd_error(r, EINVAL, "network %s has no overlay, or there is no underlay",
 				n->name);
-	cmd_arg_ipv4(a, "IP", &ip);
-	if (IN_MULTICAST(ntohl(ip)) || ip == 0)
-		return cmd_error(r, EINVAL, "a VTEP is a unicast address");
+	if (nfva_ip_parse(cmd_arg(a, "ADDR"), &addr) < 0 || !vtep_addr_usable(&addr))
+		return cmd_error(r, EINVAL, VTEP_ADDR_RULE);
+	if (vtep_id_from_ip(&addr, &ip) < 0)
+		return cmd_error(r, ENOSPC, "%u IPv6 VTEPs known already (the bound)", VTEP6_MAX);
 	/* The template first (its next hop resolved now, not on the first
 	 * frame): an entry toward a VTEP nfva cannot encapsulate to is refused,
 	 * not kept. */
 	ret = encap_ensure(key.network, ip);
 	if (ret < 0)
 		return cmd_error(r, -ret, "no encapsulation toward %s in network %s: %s",
-				cmd_arg(a, "IP"), n->name,
+				cmd_arg(a, "ADDR"), n->name,
 				ret == -EINVAL ? "not one of its VTEPs (strict network)"
 					       : "the template table is full");
 	union fdb_dest d = { .kind = FDB_DEST_VTEP, .port = u->port, .vtep_ip = ip };
 	ret = fdb_add_static(&key, d);
 	return ret < 0 ? cmd_error(r, ret, "fdb full") : 0;
 }
-NFVA_CMD(fdb_add_vtep_cmd, "fdb add MAC network NETWORK vtep IP",
-		"add a static remote entry: MAC is behind the VTEP IP")
+NFVA_CMD(fdb_add_vtep_cmd, "fdb add MAC network NETWORK vtep ADDR",
+		"add a static remote entry: MAC is behind the VTEP ADDR (IPv4 or IPv6)")
 
 static int fdb_del_cmd(const struct cmd_args *a, struct cmd_reply *r)
 {
@@ -280,7 +279,7 @@ static void static_line(const struct fdb_entry *e, struct config_out *o)
 {
 	const struct network *n = network_by_index(e->key.network);
 	const struct port *p = port_by_index(e->dest.port);
-	char mac[RTE_ETHER_ADDR_FMT_SIZE], ip[INET_ADDRSTRLEN];
+	char mac[RTE_ETHER_ADDR_FMT_SIZE], ip[NFVA_IP_STRLEN];
 
 	if (n == NULL || (e->dest.kind == FDB_DEST_PORT && p == NULL))
 		return;
@@ -288,7 +287,7 @@ static void static_line(const struct fdb_entry *e, struct config_out *o)
 	config_add(o, "fdb add %s network", mac);
 	config_word(o, n->name);
 	if (e->dest.kind == FDB_DEST_VTEP) {
-		config_add(o, "vtep %s", inet_ntop(AF_INET, &e->dest.vtep_ip, ip, sizeof(ip)));
+		config_add(o, "vtep %s", vtep_id_format(e->dest.vtep_ip, ip, sizeof(ip)));
 	} else {
 		config_add(o, "port");
 		config_word(o, p->name);

@@ -62,6 +62,7 @@ static void network_build_overlay(struct dp_config *cfg, const struct network *n
 		return;
 	d->encap = o->encap;
 	d->strict = o->strict;
+	d->udp6_zero_csum = o->udp6_zero_csum;
 	d->collector = o->collector;
 	d->evpn = o->evpn;
 	d->vni = o->vni;

@@ -6,16 +6,16 @@
 
 #include "control/cmd.h"
 #include "control/stats.h"
+#include "core/clock.h"
 #include "l2/fdb.h"
 #include "l2/network.h"
 #include "ports/port.h"
 #include "overlay/underlay.h"
+#include "overlay/vtep_id.h"
 
-static json_t *ip_json(uint32_t ip)
+static json_t *ip_json(uint32_t id)
 {
-	char buf[INET_ADDRSTRLEN];
-	inet_ntop(AF_INET, &ip, buf, sizeof(buf));
-	return json_string(buf);
+	return vtep_id_json(id);
 }
 
 /* The flood list: each VTEP once, with its origins (config, evpn). */
@@ -55,12 +55,12 @@ static json_t *overlay_to_json(const struct network *n)
 	/* inner_mtu is the inner IP MTU: L2 overlays also carry the inner Ethernet. */
 	unsigned overhead = tunnel_overhead(o->encap) + (ops->l3 ? 0 : RTE_ETHER_HDR_LEN);
 	bool own_port = ops->udp_port != 0 && !ops->l3; /* VXLAN: per network */
-	json_t *j = json_pack("{s:s, s:i, s:o, s:o, s:b, s:b, s:b, s:b, s:b, s:o, s:o}", "encap",
-			o->nvgre ? "nvgre" : ops->name, "vni", (int)o->vni, "udp_port",
+	json_t *j = json_pack("{s:s, s:i, s:o, s:o, s:b, s:b, s:b, s:b, s:b, s:b, s:o, s:o}",
+			"encap", o->nvgre ? "nvgre" : ops->name, "vni", (int)o->vni, "udp_port",
 			own_port ? json_integer(o->udp_port) : json_null(), "group",
 			o->group != 0 ? ip_json(o->group) : json_null(), "df", o->df, "udp_csum",
-			o->udp_csum, "strict", o->strict, "collector", o->collector, "evpn",
-			o->evpn, "inner_mtu",
+			o->udp_csum, "udp6_zero_csum", o->udp6_zero_csum, "strict", o->strict,
+			"collector", o->collector, "evpn", o->evpn, "inner_mtu",
 			mtu > overhead ? json_integer(mtu - overhead) : json_null(), "vteps",
 			vteps);
 	json_object_set_new(j, "flood", flood_to_json(n));
@@ -106,9 +106,9 @@ static int overlay_args(const struct cmd_args *a, struct cmd_reply *r, struct ne
 	if (!has_vni && !has_encap) {
 		if (cmd_arg(a, "IP") != NULL || cmd_arg(a, "N2") != NULL || cmd_has(a, "strict") ||
 				cmd_has(a, "on") || cmd_has(a, "off") || cmd_has(a, "udp-csum") ||
-				cmd_has(a, "collector") || evpn)
+				cmd_has(a, "udp6-zero-csum") || cmd_has(a, "collector") || evpn)
 			return cmd_error(r, EINVAL,
-					"group, udp-port, df, udp-csum, strict, "
+					"group, udp-port, df, udp-csum, udp6-zero-csum, strict, "
 					"collector and evpn need vni and encap");
 		return 0;
 	}
@@ -137,6 +137,9 @@ static int overlay_args(const struct cmd_args *a, struct cmd_reply *r, struct ne
 				cmd_arg(a, "IP"));
 	o->df = cmd_has(a, "on");
 	o->udp_csum = cmd_has(a, "udp-csum");
+	o->udp6_zero_csum = cmd_has(a, "udp6-zero-csum");
+	if (o->udp6_zero_csum && o->encap != DP_ENCAP_VXLAN)
+		return cmd_error(r, EINVAL, "udp6-zero-csum is for encap vxlan");
 	o->strict = cmd_has(a, "strict");
 	o->collector = cmd_has(a, "collector");
 	if (o->collector && o->encap == DP_ENCAP_LISP)
@@ -165,9 +168,12 @@ static int network_add_cmd(const struct cmd_args *a, struct cmd_reply *r)
 }
 NFVA_CMD(network_add_cmd,
 		"network add NAME [mac-limit N] [vni VNI] [iid VNI2] [encap vxlan|gre|nvgre|lisp] "
-		"[udp-port N2] [group IP] [df on|off] [udp-csum] [strict] [collector] [evpn]",
+		"[udp-port N2] [group IP] [df on|off] [udp-csum] [udp6-zero-csum] [strict] "
+		"[collector] [evpn]",
 		"create a network; with vni and encap it crosses the underlay (VXLAN port 4789 "
-		"by default; group: BUM to a multicast group; strict: only flood-list VTEPs; "
+		"by default; group: BUM to a multicast group; udp-csum: UDP checksums over IPv4; "
+		"udp6-zero-csum: UDP checksum 0 over IPv6, sent and accepted (RFC 6935; the "
+		"peers must agree, Linux udp6zerocsumtx/rx); strict: only flood-list VTEPs; "
 		"collector: a sink for remote mirror copies — no learning, flooded locally; "
 		"evpn: remote MACs and VTEPs from BGP EVPN through FRR, see evpn ...); "
 		"iid N encap lisp: an L3 LISP overlay with instance ID N (see lisp ...)")
@@ -175,24 +181,33 @@ NFVA_CMD(network_add_cmd,
 static int network_vtep_cmd(const struct cmd_args *a, struct cmd_reply *r)
 {
 	struct network *n = network_arg(a, r);
-	uint32_t ip;
+	struct nfva_ip addr;
+	uint32_t id = 0;
 	int ret;
 
 	if (n == NULL)
 		return -ENOENT;
-	cmd_arg_ipv4(a, "IP", &ip);
-	if (IN_MULTICAST(ntohl(ip)) || ip == 0)
-		return cmd_error(r, EINVAL, "a VTEP is a unicast address");
-	if (cmd_has(a, "add"))
-		ret = network_vtep_add(n, ip, r->error, sizeof(r->error));
-	else
-		ret = network_vtep_del(n, ip, r->error, sizeof(r->error));
+	if (nfva_ip_parse(cmd_arg(a, "ADDR"), &addr) < 0 || !vtep_addr_usable(&addr))
+		return cmd_error(r, EINVAL, VTEP_ADDR_RULE);
+	if (cmd_has(a, "add")) {
+		if (vtep_id_from_ip(&addr, &id) < 0)
+			return cmd_error(r, ENOSPC, "%u IPv6 VTEPs known already (the bound)",
+					VTEP6_MAX);
+		ret = network_vtep_add(n, id, r->error, sizeof(r->error));
+	} else {
+		if (nfva_ip_is_v6(&addr))
+			id = vtep6_lookup(addr.addr, nfva_now_s()); /* 0: no such VTEP */
+		else
+			id = nfva_ip_get_v4(&addr);
+		ret = network_vtep_del(n, id, r->error, sizeof(r->error));
+	}
 	if (ret == 0)
 		r->result = network_to_json(n);
 	return ret;
 }
-NFVA_CMD(network_vtep_cmd, "network NETWORK vtep add|del IP",
-		"add or remove a configured remote VTEP of the head-end replication list")
+NFVA_CMD(network_vtep_cmd, "network NETWORK vtep add|del ADDR",
+		"add or remove a configured remote VTEP (IPv4 or IPv6) of the head-end "
+		"replication list")
 
 static int network_del_cmd(const struct cmd_args *a, struct cmd_reply *r)
 {

@@ -12,6 +12,7 @@
 #include "control/running_config.h"
 #include "core/event.h"
 #include "l2/network.h"
+#include "overlay/vtep_id.h"
 #include "ports/port.h"
 
 static const char *ipv4(uint32_t ip, char *buf)
@@ -39,6 +40,8 @@ static void overlay_words(const struct network_overlay *ov, struct config_out *o
 		config_add(o, "df on");
 	if (ov->udp_csum)
 		config_add(o, "udp-csum");
+	if (ov->udp6_zero_csum)
+		config_add(o, "udp6-zero-csum");
 	if (ov->strict)
 		config_add(o, "strict");
 	if (ov->collector)
@@ -94,14 +97,15 @@ CONFIG_SECTION(CONFIG_ORDER_ATTACH, attachments_config)
 
 static void vteps_config(struct config_out *o)
 {
-	char ip[INET_ADDRSTRLEN];
+	char ip[NFVA_IP_STRLEN];
 
 	for (uint16_t i = 0; i < network_capacity(); i++) {
 		const struct network *n = network_by_index(i);
 		for (unsigned v = 0; n != NULL && v < n->vteps.n; v++) {
 			config_add(o, "network");
 			config_word(o, n->name);
-			config_add(o, "vtep add %s", ipv4(n->vteps.ip[v], ip));
+			config_add(o, "vtep add %s",
+					vtep_id_format(n->vteps.ip[v], ip, sizeof(ip)));
 			config_end(o);
 		}
 	}

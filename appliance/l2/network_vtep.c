@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * The flood lists of networks (see network.h): configured VTEPs and EVPN
- * VTEPs, kept apart so each origin adds and removes its own, merged (sorted,
- * each VTEP once) into the snapshot.
+ * VTEPs (ids of either family, overlay/vtep_id.h), kept apart so each origin adds and removes its
+ * own, merged (sorted, each VTEP once) into the snapshot.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,6 +12,7 @@
 #include "core/log.h"
 #include "l2/fdb.h"
 #include "l2/network.h"
+#include "overlay/vtep_id.h"
 
 static int vtep_list_find(const struct vtep_list *l, uint32_t ip)
 {
@@ -35,8 +36,17 @@ static bool vtep_list_grow(struct vtep_list *l)
 	return true;
 }
 
+/* A listed VTEP keeps its id (IPv6): a reference per list it is on. */
+static void vtep_list_append(struct vtep_list *l, uint32_t ip)
+{
+	l->ip[l->n++] = ip;
+	vtep_id_ref(ip, 1);
+}
+
 void vtep_list_free(struct vtep_list *l)
 {
+	for (uint32_t i = 0; i < l->n; i++)
+		vtep_id_ref(l->ip[i], -1);
 	free(l->ip);
 	memset(l, 0, sizeof(*l));
 }
@@ -47,6 +57,7 @@ static bool vtep_list_del(struct vtep_list *l, uint32_t ip)
 	if (i < 0)
 		return false;
 	l->ip[i] = l->ip[--l->n];
+	vtep_id_ref(ip, -1);
 	return true;
 }
 
@@ -120,7 +131,7 @@ int network_vtep_add(struct network *n, uint32_t ip, char *err, size_t errlen)
 				n->vteps.n + n->evpn_vteps.n);
 		return -ENOSPC;
 	}
-	n->vteps.ip[n->vteps.n++] = ip;
+	vtep_list_append(&n->vteps, ip);
 	return dp_config_commit();
 }
 
@@ -142,7 +153,7 @@ int network_evpn_vtep_add(struct network *n, uint32_t ip)
 		return -EEXIST;
 	if (flood_list_full(n) || !vtep_list_grow(&n->evpn_vteps))
 		return -ENOSPC;
-	n->evpn_vteps.ip[n->evpn_vteps.n++] = ip;
+	vtep_list_append(&n->evpn_vteps, ip);
 	return 0;
 }
 
@@ -153,5 +164,7 @@ int network_evpn_vtep_del(struct network *n, uint32_t ip)
 
 void network_evpn_vteps_clear(struct network *n)
 {
+	for (uint32_t i = 0; i < n->evpn_vteps.n; i++)
+		vtep_id_ref(n->evpn_vteps.ip[i], -1);
 	n->evpn_vteps.n = 0;
 }

@@ -18,6 +18,7 @@
 #include "l2/network.h"
 #include "observe/observe.h"
 #include "ports/port.h"
+#include "overlay/vtep_id.h"
 
 /* A label value with \, " and newlines escaped. */
 static void label(FILE *f, const char *name, const char *value)
@@ -184,7 +185,7 @@ static void vteps_metrics(FILE *f)
 	struct vtep_stats *rows, other;
 	uint64_t overflow;
 	unsigned n;
-	char ip[INET_ADDRSTRLEN];
+	char ip[NFVA_IP_STRLEN];
 
 	if (workers_vtep_stats(&rows, &n, &other, &overflow) < 0)
 		return;
@@ -192,8 +193,7 @@ static void vteps_metrics(FILE *f)
 	family(f, "vtep_" #field "_total", "counter", help);                                       \
 	for (unsigned i = 0; i < n; i++)                                                           \
 		sample(f, "vtep_" #field "_total", "vtep",                                         \
-				inet_ntop(AF_INET, &rows[i].ip, ip, sizeof(ip)), NULL,             \
-				rows[i].field);
+				vtep_id_format(rows[i].ip, ip, sizeof(ip)), NULL, rows[i].field);
 	VTEP_FIELDS(VTEP_FAMILY)
 #undef VTEP_FAMILY
 	family(f, "vtep_dropped_total", "counter", "tunnel frames dropped, by reason");
@@ -201,7 +201,7 @@ static void vteps_metrics(FILE *f)
 		for (unsigned r = 0; r < DROP_MAX; r++)
 			if (rows[i].drops[r] != 0)
 				sample(f, "vtep_dropped_total", "vtep",
-						inet_ntop(AF_INET, &rows[i].ip, ip, sizeof(ip)),
+						vtep_id_format(rows[i].ip, ip, sizeof(ip)),
 						drop_reason_name(r), rows[i].drops[r]);
 	family(f, "vtep_overflow_total", "counter",
 			"frames of addresses the bounded per-worker VTEP tables had no room for");

@@ -16,6 +16,7 @@
 #include "observe/observe.h"
 #include "ports/port.h"
 #include "slowpath/trace.h"
+#include "overlay/vtep_id.h"
 
 static const char *port_name(uint16_t index)
 {
@@ -28,7 +29,7 @@ static void step_text(char *buf, size_t size, const struct trace_ctx *t,
 {
 	const struct network *n = network_by_index(st->network);
 	const char *net = n != NULL ? n->name : "?";
-	char ip[INET_ADDRSTRLEN];
+	char ip[NFVA_IP_STRLEN];
 	const char *name = stage_name(st->stage);
 
 	switch (st->stage) {
@@ -36,7 +37,7 @@ static void step_text(char *buf, size_t size, const struct trace_ctx *t,
 		snprintf(buf, size, "%s %s", name, st->alive ? "miss" : "hit");
 		return;
 	case STAGE_UNDERLAY_INPUT:
-		inet_ntop(AF_INET, &st->vtep, ip, sizeof(ip));
+		vtep_id_format(st->vtep, ip, sizeof(ip));
 		if (st->alive)
 			snprintf(buf, size, "%s decap from %s into %s", name, ip, net);
 		else

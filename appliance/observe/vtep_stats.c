@@ -12,6 +12,7 @@
 #include "control/stats.h"
 #include "core/workers.h"
 #include "observe/observe.h"
+#include "overlay/vtep_id.h"
 
 static json_t *vtep_row(const char *name, const struct vtep_stats *s)
 {
@@ -36,8 +37,8 @@ json_t *observe_vteps_json(void)
 		return json_null();
 	json_t *list = json_array();
 	for (unsigned i = 0; i < n; i++) {
-		char ip[INET_ADDRSTRLEN];
-		inet_ntop(AF_INET, &rows[i].ip, ip, sizeof(ip));
+		char ip[NFVA_IP_STRLEN];
+		vtep_id_format(rows[i].ip, ip, sizeof(ip));
 		json_array_append_new(list, vtep_row(ip, &rows[i]));
 	}
 	free(rows);

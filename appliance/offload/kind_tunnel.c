@@ -15,6 +15,7 @@
 #include "l2/network.h"
 #include "overlay/encap.h"
 #include "overlay/underlay.h"
+#include "overlay/vtep_id.h"
 #include "offload/offload_private.h"
 
 static struct offload_tunnel *tunnels;
@@ -63,6 +64,8 @@ static int encap_compile(const struct offload_decision *d, const struct compile_
 	const struct offload_tunnel *t = offload_tunnel_get(ctx->encap);
 	if (t == NULL)
 		return -ENOTSUP;
+	if (vtep_id_is_v6(d->vtep_ip))
+		return -EAFNOSUPPORT; /* IPv6 underlay rules are not compiled yet: software */
 	int ret = compile_vf_actions(d, ctx, s, compile_vf_items(d, ctx, s));
 	if (ret == 0)
 		ret = t->encap_actions(s, ctx);
@@ -76,6 +79,8 @@ static int decap_compile(const struct offload_decision *d, const struct compile_
 	const struct offload_tunnel *t = offload_tunnel_get(ctx->encap);
 	if (t == NULL)
 		return -ENOTSUP;
+	if (vtep_id_is_v6(d->vtep_ip))
+		return -EAFNOSUPPORT; /* IPv6 underlay rules are not compiled yet: software */
 	int ret = compile_port_item(s, ctx->in_ethdev);
 	if (ret == 0)
 		ret = t->decap_items(s, ctx, d->vtep_ip);
@@ -101,9 +106,7 @@ static void tunnel_touch(const struct offload_decision *d, uint32_t now_s)
 
 static void vtep_json(const struct offload_decision *d, json_t *j)
 {
-	char vtep[INET_ADDRSTRLEN];
-	inet_ntop(AF_INET, &d->vtep_ip, vtep, sizeof(vtep));
-	json_object_set_new(j, "vtep", json_string(vtep));
+	json_object_set_new(j, "vtep", vtep_id_json(d->vtep_ip));
 }
 
 static struct offload_kind_ops kind_encap = {

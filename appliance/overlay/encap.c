@@ -20,6 +20,7 @@
 #include "overlay/encap_build.h"
 #include "overlay/neigh.h"
 #include "overlay/underlay.h"
+#include "overlay/vtep_id.h"
 
 NFVA_LOG_REGISTER(encap)
 
@@ -148,8 +149,10 @@ static int encap_publish(const struct encap_key *key, void *old)
 	}
 	if (old != NULL)
 		garbage.templates[garbage.n_templates++] = old;
-	if (t->nexthop_ip != 0 && !t->resolved)
-		neigh_resolve(t->nexthop_ip);
+	else
+		vtep_id_ref(key->ip, 1); /* the template keeps its IPv6 VTEP's id */
+	if (t->nexthop.family != 0 && !t->resolved)
+		neigh_resolve_ip(&t->nexthop);
 	return 0;
 }
 
@@ -175,12 +178,13 @@ static void encap_remove(const struct encap_key *key, void *old)
 	if (pos >= 0)
 		garbage.slots[garbage.n_slots++] = pos;
 	garbage.templates[garbage.n_templates++] = old;
+	vtep_id_ref(key->ip, -1);
 }
 
 /* Rebuild every template from the current configuration and neighbours;
  * drop templates of networks without an overlay; when only_nexthop is set,
  * touch only templates through that next hop. */
-static void encap_refresh(uint32_t only_nexthop)
+static void encap_refresh(const struct nfva_ip *only_nexthop)
 {
 	unsigned room = encap_count() + 1, n = 0;
 	struct encap_key *keys = malloc(room * sizeof(*keys));
@@ -197,7 +201,7 @@ static void encap_refresh(uint32_t only_nexthop)
 	}
 	while (rte_hash_iterate(table, &key, &data, &next) >= 0 && n < room) {
 		const struct encap_template *t = data;
-		if (only_nexthop != 0 && t->nexthop_ip != only_nexthop)
+		if (only_nexthop != NULL && !nfva_ip_eq(&t->nexthop, only_nexthop))
 			continue;
 		keys[n] = *(const struct encap_key *)key;
 		olds[n++] = data;
@@ -270,7 +274,7 @@ RTE_INIT(encap_expire_register)
 static void encap_build_hook(struct dp_config *cfg)
 {
 	(void)cfg;
-	encap_refresh(0);
+	encap_refresh(NULL);
 }
 
 static void encap_hold(struct rte_mbuf *m)
@@ -280,13 +284,13 @@ static void encap_hold(struct rte_mbuf *m)
 
 	if (encap_ensure(meta->owner, meta->vtep_ip) == 0)
 		t = encap_lookup(meta->owner, meta->vtep_ip);
-	if (t == NULL || t->nexthop_ip == 0) {
+	if (t != NULL && t->resolved) {
+		ctrl_reinject(m, meta->owner, meta->vtep_ip);
+	} else if (t == NULL || t->nexthop.family == 0) {
 		hold_dropped++;
 		rte_pktmbuf_free(m);
-	} else if (t->resolved) {
-		ctrl_reinject(m, meta->owner, meta->vtep_ip);
 	} else {
-		neigh_hold(t->nexthop_ip, m);
+		neigh_hold_ip(&t->nexthop, m);
 	}
 }
 
@@ -309,7 +313,7 @@ unsigned encap_count(void)
 
 static int encap_neigh_changed(const struct nfva_event *ev)
 {
-	encap_refresh(ev->ip);
+	encap_refresh(&ev->addr);
 	return 0;
 }
 EVENT_SUBSCRIBE(EVENT_NEIGH_CHANGED, encap_neigh_changed)
@@ -317,7 +321,7 @@ EVENT_SUBSCRIBE(EVENT_NEIGH_CHANGED, encap_neigh_changed)
 static int encap_underlay_changed(const struct nfva_event *ev)
 {
 	(void)ev;
-	encap_refresh(0);
+	encap_refresh(NULL);
 	return 0;
 }
 EVENT_SUBSCRIBE(EVENT_UNDERLAY_CHANGED, encap_underlay_changed)

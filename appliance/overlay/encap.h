@@ -2,7 +2,7 @@
 /*
  * Encapsulation templates: one per (owner, remote VTEP or group), holding
  * the outer headers exactly as they go on the wire (outer Ethernet with the
- * resolved next-hop MAC, IPv4, UDP+VXLAN or GRE+key). The slow path prepends
+ * resolved next-hop MAC, IPv4 or IPv6, UDP+VXLAN or GRE+key). The slow path prepends
  * these bytes and patches the per-packet fields (lengths, checksum, UDP
  * source port); the offload layer turns the very same bytes into
  * VXLAN_ENCAP / RAW_ENCAP definitions, so hardware and software emit the same.
@@ -30,17 +30,20 @@
 #include <rte_mbuf.h>
 #include <rte_rcu_qsbr.h>
 
-#define ENCAP_MAX_HDR 64
+#include "core/ip_addr.h"
+
+#define ENCAP_MAX_HDR 96 /* ERSPAN III over IPv6: 14 + 40 + 8 + 20 */
 
 struct encap_template {
-	uint32_t owner;      /* network index, or a registered owner */
-	uint8_t encap;       /* enum dp_encap */
-	uint8_t len;         /* bytes to prepend */
-	bool resolved;       /* outer destination MAC known */
-	bool udp_csum;       /* compute the UDP checksum (else 0) */
-	uint32_t last_used;  /* nfva_now_s() of the last frame (relaxed stores) */
-	uint32_t vtep_ip;    /* remote VTEP or group, network order */
-	uint32_t nexthop_ip; /* whose MAC is the outer destination */
+	uint32_t owner;         /* network index, or a registered owner */
+	uint8_t encap;          /* enum dp_encap */
+	uint8_t len;            /* bytes to prepend */
+	bool resolved;          /* outer destination MAC known */
+	bool udp_csum;          /* compute the UDP checksum (else 0) */
+	bool ipv6;              /* the outer header is IPv6 (else IPv4) */
+	uint32_t last_used;     /* nfva_now_s() of the last frame (relaxed stores) */
+	uint32_t vtep_ip;       /* remote VTEP or group: its id (overlay/vtep_id.h) */
+	struct nfva_ip nexthop; /* whose MAC is the outer destination; family 0: no route */
 	uint8_t hdr[ENCAP_MAX_HDR] __rte_aligned(16);
 };
 

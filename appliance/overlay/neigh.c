@@ -114,13 +114,9 @@ bool neigh_mac_ip(const struct nfva_ip *ip, struct rte_ether_addr *mac)
 	return true;
 }
 
-/* IPv4 neighbours only: nothing is sent over IPv6 next hops yet (no
- * template or LISP path uses them), so nobody listens for those. */
 static void neigh_notify(const struct nfva_ip *ip)
 {
-	if (nfva_ip_is_v6(ip))
-		return;
-	struct nfva_event ev = { .type = EVENT_NEIGH_CHANGED, .ip = nfva_ip_get_v4(ip) };
+	struct nfva_event ev = { .type = EVENT_NEIGH_CHANGED, .addr = *ip };
 	event_publish(&ev);
 }
 
@@ -190,11 +186,10 @@ static void neigh_release_held(struct neigh *n, bool deliver)
 	n->n_held = 0;
 }
 
-void neigh_hold(uint32_t ip4, struct rte_mbuf *m)
+void neigh_hold_ip(const struct nfva_ip *ip, struct rte_mbuf *m)
 {
-	struct nfva_ip ip = nfva_ip_v4(ip4);
-	neigh_resolve_ip(&ip); /* a new entry, or a failed one tried again */
-	struct neigh *n = neigh_find(&ip);
+	neigh_resolve_ip(ip); /* a new entry, or a failed one tried again */
+	struct neigh *n = neigh_find(ip);
 
 	if (n != NULL && neigh_usable(n)) {
 		const struct pkt_meta *meta = pkt_meta(m);

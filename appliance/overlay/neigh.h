@@ -59,8 +59,13 @@ static inline int neigh_del(uint32_t ip)
 	struct nfva_ip a = nfva_ip_v4(ip);
 	return neigh_del_ip(&a);
 }
-/* Hold m until IPv4 ip resolves; frees m (counted) when the queue is full. */
-void neigh_hold(uint32_t ip, struct rte_mbuf *m);
+/* Hold m until ip resolves; frees m (counted) when the queue is full. */
+void neigh_hold_ip(const struct nfva_ip *ip, struct rte_mbuf *m);
+static inline void neigh_hold(uint32_t ip, struct rte_mbuf *m)
+{
+	struct nfva_ip a = nfva_ip_v4(ip);
+	neigh_hold_ip(&a, m);
+}
 /* ARP and Neighbour Discovery frames the uplink punts (neigh_arp.c,
  * neigh_nd.c take them). */
 struct punt_handler;

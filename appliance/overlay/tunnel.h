@@ -28,7 +28,8 @@ struct network_overlay {
 	uint16_t udp_port;    /* UDP destination port (host order), UDP tunnels */
 	uint32_t group;       /* BUM multicast group (network order), 0 = none */
 	bool df;              /* set DF on outer IPv4 */
-	bool udp_csum;        /* compute the outer UDP checksum (else 0) */
+	bool udp_csum;        /* IPv4: compute the outer UDP checksum (else 0) */
+	bool udp6_zero_csum;  /* IPv6: send UDP checksum 0, accept 0 (RFC 6935) */
 	bool strict;          /* accept only the configured VTEPs */
 	bool collector;       /* receives mirror copies: no learning, frames flooded locally */
 	bool evpn;            /* BGP EVPN (evpn/): remote MACs and flood VTEPs from FRR */

@@ -51,6 +51,17 @@ bool underlay_nexthop6(const uint8_t dst[16], uint8_t nh[16])
 	return true;
 }
 
+bool underlay_nexthop_ip(const struct nfva_ip *dst, struct nfva_ip *nh)
+{
+	if (nfva_ip_is_v6(dst)) {
+		*nh = nfva_ip_v6(dst->addr);
+		return underlay_nexthop6(dst->addr, nh->addr);
+	}
+	uint32_t ip = underlay_nexthop(nfva_ip_get_v4(dst));
+	*nh = nfva_ip_v4(ip);
+	return ip != 0;
+}
+
 bool underlay_mac(struct rte_ether_addr *mac)
 {
 	const struct port *p = underlay.active ? port_by_index(underlay.port) : NULL;

@@ -3,8 +3,8 @@
  * The underlay, control side: which port is the uplink, its addresses (one
  * IPv4 and one IPv6 prefix at most: dual-stack), and a gateway per family.
  * Next hops for remote VTEPs follow from it: on-link VTEPs directly, others
- * through the gateway. Tunnels run over IPv4 only for now; the IPv6 address
- * answers Neighbour Discovery and ICMPv6 echo.
+ * through the gateway. Tunnels run over either family; the IPv6 address
+ * also answers Neighbour Discovery and ICMPv6 echo.
  */
 #ifndef NFVA_UNDERLAY_H
 #define NFVA_UNDERLAY_H
@@ -32,6 +32,9 @@ const struct underlay *underlay_get(void);
 uint32_t underlay_nexthop(uint32_t ip);
 /* Next hop toward an IPv6 destination into nh; false when there is none. */
 bool underlay_nexthop6(const uint8_t dst[16], uint8_t nh[16]);
+/* Either family: the next hop toward dst into nh; false when there is none. */
+struct nfva_ip;
+bool underlay_nexthop_ip(const struct nfva_ip *dst, struct nfva_ip *nh);
 /* Uplink MAC and IP MTU (0 when there is no underlay). */
 bool underlay_mac(struct rte_ether_addr *mac);
 unsigned underlay_mtu(void);

@@ -29,10 +29,10 @@ static bool network_port(const struct dp_config *cfg, uint8_t encap, uint16_t po
 }
 
 const struct decap_stage *decap_find(const struct dp_config *cfg, uint8_t proto, uint16_t key,
-		bool to_group)
+		bool to_group, bool ipv6)
 {
 	for (const struct decap_stage *s = stages; s != NULL; s = s->next) {
-		if (s->ip_proto != proto || (to_group && !s->to_group))
+		if (s->ip_proto != proto || (to_group && !s->to_group) || (ipv6 && !s->ipv6))
 			continue;
 		if (s->key != 0 ? s->key != key : !network_port(cfg, s->encap, key))
 			continue;

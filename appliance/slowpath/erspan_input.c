@@ -20,15 +20,15 @@
 #define ERSPAN3_O 0x01 /* optional platform-specific subheader follows */
 
 static int erspan_input(struct worker *w, uint16_t in_port, struct rte_mbuf *m,
-		const struct rte_ipv4_hdr *ip, struct l2_meta *meta)
+		struct decap_outer *o, struct l2_meta *meta)
 {
-	const uint8_t *gre = decap_l4(m, ip);
+	const uint8_t *gre = decap_l4(m, o);
 	uint16_t gre_flags = (uint16_t)(gre[0] << 8 | gre[1]);
 	uint16_t proto = (uint16_t)(gre[2] << 8 | gre[3]);
 	uint32_t off = 4 + (gre_flags & GRE_C ? 4 : 0) + (gre_flags & GRE_K ? 4 : 0) +
 			(gre_flags & GRE_S ? 4 : 0);
 	uint32_t len = proto == ERSPAN2_PROTO ? ERSPAN2_LEN : ERSPAN3_LEN;
-	uint32_t avail = decap_l4_len(ip);
+	uint32_t avail = o->l4_len;
 
 	(void)in_port;
 	if (gre_flags & (GRE_R | GRE_VERSION))
@@ -46,11 +46,11 @@ static int erspan_input(struct worker *w, uint16_t in_port, struct rte_mbuf *m,
 	uint32_t from = w->cfg->mirror->erspan_from[session];
 	if (port == NFVA_PORT_NONE)
 		return DROP_ERSPAN_UNKNOWN;
-	if (from != 0 && from != ip->src_addr)
+	if (from != 0 && from != o->src)
 		return DROP_ERSPAN_SENDER;
 	if (avail < off + len + sizeof(struct rte_ether_hdr))
 		return DROP_INNER_SHORT;
-	decap_strip(m, ip, off + len);
+	decap_strip(m, o, off + len);
 	m->ol_flags |= mirror_copy_flag;
 	meta->network = NFVA_NETWORK_NONE;
 	port_output(w, port, NFVA_VLAN_NONE, m);

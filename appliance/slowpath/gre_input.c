@@ -20,11 +20,11 @@
 #define GRE_VERSION 0x0007
 #define ETHER_TYPE_TEB 0x6558
 
-static int gre_input(struct worker *w, uint16_t port, struct rte_mbuf *m,
-		const struct rte_ipv4_hdr *ip, struct l2_meta *meta)
+static int gre_input(struct worker *w, uint16_t port, struct rte_mbuf *m, struct decap_outer *o,
+		struct l2_meta *meta)
 {
-	const uint8_t *p = decap_l4(m, ip);
-	uint32_t len = decap_l4_len(ip);
+	const uint8_t *p = decap_l4(m, o);
+	uint32_t len = o->l4_len;
 	uint16_t flags = (uint16_t)(p[0] << 8 | p[1]);
 
 	(void)port;
@@ -43,14 +43,14 @@ static int gre_input(struct worker *w, uint16_t port, struct rte_mbuf *m,
 		network = dp_vni_lookup(w->cfg, DP_ENCAP_GRE | DP_VNI_NVGRE, 0, key >> 8);
 	if (network == NFVA_NETWORK_NONE)
 		return DROP_UNKNOWN_VNI;
-	uint32_t outer_src = ip->src_addr;
-	decap_strip(m, ip, hdr_len);
-	return tunnel_accept(w, m, network, outer_src, meta);
+	decap_strip(m, o, hdr_len);
+	return tunnel_accept(w, m, network, o, meta);
 }
 
 static struct decap_stage gre_decap = { .name = "gre",
 	.ip_proto = IPPROTO_GRE,
 	.key = ETHER_TYPE_TEB,
 	.to_group = true,
+	.ipv6 = true,
 	.input = gre_input };
 DECAP_STAGE(gre_decap)

@@ -5,8 +5,9 @@
  * group, NA) is validated here (RFC 4861 7.1, drop reason nd_invalid) and
  * punted to the control thread (neigh_nd.c); ICMPv6 echo requests to the
  * address are answered in place, at most ICMP_REPLY_RATE a second per
- * worker together with IPv4's (icmp6_rate_limited beyond). Nothing else:
- * no tunnel runs over IPv6 yet (not_tunnel), no extension headers.
+ * worker together with IPv4's (icmp6_rate_limited beyond). UDP and GRE to
+ * the address go to the decapsulation stages that run over IPv6 (decap.h).
+ * Nothing else (not_tunnel); no extension headers.
  */
 #include <string.h>
 
@@ -17,6 +18,8 @@
 #include "core/punt.h"
 #include "overlay/nd.h"
 #include "overlay/neigh.h"
+#include "overlay/vtep_id.h"
+#include "slowpath/decap.h"
 #include "slowpath/slowpath.h"
 
 #define ICMP6_ECHO_REQUEST 128
@@ -81,6 +84,22 @@ static bool ipv6_for_us(const struct dp_underlay *u, const uint8_t dst[16])
 			memcmp(dst, all_nodes, 16) == 0;
 }
 
+/* UDP or GRE to the uplink's address, from a unicast global source. */
+static int ipv6_tunnel(struct worker *w, uint16_t port, struct rte_mbuf *m,
+		const struct rte_ipv6_hdr *ip, struct l2_meta *meta)
+{
+	const uint8_t *src = ip->src_addr;
+
+	if (ipv6_is_multicast(src) || ipv6_is_unspecified(src) || ipv6_is_loopback(src) ||
+			ipv6_is_v4_mapped(src))
+		return DROP_VTEP_SOURCE;
+	struct decap_outer o = { .ip6 = ip,
+		.l3_end = sizeof(struct rte_ether_hdr) + sizeof(*ip),
+		.l4_len = rte_be_to_cpu_16(ip->payload_len),
+		.src = vtep6_lookup(src, w->now) };
+	return decap_dispatch(w, port, m, &o, ip->proto, false, meta);
+}
+
 int ipv6_input(struct worker *w, uint16_t port, struct rte_mbuf *m, struct l2_meta *meta)
 {
 	const struct dp_underlay *u = &w->cfg->underlay;
@@ -96,6 +115,9 @@ int ipv6_input(struct worker *w, uint16_t port, struct rte_mbuf *m, struct l2_me
 		return DROP_NOT_FOR_US;
 	uint32_t plen = rte_be_to_cpu_16(ip->payload_len);
 	const uint8_t *icmp = (const uint8_t *)(ip + 1);
+	bool to_us = memcmp(ip->dst_addr, u->ip6, 16) == 0;
+	if (to_us && (ip->proto == IPPROTO_UDP || ip->proto == IPPROTO_GRE))
+		return ipv6_tunnel(w, port, m, ip, meta);
 	if (ip->proto != IPPROTO_ICMPV6)
 		return DROP_NOT_TUNNEL;
 	if (plen < 8)
@@ -108,7 +130,7 @@ int ipv6_input(struct worker *w, uint16_t port, struct rte_mbuf *m, struct l2_me
 		meta->network = NFVA_NETWORK_NONE;
 		return punt_to_control(m, &neigh_nd_punt) ? DROP_NONE : DROP_PUNT_FULL;
 	}
-	if (icmp[0] != ICMP6_ECHO_REQUEST || memcmp(ip->dst_addr, u->ip6, 16) != 0)
+	if (icmp[0] != ICMP6_ECHO_REQUEST || !to_us)
 		return DROP_NOT_TUNNEL;
 	meta->network = NFVA_NETWORK_NONE;
 	icmp6_echo(w, m, port);

@@ -152,21 +152,19 @@ static int data_input(struct worker *w, uint16_t port, struct rte_mbuf *m,
 }
 
 static int lisp_data_stage(struct worker *w, uint16_t port, struct rte_mbuf *m,
-		const struct rte_ipv4_hdr *ip, struct l2_meta *meta)
+		struct decap_outer *o, struct l2_meta *meta)
 {
-	uint32_t l4_off = sizeof(struct rte_ether_hdr) + rte_ipv4_hdr_len(ip);
-
 	meta->network = NFVA_NETWORK_NONE; /* consumed: never an L2 frame */
-	return data_input(w, port, m, ip, l4_off, decap_l4_len(ip));
+	return data_input(w, port, m, o->ip4, o->l3_end, o->l4_len); /* IPv4 only */
 }
 
 /* Control messages go to the control thread whole. */
 static int lisp_control_stage(struct worker *w, uint16_t port, struct rte_mbuf *m,
-		const struct rte_ipv4_hdr *ip, struct l2_meta *meta)
+		struct decap_outer *o, struct l2_meta *meta)
 {
 	(void)w;
 	(void)port;
-	(void)ip;
+	(void)o;
 	meta->network = NFVA_NETWORK_NONE;
 	return punt_to_control(m, &lisp_ctrl_punt) ? DROP_NONE : DROP_PUNT_FULL;
 }

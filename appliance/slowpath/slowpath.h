@@ -26,7 +26,7 @@ struct l2_meta {
 	uint16_t network;   /* bridge domain of the frame */
 	uint16_t in_port;   /* appliance port it came from (the uplink after decap) */
 	uint16_t in_vlan;   /* attachment vlan, or NFVA_VLAN_NONE */
-	uint32_t from_vtep; /* outer source of a decapsulated frame, 0 if local */
+	uint32_t from_vtep; /* id of the outer source of a decapsulated frame, 0 if local */
 };
 
 /* A burst from port. Each stage's cycles run from w->tsc (the end of the
@@ -46,8 +46,10 @@ void l2_flood(struct worker *w, struct rte_mbuf *m, const struct l2_meta *meta);
 uint16_t underlay_input(struct worker *w, uint16_t port, struct rte_mbuf **pkts,
 		struct l2_meta *meta, uint16_t n);
 /* Tunnel decapsulation: the stages register in decap.h. */
-/* Strict-mode and inner-length checks shared by the decapsulators. */
-int tunnel_accept(struct worker *w, struct rte_mbuf *m, uint16_t network, uint32_t outer_src,
+/* Strict-mode and inner-length checks shared by the decapsulators; fills
+ * outer->src for a new IPv6 VTEP. */
+struct decap_outer;
+int tunnel_accept(struct worker *w, struct rte_mbuf *m, uint16_t network, struct decap_outer *outer,
 		struct l2_meta *meta);
 void icmp_input(struct worker *w, struct rte_mbuf *m, uint16_t port);
 /* IPv6 on the uplink (ND, ICMPv6 echo): a drop reason, or DROP_NONE with
@@ -59,9 +61,9 @@ int ipv6_input(struct worker *w, uint16_t port, struct rte_mbuf *m, struct l2_me
 void tunnel_output(struct worker *w, struct rte_mbuf *m, uint16_t in_port, uint32_t owner,
 		uint32_t vtep_ip);
 /* Prepend template t and fill the per-packet fields; returns the outer IPv4
- * header, or NULL when m was dropped (counted on in_port). */
+ * or IPv6 header (t->ipv6), or NULL when m was dropped (counted on in_port). */
 struct encap_template;
-struct rte_ipv4_hdr *tunnel_encap(struct worker *w, struct rte_mbuf *m, uint16_t in_port,
+void *tunnel_encap(struct worker *w, struct rte_mbuf *m, uint16_t in_port,
 		const struct encap_template *t);
 /* Mirror sessions: copies of frames entering from (in) or leaving through
  * (out) a source port. The original frame is never changed or delayed. */

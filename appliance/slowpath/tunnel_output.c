@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * tunnel_output: prepends the (owner, VTEP) template's outer headers and
- * fills what changes per packet: IPv4 length and checksum, UDP length and
- * source port (RFC 7348 entropy: a hash of the inner flow in 49152-65535),
- * optional UDP checksum. A frame whose template is missing or
+ * fills what changes per packet: IPv4 length and checksum, or IPv6 payload
+ * length and flow label; UDP length and source port (RFC 7348 entropy: a
+ * hash of the inner flow in 49152-65535); the UDP checksum (optional over
+ * IPv4, over IPv6 unless the network sends zero). A frame whose template is missing or
  * whose next hop is unresolved goes to the control thread to be held.
  */
 #include <rte_ip.h>
@@ -16,17 +17,42 @@
 #include "core/datapath.h"
 #include "slowpath/slowpath.h"
 
-static void fill_l4(const struct encap_template *t, struct rte_ipv4_hdr *ip, uint32_t hash)
+/* VXLAN's UDP: source port from the inner flow (RFC 7348 entropy),
+ * length, checksum when the template asks (ck computes it). */
+static struct rte_udp_hdr *fill_udp(const struct encap_template *t, void *l4, uint32_t l4_len,
+		uint32_t hash)
 {
-	if (t->encap == DP_ENCAP_VXLAN) {
-		struct rte_udp_hdr *udp = (struct rte_udp_hdr *)(ip + 1);
-		udp->src_port = rte_cpu_to_be_16(entropy_udp_port(hash));
-		udp->dgram_len = rte_cpu_to_be_16(rte_be_to_cpu_16(ip->total_length) - sizeof(*ip));
-		if (t->udp_csum)
-			udp->dgram_cksum = rte_ipv4_udptcp_cksum(ip, udp);
-	}
+	if (t->encap != DP_ENCAP_VXLAN)
+		return NULL;
+	struct rte_udp_hdr *udp = l4;
+	udp->src_port = rte_cpu_to_be_16(entropy_udp_port(hash));
+	udp->dgram_len = rte_cpu_to_be_16(l4_len);
+	return t->udp_csum ? udp : NULL;
 	/* NVGRE FlowID stays 0 (RFC 7637 allows it) so that hardware rules,
 	 * which cannot hash per packet, emit the same bytes. */
+}
+
+static void fill_ipv4(const struct encap_template *t, struct rte_ipv4_hdr *ip, uint32_t ip_len,
+		uint32_t hash)
+{
+	ip->total_length = rte_cpu_to_be_16(ip_len);
+	ip->hdr_checksum = rte_ipv4_cksum(ip);
+	struct rte_udp_hdr *udp = fill_udp(t, ip + 1, ip_len - sizeof(*ip), hash);
+	if (udp != NULL)
+		udp->dgram_cksum = rte_ipv4_udptcp_cksum(ip, udp);
+}
+
+/* The flow label comes from the inner flow too (RFC 6437, 6438): never 0,
+ * the same for every frame of a flow. */
+static void fill_ipv6(const struct encap_template *t, struct rte_ipv6_hdr *ip, uint32_t ip_len,
+		uint32_t hash)
+{
+	uint32_t label = hash & RTE_IPV6_HDR_FL_MASK;
+	ip->vtc_flow = rte_cpu_to_be_32(6u << 28 | (label != 0 ? label : 1));
+	ip->payload_len = rte_cpu_to_be_16(ip_len - sizeof(*ip));
+	struct rte_udp_hdr *udp = fill_udp(t, ip + 1, ip_len - sizeof(*ip), hash);
+	if (udp != NULL)
+		udp->dgram_cksum = rte_ipv6_udptcp_cksum(ip, udp); /* never 0 */
 }
 
 /* Drops a frame toward (owner, vtep_ip); counted on in_port, the network
@@ -56,7 +82,7 @@ static void hold(struct worker *w, struct rte_mbuf *m, uint16_t in_port, uint32_
 		encap_drop(w, in_port, owner, vtep_ip, DROP_PUNT_FULL, m);
 }
 
-struct rte_ipv4_hdr *tunnel_encap(struct worker *w, struct rte_mbuf *m, uint16_t in_port,
+void *tunnel_encap(struct worker *w, struct rte_mbuf *m, uint16_t in_port,
 		const struct encap_template *t)
 {
 	const struct dp_underlay *u = &w->cfg->underlay;
@@ -76,10 +102,11 @@ struct rte_ipv4_hdr *tunnel_encap(struct worker *w, struct rte_mbuf *m, uint16_t
 		return NULL;
 	}
 	rte_memcpy(hdr, t->hdr, t->len);
-	struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)(hdr + sizeof(struct rte_ether_hdr));
-	ip->total_length = rte_cpu_to_be_16(ip_len);
-	ip->hdr_checksum = rte_ipv4_cksum(ip);
-	fill_l4(t, ip, hash);
+	void *ip = hdr + sizeof(struct rte_ether_hdr);
+	if (t->ipv6)
+		fill_ipv6(t, ip, ip_len, hash);
+	else
+		fill_ipv4(t, ip, ip_len, hash);
 	return ip;
 }
 

@@ -15,6 +15,7 @@
 #include "core/datapath.h"
 #include "core/punt.h"
 #include "overlay/neigh.h"
+#include "overlay/vtep_id.h"
 #include "slowpath/decap.h"
 #include "slowpath/slowpath.h"
 
@@ -54,15 +55,50 @@ static enum drop_reason ipv4_check(struct rte_mbuf *m, const struct rte_ipv4_hdr
 	return DROP_NONE;
 }
 
-/* A UDP checksum, when the sender set one, must be right (IPv4 allows 0). */
-static bool udp_checksum_ok(const struct rte_ipv4_hdr *ip)
+/* A UDP checksum, when the sender set one, must be right. IPv4 allows 0;
+ * over IPv6 a 0 is noted, and only networks that agreed take it. */
+static bool udp_checksum_ok(struct decap_outer *o, const uint8_t *l4)
 {
-	uint32_t hlen = rte_ipv4_hdr_len(ip);
-	const struct rte_udp_hdr *udp = (const void *)((const uint8_t *)ip + hlen);
+	const struct rte_udp_hdr *udp = (const struct rte_udp_hdr *)l4;
 
-	if (rte_be_to_cpu_16(ip->total_length) < hlen + sizeof(*udp) || udp->dgram_cksum == 0)
+	if (udp->dgram_cksum == 0) {
+		o->udp_zero_csum6 = o->ip6 != NULL;
 		return true;
-	return rte_ipv4_udptcp_cksum_verify(ip, udp) == 0;
+	}
+	if (o->ip6 != NULL)
+		return rte_ipv6_udptcp_cksum_verify(o->ip6, udp) == 0;
+	return rte_ipv4_udptcp_cksum_verify(o->ip4, udp) == 0;
+}
+
+/* A tunnel packet for us (either family, outer header in o): checks the
+ * UDP or GRE header's length, hands it to the stage of its key, counts it
+ * per remote VTEP. */
+int decap_dispatch(struct worker *w, uint16_t port, struct rte_mbuf *m, struct decap_outer *o,
+		uint8_t proto, bool to_group, struct l2_meta *meta)
+{
+	/* The stage's key: the UDP destination port or the GRE protocol type. */
+	const uint8_t *l4 = decap_l4(m, o);
+	if (o->l4_len < (proto == IPPROTO_UDP ? sizeof(struct rte_udp_hdr) : 4u))
+		return DROP_TUNNEL_TRUNCATED;
+	if (proto == IPPROTO_UDP && (uint32_t)(l4[4] << 8 | l4[5]) != o->l4_len)
+		return DROP_UDP_LENGTH; /* shorter: trailing bytes would ride along; longer: lies */
+	if (proto == IPPROTO_UDP && !udp_checksum_ok(o, l4))
+		return DROP_UDP_CHECKSUM;
+	uint16_t key = (uint16_t)(l4[2] << 8 | l4[3]); /* both sit at bytes 2-3 */
+	const struct decap_stage *stage = decap_find(w->cfg, proto, key, to_group, o->ip6 != NULL);
+	if (stage == NULL)
+		return DROP_NOT_TUNNEL;
+	meta->in_port = port;
+	meta->in_vlan = NFVA_VLAN_NONE;
+	/* Tunnel traffic for us: counted per remote address (core/vtep_stats.h);
+	 * a new IPv6 VTEP gets its id in the stage (tunnel_accept). */
+	uint32_t len = rte_pktmbuf_pkt_len(m);
+	int why = stage->input(w, port, m, o, meta);
+	if (why == DROP_NONE)
+		vtep_count_rx(&w->vteps, o->src, len);
+	else
+		vtep_count_drop(&w->vteps, o->src, why);
+	return why;
 }
 
 /* IPv4 on the uplink: decapsulate into meta, or return why not. DROP_NONE
@@ -86,29 +122,13 @@ static int ipv4_input(struct worker *w, uint16_t port, struct rte_mbuf *m, struc
 	}
 	if (proto != IPPROTO_UDP && proto != IPPROTO_GRE)
 		return DROP_NOT_TUNNEL;
-	/* The stage's key: the UDP destination port or the GRE protocol type. */
-	const uint8_t *l4 = decap_l4(m, ip);
-	uint32_t l4_len = decap_l4_len(ip);
-	if (l4_len < (proto == IPPROTO_UDP ? sizeof(struct rte_udp_hdr) : 4u))
-		return DROP_TUNNEL_TRUNCATED;
-	if (proto == IPPROTO_UDP && (uint32_t)(l4[4] << 8 | l4[5]) != l4_len)
-		return DROP_UDP_LENGTH; /* shorter: trailing bytes would ride along; longer: lies */
-	if (proto == IPPROTO_UDP && !udp_checksum_ok(ip))
-		return DROP_UDP_CHECKSUM;
-	uint16_t key = (uint16_t)(l4[2] << 8 | l4[3]); /* both sit at bytes 2-3 */
-	const struct decap_stage *stage = decap_find(w->cfg, proto, key, !to_us);
-	if (stage == NULL)
-		return DROP_NOT_TUNNEL;
-	meta->in_port = port;
-	meta->in_vlan = NFVA_VLAN_NONE;
-	/* Tunnel traffic for us: counted per remote address (core/vtep_stats.h). */
-	uint32_t src = ip->src_addr, len = rte_pktmbuf_pkt_len(m);
-	why = stage->input(w, port, m, ip, meta);
-	if (why == DROP_NONE)
-		vtep_count_rx(&w->vteps, src, len);
-	else
-		vtep_count_drop(&w->vteps, src, why);
-	return why;
+	if (vtep_ipv4_reserved(ip->src_addr))
+		return DROP_VTEP_SOURCE; /* 0.0.0.0/8 names IPv6 VTEPs inside nfva */
+	struct decap_outer o = { .ip4 = ip,
+		.l3_end = sizeof(struct rte_ether_hdr) + rte_ipv4_hdr_len(ip),
+		.l4_len = rte_be_to_cpu_16(ip->total_length) - rte_ipv4_hdr_len(ip),
+		.src = ip->src_addr };
+	return decap_dispatch(w, port, m, &o, proto, !to_us, meta);
 }
 
 static int uplink_classify(struct worker *w, uint16_t port, struct rte_mbuf *m,

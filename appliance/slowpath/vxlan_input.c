@@ -11,15 +11,15 @@
 #include "slowpath/decap.h"
 #include "slowpath/slowpath.h"
 
-static int vxlan_input(struct worker *w, uint16_t port, struct rte_mbuf *m,
-		const struct rte_ipv4_hdr *ip, struct l2_meta *meta)
+static int vxlan_input(struct worker *w, uint16_t port, struct rte_mbuf *m, struct decap_outer *o,
+		struct l2_meta *meta)
 {
 	const uint32_t hdr_len = sizeof(struct rte_udp_hdr) + sizeof(struct rte_vxlan_hdr);
 
 	(void)port;
-	if (decap_l4_len(ip) < hdr_len)
+	if (o->l4_len < hdr_len)
 		return DROP_TUNNEL_TRUNCATED;
-	const struct rte_udp_hdr *udp = (const struct rte_udp_hdr *)decap_l4(m, ip);
+	const struct rte_udp_hdr *udp = (const struct rte_udp_hdr *)decap_l4(m, o);
 	const struct rte_vxlan_hdr *vx = (const struct rte_vxlan_hdr *)(udp + 1);
 	if (!(vx->vx_flags & RTE_BE32(0x08000000)))
 		return DROP_TUNNEL_FLAGS;
@@ -27,9 +27,8 @@ static int vxlan_input(struct worker *w, uint16_t port, struct rte_mbuf *m,
 	uint16_t network = dp_vni_lookup(w->cfg, DP_ENCAP_VXLAN, udp->dst_port, vni);
 	if (network == NFVA_NETWORK_NONE)
 		return DROP_UNKNOWN_VNI;
-	uint32_t outer_src = ip->src_addr;
-	decap_strip(m, ip, hdr_len);
-	return tunnel_accept(w, m, network, outer_src, meta);
+	decap_strip(m, o, hdr_len);
+	return tunnel_accept(w, m, network, o, meta);
 }
 
 static struct decap_stage vxlan_decap = { .name = "vxlan",
@@ -37,5 +36,6 @@ static struct decap_stage vxlan_decap = { .name = "vxlan",
 	.key = 0, /* the udp-port of each VXLAN network */
 	.encap = DP_ENCAP_VXLAN,
 	.to_group = true,
+	.ipv6 = true,
 	.input = vxlan_input };
 DECAP_STAGE(vxlan_decap)

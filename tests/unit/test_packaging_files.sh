@@ -96,9 +96,9 @@ expect "port" por
 expect "add del set show" port ""
 expect "dev vhost-user" port add p9 ""
 expect "emulated nic" port add p9 dev x eswitch ""
-expect "collector df encap evpn group iid mac-limit strict udp-csum udp-port vni" network add n1 ""
+expect "collector df encap evpn group iid mac-limit strict udp-csum udp-port udp6-zero-csum vni" network add n1 ""
 expect "gre lisp nvgre vxlan" network add n1 encap ""
-expect "collector df evpn group iid mac-limit strict udp-csum udp-port vni" network add n1 encap vxlan ""
+expect "collector df evpn group iid mac-limit strict udp-csum udp-port udp6-zero-csum vni" network add n1 encap vxlan ""
 expect "erspan port vxlan" mirror add m1 source a direction in to ""
 expect "p0 uplink" -s "$TEST_TMP/fake.sock" port del ""
 expect "--json" --js
