@@ -17,44 +17,37 @@
 #           192.168.1.249 (6.)                              2001:db8:1::252 nodad, 192.168.1.252
 #   ---- ns H1 (IPv6 off: nfva owns u1) ----          ---- ns H2 (IPv6 on u2 only, no link-local) ----
 #
-# tshark captures on u2. u2 and u1 have TX checksum offload off (real
+# tshark captures on u2 (TX checksum offload off on every veth: real
 # checksums on the wire). The VMs have IPv6 off (no noise in the tunnel).
 #
-# 1. unicast (`vtep add 2001:db8:1::252`, kernel `remote`): vm1 <-> vm2 3/3
-#    both ways, H2 -> 2001:db8:1::249 3/3 (ICMPv6 echo), the kernel's
-#    neighbour entry for ::249 is u1's MAC; kernel `bridge fdb show dev vx`
-#    has vm1's MAC -> 2001:db8:1::249; nfva's fdb is exactly {vm1 -> port
-#    vm1, vm2 -> vtep 2001:db8:1::252}; nfva's neighbour ::252 is reachable
-#    with u2's MAC. On the wire, every VXLAN frame nfva sent: to ::252 and
-#    u2's MAC, hop limit 64, next header 17, UDP dst 4789, src 49152-65535,
-#    UDP checksum non-zero and valid, I flag, VNI 6000, flow label non-zero;
-#    one flow label (and one UDP source port) per inner flow; 40 inner UDP
-#    flows (vm1 -> vm2, 40 source ports) get >= 36 distinct labels; exactly 6
-#    inner ICMP echo frames each way; nothing malformed, no bad checksum;
-#    `stats vteps` row 2001:db8:1::252 = the capture's frames and bytes each
-#    way; uplink and vm1 drops: none.
+# 1. unicast (`vtep add ::252`, kernel `remote ::249`): vm1 <-> vm2 3/3 both
+#    ways; H2 -> ::249 3/3 (ICMPv6 echo); the kernel's neighbour ::249 and its
+#    vx fdb (vm1 -> ::249); nfva's fdb exactly {vm1 -> port vm1, vm2 -> vtep
+#    ::252}, neighbour ::252 reachable with u2's MAC. Every VXLAN frame nfva
+#    sent: to ::252 / u2's MAC, hop limit 64, next header 17, UDP 4789 from
+#    49152-65535, UDP checksum non-zero and valid, I flag, VNI 6000, flow
+#    label non-zero, one label and one source port per inner flow, 40 inner
+#    UDP flows >= 36 distinct labels; exactly 6 inner echo frames each way;
+#    nothing malformed; `stats vteps` row ::252 = the capture's frames and
+#    bytes each way; no drops.
 # 2. learning (no `vtep add`): vm2 -> vm1 first (the kernel sends vm2's ARP
-#    request to ::249), then vm1 -> vm2: 3/3 each; nfva learned vm2 behind
-#    VTEP 2001:db8:1::252 (fdb exact); its VXLAN all went to ::252; no drops.
-# 3. strict (vtep list {::253}): vm2 -> vm1 0/3; every kernel VXLAN frame
-#    dropped as vtep_not_allowed (uplink, network, `stats vteps` row ::252),
-#    nothing learned, nothing sent to ::252; `vtep add ::252`: 3/3.
-# 4. udp6-zero-csum: (a) nfva flag + kernel udp6zerocsumtx udp6zerocsumrx:
-#    3/3 both ways, UDP checksum 0 in every VXLAN frame both ways, no drops;
-#    (b) nfva flag + kernel udp6zerocsumrx only (kernel sends valid
-#    checksums): 3/3 both ways, nfva's 0, the kernel's non-zero and valid;
-#    (c) no flag + kernel udp6zerocsumtx: the kernel's zero-checksum frames
-#    are dropped (uplink udp_bad_checksum = their number), vm2 -> vm1 0/3,
-#    nothing learned; nfva's own frames carry valid checksums.
-# 5. MTU (uplink 1500): vm1 -> vm2 ping DF, 1402 data bytes (inner IP 1430,
-#    outer IPv6 1500): 3/3; 1403: 0/3, vm1 mtu_exceeded 3 (also counted in
-#    the network and in the VTEP's row); on the wire exactly 3 frames of
-#    IPv6 payload 1460 from nfva, none longer, 3 such replies.
-# 6. dual-stack: the uplink also has 192.168.1.249/24; network green (vni
-#    6001, vtep 192.168.1.252) to the kernel's vx4 beside blue over IPv6:
-#    concurrent ping bursts vm1 -> vm2 and vm3 -> vm4 20/20 each, then 3/3
-#    back each; vni 6000 frames are IPv6 both ways, vni 6001 frames IPv4
-#    (TTL 64); fdb, neighbours (both families) and `stats vteps` rows exact.
+#    request to ::249), then vm1 -> vm2, 3/3 each; nfva's fdb has vm2 behind
+#    ::252 and its VXLAN all went there; no drops.
+# 3. strict (list {::253}): vm2 -> vm1 0/3, every kernel VXLAN frame dropped
+#    as vtep_not_allowed (uplink, network, `stats vteps` total), nothing
+#    learned or sent to ::252; after `vtep add ::252`: 3/3.
+# 4. udp6-zero-csum: (a) kernel udp6zerocsumtx udp6zerocsumrx: 3/3 both
+#    ways, UDP checksum 0 both ways, no drops; (b) kernel udp6zerocsumrx:
+#    3/3, nfva's checksums 0, the kernel's valid; (c) nfva without the flag,
+#    kernel udp6zerocsumtx: its frames all dropped as udp_bad_checksum
+#    (uplink, `stats vteps` total), 0/3 both ways, nfva's checksums valid.
+# 5. MTU 1500: ping DF inner IP 1430 (outer IPv6 1500) 3/3, 1431 0/3 and
+#    mtu_exceeded 3 (vm1, network, VTEP row); exactly 3 frames of IPv6
+#    payload 1460 each way, none longer.
+# 6. dual-stack: the uplink also has 192.168.1.249/24, network green (vni
+#    6001, vtep .252) to vx4: concurrent bursts vm1 -> vm2, vm3 -> vm4 20/20,
+#    3/3 back; vni 6000 frames IPv6 and vni 6001 frames IPv4 both ways, 24
+#    inner echo frames each; fdb, both neighbours, `stats vteps` rows.
 set -eu -o pipefail
 # shellcheck source=tests/lib/netns.sh
 . "$(dirname "$0")/../lib/netns.sh"
@@ -112,19 +105,30 @@ kernel_vtep() {
 	log "kernel: $(ip -n "$H2" -d link show vx | grep -o 'vxlan id .*udp6zerocsumrx')"
 }
 
-# blue_conf NAME [NETWORK OPTION...]: nfva's configuration for a section:
-# the uplink (IPv6), vm1, network blue (vni 6000, vxlan, the options)
-# with vm1; the caller adds its VTEP lines. Prints the file's path.
-blue_conf() {
-	local conf="$TEST_TMP/$1.conf"
-	shift
+# nfva_blue NAME VTEP|- [NETWORK OPTION...]: capture NAME on u2, then nfva
+# instance NAME: the uplink (IPv6), vm1 in network blue (vni 6000, vxlan,
+# the options), VTEP in its list.
+nfva_blue() {
+	local name=$1 vtep=$2 conf="$TEST_TMP/$1.conf"
+	shift 2
 	{
 		uplink_conf u1 "$NF_IP6/64" vm1=vm1p
 		echo "network add blue vni 6000 encap vxlan $*"
 		echo "network blue attach vm1"
+		[ "$vtep" = - ] || echo "network blue vtep add $vtep"
 	} >"$conf"
-	echo "$conf"
+	cap_start "$name" "$H2" u2
+	nfva_up "$name" "$H1" "$conf"
 }
+
+# vms_settle: wait (<= 15 s) until vm1 and vm2 resolve or probe no
+# neighbour: unanswered ARP goes on after a ping gave up, and the frames a
+# section counts must all be in its capture.
+vms_settle() {
+	wait_for 15 vms_quiet ||
+		fail "the VMs' neighbours did not settle: $(ip -n "$V1" neigh show; ip -n "$V2" neigh show)"
+}
+vms_quiet() { ! { ip -n "$V1" neigh show; ip -n "$V2" neigh show; } | grep -qE 'INCOMPLETE|DELAY|PROBE'; }
 
 # check_wire WHAT CAP FILTER MIN FIELD=PYEXPR...: check_pcap with tshark
 # verifying UDP checksums (udp.checksum.status: 1 good, 0 bad, 4 illegal).
@@ -164,6 +168,9 @@ vtep_row() {
 		for r in j['vteps'] if r['vtep'] == '$2'] or ['none'])[0]"
 }
 
+# vtep_drops NAME REASON: REASON summed over the rows of `stats vteps`.
+vtep_drops() { ctlj "$1" stats vteps | json_get "sum(r['dropped'].get('$2', 0) for r in j['vteps'])"; }
+
 # fdb_rows NAME NETWORK: nfva's fdb of NETWORK, "mac port vtep type" sorted, comma-separated.
 fdb_rows() {
 	ctlj "$1" fdb show | json_get '",".join(sorted("%s %s %s %s" % (e["mac"].lower(), e["port"],
@@ -171,17 +178,29 @@ fdb_rows() {
 }
 # rows ROW...: the same form for the expected rows.
 rows() { printf '%s\n' "$@" | sort | paste -sd, -; }
+# check_fdb_blue SEC NAME: nfva's blue fdb is exactly vm1 -> port vm1, vm2 -> VTEP ::252.
+check_fdb_blue() {
+	check_eq "$1: nfva fdb blue (mac port vtep type)" "$(fdb_rows "$2" blue)" \
+		"$(rows "$VM1_MAC vm1 None dynamic" "$VM2_MAC uplink $K_IP6 dynamic")"
+}
+# check_neigh SEC NAME IP: nfva's neighbour IP reachable with u2's MAC.
+check_neigh() {
+	check_eq "$1: neigh $3 state" "$(neigh_field "$2" "$3" state)" reachable
+	check_eq "$1: neigh $3 lladdr" "$(neigh_field "$2" "$3" lladdr | tr A-F a-f)" "$U2_MAC"
+}
+# check_echo SEC CAP NFVA_FILTER KERNEL_FILTER N: exactly N inner ICMP echo
+# frames each way.
+check_echo() {
+	check_eq "$1: inner ICMP echo frames nfva -> kernel" "$(pcap_count "$2" "$3 && $ECHO")" "$5"
+	check_eq "$1: inner ICMP echo frames kernel -> nfva" "$(pcap_count "$2" "$4 && $ECHO")" "$5"
+}
 
 # udp_flows NS SRC DST N: N one-datagram UDP flows SRC:40000+k -> DST:9.
 udp_flows() {
-	ip netns exec "$1" "$PY" -c '
-import socket, sys
-src, dst, n = sys.argv[1], sys.argv[2], int(sys.argv[3])
-for k in range(n):
-    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-    s.bind((src, 40000 + k))
-    s.sendto(b"nfva-flow-label", (dst, 9))
-    s.close()' "$2" "$3" "$4"
+	ip netns exec "$1" "$PY" -c 'import socket, sys
+for k in range(int(sys.argv[3])):
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+        s.bind((sys.argv[1], 40000 + k)); s.sendto(b"nfva-flow-label", (sys.argv[2], 9))' "$2" "$3" "$4"
 }
 
 # check_flow_labels WHAT CAP FILTER UDP_FLOWS MIN_DISTINCT: in the VXLAN
@@ -217,14 +236,10 @@ print("%d %d %d %s" % (len(labels), len(udp), distinct, "; ".join(bad[:3]) or "-
 
 # --- 1. unicast -------------------------------------------------------------------------
 s1_unicast() {
-	local conf
 	log "===== 1. unicast: nfva vtep add $K_IP6, kernel remote $NF_IP6 ====="
 	kernel_vtep
 	check_eq "1: kernel vx MTU (1500 - 70)" "$(ip -n "$H2" -j link show vx | json_get "j[0]['mtu']")" 1430
-	conf=$(blue_conf s1)
-	echo "network blue vtep add $K_IP6" >>"$conf"
-	cap_start s1 "$H2" u2
-	nfva_up s1 "$H1" "$conf"
+	nfva_blue s1 "$K_IP6"
 	check_eq "1: fdb entries before traffic" "$(fdb_entries s1)" 0
 	check_eq "1: network blue overlay (encap vni udp_port vteps)" \
 		"$(ctlj s1 network show blue | json_get "' '.join(str(x) for x in (j[0]['overlay']['encap'],
@@ -237,6 +252,7 @@ s1_unicast() {
 	check_eq "1: kernel's neighbour entry for $NF_IP6" \
 		"$(ip -n "$H2" -6 -j neigh show "$NF_IP6" dev u2 | json_get "j[0]['lladdr']")" "$U1_MAC"
 	udp_flows "$V1" 10.1.1.20 10.1.1.30 40
+	vms_settle
 	s1_tables
 	cap_stop s1
 	s1_wire
@@ -249,14 +265,10 @@ s1_tables() {
 	check_eq "1: kernel vx fdb: vm1's MAC -> dst" \
 		"$(bridge -n "$H2" -j fdb show dev vx | json_get \
 			"','.join(e['dst'] for e in j if e['mac'] == '$VM1_MAC' and 'dst' in e)")" "$NF_IP6"
-	echo "nfva: fdb show"; ctl s1 fdb show
-	check_eq "1: nfva fdb (mac port vtep type)" "$(fdb_rows s1 blue)" \
-		"$(rows "$VM1_MAC vm1 None dynamic" "$VM2_MAC uplink $K_IP6 dynamic")"
+	check_fdb_blue 1 s1
 	check_eq "1: uplink learned" "$(port_counter s1 uplink learned)" 1
 	check_eq "1: vm1 learned" "$(port_counter s1 vm1 learned)" 1
-	echo "nfva: neigh show"; ctl s1 neigh show
-	check_eq "1: neigh $K_IP6 state" "$(neigh_field s1 "$K_IP6" state)" reachable
-	check_eq "1: neigh $K_IP6 lladdr" "$(neigh_field s1 "$K_IP6" lladdr | tr A-F a-f)" "$U2_MAC"
+	check_neigh 1 s1 "$K_IP6"
 	check_eq "1: vm1 drops" "$(port_drops s1 vm1)" "{}"
 	check_eq "1: uplink drops" "$(port_drops s1 uplink)" "{}"
 }
@@ -272,8 +284,7 @@ s1_wire() {
 	check_wire "1: the kernel's VXLAN (checksums valid)" s1 "$K6" 6 'udp.checksum.status=v == "1"' \
 		'vxlan.vni=v == "6000"'
 	check_eq "1: nfva VXLAN to other destinations" "$(pcap_count s1 "$NF6 && !(ipv6.dst == $K_IP6)")" 0
-	check_eq "1: inner ICMP echo nfva -> kernel" "$(pcap_count s1 "$NF6 && $ECHO")" 6
-	check_eq "1: inner ICMP echo kernel -> nfva" "$(pcap_count s1 "$K6 && $ECHO")" 6
+	check_echo 1 s1 "$NF6" "$K6" 6
 	check_pcap_all "1: vm2's ARP request from the kernel: outer destination" s1 \
 		"$K6 && arp.opcode == 1 && arp.src.proto_ipv4 == 10.1.1.30" ipv6.dst "v == '$NF_IP6'" 1
 	check_eq "1: ICMPv6 echo replies from $NF_IP6" \
@@ -290,29 +301,32 @@ s1_wire() {
 
 # --- 2. learning -----------------------------------------------------------------------
 s2_learning() {
-	local conf
+	local st
 	log "===== 2. learning: no vtep add, nfva learns VTEP $K_IP6 from the kernel ====="
 	kernel_vtep
-	conf=$(blue_conf s2)
-	cap_start s2 "$H2" u2
-	nfva_up s2 "$H1" "$conf"
+	nfva_blue s2 -
 	check_eq "2: network blue VTEPs" "$(ctlj s2 network show blue | json_get "j[0]['overlay']['vteps']")" "[]"
 	# vm2 first: its ARP request reaches nfva (the kernel's `remote`), nfva
 	# learns vm2 behind ::252 and sends vm1's answer there.
 	check_ping "2: vm2 -> vm1 (10.1.1.20)" "$V2" 10.1.1.20 3
 	check_ping "2: vm1 -> vm2 (10.1.1.30)" "$V1" 10.1.1.30 3
-	echo "nfva: fdb show"; ctl s2 fdb show
-	check_eq "2: nfva fdb (mac port vtep type)" "$(fdb_rows s2 blue)" \
-		"$(rows "$VM1_MAC vm1 None dynamic" "$VM2_MAC uplink $K_IP6 dynamic")"
-	check_eq "2: neigh $K_IP6 state" "$(neigh_field s2 "$K_IP6" state)" reachable
+	check_fdb_blue 2 s2
+	# nfva never asked: it learned ::252 from the kernel's NS for ::249, as
+	# stale (RFC 4861 7.2.3; docs/cli.md: re-probed after the reachable time).
+	check_ge "2: neighbours learned from an NS" \
+		"$(ctlj s2 neigh show stats | json_get "j['nd']['learned_stale']")" 1
+	st=$(neigh_field s2 "$K_IP6" state)
+	case $st in
+	stale | reachable) echo "ok: 2: neigh $K_IP6 state = $st (usable)" ;;
+	*) fail "2: neigh $K_IP6 state: got '$st', expected stale or reachable" ;;
+	esac
 	check_eq "2: neigh $K_IP6 lladdr" "$(neigh_field s2 "$K_IP6" lladdr | tr A-F a-f)" "$U2_MAC"
 	cap_stop s2
 	check_wire "2: nfva's VXLAN to the learned VTEP" s2 "$NF6" 6 "ipv6.dst=v == '$K_IP6'" \
 		"eth.dst=v == '$U2_MAC'" 'vxlan.vni=v == "6000"' 'ipv6.flow=0 < i(v) <= 0xfffff' \
 		'udp.checksum=i(v) != 0' 'udp.checksum.status=v == "1"'
 	check_eq "2: nfva VXLAN to other destinations" "$(pcap_count s2 "$NF6 && !(ipv6.dst == $K_IP6)")" 0
-	check_eq "2: inner ICMP echo nfva -> kernel" "$(pcap_count s2 "$NF6 && $ECHO")" 6
-	check_eq "2: inner ICMP echo kernel -> nfva" "$(pcap_count s2 "$K6 && $ECHO")" 6
+	check_echo 2 s2 "$NF6" "$K6" 6
 	pcap_no_malformed s2
 	check_eq "2: uplink drops" "$(port_drops s2 uplink)" "{}"
 	check_eq "2: vm1 drops" "$(port_drops s2 vm1)" "{}"
@@ -321,24 +335,23 @@ s2_learning() {
 
 # --- 3. strict -------------------------------------------------------------------------
 s3_strict() {
-	local conf n
+	local n
 	log "===== 3. strict: the kernel's VTEP $K_IP6 is not in the list ====="
 	kernel_vtep
-	conf=$(blue_conf s3 strict)
-	echo "network blue vtep add 2001:db8:1::253" >>"$conf"
-	cap_start s3 "$H2" u2
-	nfva_up s3 "$H1" "$conf"
+	nfva_blue s3 2001:db8:1::253 strict
 	check_eq "3: network blue strict" "$(ctlj s3 network show blue | json_get "j[0]['overlay']['strict']")" true
 	check_eq "3: vm2 -> vm1 (10.1.1.20), not allowed: replies" \
 		"$(PING_WAIT=1 ping_rx "$V2" 10.1.1.20 3)" 0
+	vms_settle
 	cap_stop s3
 	n=$(pcap_count s3 "$K6")
 	check_ge "3: kernel VXLAN frames sent to nfva" "$n" 1
 	check_eq_wait "3: uplink drops" "{\"vtep_not_allowed\": $n}" port_drops s3 uplink
 	check_eq "3: network blue drops" \
 		"$(ctlj s3 network show stats blue | json_get "j['blue']['dropped']")" "{\"vtep_not_allowed\": $n}"
-	check_eq "3: stats vteps $K_IP6 (rx_packets rx_bytes tx_packets tx_bytes dropped)" \
-		"$(vtep_row s3 "$K_IP6")" "$n $(pcap_sum s3 "$K6" frame.len) 0 0 {\"vtep_not_allowed\": $n}"
+	# The row may be the address's or `other` (a strict network gives no id
+	# to an IPv6 source off its list), but the totals stay exact.
+	check_eq "3: stats vteps: vtep_not_allowed summed over the rows" "$(vtep_drops s3 vtep_not_allowed)" "$n"
 	check_eq "3: vm2's MAC learned" "$(fdb_has s3 "$VM2_MAC")" 0
 	check_eq "3: vm1 tx_packets" "$(port_counter s3 vm1 tx_packets)" 0
 	check_eq "3: nfva VXLAN to $K_IP6" "$(pcap_count s3 "$NF6 && ipv6.dst == $K_IP6")" 0
@@ -356,28 +369,23 @@ s3_strict() {
 # kernel with KERNEL_OPTIONS; pings both ways; nfva's UDP checksums all 0,
 # the kernel's VXLAN frames all pass the FIELD=PYEXPR checks (check_wire).
 s4_zero() {
-	local c=$1 kopts=$2 conf
+	local c=$1 kopts=$2
 	shift 2
 	log "===== 4$c. nfva udp6-zero-csum, kernel $kopts ====="
 	# shellcheck disable=SC2086 # the kernel's options, one word each
 	kernel_vtep $kopts
-	conf=$(blue_conf "s4$c" udp6-zero-csum)
-	echo "network blue vtep add $K_IP6" >>"$conf"
-	cap_start "s4$c" "$H2" u2
-	nfva_up "s4$c" "$H1" "$conf"
+	nfva_blue "s4$c" "$K_IP6" udp6-zero-csum
 	check_eq "4$c: running config keeps udp6-zero-csum" \
 		"$(ctl "s4$c" config show | grep -c '^network add blue .*udp6-zero-csum' || true)" 1
 	check_ping "4$c: vm1 -> vm2 (10.1.1.30)" "$V1" 10.1.1.30 3
 	ip -n "$V2" neigh flush dev eth0
 	check_ping "4$c: vm2 -> vm1 (10.1.1.20)" "$V2" 10.1.1.20 3
-	check_eq "4$c: nfva fdb (mac port vtep type)" "$(fdb_rows "s4$c" blue)" \
-		"$(rows "$VM1_MAC vm1 None dynamic" "$VM2_MAC uplink $K_IP6 dynamic")"
+	check_fdb_blue "4$c" "s4$c"
 	cap_stop "s4$c"
 	check_wire "4$c: nfva's VXLAN, UDP checksum 0" "s4$c" "$NF6" 6 'udp.checksum=v == "0x0000"' \
 		"ipv6.dst=v == '$K_IP6'" 'vxlan.vni=v == "6000"' 'ipv6.flow=0 < i(v) <= 0xfffff'
 	check_wire "4$c: the kernel's VXLAN" "s4$c" "$K6" 6 "$@"
-	check_eq "4$c: inner ICMP echo nfva -> kernel" "$(pcap_count "s4$c" "$NF6 && $ECHO")" 6
-	check_eq "4$c: inner ICMP echo kernel -> nfva" "$(pcap_count "s4$c" "$K6 && $ECHO")" 6
+	check_echo "4$c" "s4$c" "$NF6" "$K6" 6
 	wire_clean_zero "s4$c"
 	check_eq "4$c: uplink drops" "$(port_drops "s4$c" uplink)" "{}"
 	nfva_down "s4$c"
@@ -385,25 +393,24 @@ s4_zero() {
 
 # s4_zero_refused: nfva without the flag, the kernel sends checksum 0.
 s4_zero_refused() {
-	local conf n
+	local n
 	log "===== 4c. nfva without udp6-zero-csum, kernel udp6zerocsumtx ====="
 	kernel_vtep udp6zerocsumtx
-	conf=$(blue_conf s4c)
-	echo "network blue vtep add $K_IP6" >>"$conf"
-	cap_start s4c "$H2" u2
-	nfva_up s4c "$H1" "$conf"
+	nfva_blue s4c "$K_IP6"
 	# vm1's ARP requests reach vm2 (nfva's checksums are valid), the answers
 	# (checksum 0) do not reach vm1; nor do vm2's echo requests.
 	check_eq "4c: vm1 -> vm2 (10.1.1.30), zero UDP checksums back: replies" \
 		"$(PING_WAIT=1 ping_rx "$V1" 10.1.1.30 3)" 0
 	check_eq "4c: vm2 -> vm1 (10.1.1.20), zero UDP checksums: replies" \
 		"$(PING_WAIT=1 ping_rx "$V2" 10.1.1.20 3)" 0
+	vms_settle
 	cap_stop s4c
 	n=$(pcap_count s4c "$K6 && udp.checksum == 0")
 	check_ge "4c: kernel VXLAN frames with UDP checksum 0" "$n" 1
 	check_eq "4c: kernel VXLAN frames with another checksum" \
 		"$(pcap_count s4c "$K6 && !(udp.checksum == 0)")" 0
 	check_eq_wait "4c: uplink drops" "{\"$DROP_UDP_CSUM\": $n}" port_drops s4c uplink
+	check_eq "4c: stats vteps: $DROP_UDP_CSUM summed over the rows" "$(vtep_drops s4c "$DROP_UDP_CSUM")" "$n"
 	check_eq "4c: vm2's MAC learned" "$(fdb_has s4c "$VM2_MAC")" 0
 	check_eq "4c: vm1 tx_packets" "$(port_counter s4c vm1 tx_packets)" 0
 	check_wire "4c: nfva's VXLAN (vm1's ARP requests), checksums valid" s4c "$NF6" 1 \
@@ -419,13 +426,9 @@ s4_zero_refused() {
 # packet of 1430 bytes (ping -s 1402) makes a 1500-byte IPv6 packet (payload
 # 1460); 1431 does not fit.
 s5_mtu() {
-	local conf
 	log "===== 5. MTU: inner IP 1430 passes, 1431 is dropped ====="
 	kernel_vtep
-	conf=$(blue_conf s5)
-	echo "network blue vtep add $K_IP6" >>"$conf"
-	cap_start s5 "$H2" u2
-	nfva_up s5 "$H1" "$conf"
+	nfva_blue s5 "$K_IP6"
 	check_eq "5: underlay MTU" "$(ctlj s5 underlay show | json_get "j['mtu']")" 1500
 	log "5: network blue inner_mtu: $(ctlj s5 network show blue | json_get "j[0]['overlay']['inner_mtu']")"
 	check_eq "5: vm1 -> vm2, IP 1430, DF: replies" "$(ping_rx "$V1" 10.1.1.30 3 -s 1402 -M "do")" 3
@@ -493,11 +496,9 @@ s6_traffic() {
 	check_ping "6: vm1 -> vm2 (blue)" "$V1" 10.1.1.30 1
 	check_ping "6: vm3 -> vm4 (green)" "$V3" 10.1.2.30 1
 	ip netns exec "$V1" "$PY" "$NT_LIB/tools/pinger.py" 10.1.1.30 20 0.05 5 >"$TEST_TMP/p1.out" &
-	p1=$!
-	bg_track "$p1"
+	p1=$! && bg_track "$p1"
 	ip netns exec "$V3" "$PY" "$NT_LIB/tools/pinger.py" 10.1.2.30 20 0.05 5 >"$TEST_TMP/p3.out" &
-	p3=$!
-	bg_track "$p3"
+	p3=$! && bg_track "$p3"
 	wait "$p1" "$p3" || fail "6: a pinger failed: $(cat "$TEST_TMP/p1.out" "$TEST_TMP/p3.out")"
 	check_eq "6: vm1 -> vm2 burst, beside green: replies" "$(cut -d' ' -f2 "$TEST_TMP/p1.out")" 20
 	check_eq "6: vm3 -> vm4 burst, beside blue: replies" "$(cut -d' ' -f2 "$TEST_TMP/p3.out")" 20
@@ -509,15 +510,11 @@ s6_traffic() {
 
 # s6_tables: both networks' FDB, both neighbours, the VTEP rows.
 s6_tables() {
-	echo "nfva: fdb show"; ctl s6 fdb show
-	check_eq "6: nfva fdb blue" "$(fdb_rows s6 blue)" \
-		"$(rows "$VM1_MAC vm1 None dynamic" "$VM2_MAC uplink $K_IP6 dynamic")"
+	check_fdb_blue 6 s6
 	check_eq "6: nfva fdb green" "$(fdb_rows s6 green)" \
 		"$(rows "$VM3_MAC vm3 None dynamic" "$VM4_MAC uplink $K_IP4 dynamic")"
-	for ip in "$K_IP6" "$K_IP4"; do
-		check_eq "6: neigh $ip state" "$(neigh_field s6 "$ip" state)" reachable
-		check_eq "6: neigh $ip lladdr" "$(neigh_field s6 "$ip" lladdr | tr A-F a-f)" "$U2_MAC"
-	done
+	check_neigh 6 s6 "$K_IP6"
+	check_neigh 6 s6 "$K_IP4"
 	check_eq "6: stats vteps addresses" "$(ctlj s6 stats vteps | json_get \
 		"' '.join(sorted(r['vtep'] for r in j['vteps']))")" "$K_IP4 $K_IP6"
 	for p in uplink vm1 vm3; do check_eq "6: $p drops" "$(port_drops s6 "$p")" "{}"; done
@@ -537,10 +534,8 @@ s6_wire() {
 		"ip.dst=v == '$NF_IP4'"
 	check_eq "6: vni 6001 frames over IPv6" "$(pcap_count s6 "vxlan.vni == 6001 && ipv6")" 0
 	check_eq "6: vni 6000 frames over IPv4" "$(pcap_count s6 "vxlan.vni == 6000 && !ipv6")" 0
-	check_eq "6: inner ICMP echo nfva -> kernel, blue" "$(pcap_count s6 "$NF6 && $ECHO")" 24
-	check_eq "6: inner ICMP echo nfva -> kernel, green" "$(pcap_count s6 "$nf4 && $ECHO")" 24
-	check_eq "6: inner ICMP echo kernel -> nfva, blue" "$(pcap_count s6 "$K6 && $ECHO")" 24
-	check_eq "6: inner ICMP echo kernel -> nfva, green" "$(pcap_count s6 "$k4 && $ECHO")" 24
+	check_echo "6 blue" s6 "$NF6" "$K6" 24
+	check_echo "6 green" s6 "$nf4" "$k4" 24
 	pcap_no_malformed s6
 }
 
