@@ -206,7 +206,7 @@ static inline bool dp_sorted_has(const uint32_t *a, uint16_t n, uint32_t v)
 	return false;
 }
 
-/* Is ip (network order) the multicast group of some overlay network? */
+/* Is ip (an id, overlay/vtep_id.h) the multicast group of some overlay network? */
 static inline bool dp_is_group(const struct dp_config *cfg, uint32_t ip)
 {
 	return dp_sorted_has(cfg->groups, cfg->n_groups, ip);

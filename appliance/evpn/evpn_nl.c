@@ -18,6 +18,7 @@
 #include <sys/socket.h>
 
 #include "evpn/evpn_nl.h"
+#include "overlay/vtep_id.h"
 
 #define NL_BUF 16384
 #define MON_RCVBUF (32 << 20) /* notifications of 100 000 MACs in a burst */
@@ -325,7 +326,8 @@ int evnl_parse_neigh(const struct nlmsghdr *nlh, struct evnl_neigh *out)
 	}
 	if (tb[NDA_DST] != NULL && mnl_attr_get_payload_len(tb[NDA_DST]) == 4) {
 		memcpy(&out->dst, mnl_attr_get_payload(tb[NDA_DST]), 4);
-		out->has_dst = true;
+		/* 0.0.0.0/8 is never a VTEP: inside nfva it names IPv6 VTEPs. */
+		out->has_dst = !vtep_ipv4_reserved(out->dst);
 	}
 	return 0;
 }

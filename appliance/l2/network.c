@@ -12,6 +12,7 @@
 #include "core/workers.h"
 #include "l2/fdb.h"
 #include "l2/network.h"
+#include "overlay/vtep_id.h"
 #include "l2/network_private.h"
 #include "overlay/underlay.h"
 #include "ports/port.h"
@@ -146,6 +147,7 @@ int network_add(const char *name, uint32_t mac_limit, const struct network_overl
 			n->used = false;
 			return ret;
 		}
+		vtep_id_ref(ov->group, 1); /* an IPv6 group keeps its id */
 		NFVA_LOG(INFO, "network %s added", name);
 		ret = dp_config_commit();
 		if (ret == 0)
@@ -170,6 +172,7 @@ int network_del(struct network *n)
 	event_publish(&ev);
 	vtep_list_free(&n->vteps);
 	vtep_list_free(&n->evpn_vteps);
+	vtep_id_ref(n->overlay.group, -1);
 	NFVA_LOG(INFO, "network %s deleted", n->name);
 	return ret;
 }

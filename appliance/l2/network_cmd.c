@@ -94,6 +94,29 @@ static struct network *network_arg(const struct cmd_args *a, struct cmd_reply *r
 	return n;
 }
 
+/* group ADDR: an IPv4 multicast group, or an IPv6 one wider than
+ * interface-local scope (ff0X:: with X >= 2); o->group its id. */
+static int group_arg(const struct cmd_args *a, struct cmd_reply *r, struct network_overlay *o)
+{
+	const char *text = cmd_arg(a, "ADDR");
+	struct nfva_ip g;
+
+	if (text == NULL)
+		return 0;
+	nfva_ip_parse(text, &g);
+	bool ok = nfva_ip_is_v6(&g) ? ipv6_is_multicast(g.addr) && (g.addr[1] & 0x0f) >= 2
+				    : IN_MULTICAST(ntohl(nfva_ip_get_v4(&g)));
+	if (!ok)
+		return cmd_error(r, EINVAL,
+				"group %s is not a multicast address (IPv4, or IPv6 of scope 2 "
+				"or wider)",
+				text);
+	if (vtep_id_from_ip(&g, &o->group) < 0)
+		return cmd_error(r, ENOSPC, "%u IPv6 VTEPs and groups known already (the bound)",
+				VTEP6_MAX);
+	return 0;
+}
+
 /* Overlay options of `network add`; -errno with the reply's error set. */
 static int overlay_args(const struct cmd_args *a, struct cmd_reply *r, struct network_overlay *o)
 {
@@ -104,9 +127,10 @@ static int overlay_args(const struct cmd_args *a, struct cmd_reply *r, struct ne
 
 	memset(o, 0, sizeof(*o));
 	if (!has_vni && !has_encap) {
-		if (cmd_arg(a, "IP") != NULL || cmd_arg(a, "N2") != NULL || cmd_has(a, "strict") ||
-				cmd_has(a, "on") || cmd_has(a, "off") || cmd_has(a, "udp-csum") ||
-				cmd_has(a, "udp6-zero-csum") || cmd_has(a, "collector") || evpn)
+		if (cmd_arg(a, "ADDR") != NULL || cmd_arg(a, "N2") != NULL ||
+				cmd_has(a, "strict") || cmd_has(a, "on") || cmd_has(a, "off") ||
+				cmd_has(a, "udp-csum") || cmd_has(a, "udp6-zero-csum") ||
+				cmd_has(a, "collector") || evpn)
 			return cmd_error(r, EINVAL,
 					"group, udp-port, df, udp-csum, udp6-zero-csum, strict, "
 					"collector and evpn need vni and encap");
@@ -119,7 +143,7 @@ static int overlay_args(const struct cmd_args *a, struct cmd_reply *r, struct ne
 	o->vni = cmd_arg_u32(a, "VNI", 0);
 	bool lisp = cmd_has(a, "lisp");
 	bool vxlan_gre_only = cmd_arg(a, "VNI") != NULL || cmd_arg(a, "N2") != NULL ||
-			cmd_arg(a, "IP") != NULL || cmd_has(a, "strict");
+			cmd_arg(a, "ADDR") != NULL || cmd_has(a, "strict");
 	if ((cmd_arg(a, "VNI2") != NULL) != lisp || (lisp && vxlan_gre_only))
 		return cmd_error(r, EINVAL,
 				"encap lisp takes iid (not vni, udp-port, group, strict)");
@@ -132,9 +156,9 @@ static int overlay_args(const struct cmd_args *a, struct cmd_reply *r, struct ne
 			(o->encap != DP_ENCAP_VXLAN || o->udp_port == 0 ||
 					cmd_arg_u32(a, "N2", 0) > 65535))
 		return cmd_error(r, EINVAL, "udp-port is for vxlan, 1-65535");
-	if (cmd_arg_ipv4(a, "IP", &o->group) && !IN_MULTICAST(ntohl(o->group)))
-		return cmd_error(r, EINVAL, "group %s is not an IPv4 multicast address",
-				cmd_arg(a, "IP"));
+	int ret = group_arg(a, r, o);
+	if (ret < 0)
+		return ret;
 	o->df = cmd_has(a, "on");
 	o->udp_csum = cmd_has(a, "udp-csum");
 	o->udp6_zero_csum = cmd_has(a, "udp6-zero-csum");
@@ -168,7 +192,7 @@ static int network_add_cmd(const struct cmd_args *a, struct cmd_reply *r)
 }
 NFVA_CMD(network_add_cmd,
 		"network add NAME [mac-limit N] [vni VNI] [iid VNI2] [encap vxlan|gre|nvgre|lisp] "
-		"[udp-port N2] [group IP] [df on|off] [udp-csum] [udp6-zero-csum] [strict] "
+		"[udp-port N2] [group ADDR] [df on|off] [udp-csum] [udp6-zero-csum] [strict] "
 		"[collector] [evpn]",
 		"create a network; with vni and encap it crosses the underlay (VXLAN port 4789 "
 		"by default; group: BUM to a multicast group; udp-csum: UDP checksums over IPv4; "

@@ -15,15 +15,10 @@
 #include "overlay/vtep_id.h"
 #include "ports/port.h"
 
-static const char *ipv4(uint32_t ip, char *buf)
-{
-	return inet_ntop(AF_INET, &ip, buf, INET_ADDRSTRLEN);
-}
-
 static void overlay_words(const struct network_overlay *ov, struct config_out *o)
 {
 	const struct tunnel_ops *ops = tunnel_ops_get(ov->encap);
-	char ip[INET_ADDRSTRLEN];
+	char ip[NFVA_IP_STRLEN];
 
 	if (ops == NULL)
 		return;
@@ -35,7 +30,7 @@ static void overlay_words(const struct network_overlay *ov, struct config_out *o
 	if (ov->encap == DP_ENCAP_VXLAN && ov->udp_port != ops->udp_port)
 		config_add(o, "udp-port %u", ov->udp_port);
 	if (ov->group != 0)
-		config_add(o, "group %s", ipv4(ov->group, ip));
+		config_add(o, "group %s", vtep_id_format(ov->group, ip, sizeof(ip)));
 	if (ov->df)
 		config_add(o, "df on");
 	if (ov->udp_csum)

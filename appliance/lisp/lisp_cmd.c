@@ -12,6 +12,7 @@
 #include "control/stats.h"
 #include "overlay/underlay.h"
 #include "lisp/lisp_private.h"
+#include "overlay/vtep_id.h"
 
 static bool valid_iid(const char *s)
 {
@@ -138,8 +139,8 @@ static int mc_add_cmd(const struct cmd_args *a, struct cmd_reply *r)
 	cmd_arg_ipv4(a, "IP", &rloc.ip);
 	if (cmd_arg_u32(a, "N", 1) > 255 || cmd_arg_u32(a, "N2", 100) > 255)
 		return cmd_error(r, EINVAL, "priority and weight are 0-255");
-	if (rloc.ip == 0 || IN_MULTICAST(ntohl(rloc.ip)))
-		return cmd_error(r, EINVAL, "an RLOC is a unicast IPv4 address");
+	if (vtep_ipv4_reserved(rloc.ip) || IN_MULTICAST(ntohl(rloc.ip)))
+		return cmd_error(r, EINVAL, "an RLOC is a unicast IPv4 address (not 0.0.0.0/8)");
 	s.ttl_s = cmd_arg_u32(a, "SECONDS", 0);
 	const struct lisp_mc_entry *old = lisp_mc_find(n, &s.prefix, s.plen);
 	if (old != NULL && old->kind == LISP_MC_STATIC) { /* another RLOC of the set */
@@ -321,8 +322,9 @@ static int resolver_cmd(const struct cmd_args *a, struct cmd_reply *r)
 		return cmd_error(r, ENOENT, "no map-resolver %s", cmd_arg(a, "IP"));
 	if (lisp.n_resolvers == LISP_MAX_RESOLVERS)
 		return cmd_error(r, ENOSPC, "at most %d map-resolvers", LISP_MAX_RESOLVERS);
-	if (ip == 0 || IN_MULTICAST(ntohl(ip)))
-		return cmd_error(r, EINVAL, "a map-resolver is a unicast IPv4 address");
+	if (vtep_ipv4_reserved(ip) || IN_MULTICAST(ntohl(ip)))
+		return cmd_error(r, EINVAL,
+				"a map-resolver is a unicast IPv4 address (not 0.0.0.0/8)");
 	lisp.resolvers[lisp.n_resolvers++] = ip;
 	lisp_tx_prepare(ip);
 	return 0;
@@ -337,8 +339,9 @@ static int server_add_cmd(const struct cmd_args *a, struct cmd_reply *r)
 	if (strlen(cmd_arg(a, "SECRET")) >= sizeof(s.key))
 		return cmd_error(r, EINVAL, "a key has at most %zu characters", sizeof(s.key) - 1);
 	snprintf(s.key, sizeof(s.key), "%s", cmd_arg(a, "SECRET"));
-	if (s.ip == 0 || IN_MULTICAST(ntohl(s.ip)))
-		return cmd_error(r, EINVAL, "a map-server is a unicast IPv4 address");
+	if (vtep_ipv4_reserved(s.ip) || IN_MULTICAST(ntohl(s.ip)))
+		return cmd_error(r, EINVAL,
+				"a map-server is a unicast IPv4 address (not 0.0.0.0/8)");
 	for (unsigned i = 0; i < lisp.n_servers; i++)
 		if (lisp.servers[i].ip == s.ip)
 			return cmd_error(r, EEXIST, "map-server %s exists", cmd_arg(a, "IP"));

@@ -17,6 +17,7 @@
 #include "overlay/encap.h"
 #include "overlay/underlay.h"
 #include "ports/port.h"
+#include "overlay/vtep_id.h"
 
 NFVA_LOG_REGISTER(mirror)
 
@@ -191,6 +192,7 @@ int mirror_add(const struct mirror_session *s, char *err, size_t errlen)
 	workers_mirror_counters(index, &slot->baseline);
 	mirror_hw(index, &hw);
 	slot->eswitch_baseline = hw.copies;
+	vtep_id_ref(slot->dest_ip, 1); /* an IPv6 collector keeps its id; 0: none */
 	ret = dp_config_commit();
 	if (slot->dest != DP_MIRROR_PORT)
 		encap_ensure(NFVA_MIRROR_OWNER_BASE + index, slot->dest_ip);
@@ -201,6 +203,7 @@ int mirror_add(const struct mirror_session *s, char *err, size_t errlen)
 int mirror_del(struct mirror_session *s)
 {
 	s->used = false;
+	vtep_id_ref(s->dest_ip, -1);
 	NFVA_LOG(INFO, "mirror %s deleted", s->name);
 	return dp_config_commit(); /* its templates go with the encap refresh */
 }

@@ -8,6 +8,7 @@
 #include "control/cmd.h"
 #include "ports/port.h"
 #include "mirror/mirror.h"
+#include "overlay/vtep_id.h"
 
 static bool valid_sample(const char *s)
 {
@@ -44,7 +45,7 @@ static int parse_destination(const struct cmd_args *a, struct mirror_session *s,
 	if (dests != 1)
 		return cmd_error(r, EINVAL,
 				"give exactly one destination: to port PORT | "
-				"to vxlan IP vni VNI | to erspan IP session N version 2|3");
+				"to vxlan ADDR vni VNI | to erspan ADDR session N version 2|3");
 	if (cmd_has(a, "port")) {
 		const struct port *p = port_find(cmd_arg(a, "PORT"));
 		if (p == NULL)
@@ -53,9 +54,13 @@ static int parse_destination(const struct cmd_args *a, struct mirror_session *s,
 		s->dest_port = p->index;
 		return 0;
 	}
-	cmd_arg_ipv4(a, "IP", &s->dest_ip);
-	if (s->dest_ip == 0 || IN_MULTICAST(ntohl(s->dest_ip)))
-		return cmd_error(r, EINVAL, "a collector is a unicast address");
+	struct nfva_ip ip;
+	if (nfva_ip_parse(cmd_arg(a, "ADDR"), &ip) < 0 || !vtep_addr_usable(&ip))
+		return cmd_error(r, EINVAL,
+				"a collector is a unicast address (not 0.0.0.0/8, broadcast, "
+				"multicast, link-local, loopback or IPv4-mapped)");
+	if (vtep_id_from_ip(&ip, &s->dest_ip) < 0)
+		return cmd_error(r, ENOSPC, "%u IPv6 VTEPs known already (the bound)", VTEP6_MAX);
 	s->overlay.udp_port = 4789;
 	if (cmd_has(a, "vxlan")) {
 		s->dest = DP_MIRROR_VXLAN;
@@ -114,8 +119,8 @@ static int mirror_add_cmd(const struct cmd_args *a, struct cmd_reply *r)
 }
 NFVA_CMD(mirror_add_cmd,
 		"mirror add NAME source WORD direction in|out|both [filter TEXT] [sample SAMPLE] "
-		"[snaplen N] [external] [to port PORT] [to vxlan IP vni VNI] "
-		"[to erspan IP session N2 version 2|3] [hw-id N3]",
+		"[snaplen N] [external] [to port PORT] [to vxlan ADDR vni VNI] "
+		"[to erspan ADDR session N2 version 2|3] [hw-id N3]",
 		"mirror the ports in WORD (comma-separated); in = what the VM sent, out = what it "
 		"receives; filter: see docs/mirroring.md; external: lift tenant isolation checks")
 

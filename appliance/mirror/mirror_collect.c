@@ -13,6 +13,7 @@
 #include "core/event.h"
 #include "mirror/mirror.h"
 #include "ports/port.h"
+#include "overlay/vtep_id.h"
 
 static uint16_t collect_port[ERSPAN_SESSIONS];
 static uint32_t collect_from[ERSPAN_SESSIONS]; /* the one sender accepted, 0 = any */
@@ -27,15 +28,22 @@ static int collect_add_cmd(const struct cmd_args *a, struct cmd_reply *r)
 	if (p == NULL)
 		return cmd_error(r, ENOENT, "no port named %s", cmd_arg(a, "PORT"));
 	uint32_t from = 0;
-	if (cmd_arg_ipv4(a, "IP", &from) && (from == 0 || IN_MULTICAST(ntohl(from))))
+	struct nfva_ip ip;
+	if (cmd_arg(a, "ADDR") != NULL &&
+			(nfva_ip_parse(cmd_arg(a, "ADDR"), &ip) < 0 || !vtep_addr_usable(&ip)))
 		return cmd_error(r, EINVAL, "from takes the unicast address of the sender");
+	if (cmd_arg(a, "ADDR") != NULL && vtep_id_from_ip(&ip, &from) < 0)
+		return cmd_error(r, ENOSPC, "%u IPv6 VTEPs known already (the bound)", VTEP6_MAX);
 	collect_port[session] = p->index;
+	vtep_id_ref(collect_from[session], -1);
+	vtep_id_ref(from, 1);
 	collect_from[session] = from;
 	return dp_config_commit();
 }
-NFVA_CMD(collect_add_cmd, "mirror collect erspan session N to port PORT [from IP]",
-		"terminate ERSPAN II/III session N sent to the VTEP address; deliver to PORT "
-		"(with from: only what IP sends, the rest counted as erspan_sender)")
+NFVA_CMD(collect_add_cmd, "mirror collect erspan session N to port PORT [from ADDR]",
+		"terminate ERSPAN II/III session N sent to the VTEP address (IPv4 or IPv6); "
+		"deliver to PORT (with from: only what ADDR sends, the rest counted as "
+		"erspan_sender)")
 
 static int collect_del_cmd(const struct cmd_args *a, struct cmd_reply *r)
 {
@@ -43,6 +51,7 @@ static int collect_del_cmd(const struct cmd_args *a, struct cmd_reply *r)
 	if (session >= ERSPAN_SESSIONS || collect_port[session] == NFVA_PORT_NONE)
 		return cmd_error(r, ENOENT, "ERSPAN session %u is not collected", session);
 	collect_port[session] = NFVA_PORT_NONE;
+	vtep_id_ref(collect_from[session], -1);
 	collect_from[session] = 0;
 	return dp_config_commit();
 }
@@ -50,11 +59,7 @@ NFVA_CMD(collect_del_cmd, "mirror collect del session N", "stop collecting an ER
 
 static json_t *collect_from_json(uint32_t ip)
 {
-	char buf[INET_ADDRSTRLEN];
-	if (ip == 0)
-		return json_null();
-	inet_ntop(AF_INET, &ip, buf, sizeof(buf));
-	return json_string(buf);
+	return ip == 0 ? json_null() : vtep_id_json(ip);
 }
 
 static int collect_show_cmd(const struct cmd_args *a, struct cmd_reply *r)
@@ -89,6 +94,7 @@ static int collect_port_removing(const struct nfva_event *ev)
 	for (unsigned i = 0; i < ERSPAN_SESSIONS; i++)
 		if (collect_port[i] == ev->port) {
 			collect_port[i] = NFVA_PORT_NONE;
+			vtep_id_ref(collect_from[i], -1);
 			collect_from[i] = 0;
 		}
 	return 0;
@@ -97,7 +103,7 @@ EVENT_SUBSCRIBE(EVENT_PORT_REMOVING, collect_port_removing)
 
 static void collect_config(struct config_out *o)
 {
-	char ip[INET_ADDRSTRLEN];
+	char ip[NFVA_IP_STRLEN];
 
 	for (unsigned i = 0; i < ERSPAN_SESSIONS; i++) {
 		const struct port *p = port_by_index(collect_port[i]);
@@ -106,8 +112,7 @@ static void collect_config(struct config_out *o)
 		config_add(o, "mirror collect erspan session %u to port", i);
 		config_word(o, p->name);
 		if (collect_from[i] != 0)
-			config_add(o, "from %s",
-					inet_ntop(AF_INET, &collect_from[i], ip, sizeof(ip)));
+			config_add(o, "from %s", vtep_id_format(collect_from[i], ip, sizeof(ip)));
 		config_end(o);
 	}
 }

@@ -10,6 +10,7 @@
 #include "control/running_config.h"
 #include "mirror/mirror.h"
 #include "ports/port.h"
+#include "overlay/vtep_id.h"
 
 /* The sources as the comma-separated word `mirror add` takes. */
 static void sources_word(const struct mirror_session *s, struct config_out *o)
@@ -28,10 +29,10 @@ static void sources_word(const struct mirror_session *s, struct config_out *o)
 
 static void destination_words(const struct mirror_session *s, struct config_out *o)
 {
-	char ip[INET_ADDRSTRLEN];
+	char ip[NFVA_IP_STRLEN];
 	const struct port *p = port_by_index(s->dest_port);
 
-	inet_ntop(AF_INET, &s->dest_ip, ip, sizeof(ip));
+	vtep_id_format(s->dest_ip, ip, sizeof(ip));
 	switch (s->dest) {
 	case DP_MIRROR_PORT:
 		config_add(o, "to port");

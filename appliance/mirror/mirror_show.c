@@ -7,6 +7,7 @@
 #include "ports/port.h"
 #include "core/workers.h"
 #include "mirror/mirror.h"
+#include "overlay/vtep_id.h"
 
 static const char *port_name(uint16_t i)
 {
@@ -16,10 +17,10 @@ static const char *port_name(uint16_t i)
 
 static json_t *dest_json(const struct mirror_session *s)
 {
-	char ip[INET_ADDRSTRLEN];
+	char ip[NFVA_IP_STRLEN];
 	if (s->dest == DP_MIRROR_PORT)
 		return json_pack("{s:s, s:s}", "kind", "port", "port", port_name(s->dest_port));
-	inet_ntop(AF_INET, &s->dest_ip, ip, sizeof(ip));
+	vtep_id_format(s->dest_ip, ip, sizeof(ip));
 	if (s->dest == DP_MIRROR_VXLAN)
 		return json_pack("{s:s, s:s, s:i}", "kind", "vxlan", "ip", ip, "vni",
 				(int)s->overlay.vni);

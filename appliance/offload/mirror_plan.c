@@ -25,6 +25,7 @@
 #include "mirror/mirror.h"
 #include "overlay/underlay.h"
 #include "offload/offload_private.h"
+#include "overlay/vtep_id.h"
 
 #define FILTER_KNOWN (MF_SRC_MAC | MF_DST_MAC | MF_VLAN)
 
@@ -76,6 +77,8 @@ static bool session_native(const struct mirror_session *s, int sw, struct mirror
 		why = "destination outside the e-switch";
 	else if (s->dest == DP_MIRROR_VXLAN && (!u->active || !port_offloadable(u->port, sw)))
 		why = "collector not behind this e-switch";
+	else if (s->dest == DP_MIRROR_VXLAN && vtep_id_is_v6(s->dest_ip))
+		why = "collector over IPv6 (not compiled yet)";
 	else if (s->dest == DP_MIRROR_VXLAN) {
 		*tmpl = encap_lookup(NFVA_MIRROR_OWNER_BASE + s->index, s->dest_ip);
 		if (*tmpl == NULL || !(*tmpl)->resolved)

@@ -6,6 +6,7 @@
 #include <rte_ip.h>
 
 #include "overlay/encap_build.h"
+#include "overlay/nd.h"
 #include "overlay/neigh.h"
 #include "overlay/underlay.h"
 #include "overlay/underlay_tx.h"
@@ -13,14 +14,6 @@
 
 #define OUTER_TTL 64
 #define OUTER_TTL_MULTICAST 1 /* as Linux vxlan does for a group */
-
-/* 33:33 and the group's last 32 bits (RFC 2464 section 7). */
-static void ipv6_multicast_mac(const uint8_t group[16], struct rte_ether_addr *mac)
-{
-	mac->addr_bytes[0] = 0x33;
-	mac->addr_bytes[1] = 0x33;
-	memcpy(&mac->addr_bytes[2], group + 12, 4);
-}
 
 /* Outer destination MAC: mapped for a group, the next hop's otherwise. */
 static void encap_resolve(struct encap_template *t, struct rte_ether_hdr *eth,

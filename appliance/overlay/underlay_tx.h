@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* Frames the control thread originates on the uplink: ARP, IGMP and
+/* Frames the control thread originates on the uplink: ARP, IGMP, MLD and
  * Neighbour Discovery. They
  * reach the wire through the control ring and worker 0 (punt.h). */
 #ifndef NFVA_UNDERLAY_TX_H
@@ -12,6 +12,9 @@
 int underlay_send_arp_request(uint32_t target_ip);
 int underlay_send_arp_reply(uint32_t target_ip, const struct rte_ether_addr *target_mac);
 int underlay_send_igmp_report(uint32_t group);
+/* An MLDv2 report (RFC 3810) joining group (exclude mode, no sources), from
+ * the uplink's link-local address (EUI-64 of its MAC). */
+int underlay_send_mld_report(const uint8_t group[16]);
 /* A Neighbor Solicitation for target (multicast to its solicited-node
  * group, with our link-layer address). */
 int underlay_send_ns(const uint8_t target[16]);

@@ -59,26 +59,36 @@ uint32_t vtep6_lookup(const uint8_t a[16], uint32_t now)
 	return pos_to_id(pos);
 }
 
+/* Caller holds write_lock: a itself, added if new; -1 when the table is full. */
+static int32_t vtep6_add_locked(const uint8_t a[16], uint32_t now)
+{
+	int32_t pos = rte_hash_lookup(v6.hash, a); /* another thread may have added it */
+	if (pos >= 0)
+		return pos;
+	pos = rte_hash_add_key(v6.hash, a);
+	if (pos >= 0 && (uint32_t)pos >= RTE_DIM(v6.slots)) { /* never: entries + 1 slots */
+		rte_hash_del_key(v6.hash, a);
+		pos = -1;
+	}
+	if (pos >= 0)
+		v6.slots[pos] = (struct vtep6_slot){ .last_used = now };
+	return pos;
+}
+
 uint32_t vtep6_add(const uint8_t a[16], uint32_t now)
 {
 	uint32_t id = vtep6_lookup(a, now);
 	if (id != 0)
 		return id;
 	rte_spinlock_lock(&v6.write_lock);
-	int32_t pos = rte_hash_lookup(v6.hash, a); /* another thread may have added it */
-	if (pos < 0) {
-		pos = rte_hash_add_key(v6.hash, a);
-		if (pos >= 0 && (uint32_t)pos < RTE_DIM(v6.slots))
-			v6.slots[pos] = (struct vtep6_slot){ .last_used = now };
-	}
-	if (pos < 0 || (uint32_t)pos >= RTE_DIM(v6.slots)) {
-		__atomic_fetch_add(&v6.full, 1, __ATOMIC_RELAXED);
-		pos = -1;
-	} else {
-		slot_stamp(&v6.slots[pos], now);
-	}
+	int32_t pos = vtep6_add_locked(a, now);
 	rte_spinlock_unlock(&v6.write_lock);
-	return pos < 0 ? 0 : pos_to_id(pos);
+	if (pos < 0) {
+		__atomic_fetch_add(&v6.full, 1, __ATOMIC_RELAXED);
+		return 0;
+	}
+	slot_stamp(&v6.slots[pos], now);
+	return pos_to_id(pos);
 }
 
 void vtep_id_ref(uint32_t id, int delta)
@@ -148,11 +158,12 @@ static bool slot_unused(const struct vtep6_slot *s, uint32_t now)
 
 /* Two sweeps apart, an address still unused goes: a worker that looked it
  * up (and may be about to take a reference) has stamped it long before. */
-static void vtep6_sweep(void)
+unsigned vtep6_sweep_at(uint32_t now)
 {
 	const void *key;
 	void *data;
-	uint32_t next = 0, now = nfva_now_s();
+	uint32_t next = 0;
+	unsigned released = 0;
 	int32_t pos;
 
 	rte_spinlock_lock(&v6.write_lock);
@@ -163,11 +174,18 @@ static void vtep6_sweep(void)
 		} else if (!s->condemned) {
 			s->condemned = true;
 		} else if (rte_hash_del_key(v6.hash, key) >= 0) {
-			v6.released++;
+			released++;
 			s->condemned = false;
 		}
 	}
+	v6.released += released;
 	rte_spinlock_unlock(&v6.write_lock);
+	return released;
+}
+
+static void vtep6_sweep(void)
+{
+	vtep6_sweep_at(nfva_now_s());
 }
 
 static struct periodic_task vtep6_sweep_task = { .name = "vtep6-sweep",
@@ -179,6 +197,13 @@ RTE_INIT(vtep6_sweep_register)
 	periodic_register(&vtep6_sweep_task);
 }
 
+void vtep6_get_stats(struct vtep6_stats *st)
+{
+	st->count = v6.hash != NULL ? (uint32_t)rte_hash_count(v6.hash) : 0;
+	st->full = __atomic_load_n(&v6.full, __ATOMIC_RELAXED);
+	st->released = v6.released;
+}
+
 static json_t *vtep6_stats(void)
 {
 	return json_pack("{s:i, s:i, s:I, s:I}", "count", (int)rte_hash_count(v6.hash), "capacity",
@@ -187,7 +212,7 @@ static json_t *vtep6_stats(void)
 }
 STATS_SECTION("vtep6", vtep6_stats)
 
-static int vtep6_init(void)
+int vtep6_init(struct rte_rcu_qsbr *qsbr)
 {
 	struct rte_hash_parameters params = {
 		.name = "nfva_vtep6",
@@ -198,17 +223,20 @@ static int vtep6_init(void)
 		.extra_flag = RTE_HASH_EXTRA_FLAGS_RW_CONCURRENCY_LF |
 				RTE_HASH_EXTRA_FLAGS_EXT_TABLE,
 	};
-	struct rte_hash_rcu_config rcu = { .v = dp_qsbr(), .mode = RTE_HASH_QSBR_MODE_DQ };
+	struct rte_hash_rcu_config rcu = { .v = qsbr, .mode = RTE_HASH_QSBR_MODE_DQ };
 
 	v6.hash = rte_hash_create(&params);
 	if (v6.hash == NULL)
 		return errno_log(rte_errno, "rte_hash_create(vtep6)");
-	if (rte_hash_rcu_qsbr_add(v6.hash, &rcu) != 0)
-		return errno_log(rte_errno, "rte_hash_rcu_qsbr_add(vtep6)");
+	if (rte_hash_rcu_qsbr_add(v6.hash, &rcu) != 0) {
+		int ret = errno_log(rte_errno, "rte_hash_rcu_qsbr_add(vtep6)");
+		vtep6_fini();
+		return ret;
+	}
 	return 0;
 }
 
-static void vtep6_fini(void)
+void vtep6_fini(void)
 {
 	rte_hash_free(v6.hash);
 	v6.hash = NULL;
@@ -216,10 +244,15 @@ static void vtep6_fini(void)
 	v6.full = v6.released = 0;
 }
 
+static int vtep6_module_init(void)
+{
+	return vtep6_init(dp_qsbr());
+}
+
 static struct nfva_module vtep6_module = {
 	.name = "vtep6",
 	.depends_on = "snapshot",
-	.init = vtep6_init,
+	.init = vtep6_module_init,
 	.fini = vtep6_fini,
 };
 NFVA_MODULE(vtep6_module)

@@ -78,4 +78,19 @@ const char *vtep_id_format(uint32_t id, char *buf, size_t len);
 /* Control: the same as a JSON string. */
 json_t *vtep_id_json(uint32_t id);
 
+/* The table's life (the module; unit tests): sized VTEP6_MAX, freed slots
+ * reused after a grace period of qsbr. */
+struct rte_rcu_qsbr;
+int vtep6_init(struct rte_rcu_qsbr *qsbr);
+void vtep6_fini(void);
+/* One sweep at time now (the periodic task passes nfva_now_s()); returns
+ * how many addresses it released. */
+unsigned vtep6_sweep_at(uint32_t now);
+struct vtep6_stats {
+	uint32_t count;    /* addresses with an id */
+	uint64_t full;     /* additions refused: the table was full */
+	uint64_t released; /* addresses the sweep released */
+};
+void vtep6_get_stats(struct vtep6_stats *st);
+
 #endif

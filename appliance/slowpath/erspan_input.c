@@ -61,11 +61,13 @@ static struct decap_stage erspan2_decap = { .name = "erspan2",
 	.ip_proto = IPPROTO_GRE,
 	.key = ERSPAN2_PROTO,
 	.to_group = true,
+	.ipv6 = true,
 	.input = erspan_input };
 static struct decap_stage erspan3_decap = { .name = "erspan3",
 	.ip_proto = IPPROTO_GRE,
 	.key = ERSPAN3_PROTO,
 	.to_group = true,
+	.ipv6 = true,
 	.input = erspan_input };
 DECAP_STAGE(erspan2_decap)
 DECAP_STAGE(erspan3_decap)

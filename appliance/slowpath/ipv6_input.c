@@ -84,9 +84,10 @@ static bool ipv6_for_us(const struct dp_underlay *u, const uint8_t dst[16])
 			memcmp(dst, all_nodes, 16) == 0;
 }
 
-/* UDP or GRE to the uplink's address, from a unicast global source. */
+/* UDP or GRE to the uplink's address (or to a network's group), from a
+ * unicast source. */
 static int ipv6_tunnel(struct worker *w, uint16_t port, struct rte_mbuf *m,
-		const struct rte_ipv6_hdr *ip, struct l2_meta *meta)
+		const struct rte_ipv6_hdr *ip, bool to_group, struct l2_meta *meta)
 {
 	const uint8_t *src = ip->src_addr;
 
@@ -97,7 +98,7 @@ static int ipv6_tunnel(struct worker *w, uint16_t port, struct rte_mbuf *m,
 		.l3_end = sizeof(struct rte_ether_hdr) + sizeof(*ip),
 		.l4_len = rte_be_to_cpu_16(ip->payload_len),
 		.src = vtep6_lookup(src, w->now) };
-	return decap_dispatch(w, port, m, &o, ip->proto, false, meta);
+	return decap_dispatch(w, port, m, &o, ip->proto, to_group, meta);
 }
 
 int ipv6_input(struct worker *w, uint16_t port, struct rte_mbuf *m, struct l2_meta *meta)
@@ -111,13 +112,16 @@ int ipv6_input(struct worker *w, uint16_t port, struct rte_mbuf *m, struct l2_me
 	int why = ipv6_check(m, &ip);
 	if (why != DROP_NONE)
 		return why;
+	if (ipv6_is_multicast(ip->dst_addr) && ip->proto == IPPROTO_UDP &&
+			dp_is_group(w->cfg, vtep6_lookup(ip->dst_addr, w->now)))
+		return ipv6_tunnel(w, port, m, ip, true, meta);
 	if (!ipv6_for_us(u, ip->dst_addr))
 		return DROP_NOT_FOR_US;
 	uint32_t plen = rte_be_to_cpu_16(ip->payload_len);
 	const uint8_t *icmp = (const uint8_t *)(ip + 1);
 	bool to_us = memcmp(ip->dst_addr, u->ip6, 16) == 0;
 	if (to_us && (ip->proto == IPPROTO_UDP || ip->proto == IPPROTO_GRE))
-		return ipv6_tunnel(w, port, m, ip, meta);
+		return ipv6_tunnel(w, port, m, ip, false, meta);
 	if (ip->proto != IPPROTO_ICMPV6)
 		return DROP_NOT_TUNNEL;
 	if (plen < 8)

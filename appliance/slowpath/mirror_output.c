@@ -26,10 +26,10 @@ static uint32_t erspan_timestamp(void)
 	return (uint32_t)(rte_get_tsc_cycles() / (rte_get_tsc_hz() / 10000000 + 1));
 }
 
-static void erspan_fill(const struct dp_mirror *s, unsigned session, struct rte_ipv4_hdr *ip,
-		uint16_t port, bool out, bool truncated)
+/* gre: the GRE header after the outer IPv4 or IPv6 header. */
+static void erspan_fill(const struct dp_mirror *s, unsigned session, uint8_t *gre, uint16_t port,
+		bool out, bool truncated)
 {
-	uint8_t *gre = (uint8_t *)ip + rte_ipv4_hdr_len(ip);
 	uint8_t *e = gre + ERSPAN_GRE_LEN;
 	uint32_t seq = __atomic_fetch_add(&erspan_seq[session], 1, __ATOMIC_RELAXED);
 	rte_be32_t seq_be = rte_cpu_to_be_32(seq);
@@ -62,13 +62,18 @@ static void send_remote(struct worker *w, const struct dp_mirror *s, unsigned se
 		return;
 	}
 	(void)port;
-	struct rte_ipv4_hdr *ip = tunnel_encap(w, copy, NFVA_PORT_NONE, t);
+	uint8_t *ip = tunnel_encap(w, copy, NFVA_PORT_NONE, t);
 	if (ip == NULL) {
 		c->dropped++;
 		return;
 	}
 	if (s->dest == DP_MIRROR_ERSPAN)
-		erspan_fill(s, session, ip, port, out, truncated);
+		erspan_fill(s, session,
+				ip +
+						(t->ipv6 ? sizeof(struct rte_ipv6_hdr)
+							 : rte_ipv4_hdr_len((struct rte_ipv4_hdr *)
+											   ip)),
+				port, out, truncated);
 	c->mirrored++;
 	port_output(w, w->cfg->underlay.port, NFVA_VLAN_NONE, copy);
 }

@@ -25,6 +25,13 @@
 #    addresses never asked about make nothing (na_unsolicited); NS with hop
 #    limit 64, a bad checksum or a zero-length option are dropped
 #    (nd_invalid) and not answered; the peer still resolves and pings.
+# F. Hostile tunnel traffic (scapy, VXLAN to nfva's addresses): 4200 IPv6
+#    sources spraying a learning network fill the IPv6 VTEP table to its
+#    bound (4096) and no further: the rest is dropped and counted
+#    (vtep6_full); a strict network's spray adds no address
+#    (vtep_not_allowed); a zero UDP checksum over IPv6 is dropped
+#    (udp_bad_checksum) unless the network has udp6-zero-csum; IPv4 from
+#    0.0.0.5 is dropped (vtep_source_invalid).
 set -eu -o pipefail
 # shellcheck source=tests/lib/netns.sh
 . "$(dirname "$0")/../lib/netns.sh"
@@ -145,6 +152,42 @@ check_eq "E: invalid NS answered" $(($(nd_stat ns_answered) - ans1)) 0
 check_ge "E: valid NS of the flood answered" $((ans1 - ans0)) 1
 check_eq "E: table_full" "$(neigh_stat u6 table_full)" 0
 check_ping "E: peer -> 2001:db8:17::1 after the floods" "$H2" 2001:db8:17::1 3
+
+# --- F. hostile tunnel traffic --------------------------------------------------------------
+tflood() { ip netns exec "$H2" "$PY" "$NT_LIB/tools/tunnel_flood.py" u2 "$NFVA_MAC" "$@" >/dev/null; }
+v6() { ctlj u6 stats | json_get "j['vtep6']['$1']"; }
+net_rx() { ctlj u6 network show stats "$1" | json_get "j['$1']['rx_packets']"; }
+net_drop() { ctlj u6 network show stats "$1" | json_get "j['$1']['dropped'].get('$2', 0)"; }
+ctl_ok u6 network add learn6 vni 77 encap vxlan
+ctl_ok u6 network add strict6 vni 78 encap vxlan strict
+ctl_ok u6 network strict6 vtep add $P6
+ctl_ok u6 network add zero6 vni 79 encap vxlan udp6-zero-csum
+check_eq "F: IPv6 VTEP ids before (the strict network's VTEP)" "$(v6 count)" 1
+full0=$(port_drop u6 uplink vtep6_full)
+tflood v6spray 2001:db8:17::1 77 4200 21
+sleep 1
+check_eq "F: IPv6 VTEP ids after 4200 sources (the bound)" "$(v6 count)" 4096
+check_eq "F: sources refused (stats vtep6 full)" "$(v6 full)" $((4200 - 4095))
+check_eq "F: their frames dropped (vtep6_full)" $(($(port_drop u6 uplink vtep6_full) - full0)) \
+	$((4200 - 4095))
+check_eq "F: the learning network took the others" "$(net_rx learn6)" 4095
+tflood v6spray 2001:db8:17::1 78 200 22
+sleep 1
+check_eq "F: strict network's spray dropped (vtep_not_allowed)" \
+	"$(net_drop strict6 vtep_not_allowed)" 200
+check_eq "F: ... and added no id" "$(v6 count)" 4096
+check_eq "F: ... nor counted as full" "$(v6 full)" $((4200 - 4095))
+tflood v6zero 2001:db8:17::1 77 10
+tflood v6zero 2001:db8:17::1 79 10
+sleep 1
+check_eq "F: zero UDP checksum over IPv6 dropped" "$(net_drop learn6 udp_bad_checksum)" 10
+check_eq "F: ... taken by the udp6-zero-csum network" "$(net_rx zero6)" 10
+bad0=$(port_drop u6 uplink vtep_source_invalid)
+tflood v4reserved 192.168.17.1 77 5
+sleep 1
+check_eq "F: IPv4 from 0.0.0.5 dropped (vtep_source_invalid)" \
+	$(($(port_drop u6 uplink vtep_source_invalid) - bad0)) 5
+check_ping "F: peer -> 2001:db8:17::1 after the floods" "$H2" 2001:db8:17::1 3
 
 nfva_down u6
 log "PASS"

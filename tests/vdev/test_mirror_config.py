@@ -39,7 +39,7 @@ t.require_tools()
 
 OTHER_NET = "the destination port belongs to another network: its VMs would see this " \
     "network's traffic"
-ONE_DEST = "give exactly one destination: to port PORT | to vxlan IP vni VNI | to erspan IP " \
+ONE_DEST = "give exactly one destination: to port PORT | to vxlan ADDR vni VNI | to erspan ADDR " \
     "session N version 2|3"
 IDS = "ERSPAN session ids have 10 bits, hardware ids 6"
 ADD = "mirror add x source vm1 direction in"

@@ -7,11 +7,10 @@ broadcast or 0.0.0.0. Prints how many of each kind were sent, as JSON.
 Run it inside the sender's namespace (root); scapy."""
 
 import ipaddress
-import json
 import random
 import sys
-import time
 
+from nfvatest.flood import random_mac, report, send_paced
 from nfvatest.layers import ARP, Ether
 
 
@@ -36,22 +35,17 @@ def sender_ip(rng, net, target):
 def main(argv):
     if len(argv) < 5:
         sys.exit(__doc__)
-    from scapy.all import conf
     ifc, target, net, n = argv[1], argv[2], ipaddress.ip_network(argv[3]), int(argv[4])
     rng = random.Random(int(argv[5]) if len(argv) > 5 else 1)
     counts, frames = {}, []
     for _ in range(n):
         kind, sip = sender_ip(rng, net, target)
         counts[kind] = counts.get(kind, 0) + 1
-        mac = "02:%02x:%02x:%02x:%02x:%02x" % tuple(rng.getrandbits(8) for _ in range(5))
+        mac = random_mac(rng)
         frames.append(Ether(src=mac, dst="ff:ff:ff:ff:ff:ff") /
                       ARP(op=1, hwsrc=mac, psrc=sip, hwdst="00:00:00:00:00:00", pdst=target))
-    sock = conf.L2socket(iface=ifc)
-    for f in frames:
-        sock.send(f)
-        time.sleep(0.0005)  # paced: the count is of what nfva decides, not of ring drops
-    sock.close()
-    print(json.dumps(counts, sort_keys=True))
+    send_paced(ifc, frames)
+    report(counts)
 
 
 if __name__ == "__main__":

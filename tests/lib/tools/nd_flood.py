@@ -13,11 +13,10 @@ KIND is one of
 Prints {kind: count} as JSON. Run it in the sender's namespace (root); scapy."""
 
 import ipaddress
-import json
 import random
 import sys
-import time
 
+from nfvatest.flood import random_mac, report, send_paced
 from nfvatest.layers import (ICMPv6ND_NA, ICMPv6ND_NS, ICMPv6NDOptDstLLAddr,
                              ICMPv6NDOptSrcLLAddr, IPv6, Ether, Raw)
 
@@ -55,22 +54,17 @@ def frame(kind, rng, target, net, mac):
 def main(argv):
     if len(argv) < 6:
         sys.exit(__doc__)
-    from scapy.all import conf
     ifc, kind, target = argv[1], argv[2], argv[3]
     net, n = ipaddress.ip_network(argv[4]), int(argv[5])
     rng = random.Random(int(argv[6]) if len(argv) > 6 else 1)
     counts, frames = {}, []
     for _ in range(n):
-        mac = "02:%02x:%02x:%02x:%02x:%02x" % tuple(rng.getrandbits(8) for _ in range(5))
+        mac = random_mac(rng)
         label, f = frame(kind, rng, target, net, mac)
         counts[label] = counts.get(label, 0) + 1
         frames.append(f)
-    sock = conf.L2socket(iface=ifc)
-    for f in frames:
-        sock.send(f)
-        time.sleep(0.0005)  # paced: the count is of what nfva decides, not of ring drops
-    sock.close()
-    print(json.dumps(counts, sort_keys=True))
+    send_paced(ifc, frames)
+    report(counts)
 
 
 if __name__ == "__main__":
