@@ -34,15 +34,20 @@
 #    `dpctl/dump-flows` has the decap flow (tun_id 0x1389 from 2001:db8:2::1)
 #    and the encap flow (tnl_push, IPv6 next header 47, key 0x1389); tshark:
 #    every GRE frame nfva sent has next header 47, hop limit 64, a non-zero
-#    flow label, K bit, key 5001, proto 0x6558, br-phy's MAC; OVS's have key
-#    5001 too; 6 inner ICMP each way; `stats vteps` row of 2001:db8:2::2 counts
-#    the frames each way; nothing malformed; uplink drops as the capture says.
+#    flow label (one label for the vm1 <-> vm2 ICMP flow), K bit, key 5001,
+#    proto 0x6558, br-phy's MAC; OVS's have key 5001 too; 6 inner ICMP each
+#    way; the `stats vteps` row of 2001:db8:2::2 counts the captured frames
+#    each way; nothing malformed; uplink drops as the capture says.
 # B. Wrong key: vm3 (behind OVS gre2, key 5002) pings vm1: no reply; every
 #    key-5002 frame on the wire is dropped by nfva as unknown_vni (uplink
 #    counter and the VTEP's `stats vteps` row, exactly), none reaches vm1.
-# C. Remote learning (nfva restarted without `vtep add`): vm2 pings vm1 3/3,
-#    nfva learns vm2 behind 2001:db8:2::2 from OVS's first frame and sends
-#    its replies there; then vm1 pings vm2 3/3; wire and drops checked as in A.
+# C. Remote learning (nfva restarted without `vtep add`). First vm3's key-5002
+#    frames, from an address nfva has no VTEP id for yet: unknown_vni on the
+#    uplink, exactly; and (checked last) in `stats vteps`, in the address's
+#    row or in `other`, as cli.md promises ("the totals stay exact"). Then
+#    vm2 pings vm1 3/3: nfva learns vm2 behind 2001:db8:2::2 from OVS's first
+#    frame and sends its replies there; vm1 pings vm2 3/3; wire, counters and
+#    drops checked as in A.
 set -eu -o pipefail
 # shellcheck source=tests/lib/netns.sh
 . "$(dirname "$0")/../lib/netns.sh"
@@ -166,6 +171,26 @@ check_gre6_wire() {
 		"${@:7}"
 	check_eq "$1: inner ICMP frames" "$(pcap_count "$2" "$f && icmp")" "$6"
 }
+# check_label_per_flow WHAT CAP: nfva's GRE frames carrying vm1 <-> vm2 ICMP
+# (one inner flow for nfva's hash: the same MACs, addresses and protocol)
+# all have one flow label.
+check_label_per_flow() {
+	check_eq "$1: flow labels of nfva's inner vm1 -> vm2 ICMP frames" \
+		"$(pcap_fields "$2" "ipv6.src == $NFVA6 && gre && icmp" ipv6.flow | sort -u | wc -l)" 1
+}
+# check_vtep_counts WHAT NAME CAP: the `stats vteps` row of OVS's address
+# counts the GRE frames of the capture each way (key 5001 from OVS: the
+# others are dropped before they count as received).
+check_vtep_counts() {
+	local n_tx n_rx
+	n_tx=$(pcap_count "$3" "ipv6.src == $NFVA6 && ipv6.dst == $OVS6 && gre")
+	n_rx=$(pcap_count "$3" "ipv6.src == $OVS6 && ipv6.dst == $NFVA6 && gre.key == 5001")
+	log "$1: stats vteps $OVS6: $(vtep_row "$2" $OVS6)"
+	check_eq "$1: stats vteps $OVS6 tx_packets (GRE frames nfva sent)" \
+		"$(vtep_ctr "$2" $OVS6 tx_packets)" "$n_tx"
+	check_eq "$1: stats vteps $OVS6 rx_packets (GRE frames OVS sent, key 5001)" \
+		"$(vtep_ctr "$2" $OVS6 rx_packets)" "$n_rx"
+}
 # drops_as_captured NAME "CAP...": nfva's uplink drops are exactly those
 # the captures (all since NAME started) call for; the VM port drops nothing.
 drops_as_captured() {
@@ -233,12 +258,8 @@ section_a() {
 	check_gre6_wire "A: nfva -> OVS GRE" a $NFVA6 $OVS6 5001 6 'ipv6.flow=i(v) != 0' \
 		"eth.dst=v == '$BRPHY_MAC'"
 	check_gre6_wire "A: OVS -> nfva GRE" a $OVS6 $NFVA6 5001 6 "eth.dst=v == '$U1_MAC'"
-	local n_tx n_rx
-	n_tx=$(pcap_count a "ipv6.src == $NFVA6 && ipv6.dst == $OVS6 && gre")
-	n_rx=$(pcap_count a "ipv6.src == $OVS6 && ipv6.dst == $NFVA6 && gre")
-	log "A: stats vteps $OVS6: $(vtep_row a $OVS6)"
-	check_eq "A: stats vteps $OVS6 tx_packets (GRE frames nfva sent)" "$(vtep_ctr a $OVS6 tx_packets)" "$n_tx"
-	check_eq "A: stats vteps $OVS6 rx_packets (GRE frames OVS sent)" "$(vtep_ctr a $OVS6 rx_packets)" "$n_rx"
+	check_label_per_flow A a
+	check_vtep_counts A a a
 	pcap_no_malformed a
 	drops_as_captured a a
 }
@@ -266,14 +287,28 @@ section_b() {
 
 # --- C. remote learning, no configured VTEP -------------------------------------------------
 section_c() {
+	local n
 	appctl fdb/flush br-int >/dev/null
 	ip -n "$V1" neigh flush all
 	ip -n "$V2" neigh flush all
 	nfva_conf "$TEST_TMP/c.conf"
-	cap_start c "$H2" u2
+	cap_start c0 "$H2" u2
 	nfva_up c "$H1" "$TEST_TMP/c.conf"
 	check_eq "C: network blue has no VTEP" "$(ctlj c network show blue | json_get 'j[0]["overlay"]["vteps"]')" "[]"
 	check_eq "C: nfva fdb entries before" "$(fdb_entries c)" 0
+	# The wrong key first: from an address nfva has no VTEP id for yet.
+	check_eq "C: vm3 (OVS, key 5002) -> vm1: replies" "$(ping_rx "$V3" 10.1.1.20 1)" 0
+	cap_stop c0
+	n=$(pcap_count c0 "ipv6.src == $OVS6 && ipv6.dst == $NFVA6 && gre.key == 5002")
+	check_ge "C: key-5002 frames OVS sent nfva" "$n" 1
+	check_eq_wait "C: nfva uplink unknown_vni" "$n" port_drop c uplink unknown_vni
+	# Checked last (after everything else of C): see the end of the file.
+	C_UNKNOWN=$n
+	C_VTEPS_UNKNOWN=$(ctlj c stats vteps |
+		json_get "sum(r['dropped'].get('unknown_vni', 0) for r in j['vteps'])")
+	log "C: stats vteps after the key-5002 frames: $(ctlj c stats vteps)"
+
+	cap_start c "$H2" u2
 	check_ping "C: vm2 (OVS) -> vm1 (nfva) 10.1.1.20" "$V2" 10.1.1.20 3
 	echo "nfva: fdb show"; ctl c fdb show
 	check_eq "C: nfva fdb (mac port vtep type), learned from OVS" "$(fdb_rows c)" "$want_fdb"
@@ -285,8 +320,11 @@ section_c() {
 	check_gre6_wire "C: nfva -> OVS GRE" c $NFVA6 $OVS6 5001 6 'ipv6.flow=i(v) != 0' \
 		"eth.dst=v == '$BRPHY_MAC'"
 	check_gre6_wire "C: OVS -> nfva GRE" c $OVS6 $NFVA6 5001 6 "eth.dst=v == '$U1_MAC'"
+	check_label_per_flow C c
+	check_vtep_counts C c c
+	pcap_no_malformed c0
 	pcap_no_malformed c
-	drops_as_captured c c
+	drops_as_captured c "c0 c"
 	nfva_down c
 }
 
@@ -294,4 +332,7 @@ section_a
 section_b
 nfva_down a
 section_c
+# The unknown_vni drops of an IPv6 sender that has no VTEP id yet are in
+# `stats vteps` (its row or `other`): the doc's "the totals stay exact".
+check_eq "C: stats vteps: unknown_vni of all rows (a row or other)" "$C_VTEPS_UNKNOWN" "$C_UNKNOWN"
 echo "PASS: test_overlay_gre6_ovs"
