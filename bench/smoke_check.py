@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: BSD-3-Clause
 """bench/run.sh --smoke: check that every scenario file parses and renders
-and that the inputs are built as documented, then run the harness for a few
-seconds (one repetition of dpdk-testpmd and of the SMOKE_SCENARIOS, among
+and that the inputs are built as documented (lisp64, vxlan6-64), then run
+the harness for a few seconds (one repetition of dpdk-testpmd and of the SMOKE_SCENARIOS, among
 them a mirror row) into a temporary directory and check that it produced a
 well-formed table and JSON. Never judges the figures.
 Exit 0 pass, 1 fail, 77 skip (no dpdk-testpmd, or EAL cannot start here)."""
@@ -10,6 +10,7 @@ import io
 import json
 import os
 import shutil
+import socket
 import struct
 import sys
 import tempfile
@@ -71,6 +72,42 @@ def check_lisp_input():
           "input lisp64: outer, LISP header and inner packet as documented")
     check(f1[34:36] != f0[34:36] and f1[43:46] != f0[43:46], "input lisp64: source port and "
           "nonce vary")
+
+
+def ones_sum(data):
+    """The 16-bit one's complement sum of data (a correct checksum makes the
+    sum over the pseudo-header and the datagram 0xffff)."""
+    data += b"\0" * (len(data) % 2)
+    t = sum(struct.unpack(f"!{len(data) // 2}H", data))
+    while t >> 16:
+        t = (t & 0xFFFF) + (t >> 16)
+    return t
+
+
+def check_vxlan6_input():
+    """vxlan6-64 as documented: Ethernet/IPv6 from the IPv6 VTEP to the uplink
+    (hop limit 64, a flow label, no extension header), UDP to 4789 with a
+    checksum that verifies, the VNI, the udp64 frame inside; and the IPv6
+    placeholders render."""
+    mac = "02:00:00:00:00:01"
+    frames = inputs.generators(mac)["vxlan6-64"][1]()
+    f0, f1 = next(frames), next(frames)
+    vtc, plen, nh, hlim = struct.unpack("!IHBB", f0[14:22])
+    src, dst, udp = socket.inet_ntop(socket.AF_INET6, f0[22:38]), \
+        socket.inet_ntop(socket.AF_INET6, f0[38:54]), f0[54:]
+    ulen, ucsum = struct.unpack("!HH", udp[4:8])
+    pseudo = f0[22:54] + struct.pack("!IxxxB", len(udp), 17)
+    check(len(f0) == 130 and f0[:6] == bytes.fromhex("020000000001") and
+          f0[12:14] == b"\x86\xdd" and vtc >> 28 == 6 and vtc & 0xFFFFF != 0 and
+          plen == len(udp) == ulen and nh == 17 and hlim == 64 and src == inputs.VTEP6 and
+          dst == inputs.UPLINK_IP6 and struct.unpack("!H", udp[2:4])[0] == 4789 and
+          udp[8] == 0x08 and struct.unpack("!I", udp[12:16])[0] >> 8 == inputs.VNI and
+          udp[16:] == next(inputs.flow_frames(64)), "input vxlan6-64: outer IPv6, UDP, VXLAN "
+          "and inner frame as documented")
+    check(ucsum != 0 and ones_sum(pseudo + udp) == 0xFFFF, "input vxlan6-64: the UDP checksum "
+          "over IPv6 verifies")
+    check(f1[54:56] != f0[54:56] and f1[15:18] != f0[15:18], "input vxlan6-64: source port and "
+          "flow label vary")
 
 
 def run_harness(argv):
@@ -143,6 +180,7 @@ def check_tables(doc, units, text, path):
 def main():
     check_scenarios()
     check_lisp_input()
+    check_vxlan6_input()
     argv = sys.argv[1:]
     out = tempfile.mkdtemp(prefix="nfva-bench-smoke-")
     if "--out" not in argv:

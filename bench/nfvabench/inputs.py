@@ -10,6 +10,8 @@ Addressing (every scenario file under bench/scenarios/ relies on it):
     underlay   nfva/OVS uplink 192.168.1.249/24 (MAC: probed from nfva, the same
                MAC given to OVS's br-phy); remote VTEP 192.168.1.252, MAC
                02:00:00:00:02:52; VNI / GRE key 5000
+    underlay6  the same over IPv6 (the vxlan6 scenarios): uplink 2001:db8::1/64,
+               remote VTEP 2001:db8::2 with the same MAC
 
 Inputs:
     udp64, udp512    the flows, 64 or 512 B on the wire (60/508 B in the file)
@@ -23,9 +25,15 @@ Inputs:
                      the uplink: UDP 49152+i -> 4341, N and I set, a nonce per
                      frame, instance ID VNI; 96 B in the file (100 on the wire);
                      needs the uplink MAC
+    vxlan6-64        the udp64 frames, VXLAN-encapsulated over IPv6 from the remote
+                     VTEP 2001:db8::2 to the uplink's 2001:db8::1: hop limit 64, a
+                     flow label per flow (never 0), UDP 49152+i -> 4789 with a valid
+                     checksum (nfva and OVS verify it); 130 B in the file (134 on the
+                     wire); needs the uplink MAC
     warm-vxlan,      64 encapsulated frames from the remote VTEP whose inner
-    warm-gre         sources are DST[j]: decapsulating them teaches the FDB that
-                     DST[j] is behind the VTEP, so encap scenarios are known unicast
+    warm-gre,        sources are DST[j]: decapsulating them teaches the FDB that
+    warm-vxlan6      DST[j] is behind the VTEP, so encap scenarios are known unicast
+                     (warm-vxlan6: from the IPv6 VTEP, built like vxlan6-64)
     learn1m          1 M frames, each with its own source MAC LEARN[k], to
                      the static MAC STATIC_SELF on the ingress port (dropped as a hairpin:
                      nothing but learning costs)
@@ -43,6 +51,9 @@ UPLINK_IP = "192.168.1.249"
 UPLINK_PREFIX = 24
 VTEP = "192.168.1.252"
 VTEP_MAC = "02:00:00:00:02:52"
+UPLINK_IP6 = "2001:db8::1"
+UPLINK_PREFIX6 = 64
+VTEP6 = "2001:db8::2"
 LISP_GW_MAC = "02:00:00:00:00:01"  # nfva's default; scenarios set it explicitly
 N_LEARN = 1 << 20
 N_LOOKUP = 1 << 18
@@ -80,6 +91,14 @@ def _tunnel(kind, inner_frames, uplink_mac):
             yield pcap.vxlan_frame(vt, up, sip, dip, 49152 + i % 16384, VNI, inner)
         else:
             yield pcap.gre_frame(vt, up, sip, dip, VNI, inner)
+
+
+def _vxlan6(inner_frames, uplink_mac):
+    up, vt = pcap.mac(uplink_mac), pcap.mac(VTEP_MAC)
+    sip, dip = pcap.ip6(VTEP6), pcap.ip6(UPLINK_IP6)
+    for i, inner in enumerate(inner_frames):
+        label = ((i * 2654435761) & 0xFFFFF) or 1  # per flow, never 0 (RFC 6437)
+        yield pcap.vxlan6_frame(vt, up, sip, dip, 49152 + i % 16384, VNI, inner, label)
 
 
 def _lisp(inner_frames, uplink_mac):
@@ -124,9 +143,11 @@ def generators(uplink_mac=None):
         "bcast64": (False, lambda: flow_frames(64, b"\xff" * 6)),
         "vxlan64": (True, lambda: _tunnel("vxlan", flow_frames(64), uplink_mac)),
         "gre64": (True, lambda: _tunnel("gre", flow_frames(64), uplink_mac)),
+        "vxlan6-64": (True, lambda: _vxlan6(flow_frames(64), uplink_mac)),
         "lisp64": (True, lambda: _lisp(flow_frames(64), uplink_mac)),
         "warm-vxlan": (True, lambda: _tunnel("vxlan", _warm_inner(), uplink_mac)),
         "warm-gre": (True, lambda: _tunnel("gre", _warm_inner(), uplink_mac)),
+        "warm-vxlan6": (True, lambda: _vxlan6(_warm_inner(), uplink_mac)),
         "learn1m": (False, _learn_frames),
         "lookup256k": (False, _lookup_frames),
     }

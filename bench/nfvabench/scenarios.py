@@ -25,7 +25,8 @@ Header keys:
 Body placeholders: @IN_DEV@ @OUT_DEV@ @WARM_DEV@ @COPY_DEV@ (devargs of the
 looped input, the net_null output, the read-once warm-up input, a second
 net_null output for mirror copies), @UPLINK_MAC@ @UPLINK_IP@ @UPLINK_PREFIX@
-@VTEP@ @VTEP_MAC@ @VNI@ @LISP_GW_MAC@. A line `%each SET TEXT` repeats TEXT
+@VTEP@ @VTEP_MAC@ @VNI@ @LISP_GW_MAC@, and the IPv6 underlay's @UPLINK_IP6@
+@UPLINK_PREFIX6@ @VTEP6@ (the remote VTEP has the same MAC in either family). A line `%each SET TEXT` repeats TEXT
 once per host of SET (src: the 1024 flow sources, dst: the 64 destinations),
 with @MAC@ and @IP@ replaced by that host's MAC and IPv4 address.
 """
@@ -117,7 +118,8 @@ HEADER_KEYS = {"title", "input", "ports", "warm", "ready", "peer", "target", "re
 def base_values():
     return {"UPLINK_IP": inputs.UPLINK_IP, "UPLINK_PREFIX": inputs.UPLINK_PREFIX,
             "VTEP": inputs.VTEP, "VTEP_MAC": inputs.VTEP_MAC, "VNI": inputs.VNI,
-            "LISP_GW_MAC": inputs.LISP_GW_MAC}
+            "LISP_GW_MAC": inputs.LISP_GW_MAC, "UPLINK_IP6": inputs.UPLINK_IP6,
+            "UPLINK_PREFIX6": inputs.UPLINK_PREFIX6, "VTEP6": inputs.VTEP6}
 
 
 def load(directory):
