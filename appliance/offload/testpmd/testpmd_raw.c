@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * Encap/decap header bytes as testpmd 22.11 items (set raw_encap / set
- * raw_decap): splits the bytes into Ethernet [VLAN...] [IPv4 [UDP [VXLAN] |
- * GRE [key]]] layers, prints each with the item table of testpmd_items.c, and
+ * raw_decap): splits the bytes into Ethernet [VLAN...] [IPv4|IPv6 [UDP [VXLAN]
+ * | GRE [key]]] layers, prints each with the item table of testpmd_items.c, and
  * notes the fields testpmd would write differently from the bytes.
  */
 #include <errno.h>
@@ -56,6 +56,7 @@ static int raw_layout(const uint8_t *data, size_t size, struct raw_layer *l, uns
 		PUSH(VLAN, sizeof(struct rte_vlan_hdr));
 		type = (uint16_t)(data[off - 2] << 8 | data[off - 1]);
 	}
+	uint8_t proto = 0;
 	if (off < size && type == RTE_ETHER_TYPE_IPV4) {
 		size_t ip = off;
 		PUSH(IPV4, sizeof(struct rte_ipv4_hdr));
@@ -63,14 +64,25 @@ static int raw_layout(const uint8_t *data, size_t size, struct raw_layer *l, uns
 			*why = "IPv4 options or not IPv4";
 			return -ENOTSUP;
 		}
-		if (data[ip + 9] == IPPROTO_UDP && off < size) {
+		proto = data[ip + 9];
+	} else if (off < size && type == RTE_ETHER_TYPE_IPV6) {
+		size_t ip = off;
+		PUSH(IPV6, sizeof(struct rte_ipv6_hdr));
+		if ((data[ip] >> 4) != 6) {
+			*why = "not IPv6";
+			return -ENOTSUP;
+		}
+		proto = data[ip + 6]; /* no extension header: what follows is UDP or GRE */
+	}
+	if (proto != 0) {
+		if (proto == IPPROTO_UDP && off < size) {
 			PUSH(UDP, sizeof(struct rte_udp_hdr));
 			/* VXLAN by its I flag, whatever the port; LISP by its port
 			 * (the same 8-byte layout: tp_raw_notes() says so) */
 			if (size - off == sizeof(struct rte_vxlan_hdr) &&
 					((data[off] & 0x08) || raw_lisp(data, off)))
 				PUSH(VXLAN, sizeof(struct rte_vxlan_hdr));
-		} else if (data[ip + 9] == IPPROTO_GRE && off < size) {
+		} else if (proto == IPPROTO_GRE && off < size) {
 			size_t gre = off;
 			PUSH(GRE, sizeof(struct rte_flow_item_gre));
 			if (data[gre] & 0x90) { /* C or S: testpmd 22.11 has no gre_option here */
@@ -83,7 +95,7 @@ static int raw_layout(const uint8_t *data, size_t size, struct raw_layer *l, uns
 	}
 #undef PUSH
 	if (off != size) {
-		*why = "headers other than Ethernet/VLAN/IPv4/UDP/VXLAN/GRE";
+		*why = "headers other than Ethernet/VLAN/IPv4/IPv6/UDP/VXLAN/GRE";
 		return -ENOTSUP;
 	}
 	*n = k;
@@ -110,6 +122,14 @@ static uint64_t raw_written(const struct tp_field *f, uint64_t v)
 	return v != 0 ? v : f->implied;
 }
 
+/* The EtherType testpmd writes before an item of this type. */
+static uint64_t next_type(enum rte_flow_item_type type)
+{
+	if (type == RTE_FLOW_ITEM_TYPE_VLAN)
+		return RTE_ETHER_TYPE_VLAN;
+	return type == RTE_FLOW_ITEM_TYPE_IPV6 ? RTE_ETHER_TYPE_IPV6 : RTE_ETHER_TYPE_IPV4;
+}
+
 void tp_raw_notes(struct tp_out *o, const char *what, const uint8_t *data, size_t size)
 {
 	struct raw_layer l[RAW_MAX_LAYERS];
@@ -128,15 +148,13 @@ void tp_raw_notes(struct tp_out *o, const char *what, const uint8_t *data, size_
 					what, LISP_DATA_PORT);
 		for (unsigned i = 0; i < t->n_fields; i++) {
 			const struct tp_field *f = &t->fields[i];
-			if (f->get != NULL)
-				continue; /* not a header field */
+			if (f->get != NULL || f->fmt == FMT_IPV6)
+				continue; /* not a header field; addresses are printed whole */
 			uint64_t v = tp_field_get(f, data + l[k].off);
 			uint64_t w = raw_written(f, v);
 			/* testpmd sets the Ethernet type from the next header */
 			if (tp_field_is_eth_type(f) && k + 1 < n)
-				w = l[k + 1].t->type == RTE_FLOW_ITEM_TYPE_VLAN
-						? RTE_ETHER_TYPE_VLAN
-						: RTE_ETHER_TYPE_IPV4;
+				w = next_type(l[k + 1].t->type);
 			if (v == w)
 				continue;
 			tp_printf(o,
@@ -164,6 +182,11 @@ void tp_raw_print(struct tp_out *o, const uint8_t *data, size_t size)
 			const struct tp_field *f = &t->fields[i];
 			if (f->get != NULL || f->no_token)
 				continue;
+			if (f->fmt == FMT_IPV6) {
+				tp_ipv6_field_print(o, f, data + l[k].off, NULL);
+				printed++;
+				continue;
+			}
 			uint64_t v = tp_field_get(f, data + l[k].off);
 			first = first != NULL ? first : f;
 			if (v == 0 || v == f->implied)
