@@ -17,6 +17,7 @@
 #include "core/dp_config.h"
 #include "l2/network.h"
 #include "overlay/encap.h"
+#include "overlay/encap_build.h"
 #include "overlay/underlay.h"
 #include "overlay/vtep_id.h"
 #include "offload/offload_private.h"
@@ -74,7 +75,8 @@ static int encap_compile(const struct offload_decision *d, const struct compile_
 	/* No NIC fills a UDP checksum on encap (ConnectX writes what it is
 	 * given): over IPv6, where it is mandatory, only networks that send 0
 	 * (udp6-zero-csum) are offloaded; the others stay in software. */
-	if (ctx->tmpl->ipv6 && ctx->tmpl->udp_csum)
+	const struct tunnel_ops *ops = tunnel_ops_get(ctx->encap);
+	if (ctx->tmpl->ipv6 && ctx->tmpl->udp_csum && ops != NULL && ops->ip_proto == IPPROTO_UDP)
 		return compile_refuse("the IPv6 UDP checksum is computed in software only "
 				      "(udp6-zero-csum offloads)",
 				-EPROTONOSUPPORT);

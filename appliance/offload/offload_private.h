@@ -152,8 +152,9 @@ struct offload_rule {
 	uint64_t created_ms, active_ms;
 	uint64_t asked_tsc; /* when a worker asked for it (0: not asked by a worker) */
 	uint32_t install_us;
-	bool limited; /* kept in software by the port's rule limit */
-	bool listed;  /* in the table and on its list (rules.c) */
+	bool limited;  /* kept in software by the port's rule limit */
+	bool compiled; /* spec is a whole rule (else the compile refused: nothing to dump) */
+	bool listed;   /* in the table and on its list (rules.c) */
 	TAILQ_ENTRY(offload_rule) link;
 };
 

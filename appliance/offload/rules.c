@@ -139,6 +139,7 @@ static void rule_compile(struct offload_rule *r, const struct compile_ctx *ctx, 
 		r->tmpl = *ctx->tmpl;
 	r->mirror = ctx->mirror;
 	int ret = offload_compile(&r->decision, ctx, r->spec, &r->shape);
+	r->compiled = ret == 0;
 	if (ret < 0)
 		snprintf(r->reason, sizeof(r->reason), "compile: %s",
 				compile_refusal() != NULL ? compile_refusal() : strerror(-ret));
