@@ -90,4 +90,12 @@ static inline uint16_t entropy_udp_port(uint32_t hash)
 	return (uint16_t)(49152 + (hash & 0x3fff));
 }
 
+/* IPv6 flow label for a hash (RFC 6437, 6438): its low 20 bits, never 0
+ * (0 would say "no label"), host order. */
+static inline uint32_t entropy_flow_label(uint32_t hash)
+{
+	uint32_t label = hash & 0xfffff;
+	return label != 0 ? label : 1;
+}
+
 #endif

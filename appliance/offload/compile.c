@@ -11,7 +11,8 @@
  *          -> [of_pop_vlan] [of_push_vlan / of_set_vlan_vid] / represented_port(VF b) / count
  *   ENCAP  represented_port(VF) / eth dst+src [/ vlan] / end
  *          -> [of_pop_vlan] / vxlan_encap | raw_encap / represented_port(uplink) / count
- *   DECAP  represented_port(uplink) / eth / ipv4 / udp / vxlan | gre / gre_key / eth dst+src
+ *   DECAP  represented_port(uplink) / eth / ipv4 | ipv6 / udp / vxlan | gre / gre_key /
+ *          eth dst+src
  *          -> vxlan_decap | raw_decap / [push vlan] / represented_port(VF) / count
  *   LISP   see kind_lisp.c
  *
@@ -27,6 +28,18 @@
 #define RULE_PRIORITY 1 /* 0 is left for rules that must win (mirrors) */
 
 static struct offload_kind_ops *kinds;
+static const char *refusal; /* of the compile running, or the last one */
+
+int compile_refuse(const char *why, int err)
+{
+	refusal = why;
+	return err;
+}
+
+const char *compile_refusal(void)
+{
+	return refusal;
+}
 
 void offload_kind_register(struct offload_kind_ops *k)
 {
@@ -141,6 +154,7 @@ int offload_compile(const struct offload_decision *d, const struct compile_ctx *
 		return -EINVAL;
 	flow_spec_init(s, 0, RULE_PRIORITY);
 	*shape = NULL;
+	refusal = NULL;
 	int ret = k->compile(d, ctx, s, shape);
 	return ret < 0 ? ret : flow_spec_finish(s);
 }

@@ -7,6 +7,8 @@
  * template, the underlay, LISP's tables). Also works out how the mirror
  * sessions of the flow's ports are carried (mirror_plan.c).
  */
+#include <string.h>
+
 #include <rte_ethdev.h>
 
 #include "l2/fdb.h"
@@ -43,6 +45,8 @@ bool overlay_ctx(const struct network *n, struct compile_ctx *ctx)
 	ctx->vni = n->overlay.nvgre ? n->overlay.vni << 8 : n->overlay.vni;
 	ctx->udp_port = n->overlay.udp_port;
 	ctx->local_ip = u->ip;
+	if (u->has_ip6)
+		memcpy(ctx->local_ip6, u->ip6, sizeof(ctx->local_ip6));
 	return underlay_mac(&ctx->uplink_mac);
 }
 

@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * L2 GRE in rte_flow terms. Encap: RAW_ENCAP with the template's bytes
- * (Ethernet / IPv4 proto 47 / GRE K=1 0x6558 / key). Decap items: outer ETH,
- * IPV4 proto 47, GRE with K set and C, S clear (so the header has a fixed
- * size), GRE_KEY; action RAW_DECAP of those 42 bytes. Also the RAW_ENCAP /
+ * L2 GRE in rte_flow terms, over IPv4 or IPv6. Encap: RAW_ENCAP with the
+ * template's bytes (Ethernet / IPv4 or IPv6 proto 47 / GRE K=1 0x6558 / key).
+ * Decap items: outer ETH, IPV4 or IPV6 proto 47, GRE with K set and C, S
+ * clear (so the header has a fixed size), GRE_KEY; action RAW_DECAP of
+ * those 42 (IPv4) or 62 (IPv6) bytes. Also the RAW_ENCAP /
  * RAW_DECAP builders other tunnels share (lisp_rule.c). NVGRE networks
  * are GRE with the VSID in the key.
  */
@@ -17,6 +18,7 @@
 #define GRE_K 0x2000
 #define GRE_CKS_MASK 0xb000 /* C, K and S bits */
 #define GRE_DECAP_LEN (sizeof(struct rte_ether_hdr) + sizeof(struct rte_ipv4_hdr) + 8)
+#define GRE6_DECAP_LEN (sizeof(struct rte_ether_hdr) + sizeof(struct rte_ipv6_hdr) + 8)
 
 int flow_raw_encap(struct flow_spec *s, const void *bytes, size_t len)
 {
@@ -39,7 +41,7 @@ static int gre_encap(struct flow_spec *s, const struct compile_ctx *ctx)
 	return flow_raw_encap(s, ctx->tmpl->hdr, ctx->tmpl->len);
 }
 
-static int gre_decap_items(struct flow_spec *s, const struct compile_ctx *ctx, uint32_t src_vtep)
+static int gre_decap_items(struct flow_spec *s, const struct compile_ctx *ctx)
 {
 	struct rte_flow_item_gre gre = { .c_rsvd0_ver = RTE_BE16(GRE_K),
 		.protocol = RTE_BE16(0x6558) };
@@ -47,7 +49,7 @@ static int gre_decap_items(struct flow_spec *s, const struct compile_ctx *ctx, u
 		.protocol = RTE_BE16(0xffff) };
 	rte_be32_t key = rte_cpu_to_be_32(ctx->vni), key_mask = RTE_BE32(0xffffffff);
 
-	if (flow_outer_items(s, ctx, src_vtep, IPPROTO_GRE) < 0 ||
+	if (flow_outer_items(s, ctx, &ctx->remote, IPPROTO_GRE) < 0 ||
 			flow_spec_item(s, RTE_FLOW_ITEM_TYPE_GRE, &gre, &gre_mask, sizeof(gre)) ==
 					NULL ||
 			flow_spec_item(s, RTE_FLOW_ITEM_TYPE_GRE_KEY, &key, &key_mask,
@@ -58,8 +60,7 @@ static int gre_decap_items(struct flow_spec *s, const struct compile_ctx *ctx, u
 
 static int gre_decap(struct flow_spec *s, const struct compile_ctx *ctx)
 {
-	(void)ctx;
-	return flow_raw_decap(s, GRE_DECAP_LEN);
+	return flow_raw_decap(s, nfva_ip_is_v6(&ctx->remote) ? GRE6_DECAP_LEN : GRE_DECAP_LEN);
 }
 
 static struct rule_shape shape_gre_encap = { .name = "gre-encap",
@@ -68,13 +69,25 @@ static struct rule_shape shape_gre_encap = { .name = "gre-encap",
 static struct rule_shape shape_gre_decap = { .name = "gre-decap",
 	.kind = OFFLOAD_DECAP,
 	.encap = DP_ENCAP_GRE };
+static struct rule_shape shape_gre6_encap = { .name = "gre6-encap",
+	.kind = OFFLOAD_ENCAP,
+	.encap = DP_ENCAP_GRE,
+	.ipv6 = true };
+static struct rule_shape shape_gre6_decap = { .name = "gre6-decap",
+	.kind = OFFLOAD_DECAP,
+	.encap = DP_ENCAP_GRE,
+	.ipv6 = true };
 RULE_SHAPE(shape_gre_encap)
 RULE_SHAPE(shape_gre_decap)
+RULE_SHAPE(shape_gre6_encap)
+RULE_SHAPE(shape_gre6_decap)
 
 static struct offload_tunnel gre_tunnel = {
 	.encap = DP_ENCAP_GRE,
 	.encap_shape = &shape_gre_encap,
 	.decap_shape = &shape_gre_decap,
+	.encap6_shape = &shape_gre6_encap,
+	.decap6_shape = &shape_gre6_decap,
 	.encap_actions = gre_encap,
 	.decap_items = gre_decap_items,
 	.decap_actions = gre_decap,

@@ -1,7 +1,10 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * Tunnel decisions of VXLAN, GRE and NVGRE networks, with the tunnel's own
- * pieces from its offload_tunnel row (vxlan_rule.c, gre_rule.c):
+ * Tunnel decisions of VXLAN, GRE and NVGRE networks, over an IPv4 or IPv6
+ * underlay (the shape says which: vxlan-encap, vxlan6-encap, ...), with the
+ * tunnel's own pieces from its offload_tunnel row (vxlan_rule.c, gre_rule.c).
+ * IPv6 encap rules of a network that wants the UDP checksum are refused
+ * (software): an e-switch writes the checksum it is given.
  *   ENCAP  VF -> tunnel to the remote VTEP where the destination MAC is
  *          represented_port(VF) / eth dst+src [/ vlan] / end
  *          -> [of_pop_vlan] / <encap actions> / represented_port(uplink) / count
@@ -14,6 +17,7 @@
 #include "core/dp_config.h"
 #include "l2/network.h"
 #include "overlay/encap.h"
+#include "overlay/encap_build.h"
 #include "overlay/underlay.h"
 #include "overlay/vtep_id.h"
 #include "offload/offload_private.h"
@@ -52,7 +56,8 @@ static bool decap_current(const struct offload_decision *d, const struct network
 		struct compile_ctx *ctx, const char **why)
 {
 	(void)why;
-	if (!overlay_ctx(n, ctx) || d->in_port != underlay_get()->port)
+	if (!overlay_ctx(n, ctx) || d->in_port != underlay_get()->port ||
+			!vtep_id_to_ip(d->vtep_ip, &ctx->remote))
 		return false;
 	return fdb_is_vtep(d->network, &d->src, d->vtep_ip) &&
 			fdb_is_port(d->network, &d->dst, d->out_port, d->out_vlan);
@@ -64,12 +69,20 @@ static int encap_compile(const struct offload_decision *d, const struct compile_
 	const struct offload_tunnel *t = offload_tunnel_get(ctx->encap);
 	if (t == NULL)
 		return -ENOTSUP;
-	if (vtep_id_is_v6(d->vtep_ip))
-		return -EAFNOSUPPORT; /* IPv6 underlay rules are not compiled yet: software */
+	*shape = ctx->tmpl->ipv6 ? t->encap6_shape : t->encap_shape;
+	if (*shape == NULL)
+		return compile_refuse("no e-switch rule for this tunnel over IPv6", -EAFNOSUPPORT);
+	/* No NIC fills a UDP checksum on encap (ConnectX writes what it is
+	 * given): over IPv6, where it is mandatory, only networks that send 0
+	 * (udp6-zero-csum) are offloaded; the others stay in software. */
+	const struct tunnel_ops *ops = tunnel_ops_get(ctx->encap);
+	if (ctx->tmpl->ipv6 && ctx->tmpl->udp_csum && ops != NULL && ops->ip_proto == IPPROTO_UDP)
+		return compile_refuse("the IPv6 UDP checksum is computed in software only "
+				      "(udp6-zero-csum offloads)",
+				-EPROTONOSUPPORT);
 	int ret = compile_vf_actions(d, ctx, s, compile_vf_items(d, ctx, s));
 	if (ret == 0)
 		ret = t->encap_actions(s, ctx);
-	*shape = t->encap_shape;
 	return compile_finish(ctx, s, ret);
 }
 
@@ -79,11 +92,12 @@ static int decap_compile(const struct offload_decision *d, const struct compile_
 	const struct offload_tunnel *t = offload_tunnel_get(ctx->encap);
 	if (t == NULL)
 		return -ENOTSUP;
-	if (vtep_id_is_v6(d->vtep_ip))
-		return -EAFNOSUPPORT; /* IPv6 underlay rules are not compiled yet: software */
+	*shape = nfva_ip_is_v6(&ctx->remote) ? t->decap6_shape : t->decap_shape;
+	if (*shape == NULL)
+		return compile_refuse("no e-switch rule for this tunnel over IPv6", -EAFNOSUPPORT);
 	int ret = compile_port_item(s, ctx->in_ethdev);
 	if (ret == 0)
-		ret = t->decap_items(s, ctx, d->vtep_ip);
+		ret = t->decap_items(s, ctx);
 	if (ret == 0)
 		ret = compile_eth_macs(s, d, NFVA_VLAN_NONE);
 	if (ret == 0)
@@ -91,7 +105,6 @@ static int decap_compile(const struct offload_decision *d, const struct compile_
 	if (ret == 0)
 		ret = t->decap_actions(s, ctx);
 	compile_push_vlan(s, d->out_vlan);
-	*shape = t->decap_shape;
 	return compile_finish(ctx, s, ret);
 }
 

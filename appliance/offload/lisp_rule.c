@@ -94,8 +94,9 @@ int flow_lisp_decap_items(struct flow_spec *s, const struct offload_decision *d,
 {
 	struct rte_flow_item_udp udp = { .hdr.dst_port = RTE_BE16(LISP_DATA_PORT) };
 	struct rte_flow_item_udp udp_mask = { .hdr.dst_port = RTE_BE16(0xffff) };
+	struct nfva_ip rloc = nfva_ip_v4(d->vtep_ip); /* LISP runs over IPv4 only */
 
-	if (flow_outer_items(s, ctx, d->vtep_ip, IPPROTO_UDP) < 0 ||
+	if (flow_outer_items(s, ctx, &rloc, IPPROTO_UDP) < 0 ||
 			flow_spec_item(s, RTE_FLOW_ITEM_TYPE_UDP, &udp, &udp_mask, sizeof(udp)) ==
 					NULL)
 		return -ENOSPC;

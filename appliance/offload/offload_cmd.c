@@ -119,6 +119,8 @@ static void dump_rule(struct offload_rule *r, void *arg)
 {
 	struct dump_ctx *c = arg;
 	const struct offload_eswitch *sw = eswitch_get(r->eswitch);
+	if (!r->compiled)
+		return; /* no rule: an empty pattern and action list would match everything */
 	int n = flow_spec_to_testpmd(r->spec, sw ? sw->proxy_ethdev : 0, c->index, NULL, 0);
 
 	if (n < 0)

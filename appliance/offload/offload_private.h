@@ -105,6 +105,7 @@ struct rule_shape {
 	uint8_t kind;            /* enum offload_kind of the sample rule */
 	uint8_t encap;           /* enum dp_encap of the sample rule (tunnel kinds) */
 	bool vlan;               /* the sample rule pops and pushes a tag */
+	bool ipv6;               /* the sample rule's underlay is IPv6 */
 	uint8_t mirror;          /* enum mirror_hw: a SAMPLE the sample rule carries */
 	uint8_t id;              /* assigned at registration: index of the e-switch's caps */
 	struct rule_shape *next; /* private */
@@ -151,8 +152,9 @@ struct offload_rule {
 	uint64_t created_ms, active_ms;
 	uint64_t asked_tsc; /* when a worker asked for it (0: not asked by a worker) */
 	uint32_t install_us;
-	bool limited; /* kept in software by the port's rule limit */
-	bool listed;  /* in the table and on its list (rules.c) */
+	bool limited;  /* kept in software by the port's rule limit */
+	bool compiled; /* spec is a whole rule (else the compile refused: nothing to dump) */
+	bool listed;   /* in the table and on its list (rules.c) */
 	TAILQ_ENTRY(offload_rule) link;
 };
 
@@ -211,6 +213,8 @@ struct compile_ctx {
 	uint16_t in_ethdev, out_ethdev;
 	const struct encap_template *tmpl; /* ENCAP */
 	uint32_t local_ip;                 /* DECAP: our VTEP address */
+	uint8_t local_ip6[16];             /* DECAP over IPv6: ours (underlay has_ip6) */
+	struct nfva_ip remote;             /* DECAP: the remote VTEP's address */
 	struct rte_ether_addr uplink_mac;  /* DECAP: outer destination */
 	uint8_t encap;                     /* enum dp_encap */
 	uint32_t vni;                      /* VNI or GRE key on the wire */
@@ -262,10 +266,14 @@ const struct offload_kind_ops *offload_kind_get(uint8_t kind);
 struct offload_tunnel {
 	uint8_t encap; /* enum dp_encap */
 	const struct rule_shape *encap_shape, *decap_shape;
-	/* After the VF's items and the tag pop: the encapsulation actions. */
+	/* The same over an IPv6 underlay; NULL: such decisions stay in software. */
+	const struct rule_shape *encap6_shape, *decap6_shape;
+	/* After the VF's items and the tag pop: the encapsulation actions
+	 * (ctx->tmpl->ipv6 says the family). */
 	int (*encap_actions)(struct flow_spec *s, const struct compile_ctx *ctx);
-	/* After the uplink's port item: the outer items down to the tunnel header. */
-	int (*decap_items)(struct flow_spec *s, const struct compile_ctx *ctx, uint32_t src_vtep);
+	/* After the uplink's port item: the outer items down to the tunnel
+	 * header, from ctx->remote (either family). */
+	int (*decap_items)(struct flow_spec *s, const struct compile_ctx *ctx);
 	/* The decapsulation actions. */
 	int (*decap_actions)(struct flow_spec *s, const struct compile_ctx *ctx);
 	struct offload_tunnel *next; /* private */
@@ -279,6 +287,10 @@ void offload_tunnel_register(struct offload_tunnel *t);
 const struct offload_tunnel *offload_tunnel_get(uint8_t encap);
 
 /* compile.c: what rules share. */
+/* A compile function refuses with a reason `offload show` gives: returns err. */
+int compile_refuse(const char *why, int err);
+/* The reason of the last refusal of offload_compile(), NULL: strerror's. */
+const char *compile_refusal(void);
 int compile_port_item(struct flow_spec *s, uint16_t ethdev);
 /* ETH by both MACs (untagged only when vlan is NFVA_VLAN_NONE). */
 int compile_eth_macs(struct flow_spec *s, const struct offload_decision *d, uint16_t vlan);
@@ -303,8 +315,9 @@ bool overlay_ctx(const struct network *n, struct compile_ctx *ctx);
 /* RAW_ENCAP of len bytes (copied into the spec), RAW_DECAP of len bytes. */
 int flow_raw_encap(struct flow_spec *s, const void *bytes, size_t len);
 int flow_raw_decap(struct flow_spec *s, size_t len);
-/* Outer ETH (to the uplink MAC) and IPV4 (src_vtep -> local, proto) items. */
-int flow_outer_items(struct flow_spec *s, const struct compile_ctx *ctx, uint32_t src_vtep,
+/* Outer ETH (to the uplink MAC) and IPV4 or IPV6 (src -> ours, proto)
+ * items, by src's family. */
+int flow_outer_items(struct flow_spec *s, const struct compile_ctx *ctx, const struct nfva_ip *src,
 		uint8_t proto);
 /* lisp_rule.c: IPv4 EIDs over LISP (RFC 9300), no LISP item in rte_flow 22.11. */
 int flow_lisp_encap_items(struct flow_spec *s, const struct offload_decision *d);

@@ -39,27 +39,52 @@ const struct rule_shape *rule_shape_first(void)
 	return shapes;
 }
 
-/* A template with documentation addresses (RFC 5737), for probing only. */
-static void sample_template(struct encap_template *t, uint8_t encap)
+/* Documentation addresses (RFC 5737, RFC 3849): ours ends in 1, the
+ * remote VTEP's in 2. */
+static const uint8_t sample_ip6[2][16] = {
+	{ 0x20, 0x01, 0x0d, 0xb8, [15] = 1 },
+	{ 0x20, 0x01, 0x0d, 0xb8, [15] = 2 },
+};
+
+/* The outer IP header of a sample template; its length. */
+static size_t sample_ip(struct encap_template *t, void *l3, uint8_t proto)
+{
+	if (t->ipv6) {
+		struct rte_ipv6_hdr *ip6 = l3;
+		ip6->vtc_flow = RTE_BE32(6u << 28);
+		ip6->proto = proto;
+		ip6->hop_limits = 64;
+		memcpy(ip6->src_addr, sample_ip6[0], 16);
+		memcpy(ip6->dst_addr, sample_ip6[1], 16);
+		return sizeof(*ip6);
+	}
+	struct rte_ipv4_hdr *ip = l3;
+	ip->version_ihl = RTE_IPV4_VHL_DEF;
+	ip->time_to_live = 64;
+	ip->next_proto_id = proto;
+	ip->src_addr = RTE_BE32(0xc0000201);
+	ip->dst_addr = RTE_BE32(0xc0000202);
+	return sizeof(*ip);
+}
+
+/* A template for probing only (no checksum to fill: it would be refused
+ * over IPv6). */
+static void sample_template(struct encap_template *t, uint8_t encap, bool ipv6)
 {
 	const struct tunnel_ops *ops = tunnel_ops_get(encap);
 	struct network_overlay ov = { .encap = encap, .vni = 42, .udp_port = 4789 };
 	struct rte_ether_hdr *eth = (struct rte_ether_hdr *)t->hdr;
-	struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)(eth + 1);
 
 	memset(t, 0, sizeof(*t));
 	t->encap = encap;
 	t->resolved = true;
+	t->ipv6 = ipv6;
 	eth->dst_addr = (struct rte_ether_addr){ { 0x02, 0, 0, 0, 0, 0x02 } };
 	eth->src_addr = (struct rte_ether_addr){ { 0x02, 0, 0, 0, 0, 0x01 } };
-	eth->ether_type = RTE_BE16(RTE_ETHER_TYPE_IPV4);
-	ip->version_ihl = RTE_IPV4_VHL_DEF;
-	ip->time_to_live = 64;
-	ip->next_proto_id = ops->ip_proto;
-	ip->src_addr = RTE_BE32(0xc0000201);
-	ip->dst_addr = RTE_BE32(0xc0000202);
-	ops->write((uint8_t *)(ip + 1), &ov);
-	t->len = sizeof(*eth) + sizeof(*ip) + ops->hdr_len;
+	eth->ether_type = ipv6 ? RTE_BE16(RTE_ETHER_TYPE_IPV6) : RTE_BE16(RTE_ETHER_TYPE_IPV4);
+	size_t l3_len = sample_ip(t, eth + 1, ops->ip_proto);
+	ops->write((uint8_t *)(eth + 1) + l3_len, &ov);
+	t->len = (uint8_t)(sizeof(*eth) + l3_len + ops->hdr_len);
 }
 
 /* The sample rule of a shape: documentation addresses, VNI 42. */
@@ -73,13 +98,15 @@ static void sample_decision(const struct rule_shape *shape, struct offload_decis
 	d->dst = (struct rte_ether_addr){ { 0x02, 0, 0, 0, 0x10, 0x02 } };
 	d->vtep_ip = RTE_BE32(0xc0000202);
 	ctx->local_ip = RTE_BE32(0xc0000201);
+	memcpy(ctx->local_ip6, sample_ip6[0], 16);
+	ctx->remote = shape->ipv6 ? nfva_ip_v6(sample_ip6[1]) : nfva_ip_v4(d->vtep_ip);
 	ctx->vni = 42;
 	ctx->udp_port = 4789;
 	d->eid_src = RTE_BE32(0xc6336401); /* 198.51.100.1 */
 	d->eid_dst = RTE_BE32(0xcb007101); /* 203.0.113.1 */
 	ctx->encap = shape->encap;
 	if (tunnel_ops_get(shape->encap) != NULL) {
-		sample_template(t, shape->encap);
+		sample_template(t, shape->encap, shape->ipv6);
 		ctx->tmpl = t;
 	}
 }

@@ -139,8 +139,10 @@ static void rule_compile(struct offload_rule *r, const struct compile_ctx *ctx, 
 		r->tmpl = *ctx->tmpl;
 	r->mirror = ctx->mirror;
 	int ret = offload_compile(&r->decision, ctx, r->spec, &r->shape);
+	r->compiled = ret == 0;
 	if (ret < 0)
-		snprintf(r->reason, sizeof(r->reason), "compile: %s", strerror(-ret));
+		snprintf(r->reason, sizeof(r->reason), "compile: %s",
+				compile_refusal() != NULL ? compile_refusal() : strerror(-ret));
 	else if ((r->limited = limited))
 		snprintf(r->reason, sizeof(r->reason), "rule limit of the port reached (%u)",
 				offload_cfg.max_rules_per_port);
@@ -246,7 +248,7 @@ static void rule_rebuild(struct offload_rule *r, const struct compile_ctx *ctx)
 static bool rule_changed(const struct offload_rule *r, const struct compile_ctx *ctx)
 {
 	if (ctx->tmpl != NULL &&
-			(ctx->tmpl->len != r->tmpl.len ||
+			(ctx->tmpl->len != r->tmpl.len || ctx->tmpl->udp_csum != r->tmpl.udp_csum ||
 					memcmp(ctx->tmpl->hdr, r->tmpl.hdr, r->tmpl.len) != 0))
 		return true;
 	return memcmp(&ctx->mirror, &r->mirror, sizeof(r->mirror)) != 0;

@@ -47,8 +47,7 @@ static void fill_ipv4(const struct encap_template *t, struct rte_ipv4_hdr *ip, u
 static void fill_ipv6(const struct encap_template *t, struct rte_ipv6_hdr *ip, uint32_t ip_len,
 		uint32_t hash)
 {
-	uint32_t label = hash & RTE_IPV6_HDR_FL_MASK;
-	ip->vtc_flow = rte_cpu_to_be_32(6u << 28 | (label != 0 ? label : 1));
+	ip->vtc_flow = rte_cpu_to_be_32(6u << 28 | entropy_flow_label(hash));
 	ip->payload_len = rte_cpu_to_be_16(ip_len - sizeof(*ip));
 	struct rte_udp_hdr *udp = fill_udp(t, ip + 1, ip_len - sizeof(*ip), hash);
 	if (udp != NULL)

@@ -304,6 +304,9 @@ static inline void l2_frame(struct frame *f, struct rte_ether_addr dst, struct r
 void test_vxlan_decap(void **state);
 void test_vxlan_encap(void **state);
 void test_gre_raw(void **state);
+void test_vxlan6_decap(void **state);
+void test_vxlan6_encap(void **state);
+void test_gre6_raw(void **state);
 void test_vlan(void **state);
 void test_drop_and_representor(void **state);
 void test_counters(void **state);

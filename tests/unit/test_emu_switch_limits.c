@@ -30,9 +30,10 @@ static const uint8_t gre_csum_hdr[38] = { [12] = 0x08, [14] = 0x45, [23] = IPPRO
 static const struct rte_flow_action_raw_encap gre_csum = { .data = (uint8_t *)gre_csum_hdr,
 	.size = sizeof(gre_csum_hdr) };
 static const struct rte_flow_item bad_def[] = { ITEM(ETH, &eth_spec, NULL),
-	ITEM(IPV6, &(struct rte_flow_item_ipv6){ .hdr.proto = 17 }, NULL),
+	ITEM(IPV6, &(struct rte_flow_item_ipv6){ .hdr.proto = IPPROTO_TCP }, NULL),
 	ITEM(UDP, &(struct rte_flow_item_udp){ .hdr.dst_port = 0 }, NULL),
 	ITEM(VXLAN, &(struct rte_flow_item_vxlan){ .hdr.vx_vni = 0 }, NULL), ITEM_END };
+static const struct rte_flow_item_ipv6 v6_label = { .hdr.vtc_flow = RTE_BE32(0xfffff) };
 static const struct rte_flow_action_vxlan_encap bad_encap = {
 	.definition = (struct rte_flow_item *)bad_def
 };
@@ -61,8 +62,12 @@ static const struct refusal refusals[] = {
 			{ { .type = RTE_FLOW_ITEM_TYPE_ETH, .spec = &eth_spec, .last = &eth_last },
 					ITEM_END },
 			{ OUT(1), ACT_END }, ENOTSUP, RTE_FLOW_ERROR_TYPE_ITEM_LAST },
-	{ "IPV6 item", TRANSFER, { ITEM(ETH, NULL, NULL), ITEM(IPV6, NULL, NULL), ITEM_END },
+	{ "TCP item", TRANSFER,
+			{ ITEM(ETH, NULL, NULL), ITEM(IPV6, NULL, NULL), ITEM(TCP, NULL, NULL),
+					ITEM_END },
 			{ OUT(1), ACT_END }, ENOTSUP, RTE_FLOW_ERROR_TYPE_ITEM },
+	{ "IPv6 flow label mask", TRANSFER, { ITEM(IPV6, &v6_label, &v6_label), ITEM_END },
+			{ OUT(1), ACT_END }, ENOTSUP, RTE_FLOW_ERROR_TYPE_ITEM_MASK },
 	{ "TOS mask", TRANSFER, { ITEM(IPV4, &tos_spec, &tos_mask), ITEM_END }, { OUT(1), ACT_END },
 			ENOTSUP, RTE_FLOW_ERROR_TYPE_ITEM_MASK },
 	{ "has_more_vlan", TRANSFER,
@@ -89,7 +94,7 @@ static const struct refusal refusals[] = {
 	{ "QUEUE", TRANSFER, { ITEM_END },
 			{ ACT(QUEUE, &(struct rte_flow_action_queue){ 1 }), OUT(1), ACT_END },
 			ENOTSUP, RTE_FLOW_ERROR_TYPE_ACTION },
-	{ "VXLAN_ENCAP over IPv6", TRANSFER, { ITEM_END },
+	{ "VXLAN_ENCAP IPv6 / TCP", TRANSFER, { ITEM_END },
 			{ ACT(VXLAN_ENCAP, &bad_encap), OUT(1), ACT_END }, ENOTSUP,
 			RTE_FLOW_ERROR_TYPE_ACTION_CONF },
 	{ "RAW_DECAP 200", TRANSFER, { ITEM_END }, { ACT(RAW_DECAP, &big_decap), OUT(1), ACT_END },

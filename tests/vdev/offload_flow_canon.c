@@ -17,6 +17,7 @@ static const struct {
 	{ RTE_FLOW_ITEM_TYPE_ETH, sizeof(struct rte_flow_item_eth), &rte_flow_item_eth_mask },
 	{ RTE_FLOW_ITEM_TYPE_VLAN, sizeof(struct rte_flow_item_vlan), &rte_flow_item_vlan_mask },
 	{ RTE_FLOW_ITEM_TYPE_IPV4, sizeof(struct rte_flow_item_ipv4), &rte_flow_item_ipv4_mask },
+	{ RTE_FLOW_ITEM_TYPE_IPV6, sizeof(struct rte_flow_item_ipv6), &rte_flow_item_ipv6_mask },
 	{ RTE_FLOW_ITEM_TYPE_UDP, sizeof(struct rte_flow_item_udp), &rte_flow_item_udp_mask },
 	{ RTE_FLOW_ITEM_TYPE_VXLAN, sizeof(struct rte_flow_item_vxlan), &rte_flow_item_vxlan_mask },
 	{ RTE_FLOW_ITEM_TYPE_GRE, sizeof(struct rte_flow_item_gre), &rte_flow_item_gre_mask },
@@ -159,6 +160,17 @@ static void vxlan_encap_canon(FILE *f, const struct rte_flow_item *it)
 					rte_be_to_cpu_32(ip->src_addr),
 					rte_be_to_cpu_32(ip->dst_addr), ip->type_of_service,
 					ip->time_to_live);
+			break;
+		}
+		case RTE_FLOW_ITEM_TYPE_IPV6: {
+			const struct rte_ipv6_hdr *ip =
+					&((const struct rte_flow_item_ipv6 *)s)->hdr;
+			uint32_t vtc = rte_be_to_cpu_32(ip->vtc_flow);
+			fprintf(f, " ip6_src=");
+			hex(f, ip->src_addr, 16);
+			fprintf(f, " ip6_dst=");
+			hex(f, ip->dst_addr, 16);
+			fprintf(f, " tc=%u hop=%u", (vtc >> 20) & 0xff, ip->hop_limits);
 			break;
 		}
 		case RTE_FLOW_ITEM_TYPE_UDP: {

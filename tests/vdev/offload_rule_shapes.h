@@ -2,7 +2,8 @@
 /*
  * The rule shapes nfva installs, as hand-built flow_spec objects: L2, L2 with
  * VLAN pop/push, VXLAN encap (VXLAN_ENCAP definition) and decap, GRE encap
- * (RAW_ENCAP of a 42-byte template) and decap (RAW_DECAP by size), drop,
+ * (RAW_ENCAP of a 42-byte template) and decap (RAW_DECAP by size), the same
+ * four over an IPv6 underlay (offload_rule_shapes_ipv6.c), drop,
  * mirrors (SAMPLE: to a port, counted, into VXLAN, 1 in 4 marked to the
  * representor), LISP encap (RAW_DECAP 14 + RAW_ENCAP 50) and decap (a RAW
  * item after UDP 4341), group/jump, and one with an item and an action

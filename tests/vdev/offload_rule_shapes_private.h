@@ -195,6 +195,12 @@ void rule_sample_vxlan_mirror(struct flow_spec *s);
 void rule_sample_representor_mark(struct flow_spec *s);
 void rule_sample_representor_first(struct flow_spec *s);
 
+/* offload_rule_shapes_ipv6.c */
+void rule_vxlan6_encap(struct flow_spec *s);
+void rule_vxlan6_decap(struct flow_spec *s);
+void rule_gre6_encap(struct flow_spec *s);
+void rule_gre6_decap(struct flow_spec *s);
+
 /* offload_rule_shapes_lisp.c */
 void rule_lisp_encap(struct flow_spec *s);
 void rule_lisp_decap(struct flow_spec *s);

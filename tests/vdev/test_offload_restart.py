@@ -77,7 +77,9 @@ def main():
                    sorted((s, "offloaded") for s in ("l2", "l2-vlan", "vxlan-encap", "vxlan-decap",
                                                      "gre-encap", "gre-decap", "lisp-encap",
                                                      "lisp-decap", "mirror-port",
-                                                     "mirror-software")),
+                                                     "mirror-software", "vxlan6-encap",
+                                                     "vxlan6-decap", "gre6-encap",
+                                                     "gre6-decap")),
                    "run 2: capability table")
         time.sleep(1.0)
         zero_state(d, "run 2, 1 s later, no traffic")

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * Per-packet classification of the emulated e-switch: one field extraction
- * per frame into struct emu_key (outer Ethernet, one tag, IPv4, UDP or GRE,
+ * per frame into struct emu_key (outer Ethernet, one tag, IPv4 or IPv6, UDP or GRE,
  * and for VXLAN on a port some rule uses or GRE carrying 0x6558, the tunnel
  * id and the inner Ethernet header; for UDP to a port some RAW item uses,
  * payload bytes 0-7 and 20-27). On an lcore with an exact-match cache, the
@@ -119,6 +119,25 @@ static inline uint16_t extract_ipv4(const struct emu_switch *sw, const uint8_t *
 	return EMU_F_IPV4;
 }
 
+/* The fixed header only: the next header after it is ip_proto, and UDP or
+ * GRE only when it comes right after (an extension header hides them, as
+ * it does from a NIC parser that stops at the first one). */
+static inline uint16_t extract_ipv6(const struct emu_switch *sw, const uint8_t *p, uint32_t len,
+		struct emu_key *k)
+{
+	const struct rte_ipv6_hdr *ip = (const struct rte_ipv6_hdr *)p;
+
+	if (len < sizeof(*ip) || (p[0] >> 4) != 6)
+		return 0;
+	COPY(k, ip6_src, ip->src_addr, 2 * sizeof(ip->src_addr)); /* source and destination */
+	k->ip_proto = ip->proto;
+	if (ip->proto == IPPROTO_UDP)
+		return EMU_F_IPV6 | extract_udp(sw, p + sizeof(*ip), len - sizeof(*ip), k);
+	if (ip->proto == IPPROTO_GRE)
+		return EMU_F_IPV6 | extract_gre(p + sizeof(*ip), len - sizeof(*ip), k);
+	return EMU_F_IPV6;
+}
+
 static inline void extract(const struct emu_switch *sw, const struct rte_mbuf *m, uint16_t in_port,
 		struct emu_key *k)
 {
@@ -145,6 +164,8 @@ static inline void extract(const struct emu_switch *sw, const struct rte_mbuf *m
 	}
 	if (type == RTE_BE16(RTE_ETHER_TYPE_IPV4))
 		flags |= extract_ipv4(sw, p + off, len - off, k);
+	else if (type == RTE_BE16(RTE_ETHER_TYPE_IPV6))
+		flags |= extract_ipv6(sw, p + off, len - off, k);
 	k->flags = flags;
 }
 

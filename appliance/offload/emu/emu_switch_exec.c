@@ -5,7 +5,7 @@
  * a NIC makes) and its fate. No allocation, no lock, no log: a hit that
  * cannot be executed (no headroom, headers not where the rule said) is
  * dropped and counted in exec_errors; an encapsulated frame above the
- * output port's MTU (outer IPv4 length, as the slow path's DROP_MTU) is
+ * output port's MTU (outer IP length, as the slow path's DROP_MTU) is
  * dropped as a NIC's egress does, counted in mtu_drops. Counters of a run of frames hitting
  * the same rule are added once (see enum emu_count for how). Rules with a
  * SAMPLE or a MARK (prog.flags) go to emu_exec_special() instead: one test
@@ -43,8 +43,8 @@ static inline struct rte_vlan_hdr *outer_tag(struct rte_mbuf *m)
 	return rte_pktmbuf_mtod_offset(m, struct rte_vlan_hdr *, sizeof(struct rte_ether_hdr));
 }
 
-/* Where the IPv4 header after Ethernet [+ one tag] starts, or 0. */
-static uint32_t ipv4_offset(const struct rte_mbuf *m)
+/* Where the IPv4 or IPv6 header after Ethernet [+ one tag] starts, or 0. */
+static uint32_t ip_offset(const struct rte_mbuf *m)
 {
 	uint32_t off = sizeof(struct rte_ether_hdr);
 	rte_be16_t type = rte_pktmbuf_mtod(m, const struct rte_ether_hdr *)->ether_type;
@@ -55,52 +55,75 @@ static uint32_t ipv4_offset(const struct rte_mbuf *m)
 		type = rte_pktmbuf_mtod_offset(m, const struct rte_vlan_hdr *, off)->eth_proto;
 		off += VLAN_LEN;
 	}
+	if (type == RTE_BE16(RTE_ETHER_TYPE_IPV6) &&
+			rte_pktmbuf_data_len(m) >= off + sizeof(struct rte_ipv6_hdr))
+		return off;
 	if (type != RTE_BE16(RTE_ETHER_TYPE_IPV4) ||
 			rte_pktmbuf_data_len(m) < off + sizeof(struct rte_ipv4_hdr))
 		return 0;
 	return off;
 }
 
-/* Bytes after the IPv4 packet at off (Ethernet padding of the outer frame,
+/* The IP header at off: its length (IPv4 options included), and where the
+ * packet ends by its own length field; 0 when it is neither version. */
+static uint32_t ip_lengths(const struct rte_mbuf *m, uint32_t off, uint32_t *end)
+{
+	const uint8_t *p = rte_pktmbuf_mtod_offset(m, const uint8_t *, off);
+
+	if ((p[0] >> 4) == 6) {
+		const struct rte_ipv6_hdr *ip6 = (const struct rte_ipv6_hdr *)p;
+		*end = off + sizeof(*ip6) + rte_be_to_cpu_16(ip6->payload_len);
+		return sizeof(*ip6);
+	}
+	const struct rte_ipv4_hdr *ip = (const struct rte_ipv4_hdr *)p;
+	if ((ip->version_ihl >> 4) != 4)
+		return 0;
+	*end = off + rte_be_to_cpu_16(ip->total_length);
+	return rte_ipv4_hdr_len(ip);
+}
+
+/* Bytes after the IP packet at off (Ethernet padding of the outer frame,
  * a trailer) are not part of it: a decap never carries them into the inner
  * frame, as the slow path does not (underlay_input trims every frame to its
- * outer IPv4 total length). A length that does not fit leaves it alone. */
-static int trim_to_ipv4(struct rte_mbuf *m, uint32_t off)
+ * outer IPv4 total length or IPv6 payload length). A length that does not
+ * fit leaves it alone. */
+static int trim_to_ip(struct rte_mbuf *m, uint32_t off)
 {
-	const struct rte_ipv4_hdr *ip =
-			rte_pktmbuf_mtod_offset(m, const struct rte_ipv4_hdr *, off);
-	uint32_t len = rte_pktmbuf_pkt_len(m), end = off + rte_be_to_cpu_16(ip->total_length);
+	uint32_t len = rte_pktmbuf_pkt_len(m), end = 0;
+	uint32_t hlen = ip_lengths(m, off, &end);
 
-	if ((ip->version_ihl >> 4) != 4 || end < off + rte_ipv4_hdr_len(ip) || end >= len)
+	if (hlen == 0 || end < off + hlen || end >= len)
 		return 0;
 	return rte_pktmbuf_trim(m, (uint16_t)(len - end)) == 0 ? 0 : -1;
 }
 
-/* Outer Ethernet [+ tag] + IPv4 + UDP + VXLAN, measured on this frame. */
+/* Outer Ethernet [+ tag] + IPv4 or IPv6 + UDP + VXLAN, measured on this frame. */
 static int op_vxlan_decap(struct rte_mbuf *m)
 {
-	uint32_t off = ipv4_offset(m);
+	uint32_t off = ip_offset(m), end;
 
-	if (off == 0 || trim_to_ipv4(m, off) < 0)
+	if (off == 0 || trim_to_ip(m, off) < 0)
 		return -1;
-	off += rte_ipv4_hdr_len(rte_pktmbuf_mtod_offset(m, struct rte_ipv4_hdr *, off));
-	off += sizeof(struct rte_udp_hdr) + sizeof(struct rte_vxlan_hdr);
+	uint32_t hlen = ip_lengths(m, off, &end);
+	if (hlen == 0)
+		return -1;
+	off += hlen + sizeof(struct rte_udp_hdr) + sizeof(struct rte_vxlan_hdr);
 	return rte_pktmbuf_adj(m, (uint16_t)off) == NULL ? -1 : 0;
 }
 
-/* The rule's byte count; an outer IPv4 packet is trimmed first, and an IPv4
+/* The rule's byte count; an outer IP packet is trimmed first, and an IPv4
  * packet the decap leaves (EMU_OP_F_L3_OUT) after. */
 static int op_raw_decap(struct rte_mbuf *m, const struct emu_op *op)
 {
-	uint32_t off = ipv4_offset(m);
+	uint32_t off = ip_offset(m);
 
-	if (off != 0 && trim_to_ipv4(m, off) < 0)
+	if (off != 0 && trim_to_ip(m, off) < 0)
 		return -1;
 	if (rte_pktmbuf_adj(m, op->arg) == NULL)
 		return -1;
 	if (!(op->flags & EMU_OP_F_L3_OUT) || rte_pktmbuf_data_len(m) < sizeof(struct rte_ipv4_hdr))
 		return 0;
-	return trim_to_ipv4(m, 0);
+	return trim_to_ip(m, 0);
 }
 
 static int op_pop_vlan(struct rte_mbuf *m)
@@ -148,13 +171,18 @@ static int op_encap(struct rte_mbuf *m, const struct emu_encap *e)
 {
 	if (!rte_pktmbuf_is_contiguous(m) && rte_pktmbuf_linearize(m) != 0)
 		return -1;
-	uint32_t hash = !e->entropy ? 0 : e->l3 ? ip_flow_hash(m) : inner_flow_hash(m);
+	uint32_t hash = !e->entropy && !e->label ? 0 : e->l3 ? ip_flow_hash(m) : inner_flow_hash(m);
 	uint8_t *hdr = (uint8_t *)rte_pktmbuf_prepend(m, e->len);
 	if (hdr == NULL)
 		return -1;
 	rte_memcpy(hdr, e->hdr, e->len);
 	uint32_t len = rte_pktmbuf_pkt_len(m);
-	if (e->ip_off != 0) {
+	if (e->ip_off != 0 && e->ipv6) {
+		struct rte_ipv6_hdr *ip6 = (struct rte_ipv6_hdr *)(hdr + e->ip_off);
+		ip6->payload_len = rte_cpu_to_be_16((uint16_t)(len - e->ip_off - sizeof(*ip6)));
+		if (e->label)
+			ip6->vtc_flow |= rte_cpu_to_be_32(entropy_flow_label(hash));
+	} else if (e->ip_off != 0) {
 		struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)(hdr + e->ip_off);
 		rte_be16_t ip_len = rte_cpu_to_be_16((uint16_t)(len - e->ip_off));
 		/* = rte_ipv4_cksum(): the header's sum (non-zero) plus the length,

@@ -5,7 +5,7 @@
  * defines (NULL mask: the item's default mask; NULL spec: any such header).
  * Items must stack as on the wire:
  *
- *   [ETH [VLAN]] IPV4 (UDP [VXLAN ETH | RAW] | GRE [GRE_KEY] [ETH])   or  ETH [VLAN]
+ *   [ETH [VLAN]] IPV4|IPV6 (UDP [VXLAN ETH | RAW] | GRE [GRE_KEY] [ETH])   or  ETH [VLAN]
  *
  * with REPRESENTED_PORT and VOID anywhere. RAW (DPDK 22.11 has no LISP item)
  * matches bytes of the UDP payload at a fixed offset: relative 1, search 0,
@@ -15,7 +15,8 @@
  * search, offset, limit and length fields are ignored. Each item also sets its presence
  * bit, so "ETH / VLAN" only matches tagged frames; "ETH / IPV4" without a
  * VLAN item (or has_vlan) matches untagged frames only, as rte_flow.h
- * documents. A mask on a field that is not in the key is refused.
+ * documents. IPV6 matches the source, destination and next header (proto)
+ * of the fixed header. A mask on a field that is not in the key is refused.
  */
 #include <stdio.h>
 #include <string.h>
@@ -30,6 +31,7 @@ enum layer {
 	L_ETH,
 	L_VLAN,
 	L_IPV4,
+	L_IPV6,
 	L_UDP,
 	L_VXLAN,
 	L_GRE,
@@ -75,6 +77,11 @@ static const struct rte_flow_item_vlan vlan_supported = {
 };
 static const struct rte_flow_item_ipv4 ipv4_supported = {
 	.hdr = { .src_addr = FULL32, .dst_addr = FULL32, .next_proto_id = 0xff },
+};
+static const struct rte_flow_item_ipv6 ipv6_supported = {
+	.hdr = { .src_addr = { [0 ... 15] = 0xff },
+			.dst_addr = { [0 ... 15] = 0xff },
+			.proto = 0xff },
 };
 static const struct rte_flow_item_udp udp_supported = {
 	.hdr = { .src_port = FULL16, .dst_port = FULL16 },
@@ -181,6 +188,24 @@ static int ipv4(struct item_ctx *c, const struct rte_flow_item *it, const void *
 	MATCH(c, ip_src, s->hdr.src_addr, k->hdr.src_addr);
 	MATCH(c, ip_dst, s->hdr.dst_addr, k->hdr.dst_addr);
 	MATCH(c, ip_proto, s->hdr.next_proto_id, k->hdr.next_proto_id);
+	return 0;
+}
+
+static int ipv6(struct item_ctx *c, const struct rte_flow_item *it, const void *spec,
+		const void *mask, struct rte_flow_error *error)
+{
+	const struct rte_flow_item_ipv6 *s = spec, *k = mask;
+
+	if (c->layer == L_ETH && (c->m->mask.flags & EMU_F_VLAN) == 0 &&
+			need(c, EMU_F_VLAN, false, it, error) < 0)
+		return -rte_errno;
+	if (need(c, EMU_F_IPV6, true, it, error) < 0)
+		return -rte_errno;
+	if (s == NULL)
+		return 0;
+	MATCH(c, ip6_src, s->hdr.src_addr, k->hdr.src_addr);
+	MATCH(c, ip6_dst, s->hdr.dst_addr, k->hdr.dst_addr);
+	MATCH(c, ip_proto, s->hdr.proto, k->hdr.proto);
 	return 0;
 }
 
@@ -338,6 +363,7 @@ static const struct item_desc descs[L_MAX] = {
 			eth_outer),
 	[L_VLAN] = DESC(struct rte_flow_item_vlan, &rte_flow_item_vlan_mask, &vlan_supported, vlan),
 	[L_IPV4] = DESC(struct rte_flow_item_ipv4, &rte_flow_item_ipv4_mask, &ipv4_supported, ipv4),
+	[L_IPV6] = DESC(struct rte_flow_item_ipv6, &rte_flow_item_ipv6_mask, &ipv6_supported, ipv6),
 	[L_UDP] = DESC(struct rte_flow_item_udp, &rte_flow_item_udp_mask, &udp_supported, udp),
 	[L_VXLAN] = DESC(struct rte_flow_item_vxlan, &rte_flow_item_vxlan_mask, &vxlan_supported,
 			vxlan),
@@ -355,6 +381,8 @@ static const struct item_desc descs[L_MAX] = {
 static enum layer next_layer(enum layer cur, enum rte_flow_item_type type)
 {
 	bool tunnel = cur == L_VXLAN || cur == L_GRE || cur == L_GRE_KEY;
+	bool ip = cur == L_IPV4 || cur == L_IPV6;
+	bool l2 = cur == L_START || cur == L_ETH || cur == L_VLAN;
 
 	switch (type) {
 	case RTE_FLOW_ITEM_TYPE_REPRESENTED_PORT:
@@ -364,13 +392,15 @@ static enum layer next_layer(enum layer cur, enum rte_flow_item_type type)
 	case RTE_FLOW_ITEM_TYPE_VLAN:
 		return cur == L_ETH ? L_VLAN : L_MAX;
 	case RTE_FLOW_ITEM_TYPE_IPV4:
-		return cur == L_START || cur == L_ETH || cur == L_VLAN ? L_IPV4 : L_MAX;
+		return l2 ? L_IPV4 : L_MAX;
+	case RTE_FLOW_ITEM_TYPE_IPV6:
+		return l2 ? L_IPV6 : L_MAX;
 	case RTE_FLOW_ITEM_TYPE_UDP:
-		return cur == L_IPV4 ? L_UDP : L_MAX;
+		return ip ? L_UDP : L_MAX;
 	case RTE_FLOW_ITEM_TYPE_VXLAN:
 		return cur == L_UDP ? L_VXLAN : L_MAX;
 	case RTE_FLOW_ITEM_TYPE_GRE:
-		return cur == L_IPV4 ? L_GRE : L_MAX;
+		return ip ? L_GRE : L_MAX;
 	case RTE_FLOW_ITEM_TYPE_GRE_KEY:
 		return cur == L_GRE ? L_GRE_KEY : L_MAX;
 	case RTE_FLOW_ITEM_TYPE_RAW:
@@ -418,7 +448,7 @@ static int item_compile(struct item_ctx *c, const struct rte_flow_item *it,
 	if (next == L_MAX)
 		return rte_flow_error_set(error, ENOTSUP, RTE_FLOW_ERROR_TYPE_ITEM, it,
 				"item out of place: the emulated e-switch takes [ETH [VLAN]] "
-				"IPV4 (UDP [VXLAN ETH | RAW] | GRE [GRE_KEY] [ETH])");
+				"IPV4|IPV6 (UDP [VXLAN ETH | RAW] | GRE [GRE_KEY] [ETH])");
 	if (it->last != NULL)
 		return rte_flow_error_set(error, ENOTSUP, RTE_FLOW_ERROR_TYPE_ITEM_LAST, it->last,
 				"ranges (item last) are not supported");

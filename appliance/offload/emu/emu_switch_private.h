@@ -57,11 +57,14 @@
 #define EMU_F_VXLAN 0x0010   /* UDP to a port some rule uses for VXLAN */
 #define EMU_F_INNER 0x0020   /* inner Ethernet after VXLAN, or GRE 0x6558 */
 #define EMU_F_PAYLOAD 0x0040 /* UDP payload bytes, to a port some RAW item uses */
+#define EMU_F_IPV6 0x0080    /* outer IPv6 (after the tag, if any); ip_proto: its next header */
 
-/* The fields a rule can match, in one cache line. Multi-byte fields keep the
- * wire's byte order, as rte_flow items do; padding is always zero, so that
- * key & mask can be hashed and compared as 64 bytes. */
-#define EMU_KEY_WORDS 8
+/* The fields a rule can match: one cache line, then the outer IPv6
+ * addresses (words 8-11, zero in every IPv4 key, so that rules without an
+ * IPV6 item never hash them). Multi-byte fields keep the wire's byte order,
+ * as rte_flow items do; padding is always zero, so that key & mask can be
+ * hashed and compared as 96 bytes. */
+#define EMU_KEY_WORDS 12
 struct emu_key {
 	union {
 		struct {
@@ -97,6 +100,9 @@ struct emu_key {
 					uint8_t pad2[8];
 				};
 			};
+			/* EMU_F_IPV6: source and destination (ip_src, ip_dst stay 0) */
+			uint8_t ip6_src[16];
+			uint8_t ip6_dst[16];
 		};
 		uint64_t w[EMU_KEY_WORDS];
 	};
@@ -108,6 +114,8 @@ _Static_assert(offsetof(struct emu_key, o_type) == offsetof(struct emu_key, o_ds
 						offsetof(struct emu_key, vlan_tci) + 2 &&
 				offsetof(struct emu_key, ip_dst) ==
 						offsetof(struct emu_key, ip_src) + 4 &&
+				offsetof(struct emu_key, ip6_dst) ==
+						offsetof(struct emu_key, ip6_src) + 16 &&
 				offsetof(struct emu_key, l4_dst) ==
 						offsetof(struct emu_key, l4_src) + 2 &&
 				offsetof(struct emu_key, gre_proto) ==
@@ -155,10 +163,12 @@ struct emu_op {
 /* Outer headers to prepend and what to fix per packet, as a NIC does. */
 struct emu_encap {
 	uint8_t len;
-	uint8_t ip_off;  /* outer IPv4: total length, checksum; 0: none */
+	uint8_t ip_off;  /* outer IPv4: total length, checksum; IPv6: payload length; 0: none */
 	uint8_t udp_off; /* UDP: length (and source port); 0: none */
 	bool entropy;    /* UDP source port 0: entropy of the inner flow */
 	bool l3;         /* the frame encapsulated is an IP packet (ip_flow_hash) */
+	bool ipv6;       /* the outer header at ip_off is IPv6 */
+	bool label;      /* IPv6 flow label 0: entropy of the inner flow, as the UDP port */
 	/* ip_off: rte_raw_cksum() of the outer IPv4 header with total length and
 	 * checksum 0; a frame's checksum adds its length (no sum per frame) */
 	uint16_t ip_sum;

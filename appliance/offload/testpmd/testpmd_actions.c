@@ -130,6 +130,8 @@ static int prepare_decap_size(struct tp_rule *r, size_t size)
 		{ 38, "eth / ipv4 / gre" },
 		{ 42, "eth / ipv4 / gre / gre_key" },
 		{ 50, "eth / ipv4 / udp / vxlan" },
+		{ 62, "eth / ipv6 / gre / gre_key" },
+		{ 70, "eth / ipv6 / udp / vxlan" },
 	};
 
 	for (unsigned i = 0; i < RTE_DIM(layouts); i++) {

@@ -6,6 +6,7 @@
  * concerns, never silently dropped. Items in testpmd_items.c, actions in
  * testpmd_actions.c.
  */
+#include <arpa/inet.h>
 #include <stdarg.h>
 #include <stdio.h>
 
@@ -37,6 +38,13 @@ void tp_ipv4_print(struct tp_out *o, rte_be32_t addr)
 	uint32_t a = rte_be_to_cpu_32(addr);
 
 	tp_printf(o, "%u.%u.%u.%u", a >> 24, (a >> 16) & 0xff, (a >> 8) & 0xff, a & 0xff);
+}
+
+void tp_ipv6_print(struct tp_out *o, const uint8_t addr[16])
+{
+	char buf[INET6_ADDRSTRLEN];
+
+	tp_printf(o, "%s", inet_ntop(AF_INET6, addr, buf, sizeof(buf)) != NULL ? buf : "::");
 }
 
 static void flow_line(struct tp_out *o, struct tp_rule *r, const struct flow_spec *s, uint16_t port)

@@ -37,6 +37,7 @@ void tp_printf(struct tp_out *o, const char *fmt, ...) __rte_format_printf(2, 3)
 /* "aa:bb:cc:dd:ee:ff" and "a.b.c.d" (testpmd_dump.c). */
 void tp_mac_print(struct tp_out *o, const struct rte_ether_addr *m);
 void tp_ipv4_print(struct tp_out *o, rte_be32_t addr);
+void tp_ipv6_print(struct tp_out *o, const uint8_t addr[16]);
 
 /* The slot of an action left out of the line. */
 #define TP_OMIT (-1)
@@ -80,7 +81,7 @@ void tp_actions_print(struct tp_out *o, struct tp_rule *r, const struct rte_flow
 /* testpmd_vxlan.c */
 
 /* Writes "set vxlan..." for a VXLAN_ENCAP action; 0, or TP_OMIT (with a "#"
- * line saying why) when its definition is not ETH [VLAN] IPV4 UDP VXLAN. */
+ * line saying why) when its definition is not ETH [VLAN] IPV4|IPV6 UDP VXLAN. */
 int tp_vxlan_prepare(struct tp_rule *r, const struct rte_flow_action_vxlan_encap *c);
 
 #endif

@@ -14,7 +14,8 @@
 
 #include "offload/testpmd/testpmd_dump.h"
 
-enum tp_fmt { FMT_DEC, FMT_HEX, FMT_MAC, FMT_IPV4 };
+/* FMT_IPV6: 16 bytes, more than tp_field_get() reads: tp_ipv6_field_print(). */
+enum tp_fmt { FMT_DEC, FMT_HEX, FMT_MAC, FMT_IPV4, FMT_IPV6 };
 
 struct tp_field {
 	const char *name; /* testpmd's token, or what notes call it */
@@ -44,6 +45,11 @@ unsigned tp_field_bits(const struct tp_field *f);
 uint64_t tp_field_get(const struct tp_field *f, const void *p);
 /* A value in testpmd's syntax; masks of numbers in hex. */
 void tp_value_print(struct tp_out *o, const struct tp_field *f, uint64_t v, bool mask);
+/* An FMT_IPV6 field of an item (spec, mask) or of header bytes (mask
+ * NULL): " name is ADDR", or spec and mask; nothing for a zero mask, or
+ * for zero bytes (mask NULL). */
+void tp_ipv6_field_print(struct tp_out *o, const struct tp_field *f, const void *spec,
+		const void *mask);
 /* Is f the Ethernet type field (testpmd sets it from the next header)? */
 bool tp_field_is_eth_type(const struct tp_field *f);
 

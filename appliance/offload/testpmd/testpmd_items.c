@@ -71,6 +71,22 @@ static const struct tp_field ipv4_fields[] = {
 	FIELD("dst", struct rte_flow_item_ipv4, hdr.dst_addr, FMT_IPV4),
 };
 
+/* testpmd's tc and flow tokens are bit-fields of vtc_flow; nfva leaves both
+ * 0, so vtc_flow is one field here, implied version 6 (set raw_encap). */
+static const struct tp_field ipv6_fields[] = {
+	{ .name = "vtc_flow",
+			.no_token = true,
+			.fmt = FMT_HEX,
+			.size = 4,
+			.implied = 0x60000000,
+			.off = offsetof(struct rte_flow_item_ipv6, hdr.vtc_flow) },
+	NO_TOKEN("payload_len", struct rte_flow_item_ipv6, hdr.payload_len),
+	FIELD("proto", struct rte_flow_item_ipv6, hdr.proto, FMT_DEC),
+	FIELD("hop", struct rte_flow_item_ipv6, hdr.hop_limits, FMT_DEC),
+	FIELD("src", struct rte_flow_item_ipv6, hdr.src_addr, FMT_IPV6),
+	FIELD("dst", struct rte_flow_item_ipv6, hdr.dst_addr, FMT_IPV6),
+};
+
 static const struct tp_field udp_fields[] = {
 	FIELD("src", struct rte_flow_item_udp, hdr.src_port, FMT_DEC),
 	FIELD("dst", struct rte_flow_item_udp, hdr.dst_port, FMT_DEC),
@@ -138,6 +154,7 @@ static const struct tp_item items[] = {
 	ITEM(ETH, "eth", RTE_ETHER_HDR_LEN, &rte_flow_item_eth_mask, eth_fields),
 	ITEM(VLAN, "vlan", sizeof(struct rte_vlan_hdr), &rte_flow_item_vlan_mask, vlan_fields),
 	ITEM(IPV4, "ipv4", sizeof(struct rte_ipv4_hdr), &rte_flow_item_ipv4_mask, ipv4_fields),
+	ITEM(IPV6, "ipv6", sizeof(struct rte_ipv6_hdr), &rte_flow_item_ipv6_mask, ipv6_fields),
 	ITEM(UDP, "udp", sizeof(struct rte_udp_hdr), &rte_flow_item_udp_mask, udp_fields),
 	ITEM(VXLAN, "vxlan", sizeof(struct rte_vxlan_hdr), &rte_flow_item_vxlan_mask, vxlan_fields),
 	ITEM(GRE, "gre", sizeof(struct rte_flow_item_gre), &rte_flow_item_gre_mask, gre_fields),
@@ -229,6 +246,41 @@ void tp_value_print(struct tp_out *o, const struct tp_field *f, uint64_t v, bool
 		tp_printf(o, "0x%0*" PRIx64, f->size != 0 ? f->size * 2 : 1, v);
 		break;
 	}
+}
+
+static bool bytes_all(const uint8_t *p, size_t n, uint8_t v)
+{
+	for (size_t i = 0; i < n; i++)
+		if (p[i] != v)
+			return false;
+	return true;
+}
+
+void tp_ipv6_field_print(struct tp_out *o, const struct tp_field *f, const void *spec,
+		const void *mask)
+{
+	const uint8_t *s = (const uint8_t *)spec + f->off;
+	const uint8_t *m = mask != NULL ? (const uint8_t *)mask + f->off : NULL;
+	uint8_t v[16];
+
+	if (m == NULL) {
+		if (bytes_all(s, sizeof(v), 0))
+			return;
+		tp_printf(o, " %s is ", f->name);
+		tp_ipv6_print(o, s);
+		return;
+	}
+	if (bytes_all(m, sizeof(v), 0))
+		return;
+	for (unsigned i = 0; i < sizeof(v); i++)
+		v[i] = s[i] & m[i];
+	bool full = bytes_all(m, sizeof(v), 0xff);
+	tp_printf(o, " %s %s ", f->name, full ? "is" : "spec");
+	tp_ipv6_print(o, v);
+	if (full)
+		return;
+	tp_printf(o, " %s mask ", f->name);
+	tp_ipv6_print(o, m);
 }
 
 /* ---- RAW ---- */
@@ -325,6 +377,10 @@ void tp_item_print(struct tp_out *o, const struct rte_flow_item *item)
 		const void *mask = item->mask != NULL ? item->mask : t->default_mask;
 		for (unsigned i = 0; i < t->n_fields; i++) {
 			const struct tp_field *f = &t->fields[i];
+			if (f->fmt == FMT_IPV6) {
+				tp_ipv6_field_print(o, f, item->spec, mask);
+				continue;
+			}
 			uint64_t m = tp_field_get(f, mask);
 			uint64_t ones = UINT64_MAX >> (64 - tp_field_bits(f));
 			if (f->no_token || m == 0)
