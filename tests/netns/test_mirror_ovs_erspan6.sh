@@ -78,12 +78,22 @@ U1_MAC=$(mac_of "$H1" u1)
 BRPHY_MAC=02:00:00:00:03:02
 NFVA6=2001:db8:3::1 OVS6=2001:db8:3::2 OTHER6=2001:db8:3::99
 
+# ipv6_only_brphy: IPv6 off on every interface of OVS's namespace but br-phy
+# (and for the ones to come): the kernel must not answer or bounce what
+# crosses u2, and the other bridges' taps must not send RS/MLD that br-src
+# would mirror.
+ipv6_only_brphy() {
+	local i
+	ip netns exec "$OVS_NS" sysctl -qw net.ipv6.conf.default.disable_ipv6=1 >/dev/null
+	for i in $(ip -n "$OVS_NS" -j link show | json_get "' '.join(l['ifname'] for l in j)"); do
+		[ "$i" = br-phy ] || [ "$i" = lo ] ||
+			ip netns exec "$OVS_NS" sysctl -qw "net.ipv6.conf.$i.disable_ipv6=1" >/dev/null
+	done
+}
 # ovs_phy_bridge6 IF IP/PREFIX MAC: br-phy (netdev, hwaddr MAC) on the
 # underlay port IF, the tunnel endpoint's IPv6 address on its tap, nodad, no
-# router solicitation; IPv6 stays off on every other interface of the
-# namespace (the kernel must not answer or bounce what crosses u2).
+# router solicitation.
 ovs_phy_bridge6() {
-	local i
 	"${VSCTL[@]}" add-br br-phy -- set bridge br-phy datapath_type=netdev \
 		other_config:hwaddr="$3" -- add-port br-phy "$1" ||
 		skip "OVS cannot create a netdev bridge here: $(tail -n 5 "$OVS_DIR/vswitchd.daemon.log")"
@@ -93,10 +103,7 @@ ovs_phy_bridge6() {
 		net.ipv6.conf.br-phy.accept_dad=0 net.ipv6.conf.all.disable_ipv6=0 \
 		net.ipv6.conf.br-phy.disable_ipv6=0 >/dev/null || fail "cannot enable IPv6 on br-phy"
 	# all.disable_ipv6=0 turned it on everywhere: off again but on br-phy.
-	for i in $(ip -n "$OVS_NS" -j link show | json_get "' '.join(l['ifname'] for l in j)"); do
-		[ "$i" = br-phy ] || [ "$i" = lo ] ||
-			ip netns exec "$OVS_NS" sysctl -qw "net.ipv6.conf.$i.disable_ipv6=1" >/dev/null
-	done
+	ipv6_only_brphy
 	ip -n "$OVS_NS" addr add "$2" dev br-phy nodad
 	ip -n "$OVS_NS" link set br-phy up
 }
@@ -124,6 +131,7 @@ ovs_phy_bridge6 u2 $OVS6/64 "$BRPHY_MAC"
 		output-port=@p2 \
 	-- set bridge br-src mirrors=@m9,@m10 >/dev/null ||
 	skip "OVS refuses ip6erspan mirrors: $(tail -n 5 "$OVS_DIR/vswitchd.daemon.log")"
+ipv6_only_brphy
 ofctl add-flow br-col "in_port=erspan0,actions=output:cap0"
 ofctl add-flow br-col "in_port=erspan3,actions=output:cap3"
 appctl tnl/neigh/set br-phy $NFVA6 "$U1_MAC" >/dev/null
