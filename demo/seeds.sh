@@ -25,6 +25,7 @@ SCENARIOS=(
 	"gre-ovs|GRE interop with Open vSwitch (userspace datapath, key 5001)|tests/netns/test_overlay_gre_ovs.sh"
 	"vxlan6|IPv6 underlay: VXLAN with the Linux kernel over 2001:db8:1::/64 (learning, strict, zero checksums, MTU, dual-stack with an IPv4 network)|tests/netns/test_overlay_vxlan6_kernel.sh"
 	"gre6-ovs|IPv6 underlay: L2 GRE with Open vSwitch ip6gre (userspace datapath, key 5001)|tests/netns/test_overlay_gre6_ovs.sh"
+	"erspan6-ovs|IPv6 underlay: ERSPAN II/III both ways with Open vSwitch ip6erspan|tests/netns/test_mirror_ovs_erspan6.sh"
 	"offload|SR-IOV offload: the same overlays carried by emulated e-switch rules (VXLAN to the kernel)|tests/netns/test_overlay_vxlan_kernel.sh offload"
 	"offload-gre|SR-IOV offload: GRE between two nfva, rules in both e-switches|tests/netns/test_overlay_gre_two_hosts.sh offload"
 	"mirror|Port mirroring across a tunnel (tap-as-a-service): vm1, vm3 mirrored to vm4 over VXLAN|tests/netns/test_mirror_taas.sh"
