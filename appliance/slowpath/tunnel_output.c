@@ -4,8 +4,9 @@
  * fills what changes per packet: IPv4 length and checksum, or IPv6 payload
  * length and flow label; UDP length and source port (RFC 7348 entropy: a
  * hash of the inner flow in 49152-65535); the UDP checksum (optional over
- * IPv4, over IPv6 unless the network sends zero). A frame whose template is missing or
- * whose next hop is unresolved goes to the control thread to be held.
+ * IPv4, over IPv6 unless the network sends zero). A frame whose template is
+ * missing or whose next hop is unresolved goes to the control thread to be
+ * held.
  */
 #include <rte_ip.h>
 #include <rte_ip_frag.h>
@@ -17,8 +18,11 @@
 #include "core/datapath.h"
 #include "slowpath/slowpath.h"
 
-/* VXLAN's UDP: source port from the inner flow (RFC 7348 entropy),
- * length, checksum when the template asks (ck computes it). */
+/* VXLAN's UDP: source port from the inner flow (RFC 7348 entropy) and
+ * length; returns the header when the template asks for a checksum (the
+ * caller computes it over its IP version), else NULL. NVGRE's FlowID stays
+ * 0 (RFC 7637 allows it) so that hardware rules, which cannot hash per
+ * packet, emit the same bytes. */
 static struct rte_udp_hdr *fill_udp(const struct encap_template *t, void *l4, uint32_t l4_len,
 		uint32_t hash)
 {
@@ -28,8 +32,6 @@ static struct rte_udp_hdr *fill_udp(const struct encap_template *t, void *l4, ui
 	udp->src_port = rte_cpu_to_be_16(entropy_udp_port(hash));
 	udp->dgram_len = rte_cpu_to_be_16(l4_len);
 	return t->udp_csum ? udp : NULL;
-	/* NVGRE FlowID stays 0 (RFC 7637 allows it) so that hardware rules,
-	 * which cannot hash per packet, emit the same bytes. */
 }
 
 static void fill_ipv4(const struct encap_template *t, struct rte_ipv4_hdr *ip, uint32_t ip_len,
