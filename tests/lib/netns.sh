@@ -16,6 +16,7 @@
 #   port_counter NAME PORT KEY; port_field NAME PORT KEY; port_drops NAME PORT;
 #   port_drop NAME PORT REASON; fdb_entries NAME; fdb_has NAME MAC; fdb_port NAME MAC
 #   neigh_field NAME IP FIELD; neigh_stat NAME KEY; ostat NAME KEY (stats offload)
+#   lisp_counter NAME KEY (`lisp show` counters)
 #   mcount NAME SESSION KEY; mcounters NAME SESSION   # `mirror show` counters
 #   rules NAME [PYFILTER]; nrules NAME [PYFILTER]; rule_field NAME PYFILTER FIELD
 #   snap SNAP NAME; delta A B PORT KEY; odelta A B KEY   # counters between snapshots

@@ -103,6 +103,8 @@ neigh_field() {
 	ctlj "$1" neigh show | json_get "([n['$3'] for n in j if n['ip'] == '$2'] or ['none'])[0]"
 }
 neigh_stat() { ctlj "$1" neigh show stats | json_get "j['counters']['$2']"; }
+# lisp_counter NAME KEY: one of the LISP counters (`lisp show`).
+lisp_counter() { ctlj "$1" lisp show | json_get "j['counters']['$2']"; }
 # ostat NAME KEY: one counter of the offload section of `stats`.
 ostat() { ctlj "$1" stats | json_get "j['offload']['$2']"; }
 # mcount NAME SESSION KEY: a counter of `mirror show SESSION`;

@@ -25,17 +25,16 @@
 # installed; nothing rejected. (An OOR map-server forwards Map-Requests for
 # its static registrations to their ETR instead of answering them.)
 # Skips (77) when oor is missing (apt-get install openoverlayrouter) or cannot
-# run here (no /dev/net/tun).
+# run here (no /dev/net/tun). test_lisp_oor6 is the same over IPv6 RLOCs; the
+# OOR helpers are tests/lib/lisp_oor.sh.
 set -eu -o pipefail
 # shellcheck source=tests/lib/netns.sh
 . "$(dirname "$0")/../lib/netns.sh"
+# shellcheck source=tests/lib/lisp_oor.sh
+. "$NT_LIB/lisp_oor.sh"
 
 netns_require
-
-need tshark tshark
-OOR=/usr/sbin/oor
-[ -x "$OOR" ] || skip "Open Overlay Router is not installed (apt-get install openoverlayrouter)"
-[ -c /dev/net/tun ] || skip "OOR needs /dev/net/tun, absent here"
+oor_require
 
 two_hosts loo 10.1.1.20 -
 ip link add eid0 netns "$H2" type veth peer name eid0p netns "$H2"
@@ -43,19 +42,6 @@ ip -n "$H2" link set eid0 up
 ip -n "$H2" link set eid0p up
 ip -n "$H2" addr add 10.1.1.30/32 dev eid0
 ip -n "$H2" addr add 192.168.1.252/24 dev u2
-
-lisp_counter() { ctlj "$1" lisp show | json_get "j['counters']['$2']"; }
-
-# oor_up NAME CONF: OOR in H2, from its own working directory (it writes oor-id there).
-oor_up() {
-	mkdir -p "$TEST_TMP/$1"
-	(cd "$TEST_TMP/$1" && exec ip netns exec "$H2" "$OOR" -f "$2") >"$TEST_TMP/$1/$1.daemon.log" 2>&1 &
-	local pid=$!
-	bg_track "$pid"
-	sleep 1
-	kill -0 "$pid" 2>/dev/null || { cat "$TEST_TMP/$1/$1.daemon.log"; skip "oor does not run here (log above)"; }
-	log "oor $1 running (pid $pid)"
-}
 
 nfva_conf() {
 	cat <<-EOF
@@ -69,43 +55,16 @@ nfva_conf() {
 }
 
 # ----------------------------------------------------------------- phase xtr
-cat >"$TEST_TMP/oor-xtr.conf" <<EOF
-debug = 1
-operating-mode = xTR
-encapsulation = LISP
-map-request-retries = 2
-map-resolver = {
-	192.168.1.249
-}
-map-server {
-	address = 192.168.1.249
-	key-type = 1
-	key = oor-key
-	proxy-reply = off
-}
-database-mapping {
-	eid-prefix = 10.1.1.30/32
-	iid = 0
-	rloc-iface {
-		interface = u2
-		ip_version = 4
-		priority = 1
-		weight = 100
-	}
-}
-EOF
+oor_xtr_conf 192.168.1.249 oor-key u2 4 10.1.1.30/32 >"$TEST_TMP/oor-xtr.conf"
 nfva_conf "lisp site add oor key oor-key eid-prefix 0 10.1.1.0/24 accept-more-specifics" \
 	"lisp map-resolver add 192.168.1.249" >"$TEST_TMP/xtr-nfva.conf"
 cap_start xtr-u1 "$H1" u1
 cap_start xtr-u2 "$H2" u2
 nfva_up xtr "$H1" "$TEST_TMP/xtr-nfva.conf"
-oor_up oor-xtr "$TEST_TMP/oor-xtr.conf"
-regs() {
-	ctlj "$1" lisp site show | json_get '",".join(sorted("%s %s %s" % (r["eid"], r["etr"], "+".join(r["rlocs"])) for s in j for r in s["registrations"]))'
-}
+oor_up oor-xtr "$H2" "$TEST_TMP/oor-xtr.conf"
 wait_for 20 bash -c "$NFVACTL -j -s ${NFVA_SOCK[xtr]} lisp site show | grep -q 10.1.1.30/32" ||
 	fail "OOR never registered 10.1.1.30/32 with nfva"
-check_eq "xtr: nfva registrations" "$(regs xtr)" "10.1.1.30/32 192.168.1.252 192.168.1.252"
+check_eq "xtr: nfva registrations" "$(lisp_site_regs xtr)" "10.1.1.30/32 192.168.1.252 192.168.1.252"
 ping_rx "$V1" 10.1.1.30 3 -W 2 >/dev/null # resolution both ways happens here
 check_ping "xtr: vm1 -> OOR's EID 10.1.1.30" "$V1" 10.1.1.30 3
 check_eq "xtr: nfva map-cache for 10.1.1.30" \
@@ -115,22 +74,11 @@ check_ge "xtr: nfva registers_accepted" "$(lisp_counter xtr registers_accepted)"
 check_ge "xtr: nfva notifies_sent" "$(lisp_counter xtr notifies_sent)" 1
 check_ge "xtr: nfva requests_received (OOR resolving 10.1.1.20)" "$(lisp_counter xtr requests_received)" 1
 check_ge "xtr: nfva replies_sent" "$(lisp_counter xtr replies_sent)" 1
-for c in registers_rejected_auth registers_rejected_malformed registers_rejected_site \
-		control_malformed replies_rejected_nonce replies_rejected_malformed; do
-	check_eq "xtr: nfva $c" "$(lisp_counter xtr $c)" 0
-done
+lisp_no_rejections xtr xtr registers_rejected_auth registers_rejected_malformed \
+	registers_rejected_site control_malformed replies_rejected_nonce replies_rejected_malformed
 cap_stop xtr-u1
 cap_stop xtr-u2
-"$PY" "$NT_LIB/tools/lisp_pcap.py" "$TEST_TMP/xtr-u1.pcap" oor-key >"$TEST_TMP/oor-sent.txt"
-"$PY" "$NT_LIB/tools/lisp_pcap.py" "$TEST_TMP/xtr-u2.pcap" oor-key >"$TEST_TMP/nfva-sent.txt"
-check_ge "xtr: OOR's Map-Registers verifying with the key" "$(grep -c '^192.168.1.252 3 .* ok$' "$TEST_TMP/oor-sent.txt" || true)" 1
-check_eq "xtr: OOR's Map-Registers not verifying" "$(grep -c ' 3 .* bad$' "$TEST_TMP/oor-sent.txt" || true)" 0
-check_eq "xtr: nfva's Map-Notifies answering no Map-Register nonce" \
-	"$(awk '$2 == 4 {print $3}' "$TEST_TMP/nfva-sent.txt" | grep -cvxFf <(awk '$2 == 3 {print $3}' "$TEST_TMP/oor-sent.txt") || true)" 0
-check_ge "xtr: nfva's Map-Notifies (valid HMAC)" "$(grep -c ' 4 .* ok$' "$TEST_TMP/nfva-sent.txt" || true)" 1
-check_ge "xtr: OOR's Map-Requests (ECM)" "$(grep -c '^192.168.1.252 8/1 ' "$TEST_TMP/oor-sent.txt" || true)" 1
-check_ge "xtr: nfva's Map-Replies to OOR's nonces" \
-	"$(awk '$2 == 2 {print $3}' "$TEST_TMP/nfva-sent.txt" | grep -cxFf <(awk '$2 == "8/1" {print $3}' "$TEST_TMP/oor-sent.txt") || true)" 1
+lisp_ctrl_wire xtr xtr-u1 xtr-u2 192.168.1.252 192.168.1.249 oor-key
 check_pcap "xtr: nfva -> OOR LISP data" xtr-u2 "ip.src == 192.168.1.249 && udp.dstport == 4341 && icmp" 3 \
 	'lisp-data.flags.iid=v in ("1", "True")' 'lisp-data.iid=i(v) == 0' 'lisp-data.flags.nonce=v in ("1", "True")'
 check_pcap "xtr: OOR -> nfva LISP data" xtr-u1 "ip.src == 192.168.1.252 && udp.dstport == 4341 && icmp" 3 \
@@ -138,25 +86,13 @@ check_pcap "xtr: OOR -> nfva LISP data" xtr-u1 "ip.src == 192.168.1.252 && udp.d
 pcap_no_malformed xtr-u1
 pcap_no_malformed xtr-u2
 nfva_down xtr
-stop_pid "${TEST_BG[-1]}" TERM
-unset 'TEST_BG[-1]'
+oor_down oor-xtr
 
 # ----------------------------------------------------------------- phase ms
-cat >"$TEST_TMP/oor-ms.conf" <<EOF
-debug = 1
-operating-mode = MS
-control-iface = u2
-lisp-site {
-	eid-prefix = 10.1.1.0/24
-	key-type = 1
-	key = ms-key
-	iid = 0
-	accept-more-specifics = true
-}
-EOF
+oor_ms_conf u2 ms-key 10.1.1.0/24 >"$TEST_TMP/oor-ms.conf"
 nfva_conf "lisp map-server add 192.168.1.252 key ms-key" \
 	"lisp map-resolver add 192.168.1.252" >"$TEST_TMP/ms-nfva.conf"
-oor_up oor-ms "$TEST_TMP/oor-ms.conf"
+oor_up oor-ms "$H2" "$TEST_TMP/oor-ms.conf"
 nfva_up ms "$H1" "$TEST_TMP/ms-nfva.conf"
 ping_rx "$V1" 10.1.1.1 1 -W 1 >/dev/null # VM1 speaks: learned, then registered
 ms_registered() { [ "$(ctlj ms lisp map-server show | json_get "j[0]['registered']")" = true ]; }
@@ -172,9 +108,8 @@ check_eq "ms: map-cache from OOR's negative Map-Reply" \
 	"10.1.1.1/32 negative native-forward 0"
 check_ge "ms: nfva requests_sent" "$(lisp_counter ms requests_sent)" 1
 check_ge "ms: nfva replies_accepted" "$(lisp_counter ms replies_accepted)" 1
-for c in notifies_rejected_nonce notifies_rejected_auth notifies_rejected_malformed \
-		replies_rejected_nonce replies_rejected_malformed control_malformed; do
-	check_eq "ms: nfva $c" "$(lisp_counter ms $c)" 0
-done
+lisp_no_rejections ms ms notifies_rejected_nonce notifies_rejected_auth notifies_rejected_malformed \
+	replies_rejected_nonce replies_rejected_malformed control_malformed
 nfva_down ms
+oor_down oor-ms
 echo "PASS: test_lisp_oor"

@@ -90,9 +90,6 @@ host_conf() {
 	offload_mode && echo "offload set idle-timeout 300" || true
 }
 
-# lisp_counter HOST NAME
-lisp_counter() { ctlj "$1" lisp show | json_get "j['counters']['$2']"; }
-
 eids() {
 	ctlj "$1" lisp eid show | json_get '",".join(sorted("%s %s %s %s" % (e["eid"], e["mac"].lower(), e["port"], e["type"]) for e in j))'
 }

@@ -1,10 +1,13 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: BSD-3-Clause
 """lisp_pcap.py PCAP KEY: for every LISP control message (UDP 4342) in PCAP,
-print one line "src type nonce auth" where auth is ok/bad (Map-Register and
-Map-Notify, HMAC checked with KEY by Python's hmac) or - (other types).
-ECMs print their inner message's type after a slash (8/1)."""
+over IPv4 or IPv6 (no extension headers), print one line "src type nonce
+auth" where src is the outer source address, auth is ok/bad (Map-Register
+and Map-Notify, HMAC checked with KEY by Python's hmac) or - (other types).
+ECMs print their inner message's type after a slash (8/1); their inner
+IP header may be IPv4 or IPv6 (it follows the EIDs' family)."""
 
+import ipaddress
 import struct
 import sys
 
@@ -12,23 +15,38 @@ from nfvatest import lisp as L
 from nfvatest.pcap import read_pcap
 
 
+def udp_of(pkt):
+    """(source address, UDP header offset) of an IPv4 or IPv6 packet
+    carrying UDP, else None."""
+    if len(pkt) < 28:
+        return None
+    version = pkt[0] >> 4
+    if version == 4 and pkt[9] == 17:
+        return str(ipaddress.ip_address(pkt[12:16])), (pkt[0] & 0xF) * 4
+    if version == 6 and len(pkt) >= 48 and pkt[6] == 17:
+        return str(ipaddress.ip_address(pkt[8:24])), 40
+    return None
+
+
 def main():
     path, key = sys.argv[1], sys.argv[2]
     for f in read_pcap(path):  # cap_start writes classic pcap
-        if len(f) < 42 or f[12:14] != b"\x08\x00" or f[23] != 17:
+        if f[12:14] not in (b"\x08\x00", b"\x86\xdd"):
             continue
-        ihl = (f[14] & 0xF) * 4
-        udp = 14 + ihl
-        sport, dport, ulen = struct.unpack_from("!HHH", f, udp)
-        if L.LISP_CTRL not in (dport,):
+        outer = udp_of(f[14:])
+        if outer is None:
+            continue
+        src, udp = outer[0], 14 + outer[1]
+        _, dport, ulen = struct.unpack_from("!HHH", f, udp)
+        if dport != L.LISP_CTRL:
             continue
         msg = f[udp + 8:udp + ulen]
-        src = ".".join(str(b) for b in f[26:30])
         mtype = msg[0] >> 4
         if mtype == 8:
-            inner = msg[4:]
-            ihl2 = (inner[0] & 0xF) * 4
-            imsg = inner[ihl2 + 8:]
+            inner = udp_of(msg[4:])
+            if inner is None:
+                continue
+            imsg = msg[4 + inner[1] + 8:]
             nonce = struct.unpack_from("!Q", imsg, 4)[0]
             print(f"{src} 8/{imsg[0] >> 4} {nonce:#018x} -")
             continue
