@@ -8,6 +8,7 @@
 #   oor_up NAME NS CONF           # OOR in NS, run from $TEST_TMP/NAME; its
 #                                 # output in $TEST_TMP/NAME/NAME.daemon.log
 #   oor_down NAME                 # fails if it exited by itself, else SIGTERM
+#   oor_wait_eid NAME NS EID      # OOR's rule for what EID sends is there
 #   oor_xtr_conf MS KEY IFACE IPVER EID...   # an xTR's config: MS its map-server
 #                                 # and map-resolver (- none), each EID (iid 0)
 #                                 # with the RLOC of IFACE (IPVER 4 or 6)
@@ -54,6 +55,17 @@ oor_down() {
 	for p in "${TEST_BG[@]}"; do [ "$p" = "$pid" ] || keep+=("$p"); done
 	TEST_BG=("${keep[@]}")
 	unset "OOR_PID[$1]"
+}
+
+# oor_wait_eid NAME NS EID: wait (<= 20 s) until OOR NAME sends what its EID
+# EID (an address) sends into its tun device: its policy rule "from EID
+# lookup TABLE" (TABLE: default dev lispTun0), which it adds some seconds
+# after it starts.
+oor_wait_eid() {
+	local fam=-4
+	[[ $3 == *:* ]] && fam=-6
+	wait_for 20 bash -c "ip -n '$2' $fam rule show | grep -q 'from $3 lookup'" ||
+		fail "oor $1 installed no rule for its EID $3: $(ip -n "$2" "$fam" rule show)"
 }
 
 # oor_xtr_conf MS KEY IFACE IPVER EID...: an xTR (LISP encapsulation)
