@@ -138,11 +138,10 @@ json_t *lisp_prefix_json(const struct lisp_addr *a, uint8_t plen)
 	return json_sprintf("%s/%u", buf, plen);
 }
 
-json_t *lisp_ipv4_json(uint32_t ip)
+json_t *lisp_ip_json(const struct nfva_ip *ip)
 {
-	char buf[INET_ADDRSTRLEN];
-	inet_ntop(AF_INET, &ip, buf, sizeof(buf));
-	return json_string(buf);
+	char buf[NFVA_IP_STRLEN];
+	return json_string(nfva_ip_format(ip, buf, sizeof(buf)));
 }
 
 /* What LISP stages punt, each to its handler on the control thread. */

@@ -83,7 +83,7 @@ static json_t *mc_json(const struct lisp_mc_entry *e)
 	for (unsigned i = 0; i < e->n_rlocs; i++) {
 		const struct lisp_rloc *r = &e->rlocs[i];
 		json_array_append_new(rlocs,
-				json_pack("{s:o, s:i, s:i}", "rloc", lisp_ipv4_json(r->ip),
+				json_pack("{s:o, s:i, s:i}", "rloc", vtep_id_json(r->id),
 						"priority", r->priority, "weight", r->weight));
 	}
 	const char *action =
@@ -132,15 +132,20 @@ static int mc_add_cmd(const struct cmd_args *a, struct cmd_reply *r)
 	struct lisp_mc_spec s = { .network = n, .kind = LISP_MC_STATIC, .configured = true };
 	struct lisp_rloc rloc = { .priority = (uint8_t)cmd_arg_u32(a, "N", 1),
 		.weight = (uint8_t)cmd_arg_u32(a, "N2", 100) };
+	struct nfva_ip ip;
 
 	if (n == NFVA_NETWORK_NONE)
 		return -ENOENT;
 	lisp_prefix_parse(cmd_arg(a, "EIDPREFIX"), &s.prefix, &s.plen);
-	cmd_arg_ipv4(a, "IP", &rloc.ip);
+	cmd_arg_addr(a, "ADDR", &ip);
 	if (cmd_arg_u32(a, "N", 1) > 255 || cmd_arg_u32(a, "N2", 100) > 255)
 		return cmd_error(r, EINVAL, "priority and weight are 0-255");
-	if (vtep_ipv4_reserved(rloc.ip) || IN_MULTICAST(ntohl(rloc.ip)))
-		return cmd_error(r, EINVAL, "an RLOC is a unicast IPv4 address (not 0.0.0.0/8)");
+	if (!vtep_addr_usable(&ip))
+		return cmd_error(r, EINVAL, "RLOC %s: " VTEP_ADDR_RULE, cmd_arg(a, "ADDR"));
+	int ret = vtep_id_from_ip(&ip, &rloc.id);
+	if (ret < 0)
+		return cmd_error(r, -ret, "RLOC %s: the IPv6 VTEP table is full (%d addresses)",
+				cmd_arg(a, "ADDR"), VTEP6_MAX);
 	s.ttl_s = cmd_arg_u32(a, "SECONDS", 0);
 	const struct lisp_mc_entry *old = lisp_mc_find(n, &s.prefix, s.plen);
 	if (old != NULL && old->kind == LISP_MC_STATIC) { /* another RLOC of the set */
@@ -150,21 +155,21 @@ static int mc_add_cmd(const struct cmd_args *a, struct cmd_reply *r)
 			s.ttl_s = old->ttl_s;
 	}
 	unsigned i = 0;
-	while (i < s.n_rlocs && s.rlocs[i].ip != rloc.ip)
+	while (i < s.n_rlocs && s.rlocs[i].id != rloc.id)
 		i++;
 	if (i == LISP_MAX_RLOCS)
 		return cmd_error(r, ENOSPC, "an entry has at most %d RLOCs", LISP_MAX_RLOCS);
 	s.rlocs[i] = rloc;
 	if (i == s.n_rlocs)
 		s.n_rlocs++;
-	int ret = lisp_mc_set(&s);
+	ret = lisp_mc_set(&s);
 	if (ret < 0)
 		return cmd_error(r, -ret, "map-cache: %s", strerror(-ret));
 	r->result = mc_json(lisp_mc_find(n, &s.prefix, s.plen));
 	return 0;
 }
 NFVA_CMD(mc_add_cmd,
-		"lisp map-cache add IID EIDPREFIX rloc IP [priority N] [weight N2] [ttl SECONDS]",
+		"lisp map-cache add IID EIDPREFIX rloc ADDR [priority N] [weight N2] [ttl SECONDS]",
 		"static map-cache entry (again with another RLOC: the RLOC set grows; lowest "
 		"priority wins, weights share flows; defaults priority 1 weight 100, no expiry)")
 
@@ -308,66 +313,65 @@ NFVA_CMD(eid_del_cmd, "lisp eid del IID ADDR", "forget a local EID (learned or s
 
 static int resolver_cmd(const struct cmd_args *a, struct cmd_reply *r)
 {
-	uint32_t ip;
-	cmd_arg_ipv4(a, "IP", &ip);
+	struct nfva_ip ip;
+	cmd_arg_addr(a, "ADDR", &ip);
 	for (unsigned i = 0; i < lisp.n_resolvers; i++)
-		if (lisp.resolvers[i] == ip) {
+		if (nfva_ip_eq(&lisp.resolvers[i], &ip)) {
 			if (cmd_has(a, "add"))
 				return cmd_error(r, EEXIST, "map-resolver %s exists",
-						cmd_arg(a, "IP"));
+						cmd_arg(a, "ADDR"));
 			lisp.resolvers[i] = lisp.resolvers[--lisp.n_resolvers];
 			return 0;
 		}
 	if (cmd_has(a, "del"))
-		return cmd_error(r, ENOENT, "no map-resolver %s", cmd_arg(a, "IP"));
+		return cmd_error(r, ENOENT, "no map-resolver %s", cmd_arg(a, "ADDR"));
 	if (lisp.n_resolvers == LISP_MAX_RESOLVERS)
 		return cmd_error(r, ENOSPC, "at most %d map-resolvers", LISP_MAX_RESOLVERS);
-	if (vtep_ipv4_reserved(ip) || IN_MULTICAST(ntohl(ip)))
-		return cmd_error(r, EINVAL,
-				"a map-resolver is a unicast IPv4 address (not 0.0.0.0/8)");
+	if (!vtep_addr_usable(&ip))
+		return cmd_error(r, EINVAL, "map-resolver %s: " VTEP_ADDR_RULE,
+				cmd_arg(a, "ADDR"));
 	lisp.resolvers[lisp.n_resolvers++] = ip;
-	lisp_tx_prepare(ip);
+	lisp_tx_prepare(&ip);
 	return 0;
 }
-NFVA_CMD(resolver_cmd, "lisp map-resolver add|del IP",
+NFVA_CMD(resolver_cmd, "lisp map-resolver add|del ADDR",
 		"where Map-Requests go on a map-cache miss (our own RLOC: we resolve ourselves)")
 
 static int server_add_cmd(const struct cmd_args *a, struct cmd_reply *r)
 {
 	struct lisp_server s = { .key_id = cmd_has(a, "sha256") ? LISP_KEY_SHA256 : LISP_KEY_SHA1 };
-	cmd_arg_ipv4(a, "IP", &s.ip);
+	cmd_arg_addr(a, "ADDR", &s.ip);
 	if (strlen(cmd_arg(a, "SECRET")) >= sizeof(s.key))
 		return cmd_error(r, EINVAL, "a key has at most %zu characters", sizeof(s.key) - 1);
 	snprintf(s.key, sizeof(s.key), "%s", cmd_arg(a, "SECRET"));
-	if (vtep_ipv4_reserved(s.ip) || IN_MULTICAST(ntohl(s.ip)))
-		return cmd_error(r, EINVAL,
-				"a map-server is a unicast IPv4 address (not 0.0.0.0/8)");
+	if (!vtep_addr_usable(&s.ip))
+		return cmd_error(r, EINVAL, "map-server %s: " VTEP_ADDR_RULE, cmd_arg(a, "ADDR"));
 	for (unsigned i = 0; i < lisp.n_servers; i++)
-		if (lisp.servers[i].ip == s.ip)
-			return cmd_error(r, EEXIST, "map-server %s exists", cmd_arg(a, "IP"));
+		if (nfva_ip_eq(&lisp.servers[i].ip, &s.ip))
+			return cmd_error(r, EEXIST, "map-server %s exists", cmd_arg(a, "ADDR"));
 	if (lisp.n_servers == LISP_MAX_SERVERS)
 		return cmd_error(r, ENOSPC, "at most %d map-servers", LISP_MAX_SERVERS);
 	s.generation_sent = UINT64_MAX; /* register at the next tick */
 	lisp.servers[lisp.n_servers++] = s;
-	lisp_tx_prepare(s.ip);
+	lisp_tx_prepare(&s.ip);
 	return 0;
 }
-NFVA_CMD(server_add_cmd, "lisp map-server add IP key SECRET [auth sha1|sha256]",
+NFVA_CMD(server_add_cmd, "lisp map-server add ADDR key SECRET [auth sha1|sha256]",
 		"register local EIDs with this map-server (HMAC-SHA-1-96 by default, or "
 		"HMAC-SHA-256-128), every minute once a Map-Notify verified")
 
 static int server_del_cmd(const struct cmd_args *a, struct cmd_reply *r)
 {
-	uint32_t ip;
-	cmd_arg_ipv4(a, "IP", &ip);
+	struct nfva_ip ip;
+	cmd_arg_addr(a, "ADDR", &ip);
 	for (unsigned i = 0; i < lisp.n_servers; i++)
-		if (lisp.servers[i].ip == ip) {
+		if (nfva_ip_eq(&lisp.servers[i].ip, &ip)) {
 			lisp.servers[i] = lisp.servers[--lisp.n_servers];
 			return 0;
 		}
-	return cmd_error(r, ENOENT, "no map-server %s", cmd_arg(a, "IP"));
+	return cmd_error(r, ENOENT, "no map-server %s", cmd_arg(a, "ADDR"));
 }
-NFVA_CMD(server_del_cmd, "lisp map-server del IP", "stop registering with a map-server")
+NFVA_CMD(server_del_cmd, "lisp map-server del ADDR", "stop registering with a map-server")
 
 static int servers_show_cmd(const struct cmd_args *a, struct cmd_reply *r)
 {
@@ -376,7 +380,7 @@ static int servers_show_cmd(const struct cmd_args *a, struct cmd_reply *r)
 	for (unsigned i = 0; i < lisp.n_servers; i++) {
 		const struct lisp_server *s = &lisp.servers[i];
 		json_array_append_new(list,
-				json_pack("{s:o, s:s, s:b, s:I, s:I}", "ip", lisp_ipv4_json(s->ip),
+				json_pack("{s:o, s:s, s:b, s:I, s:I}", "ip", lisp_ip_json(&s->ip),
 						"auth",
 						s->key_id == LISP_KEY_SHA256 ? "sha256" : "sha1",
 						"registered", s->notified, "registers_sent",
@@ -393,7 +397,7 @@ static int resolvers_show_cmd(const struct cmd_args *a, struct cmd_reply *r)
 	json_t *list = json_array();
 	(void)a;
 	for (unsigned i = 0; i < lisp.n_resolvers; i++)
-		json_array_append_new(list, lisp_ipv4_json(lisp.resolvers[i]));
+		json_array_append_new(list, lisp_ip_json(&lisp.resolvers[i]));
 	r->result = list;
 	return 0;
 }
@@ -448,7 +452,7 @@ static int lisp_show_cmd(const struct cmd_args *a, struct cmd_reply *r)
 	rte_ether_format_addr(mac, sizeof(mac), &lisp.gw_mac);
 	json_t *res = json_array();
 	for (unsigned i = 0; i < lisp.n_resolvers; i++)
-		json_array_append_new(res, lisp_ipv4_json(lisp.resolvers[i]));
+		json_array_append_new(res, lisp_ip_json(&lisp.resolvers[i]));
 	r->result = json_pack("{s:s, s:i, s:i, s:o, s:b, s:o}", "gateway_mac", mac,
 			"record_ttl_min", (int)lisp.record_ttl_min, "eid_ageing_s",
 			(int)lisp.eid_ageing_s, "map_resolvers", res, "map_server_role",

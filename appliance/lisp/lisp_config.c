@@ -14,6 +14,7 @@
 
 #include "control/running_config.h"
 #include "lisp/lisp_private.h"
+#include "overlay/vtep_id.h"
 #include "ports/port.h"
 
 static const char *auth_word(uint16_t key_id)
@@ -24,7 +25,7 @@ static const char *auth_word(uint16_t key_id)
 static void settings_config(struct config_out *o)
 {
 	static const struct rte_ether_addr default_gw = { { 0x02, 0, 0, 0, 0, 0x01 } };
-	char mac[RTE_ETHER_ADDR_FMT_SIZE], ip[INET_ADDRSTRLEN];
+	char mac[RTE_ETHER_ADDR_FMT_SIZE], ip[NFVA_IP_STRLEN];
 	bool gw = !rte_is_same_ether_addr(&lisp.gw_mac, &default_gw);
 
 	if (gw || lisp.record_ttl_min != LISP_DEFAULT_TTL_MIN ||
@@ -42,13 +43,13 @@ static void settings_config(struct config_out *o)
 	lisp_limits_config(o);
 	for (unsigned i = 0; i < lisp.n_resolvers; i++) {
 		config_add(o, "lisp map-resolver add %s",
-				inet_ntop(AF_INET, &lisp.resolvers[i], ip, sizeof(ip)));
+				nfva_ip_format(&lisp.resolvers[i], ip, sizeof(ip)));
 		config_end(o);
 	}
 	for (unsigned i = 0; i < lisp.n_servers; i++) {
 		const struct lisp_server *s = &lisp.servers[i];
 		config_add(o, "lisp map-server add %s key",
-				inet_ntop(AF_INET, &s->ip, ip, sizeof(ip)));
+				nfva_ip_format(&s->ip, ip, sizeof(ip)));
 		config_word(o, s->key);
 		config_add(o, "%s", auth_word(s->key_id));
 		config_end(o);
@@ -163,7 +164,7 @@ static void mc_lines(const struct lisp_mc_entry *e, struct config_out *o)
 	static const char *const actions[] = { [LISP_ACT_NATIVE] = "native-forward",
 		[LISP_ACT_MAP_REQUEST] = "send-map-request",
 		[LISP_ACT_DROP] = "drop" };
-	char prefix[INET6_ADDRSTRLEN + 4], ip[INET_ADDRSTRLEN];
+	char prefix[INET6_ADDRSTRLEN + 4], ip[NFVA_IP_STRLEN];
 	uint32_t iid = lisp_network_iid(e->network);
 
 	prefix_text(&e->prefix, e->plen, prefix, sizeof(prefix));
@@ -171,7 +172,7 @@ static void mc_lines(const struct lisp_mc_entry *e, struct config_out *o)
 	for (unsigned i = 0; e->kind == LISP_MC_STATIC && i < e->n_rlocs; i++) {
 		const struct lisp_rloc *r = &e->rlocs[i];
 		config_add(o, "lisp map-cache add %u %s rloc %s", iid, prefix,
-				inet_ntop(AF_INET, &r->ip, ip, sizeof(ip)));
+				vtep_id_format(r->id, ip, sizeof(ip)));
 		if (r->priority != 1)
 			config_add(o, "priority %u", r->priority);
 		if (r->weight != 100)

@@ -20,6 +20,7 @@
 #include "core/log.h"
 #include "core/punt.h"
 #include "overlay/underlay.h"
+#include "overlay/vtep_id.h"
 #include "lisp/lisp_private.h"
 
 NFVA_LOG_REGISTER(lisp_ctrl)
@@ -110,10 +111,16 @@ static bool record_to_spec(const struct lisp_record *r, uint16_t network, struct
 	s->plen = r->plen;
 	s->ttl_s = (uint32_t)RTE_MIN((uint64_t)r->ttl_min * 60, (uint64_t)LISP_MAX_TTL_S);
 	for (unsigned i = 0; i < r->n_locs; i++) {
-		if (lisp_rloc_ok(r->locs[i].ip))
-			s->rlocs[s->n_rlocs++] = r->locs[i];
-		else
+		const struct lisp_locator *l = &r->locs[i];
+		struct lisp_rloc *to = &s->rlocs[s->n_rlocs];
+		/* An IPv6 RLOC gets a VTEP id here: the map-cache keeps it. */
+		if (!lisp_rloc_ok(&l->addr) || vtep_id_from_ip(&l->addr, &to->id) < 0) {
 			lisp.c.rlocs_rejected++;
+			continue;
+		}
+		to->priority = l->priority;
+		to->weight = l->weight;
+		s->n_rlocs++;
 	}
 	s->kind = r->n_locs != 0 ? LISP_MC_DYNAMIC : LISP_MC_NEGATIVE;
 	s->action = r->n_locs != 0 ? LISP_ACT_NONE : r->action;
@@ -142,19 +149,23 @@ void lisp_install_records(const struct lisp_record *recs, unsigned n)
 /* Where Map-Requests go: the first resolver, or ourselves. */
 static bool resolver_is_self(void)
 {
-	const struct underlay *u = underlay_get();
-	return lisp.n_resolvers == 0 || (u->active && lisp.resolvers[0] == u->ip);
+	struct nfva_ip mine;
+	return lisp.n_resolvers == 0 ||
+			(lisp_local_rloc(lisp.resolvers[0].family, &mine) &&
+					nfva_ip_eq(&mine, &lisp.resolvers[0]));
 }
 
 static int send_map_request(struct pending *p, const struct lisp_addr *src_eid)
 {
-	const struct underlay *u = underlay_get();
 	uint32_t iid = lisp_network_iid(p->network);
-	struct lisp_map_request rq = { .nonce = p->nonce,
-		.src_iid = iid,
-		.itr_rloc = u->ip,
-		.n_eids = 1 };
+	struct lisp_map_request rq = { .nonce = p->nonce, .src_iid = iid, .n_eids = 1 };
 	uint8_t msg[LISP_MSG_MAX_SIZE];
+
+	/* Every family we have: the answer may come over either. */
+	if (!lisp_local_rloc(AF_INET, &rq.itr_v4))
+		rq.itr_v4.family = 0;
+	if (!lisp_local_rloc(AF_INET6, &rq.itr_v6))
+		rq.itr_v6.family = 0;
 
 	if (src_eid != NULL && src_eid->family == p->eid.family)
 		rq.src_eid = *src_eid;
@@ -165,12 +176,13 @@ static int send_map_request(struct pending *p, const struct lisp_addr *src_eid)
 	if (len < 0)
 		return len;
 	struct lisp_addr inner_src = rq.src_eid;
-	if (inner_src.family == 0) { /* no source EID: the RLOC, or :: */
+	if (inner_src.family == 0) { /* no source EID: our RLOC of its family, or 0 */
+		struct nfva_ip rloc;
 		inner_src.family = p->eid.family;
-		if (p->eid.family == AF_INET)
-			memcpy(inner_src.bytes, &u->ip, 4);
+		if (lisp_local_rloc(p->eid.family, &rloc))
+			memcpy(inner_src.bytes, rloc.addr, p->eid.family == AF_INET ? 4 : 16);
 	}
-	uint32_t mr = lisp.resolvers[p->tries % lisp.n_resolvers];
+	const struct nfva_ip *mr = &lisp.resolvers[p->tries % lisp.n_resolvers];
 	int ret = lisp_tx_ecm(mr, &inner_src, &p->eid, msg, (uint16_t)len, NULL);
 	if (ret == 0)
 		lisp.c.requests_sent++;
@@ -230,19 +242,26 @@ void lisp_ctrl_miss(struct rte_mbuf *m)
 
 void lisp_local_record(struct lisp_record *r, uint32_t iid, const struct lisp_addr *eid)
 {
-	const struct underlay *u = underlay_get();
+	static const uint8_t families[] = { AF_INET, AF_INET6 };
 	memset(r, 0, sizeof(*r));
 	r->iid = iid;
 	r->eid = *eid;
 	r->plen = host_plen(eid->family);
 	r->ttl_min = lisp.record_ttl_min;
 	r->authoritative = true;
-	r->n_locs = 1;
-	r->locs[0] = (struct lisp_rloc){ .ip = u->ip, .priority = 1, .weight = 100 };
-	r->loc_flags[0] = LISP_LOC_L | LISP_LOC_R;
+	/* One locator per underlay family (dual-stack: both, same priority). */
+	for (unsigned i = 0; i < RTE_DIM(families); i++) {
+		struct lisp_locator *l = &r->locs[r->n_locs];
+		if (!lisp_local_rloc(families[i], &l->addr))
+			continue;
+		l->priority = 1;
+		l->weight = 100;
+		l->flags = LISP_LOC_L | LISP_LOC_R;
+		r->n_locs++;
+	}
 }
 
-bool lisp_etr_answer(const struct lisp_map_request *rq, uint16_t dport)
+bool lisp_etr_answer(const struct lisp_map_request *rq, uint16_t dport, uint8_t family)
 {
 	struct lisp_map_reply rp = { .nonce = rq->nonce, .probe = rq->probe };
 	uint8_t msg[LISP_MSG_MAX_SIZE];
@@ -258,10 +277,13 @@ bool lisp_etr_answer(const struct lisp_map_request *rq, uint16_t dport)
 	lisp.c.requests_answered++;
 	if (!lisp_allow_reply()) /* counted: the ITR-RLOC is the requester's word */
 		return true;
+	const struct nfva_ip *itr = lisp_itr_pick(rq, family);
+	if (itr == NULL) { /* no ITR-RLOC of a family we have */
+		lisp.c.control_unresolved++;
+		return true;
+	}
 	int len = lisp_put_map_reply(msg, sizeof(msg), &rp);
-	if (len > 0 &&
-			lisp_tx_udp(rq->itr_rloc, LISP_CTRL_PORT, dport, msg, (uint16_t)len,
-					NULL) == 0)
+	if (len > 0 && lisp_tx_udp(itr, LISP_CTRL_PORT, dport, msg, (uint16_t)len, NULL) == 0)
 		lisp.c.replies_sent++;
 	return true;
 }
@@ -297,18 +319,18 @@ static void reply_input(const uint8_t *msg, size_t len)
 }
 
 static void request_input(const struct lisp_map_request *rq, const uint8_t *raw, size_t raw_len,
-		uint16_t reply_port, uint32_t src_ip, const struct rte_ether_addr *src_mac)
+		uint16_t reply_port, const struct nfva_ip *src, const struct rte_ether_addr *src_mac)
 {
 	lisp.c.requests_received++;
-	if (lisp_etr_answer(rq, reply_port))
+	if (lisp_etr_answer(rq, reply_port, src->family))
 		return;
 	if (lisp_ms_active() && raw != NULL)
-		lisp_ms_request_input(rq, raw, raw_len, src_ip, src_mac);
+		lisp_ms_request_input(rq, raw, raw_len, src, src_mac);
 	else
 		lisp.c.control_ignored++;
 }
 
-static void ecm_input(const uint8_t *msg, size_t len, uint32_t src_ip,
+static void ecm_input(const uint8_t *msg, size_t len, const struct nfva_ip *src,
 		const struct rte_ether_addr *src_mac)
 {
 	struct lisp_ecm ecm;
@@ -320,53 +342,80 @@ static void ecm_input(const uint8_t *msg, size_t len, uint32_t src_ip,
 		lisp.c.control_malformed++;
 		return;
 	}
-	request_input(&rq, msg, len, ecm.inner_sport, src_ip, src_mac);
+	request_input(&rq, msg, len, ecm.inner_sport, src, src_mac);
+}
+
+/* The UDP datagram of a control frame (Ethernet, then IPv4 or IPv6 as the
+ * worker validated it): its payload, length, source address and port;
+ * false when the lengths do not hold. */
+static bool ctrl_udp(struct rte_mbuf *m, const uint8_t **msg, size_t *len, struct nfva_ip *src,
+		uint16_t *sport)
+{
+	const struct rte_ether_hdr *eth = rte_pktmbuf_mtod(m, const struct rte_ether_hdr *);
+	const struct rte_udp_hdr *udp;
+	uint32_t room; /* bytes of the IP payload */
+
+	if (!rte_pktmbuf_is_contiguous(m))
+		return false;
+	if (eth->ether_type == RTE_BE16(RTE_ETHER_TYPE_IPV6)) {
+		const struct rte_ipv6_hdr *ip = (const void *)(eth + 1);
+		*src = nfva_ip_v6(ip->src_addr);
+		room = rte_be_to_cpu_16(ip->payload_len);
+		udp = (const void *)(ip + 1);
+	} else {
+		const struct rte_ipv4_hdr *ip = (const void *)(eth + 1);
+		uint32_t hlen = rte_ipv4_hdr_len(ip), total = rte_be_to_cpu_16(ip->total_length);
+		*src = nfva_ip_v4(ip->src_addr);
+		room = total > hlen ? total - hlen : 0;
+		udp = (const void *)((const uint8_t *)ip + hlen);
+	}
+	uint32_t ulen = room >= sizeof(*udp) ? rte_be_to_cpu_16(udp->dgram_len) : 0;
+	if (ulen < sizeof(*udp) || ulen > room)
+		return false;
+	*msg = (const uint8_t *)(udp + 1);
+	*len = ulen - sizeof(*udp);
+	*sport = rte_be_to_cpu_16(udp->src_port);
+	return true;
 }
 
 /* Map-Register / Map-Notify / Map-Reply / ECM from the uplink. m is the
- * whole frame; its IPv4 header was validated by the worker. */
+ * whole frame; its IP header was validated by the worker. */
 void lisp_ctrl_input(struct rte_mbuf *m)
 {
 	const struct rte_ether_hdr *eth = rte_pktmbuf_mtod(m, const struct rte_ether_hdr *);
-	const struct rte_ipv4_hdr *ip = (const void *)(eth + 1);
-	uint32_t hlen = rte_ipv4_hdr_len(ip);
-	uint32_t total = rte_be_to_cpu_16(ip->total_length);
-	const struct rte_udp_hdr *udp = (const void *)((const uint8_t *)ip + hlen);
-	uint32_t ulen = rte_be_to_cpu_16(udp->dgram_len);
+	struct rte_ether_addr src_mac = eth->src_addr;
+	struct lisp_map_request rq;
+	const uint8_t *msg;
+	size_t len;
+	struct nfva_ip src;
+	uint16_t sport;
 
-	if (!rte_pktmbuf_is_contiguous(m) || ulen < sizeof(*udp) || hlen + ulen > total) {
+	if (!ctrl_udp(m, &msg, &len, &src, &sport)) {
 		lisp.c.control_malformed++;
 		rte_pktmbuf_free(m);
 		return;
 	}
-	const uint8_t *msg = (const uint8_t *)(udp + 1);
-	size_t len = ulen - sizeof(*udp);
-	struct rte_ether_addr src_mac = eth->src_addr;
-	uint32_t src_ip = ip->src_addr;
-	uint16_t sport = rte_be_to_cpu_16(udp->src_port);
-	struct lisp_map_request rq;
-
 	switch (lisp_msg_type(msg, len)) {
 	case LISP_ECM:
-		ecm_input(msg, len, src_ip, &src_mac);
+		ecm_input(msg, len, &src, &src_mac);
 		break;
 	case LISP_MAP_REQUEST: /* RLOC probes and SMRs arrive unencapsulated */
 		if (lisp_parse_map_request(msg, len, &rq) < 0)
 			lisp.c.control_malformed++;
 		else
-			request_input(&rq, NULL, 0, sport, src_ip, &src_mac);
+			request_input(&rq, NULL, 0, sport, &src, &src_mac);
 		break;
 	case LISP_MAP_REPLY:
 		reply_input(msg, len);
 		break;
 	case LISP_MAP_REGISTER:
 		if (lisp_ms_active())
-			lisp_ms_register_input(msg, len, src_ip, sport, &src_mac);
+			lisp_ms_register_input(msg, len, &src, sport, &src_mac);
 		else
 			lisp.c.control_ignored++;
 		break;
 	case LISP_MAP_NOTIFY:
-		lisp_notify_input(msg, len, src_ip);
+		lisp_notify_input(msg, len, &src);
 		break;
 	default:
 		lisp.c.control_malformed++;

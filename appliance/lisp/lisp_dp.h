@@ -70,7 +70,7 @@ enum lisp_action {
 };
 
 struct lisp_rloc {
-	uint32_t ip;      /* IPv4 RLOC, network order */
+	uint32_t id;      /* VTEP id (overlay/vtep_id.h): IPv4 address or IPv6 id */
 	uint8_t priority; /* lower wins; 255 = do not use */
 	uint8_t weight;   /* share among RLOCs of the best priority */
 };

@@ -21,6 +21,7 @@
 #include "core/bounds.h"
 #include "core/ratelimit.h"
 #include "overlay/underlay.h"
+#include "overlay/vtep_id.h"
 #include "lisp/lisp_private.h"
 
 static struct {
@@ -78,14 +79,19 @@ bool lisp_eid_quota_ok(uint16_t network)
 }
 
 /* An RLOC others may name: a unicast address that is not ours. */
-bool lisp_rloc_ok(uint32_t ip)
+bool lisp_rloc_ok(const struct nfva_ip *ip)
 {
-	uint32_t h = ntohl(ip);
 	const struct underlay *u = underlay_get();
 
-	if ((h >> 24) == 0 || (h >> 24) == 127 || IN_MULTICAST(h) || h >= 0xf0000000u)
+	if (ip->family == AF_INET) {
+		uint32_t h = ntohl(nfva_ip_get_v4(ip));
+		if ((h >> 24) == 0 || (h >> 24) == 127 || IN_MULTICAST(h) || h >= 0xf0000000u)
+			return false;
+		return !(u->active && nfva_ip_get_v4(ip) == u->ip);
+	}
+	if (!vtep_addr_usable(ip))
 		return false;
-	return !(u->active && ip == u->ip);
+	return !(u->active && u->has_ip6 && memcmp(ip->addr, u->ip6, 16) == 0);
 }
 
 json_t *lisp_limits_json(void)

@@ -28,7 +28,7 @@ struct registration {
 	bool proxy;
 	uint8_t site;
 	uint32_t iid;
-	uint32_t etr_ip;
+	struct nfva_ip etr; /* where the Map-Register came from */
 	uint64_t expires_ms;
 	uint64_t registered_ms;
 	struct lisp_record rec;
@@ -96,7 +96,7 @@ static bool rlocs_ok(const struct lisp_map_register *rg)
 {
 	for (unsigned i = 0; i < rg->n_records; i++)
 		for (unsigned l = 0; l < rg->records[i].n_locs; l++)
-			if (!lisp_rloc_ok(rg->records[i].locs[l].ip))
+			if (!lisp_rloc_ok(&rg->records[i].locs[l].addr))
 				return false;
 	return true;
 }
@@ -118,7 +118,8 @@ static struct registration *reg_find(uint32_t iid, const struct lisp_addr *eid, 
 	return NULL;
 }
 
-static void reg_store(uint8_t site, const struct lisp_record *r, uint32_t etr_ip, bool proxy)
+static void reg_store(uint8_t site, const struct lisp_record *r, const struct nfva_ip *etr,
+		bool proxy)
 {
 	struct registration *g = reg_find(r->iid, &r->eid, r->plen);
 	uint64_t now = lisp_now_ms();
@@ -136,13 +137,13 @@ static void reg_store(uint8_t site, const struct lisp_record *r, uint32_t etr_ip
 	g->site = site;
 	g->iid = r->iid;
 	g->rec = *r;
-	g->etr_ip = etr_ip;
+	g->etr = *etr;
 	g->proxy = proxy;
 	g->expires_ms = now + LISP_REGISTRATION_TIMEOUT_S * 1000;
 }
 
 static void notify_send(const uint8_t *msg, size_t len, const struct lisp_map_register *rg,
-		const struct lisp_site *s, uint32_t dst, uint16_t dport,
+		const struct lisp_site *s, const struct nfva_ip *dst, uint16_t dport,
 		const struct rte_ether_addr *dst_mac)
 {
 	uint8_t nt[LISP_MSG_MAX_WIRE];
@@ -156,8 +157,8 @@ static void notify_send(const uint8_t *msg, size_t len, const struct lisp_map_re
 		lisp.c.notifies_sent++;
 }
 
-void lisp_ms_register_input(const uint8_t *msg, size_t len, uint32_t src_ip, uint16_t sport,
-		const struct rte_ether_addr *src_mac)
+void lisp_ms_register_input(const uint8_t *msg, size_t len, const struct nfva_ip *src,
+		uint16_t sport, const struct rte_ether_addr *src_mac)
 {
 	struct lisp_map_register rg;
 	bool covered = false;
@@ -180,10 +181,10 @@ void lisp_ms_register_input(const uint8_t *msg, size_t len, uint32_t src_ip, uin
 				!lisp_auth_verify(s->key_id, s->key, msg, len, rg.auth_off))
 			continue;
 		for (unsigned r = 0; r < rg.n_records; r++)
-			reg_store((uint8_t)i, &rg.records[r], src_ip, rg.proxy_reply);
+			reg_store((uint8_t)i, &rg.records[r], src, rg.proxy_reply);
 		lisp.c.registers_accepted++;
 		if (rg.want_notify)
-			notify_send(msg, len, &rg, s, src_ip, sport, src_mac);
+			notify_send(msg, len, &rg, s, src, sport, src_mac);
 		return;
 	}
 	if (covered)
@@ -245,10 +246,15 @@ unsigned lisp_ms_lookup(uint16_t network, const struct lisp_addr *eid, struct li
 	return 1;
 }
 
-static void reply_send(const struct lisp_record *r, uint64_t nonce, uint32_t itr, uint16_t dport)
+static void reply_send(const struct lisp_record *r, uint64_t nonce, const struct nfva_ip *itr,
+		uint16_t dport)
 {
 	struct lisp_map_reply rp = { .nonce = nonce, .n_records = 1 };
 	uint8_t msg[LISP_MSG_MAX_SIZE];
+	if (itr == NULL) { /* no ITR-RLOC of a family we have */
+		lisp.c.control_unresolved++;
+		return;
+	}
 	if (!lisp_allow_reply()) /* counted: the ITR-RLOC is the requester's word */
 		return;
 	rp.records[0] = *r;
@@ -261,10 +267,9 @@ static void reply_send(const struct lisp_record *r, uint64_t nonce, uint32_t itr
 }
 
 void lisp_ms_request_input(const struct lisp_map_request *rq, const uint8_t *ecm, size_t ecm_len,
-		uint32_t src_ip, const struct rte_ether_addr *src_mac)
+		const struct nfva_ip *src, const struct rte_ether_addr *src_mac)
 {
 	struct lisp_ecm e;
-	(void)src_ip;
 	(void)src_mac;
 	if (lisp_parse_ecm(ecm, ecm_len, &e) < 0)
 		return;
@@ -274,7 +279,7 @@ void lisp_ms_request_input(const struct lisp_map_request *rq, const uint8_t *ecm
 	struct lisp_record r;
 
 	if (g != NULL && !g->proxy) {
-		if (lisp_tx_udp(g->etr_ip, LISP_CTRL_PORT, LISP_CTRL_PORT, ecm, (uint16_t)ecm_len,
+		if (lisp_tx_udp(&g->etr, LISP_CTRL_PORT, LISP_CTRL_PORT, ecm, (uint16_t)ecm_len,
 				    NULL) == 0)
 			lisp.c.requests_forwarded++;
 		return;
@@ -284,7 +289,7 @@ void lisp_ms_request_input(const struct lisp_map_request *rq, const uint8_t *ecm
 	else
 		negative_record(&r, iid, eid);
 	lisp.c.requests_answered++;
-	reply_send(&r, rq->nonce, rq->itr_rloc, e.inner_sport);
+	reply_send(&r, rq->nonce, lisp_itr_pick(rq, src->family), e.inner_sport);
 }
 
 void lisp_ms_expire(void)
@@ -312,10 +317,10 @@ static json_t *registration_json(const struct registration *r, uint64_t now)
 {
 	json_t *rlocs = json_array();
 	for (unsigned l = 0; l < r->rec.n_locs; l++)
-		json_array_append_new(rlocs, lisp_ipv4_json(r->rec.locs[l].ip));
+		json_array_append_new(rlocs, lisp_ip_json(&r->rec.locs[l].addr));
 	return json_pack("{s:i, s:o, s:o, s:o, s:b, s:i}", "iid", (int)r->iid, "eid",
 			lisp_prefix_json(&r->rec.eid, r->rec.plen), "etr",
-			lisp_ipv4_json(r->etr_ip), "rlocs", rlocs, "proxy_reply", r->proxy,
+			lisp_ip_json(&r->etr), "rlocs", rlocs, "proxy_reply", r->proxy,
 			"expires_in_s", (int)((r->expires_ms - now) / 1000));
 }
 

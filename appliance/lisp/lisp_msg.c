@@ -173,17 +173,16 @@ static void get_eid(struct cur *c, uint32_t *iid, struct lisp_addr *a)
 		c->bad = true;
 }
 
-/* A locator: IPv4 kept (*kept = true), IPv6 and LCAFs skipped. */
-static void get_locator(struct cur *c, uint32_t *ip, bool *kept)
+/* A locator: IPv4 and IPv6 kept (*kept = true), LCAFs skipped. */
+static void get_locator(struct cur *c, struct nfva_ip *ip, bool *kept)
 {
 	uint16_t afi = get16(c);
 	*kept = false;
-	if (afi == LISP_AFI_IPV4) {
-		getn(c, ip, 4);
-		*kept = true;
-	} else if (afi == LISP_AFI_IPV6) {
-		uint8_t skip[16];
-		getn(c, skip, sizeof(skip));
+	memset(ip, 0, sizeof(*ip));
+	if (afi == LISP_AFI_IPV4 || afi == LISP_AFI_IPV6) {
+		ip->family = afi == LISP_AFI_IPV4 ? AF_INET : AF_INET6;
+		getn(c, ip->addr, addr_size(ip->family));
+		*kept = !c->bad;
 	} else if (afi == LISP_AFI_LCAF) {
 		get8(c);
 		get8(c);
@@ -195,6 +194,17 @@ static void get_locator(struct cur *c, uint32_t *ip, bool *kept)
 	} else {
 		c->bad = true;
 	}
+}
+
+/* A locator address: AFI and bytes; a family other than IPv4/IPv6 fails. */
+static void put_locator(struct cur *c, const struct nfva_ip *ip)
+{
+	if (ip->family != AF_INET && ip->family != AF_INET6) {
+		c->bad = true;
+		return;
+	}
+	put16(c, family_afi(ip->family));
+	putn(c, ip->addr, addr_size(ip->family));
 }
 
 static void put_record(struct cur *c, const struct lisp_record *r)
@@ -210,9 +220,8 @@ static void put_record(struct cur *c, const struct lisp_record *r)
 		put8(c, r->locs[i].weight);
 		put8(c, 255); /* multicast priority: unused */
 		put8(c, 0);
-		put16(c, r->loc_flags[i]);
-		put16(c, LISP_AFI_IPV4);
-		putn(c, &r->locs[i].ip, 4);
+		put16(c, r->locs[i].flags);
+		put_locator(c, &r->locs[i].addr);
 	}
 }
 
@@ -238,14 +247,14 @@ static void get_record(struct cur *c, struct lisp_record *r)
 		uint8_t prio = get8(c), weight = get8(c);
 		get16(c);
 		uint16_t flags = get16(c);
-		uint32_t ip = 0;
+		struct nfva_ip ip;
 		bool kept;
 		get_locator(c, &ip, &kept);
 		if (!kept || r->n_locs == LISP_MAX_RLOCS)
 			continue;
-		r->locs[r->n_locs] =
-				(struct lisp_rloc){ .ip = ip, .priority = prio, .weight = weight };
-		r->loc_flags[r->n_locs++] = (uint8_t)(flags & 7);
+		r->locs[r->n_locs++] = (struct lisp_locator){
+			.addr = ip, .priority = prio, .weight = weight, .flags = (uint8_t)(flags & 7)
+		};
 	}
 }
 
@@ -262,13 +271,21 @@ int lisp_put_map_request(uint8_t *buf, size_t cap, const struct lisp_map_request
 	put8(&c,
 			(uint8_t)(LISP_MAP_REQUEST << 4 | (rq->auth ? 0x8 : 0) |
 					(rq->probe ? 0x2 : 0) | (rq->smr ? 0x1 : 0)));
+	const struct nfva_ip *itr[2];
+	unsigned n_itr = 0;
+	if (rq->itr_v4.family == AF_INET)
+		itr[n_itr++] = &rq->itr_v4;
+	if (rq->itr_v6.family == AF_INET6)
+		itr[n_itr++] = &rq->itr_v6;
+	if (n_itr == 0)
+		return -EINVAL;
 	put8(&c, 0);
-	put8(&c, 0); /* IRC = 0: one ITR-RLOC */
+	put8(&c, (uint8_t)(n_itr - 1)); /* IRC: ITR-RLOCs - 1 */
 	put8(&c, rq->n_eids);
 	put64(&c, rq->nonce);
 	put_eid(&c, rq->src_iid, &rq->src_eid);
-	put16(&c, LISP_AFI_IPV4);
-	putn(&c, &rq->itr_rloc, 4);
+	for (unsigned i = 0; i < n_itr; i++)
+		put_locator(&c, itr[i]);
 	for (unsigned i = 0; i < rq->n_eids; i++) {
 		put8(&c, 0);
 		put8(&c, rq->eids[i].plen);
@@ -293,11 +310,12 @@ int lisp_parse_map_request(const uint8_t *buf, size_t len, struct lisp_map_reque
 	rq->nonce = get64(&c);
 	get_eid(&c, &rq->src_iid, &rq->src_eid);
 	for (unsigned i = 0; i <= irc && !c.bad; i++) {
-		uint32_t ip = 0;
+		struct nfva_ip ip;
 		bool kept;
 		get_locator(&c, &ip, &kept);
-		if (kept && rq->itr_rloc == 0)
-			rq->itr_rloc = ip;
+		struct nfva_ip *slot = ip.family == AF_INET ? &rq->itr_v4 : &rq->itr_v6;
+		if (kept && slot->family == 0)
+			*slot = ip;
 	}
 	for (unsigned i = 0; i < n && !c.bad; i++) {
 		get8(&c);
@@ -308,7 +326,8 @@ int lisp_parse_map_request(const uint8_t *buf, size_t len, struct lisp_map_reque
 	}
 	rq->n_eids = n;
 	/* A trailing Map-Reply record (RLOC probes) is allowed and ignored. */
-	return c.bad || rq->itr_rloc == 0 ? -EINVAL : 0;
+	bool no_itr = rq->itr_v4.family == 0 && rq->itr_v6.family == 0;
+	return c.bad || no_itr ? -EINVAL : 0;
 }
 
 int lisp_put_map_reply(uint8_t *buf, size_t cap, const struct lisp_map_reply *rp)

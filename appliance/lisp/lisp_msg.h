@@ -7,7 +7,8 @@
  *
  * EIDs of a non-zero instance ID are carried in an Instance-ID LCAF
  * (RFC 8060, AFI 16387 type 2); instance ID 0 uses the plain AFI, as Open
- * Overlay Router does. Locators: IPv4 only are kept (others are skipped).
+ * Overlay Router does. Locators and ITR-RLOCs: IPv4 and IPv6 are kept
+ * (LCAF locators are skipped).
  */
 #ifndef NFVA_LISP_MSG_H
 #define NFVA_LISP_MSG_H
@@ -16,6 +17,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/ip_addr.h"
 #include "lisp/lisp_dp.h"
 
 enum lisp_msg_type {
@@ -47,6 +49,13 @@ enum lisp_msg_type {
 #define LISP_LOC_P 0x2
 #define LISP_LOC_R 0x1
 
+/* A locator as a message carries it: the address, not yet a VTEP id. */
+struct lisp_locator {
+	struct nfva_ip addr;
+	uint8_t priority, weight;
+	uint8_t flags; /* LISP_LOC_* */
+};
+
 struct lisp_record {
 	uint32_t iid;
 	struct lisp_addr eid;
@@ -55,8 +64,7 @@ struct lisp_record {
 	bool authoritative;
 	uint32_t ttl_min;
 	uint8_t n_locs;
-	struct lisp_rloc locs[LISP_MAX_RLOCS];
-	uint8_t loc_flags[LISP_MAX_RLOCS];
+	struct lisp_locator locs[LISP_MAX_RLOCS];
 };
 
 struct lisp_map_request {
@@ -64,7 +72,8 @@ struct lisp_map_request {
 	uint64_t nonce;
 	uint32_t src_iid;
 	struct lisp_addr src_eid; /* family 0 when absent */
-	uint32_t itr_rloc;        /* first IPv4 ITR-RLOC, network order; 0 = none */
+	/* The first ITR-RLOC of each family (family 0: none); at least one. */
+	struct nfva_ip itr_v4, itr_v6;
 	uint8_t n_eids;
 	struct {
 		uint32_t iid;

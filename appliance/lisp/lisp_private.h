@@ -10,6 +10,7 @@
 #include <rte_mbuf.h>
 
 #include "core/bounds.h"
+#include "core/ip_addr.h"
 #include "lisp/lisp_dp.h"
 #include "lisp/lisp_msg.h"
 
@@ -34,7 +35,7 @@
 
 /* ---- lisp.c: configuration, counters, time */
 struct lisp_server {
-	uint32_t ip;     /* network order */
+	struct nfva_ip ip; /* either family */
 	uint16_t key_id; /* LISP_KEY_SHA1 / LISP_KEY_SHA256 */
 	char key[LISP_KEY_SIZE];
 	uint64_t nonce;         /* of the first Map-Register of the last round */
@@ -94,7 +95,7 @@ struct lisp_state {
 	uint32_t record_ttl_min;
 	uint32_t eid_ageing_s;
 	uint16_t n_resolvers;
-	uint32_t resolvers[LISP_MAX_RESOLVERS];
+	struct nfva_ip resolvers[LISP_MAX_RESOLVERS];
 	uint16_t n_servers;
 	struct lisp_server servers[LISP_MAX_SERVERS];
 	struct lisp_site sites[LISP_MAX_SITES];
@@ -117,7 +118,7 @@ int lisp_addr_parse(const char *s, struct lisp_addr *a);
 int lisp_prefix_parse(const char *s, struct lisp_addr *a, uint8_t *plen);
 json_t *lisp_addr_json(const struct lisp_addr *a);
 json_t *lisp_prefix_json(const struct lisp_addr *a, uint8_t plen);
-json_t *lisp_ipv4_json(uint32_t ip);
+json_t *lisp_ip_json(const struct nfva_ip *ip); /* an RLOC, server or resolver */
 bool lisp_prefix_covers(const struct lisp_addr *p, uint8_t plen, const struct lisp_addr *a,
 		uint8_t alen);
 
@@ -166,15 +167,23 @@ typedef void (*lisp_mc_walk_cb)(const struct lisp_mc_entry *e, void *arg);
 void lisp_mc_walk(lisp_mc_walk_cb cb, void *arg);
 unsigned lisp_mc_count(void);
 
-/* ---- lisp_tx.c: control messages on the uplink */
-/* Send payload as UDP sport -> dport from the local RLOC to dst; dst_mac
- * NULL = the next hop's (resolution started when unknown: -EAGAIN). */
-int lisp_tx_udp(uint32_t dst, uint16_t sport, uint16_t dport, const void *payload, uint16_t len,
+/* ---- lisp_tx.c: control messages on the uplink (either family) */
+/* Send payload as UDP sport -> dport from our address of dst's family to
+ * dst; dst_mac NULL = the next hop's (resolution started when unknown:
+ * -EAGAIN); -ENETDOWN without an underlay address of that family. */
+int lisp_tx_udp(const struct nfva_ip *dst, uint16_t sport, uint16_t dport, const void *payload,
+		uint16_t len, const struct rte_ether_addr *dst_mac);
+/* Encapsulated Control Message around an inner IPv4/IPv6 UDP 4342 message. */
+int lisp_tx_ecm(const struct nfva_ip *dst, const struct lisp_addr *inner_src,
+		const struct lisp_addr *inner_dst, const void *msg, uint16_t len,
 		const struct rte_ether_addr *dst_mac);
-/* Encapsulated Control Message around an inner IPv4/UDP 4342 message. */
-int lisp_tx_ecm(uint32_t dst, const struct lisp_addr *inner_src, const struct lisp_addr *inner_dst,
-		const void *msg, uint16_t len, const struct rte_ether_addr *dst_mac);
-void lisp_tx_prepare(uint32_t dst); /* start resolving dst's next hop */
+void lisp_tx_prepare(const struct nfva_ip *dst); /* start resolving dst's next hop */
+/* Our underlay address of family (AF_INET/AF_INET6): false when none. */
+bool lisp_local_rloc(uint8_t family, struct nfva_ip *out);
+/* The ITR-RLOC to answer a request with: the one of family (the request's
+ * outer family) when we have an address of it, else the other one we can
+ * reach; NULL when none. */
+const struct nfva_ip *lisp_itr_pick(const struct lisp_map_request *rq, uint8_t family);
 
 /* ---- lisp_auth.c */
 /* Fills (sign) or checks the authentication data of a Map-Register/Notify
@@ -185,7 +194,7 @@ bool lisp_auth_verify(uint16_t key_id, const char *key, const uint8_t *msg, size
 
 /* ---- lisp_register.c: registration with map-servers (xTR side) */
 void lisp_register_tick(void);
-void lisp_notify_input(const uint8_t *msg, size_t len, uint32_t src_ip);
+void lisp_notify_input(const uint8_t *msg, size_t len, const struct nfva_ip *src);
 
 /* ---- lisp_ctrl.c: xTR control plane */
 void lisp_ctrl_input(struct rte_mbuf *m);
@@ -193,7 +202,8 @@ void lisp_ctrl_miss(struct rte_mbuf *m);
 void lisp_requests_expire(void);
 void lisp_requests_forget(uint16_t network); /* the network went */
 /* Answer a Map-Request for our own EIDs (ETR); true when answered. */
-bool lisp_etr_answer(const struct lisp_map_request *rq, uint16_t reply_port);
+/* family: the outer family the request came over (the reply prefers it). */
+bool lisp_etr_answer(const struct lisp_map_request *rq, uint16_t reply_port, uint8_t family);
 /* The record of a local EID: our RLOC, the configured TTL. */
 void lisp_local_record(struct lisp_record *r, uint32_t iid, const struct lisp_addr *eid);
 /* Install the records of a Map-Reply (or of a local map-server lookup). */
@@ -201,11 +211,11 @@ void lisp_install_records(const struct lisp_record *recs, unsigned n);
 
 /* ---- lisp_ms.c: map-server / map-resolver */
 bool lisp_ms_active(void);
-void lisp_ms_register_input(const uint8_t *msg, size_t len, uint32_t src_ip, uint16_t sport,
-		const struct rte_ether_addr *src_mac);
+void lisp_ms_register_input(const uint8_t *msg, size_t len, const struct nfva_ip *src,
+		uint16_t sport, const struct rte_ether_addr *src_mac);
 /* A Map-Request reaching the map-resolver: answered, forwarded or negative. */
 void lisp_ms_request_input(const struct lisp_map_request *rq, const uint8_t *ecm, size_t ecm_len,
-		uint32_t src_ip, const struct rte_ether_addr *src_mac);
+		const struct nfva_ip *src, const struct rte_ether_addr *src_mac);
 /* Resolve locally (we are the map-resolver): fills records; n or 0. */
 unsigned lisp_ms_lookup(uint16_t network, const struct lisp_addr *eid, struct lisp_record *out);
 void lisp_ms_expire(void);
@@ -217,7 +227,9 @@ bool lisp_allow_reply(void); /* a Map-Reply toward a requester's ITR-RLOC */
 bool lisp_allow_glean(void); /* an ARP probe round on a network's members */
 bool lisp_allow_miss(void);  /* a map-cache miss taken on */
 bool lisp_eid_quota_ok(uint16_t network);
-bool lisp_rloc_ok(uint32_t ip); /* unicast, not ours: may be named by a peer */
+/* A unicast address of either family (overlay/vtep_id.h rules, not
+ * loopback), not ours: may be named by a peer. */
+bool lisp_rloc_ok(const struct nfva_ip *ip);
 json_t *lisp_limits_json(void);
 /* `lisp limits ...` with the values that differ from the defaults, if any. */
 struct config_out;

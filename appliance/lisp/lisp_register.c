@@ -78,7 +78,7 @@ static void round_send(struct lisp_server *s, const struct lisp_record *recs, ui
 			continue;
 		/* One the next hop cannot take yet stays unanswered: the round
 		 * is tried again. */
-		if (lisp_tx_udp(s->ip, LISP_CTRL_PORT, LISP_CTRL_PORT, msg, (uint16_t)len, NULL) ==
+		if (lisp_tx_udp(&s->ip, LISP_CTRL_PORT, LISP_CTRL_PORT, msg, (uint16_t)len, NULL) ==
 				0) {
 			s->registers_sent++;
 			lisp.c.registers_sent++;
@@ -113,18 +113,18 @@ void lisp_register_tick(void)
 		if (c.n != 0)
 			round_send(s, recs, now);
 		else
-			lisp_tx_prepare(s->ip);
+			lisp_tx_prepare(&s->ip);
 	}
 }
 
 /* A Map-Notify from a map-server: one message of the current round. */
-void lisp_notify_input(const uint8_t *msg, size_t len, uint32_t src_ip)
+void lisp_notify_input(const uint8_t *msg, size_t len, const struct nfva_ip *src)
 {
 	struct lisp_map_register nt;
 	struct lisp_server *s = NULL;
 
 	for (unsigned i = 0; i < lisp.n_servers; i++)
-		if (lisp.servers[i].ip == src_ip)
+		if (nfva_ip_eq(&lisp.servers[i].ip, src))
 			s = &lisp.servers[i];
 	if (s == NULL) {
 		lisp.c.control_ignored++;

@@ -27,6 +27,7 @@
 #include "core/dp_config.h"
 #include "l2/network.h"
 #include "overlay/encap.h"
+#include "overlay/vtep_id.h"
 #include "core/log.h"
 #include "core/event.h"
 #include "lisp/lisp_private.h"
@@ -74,6 +75,9 @@ static void mc_sync(void)
 		return;
 	rte_rcu_qsbr_synchronize(dp_qsbr(), RTE_QSBR_THRID_INVALID);
 	for (unsigned i = 0; i < n_garbage; i++) {
+		const struct lisp_mc_entry *e = slots[garbage[i]];
+		for (unsigned r = 0; r < e->n_rlocs; r++) /* the entry's IPv6 RLOC ids */
+			vtep_id_ref(e->rlocs[r].id, -1);
 		free(slots[garbage[i]]);
 		slots[garbage[i]] = NULL;
 		free_stack[n_free++] = garbage[i];
@@ -216,10 +220,14 @@ int lisp_mc_set(const struct lisp_mc_spec *s)
 	e->expires_ms = s->ttl_s != 0 ? lisp_now_ms() + (uint64_t)s->ttl_s * 1000 : 0;
 	e->n_rlocs = s->n_rlocs;
 	memcpy(e->rlocs, s->rlocs, s->n_rlocs * sizeof(s->rlocs[0]));
+	for (unsigned i = 0; i < e->n_rlocs; i++)
+		vtep_id_ref(e->rlocs[i].id, 1); /* an IPv6 RLOC keeps its id while named */
 	mc_best(e);
 	slots[slot] = e;
 	ret = fib_write(s->network, &s->prefix, s->plen, slot);
 	if (ret < 0) {
+		for (unsigned i = 0; i < e->n_rlocs; i++)
+			vtep_id_ref(e->rlocs[i].id, -1);
 		slots[slot] = NULL;
 		free(e);
 		free_stack[n_free++] = slot;
@@ -231,7 +239,7 @@ int lisp_mc_set(const struct lisp_mc_spec *s)
 	mc_sync();
 	event_publish_simple(EVENT_LISP_CHANGED); /* e-switch rules follow the map-cache */
 	for (unsigned i = 0; i < e->n_rlocs; i++)
-		encap_ensure(s->network, e->rlocs[i].ip);
+		encap_ensure(s->network, e->rlocs[i].id);
 	return 0;
 }
 

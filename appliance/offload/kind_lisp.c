@@ -66,9 +66,13 @@ static bool lisp_encap_current(const struct offload_decision *d, const struct ne
 		*why = "several RLOCs share the EID's flows by weight";
 		return false;
 	}
-	if (e->rlocs[e->best[0]].ip != d->vtep_ip)
+	if (e->rlocs[e->best[0]].id != d->vtep_ip)
 		return false;
 	ctx->tmpl = encap_lookup(d->network, d->vtep_ip);
+	if (ctx->tmpl != NULL && ctx->tmpl->ipv6) {
+		*why = "LISP over an IPv6 underlay is not offloaded";
+		return false;
+	}
 	return ctx->tmpl != NULL && ctx->tmpl->resolved;
 }
 

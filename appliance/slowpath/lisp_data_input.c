@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * lisp_data_input: UDP to the local RLOC on the uplink (decapsulation stages).
+ * lisp_data_input: UDP to the local RLOC on the uplink, over IPv4 or IPv6
+ * (decapsulation stages).
  *   4342 (control): the whole frame goes to the control thread.
  *   4341 (data, RFC 9300 section 5.3): the 8-byte LISP header is checked
  *     (N and V together are refused; I gives the 24-bit instance ID, else
@@ -9,7 +10,8 @@
  *     be a sound IPv4 or IPv6 packet to a local EID of that network. Then a
  *     fresh Ethernet header (destination: the EID's MAC, source: the gateway
  *     MAC) is put in front and the packet leaves through the EID's port. An
- *     outer TTL below the inner one is copied inward (section 5.3).
+ *     outer TTL (hop limit) below the inner one is copied inward (section
+ *     5.3). A zero UDP checksum is accepted over IPv6 too (section 5.3).
  *     A destination that is not (yet) a local EID is dropped and handed to
  *     control, which probes the network's ports for it (ARP).
  */
@@ -78,7 +80,7 @@ static const void *inner_dst(const uint8_t *inner, uint8_t family)
 	return ((const struct rte_ipv6_hdr *)inner)->dst_addr;
 }
 
-/* The decision just taken, offered to the e-switch (IPv4 EIDs). */
+/* The decision just taken, offered to the e-switch (IPv4 EIDs, IPv4 RLOCs). */
 static void offer_decap(struct worker *w, uint16_t port, uint16_t network, uint32_t rloc,
 		const struct lisp_eid *e)
 {
@@ -100,8 +102,9 @@ static void offer_decap(struct worker *w, uint16_t port, uint16_t network, uint3
 }
 
 static int data_input(struct worker *w, uint16_t port, struct rte_mbuf *m,
-		const struct rte_ipv4_hdr *ip, uint32_t l4_off, uint32_t l4_len)
+		const struct decap_outer *o)
 {
+	uint32_t l4_off = o->l3_end, l4_len = o->l4_len;
 	if (l4_len < sizeof(struct rte_udp_hdr) + LISP_HDR_LEN)
 		return DROP_LISP_TRUNCATED;
 	uint8_t *lisp = rte_pktmbuf_mtod_offset(m, uint8_t *, l4_off + sizeof(struct rte_udp_hdr));
@@ -124,8 +127,7 @@ static int data_input(struct worker *w, uint16_t port, struct rte_mbuf *m,
 	struct net_counters *nc = &w->nets[network];
 	nc->rx_packets++;
 	nc->rx_bytes += total;
-	uint8_t outer_ttl = ip->time_to_live;
-	uint32_t rloc = ip->src_addr;
+	uint8_t outer_ttl = o->ip4 != NULL ? o->ip4->time_to_live : o->ip6->hop_limits;
 	const struct lisp_eid *e = lisp_eid_lookup(network, family, inner_dst(inner, family));
 	rte_pktmbuf_adj(m, (uint16_t)(inner - rte_pktmbuf_mtod(m, uint8_t *)));
 	rte_pktmbuf_trim(m, rte_pktmbuf_pkt_len(m) - total);
@@ -138,7 +140,8 @@ static int data_input(struct worker *w, uint16_t port, struct rte_mbuf *m,
 		return DROP_NONE;
 	}
 	ttl_inward(inner, family, outer_ttl);
-	offer_decap(w, port, network, rloc, e);
+	if (o->ip4 != NULL) /* e-switch rules: IPv4 underlay only */
+		offer_decap(w, port, network, o->ip4->src_addr, e);
 	struct rte_ether_hdr *eth = (struct rte_ether_hdr *)rte_pktmbuf_prepend(m, sizeof(*eth));
 	if (eth == NULL)
 		return DROP_NO_MBUF;
@@ -155,7 +158,7 @@ static int lisp_data_stage(struct worker *w, uint16_t port, struct rte_mbuf *m,
 		struct decap_outer *o, struct l2_meta *meta)
 {
 	meta->network = NFVA_NETWORK_NONE; /* consumed: never an L2 frame */
-	return data_input(w, port, m, o->ip4, o->l3_end, o->l4_len); /* IPv4 only */
+	return data_input(w, port, m, o); /* a zero UDP checksum is accepted (RFC 9300 5.3) */
 }
 
 /* Control messages go to the control thread whole. */
@@ -164,8 +167,9 @@ static int lisp_control_stage(struct worker *w, uint16_t port, struct rte_mbuf *
 {
 	(void)w;
 	(void)port;
-	(void)o;
 	meta->network = NFVA_NETWORK_NONE;
+	if (o->udp_zero_csum6) /* plain UDP over IPv6: a checksum is mandatory */
+		return DROP_UDP_CHECKSUM;
 	return punt_to_control(m, &lisp_ctrl_punt) ? DROP_NONE : DROP_PUNT_FULL;
 }
 
@@ -177,11 +181,13 @@ static bool lisp_active(const struct dp_config *cfg)
 static struct decap_stage lisp_data_decap = { .name = "lisp_data",
 	.ip_proto = IPPROTO_UDP,
 	.key = LISP_DATA_PORT,
+	.ipv6 = true,
 	.active = lisp_active,
 	.input = lisp_data_stage };
 static struct decap_stage lisp_control_decap = { .name = "lisp_control",
 	.ip_proto = IPPROTO_UDP,
 	.key = LISP_CTRL_PORT,
+	.ipv6 = true,
 	.active = lisp_active,
 	.input = lisp_control_stage };
 DECAP_STAGE(lisp_data_decap)

@@ -100,21 +100,22 @@ static void to_rloc(struct worker *w, struct rte_mbuf *m, const struct l2_meta *
 		worker_drop_net(w, meta->in_port, meta->network, DROP_NO_UNDERLAY, m);
 		return;
 	}
-	const struct encap_template *t = encap_lookup(meta->network, r->ip);
+	const struct encap_template *t = encap_lookup(meta->network, r->id);
 	if (t == NULL || !t->resolved) {
 		rte_pktmbuf_prepend(m, sizeof(struct rte_ether_hdr));
-		punt_kind(w, m, meta->in_port, &lisp_hold_punt, meta->network, r->ip, DROP_NONE);
+		punt_kind(w, m, meta->in_port, &lisp_hold_punt, meta->network, r->id, DROP_NONE);
 		return;
 	}
-	offer_encap(w, m, meta, e, r->ip);
+	if (!t->ipv6) /* e-switch rules: IPv4 underlay only */
+		offer_encap(w, m, meta, e, r->id);
 	worker_net_tx(w, meta->network, m);
 	int why = lisp_encap(m, t, hash, u->mtu);
 	encap_touch(t, w->now);
 	if (why == DROP_NONE) {
-		vtep_count_tx(&w->vteps, r->ip, rte_pktmbuf_pkt_len(m));
+		vtep_count_tx(&w->vteps, r->id, rte_pktmbuf_pkt_len(m));
 		port_output(w, u->port, NFVA_VLAN_NONE, m);
 	} else {
-		vtep_count_drop(&w->vteps, r->ip, why);
+		vtep_count_drop(&w->vteps, r->id, why);
 		worker_drop_net(w, meta->in_port, meta->network, why, m);
 	}
 }

@@ -53,6 +53,8 @@ static const char *const config[] = {
 	"lisp map-cache add 1000 10.1.2.0/24 rloc 192.168.1.252",
 	"lisp site add s1 key fuzz-key eid-prefix 1000 10.9.0.0/16 accept-more-specifics",
 	"lisp map-server add 192.168.1.252 key fuzz-key",
+	"lisp map-cache add 1000 10.1.3.0/24 rloc 2001:db8:1::252",
+	"lisp map-server add 2001:db8:1::252 key fuzz-key",
 	"mirror collect erspan session 8 to port an",
 	("mirror add m1 source vm1 direction both filter \"proto udp\" external to vxlan "
 	 "192.168.1.252 vni 99"),

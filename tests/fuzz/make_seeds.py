@@ -44,7 +44,8 @@ def udp_to_us(dport, payload, sport=50000, src=t.VTEP1):
 def lisp_messages():
     key = "fuzz-key"
     rec = L.record("10.9.2.0", 24, [(t.VTEP1, 1, 100), ("192.168.1.253", 2, 50)], iid=1000)
-    rec6 = L.record("2001:db8::", 32, [(t.VTEP1, 1, 100)], iid=1000)
+    rec6 = L.record("2001:db8::", 32, [(t.VTEP1, 1, 100), ("2001:db8:1::252", 1, 100)],
+                    iid=1000)
     req = L.map_request(0x1122, t.VTEP1, "10.1.1.21", 32, iid=1000, src_eid="10.1.2.5")
     return {
         "map_request": req,
@@ -101,6 +102,18 @@ def v6_tunnel_seeds():
         "up6_vxlan_group": vxlan(5006, dst="ff05::100", dst_mac="33:33:00:00:01:00"),
         "up6_gre": v6(t.gre_header(5001) + inner(), 47),
         "up6_erspan3": v6(t.erspan3_header(8, 1, 1, 1, False) + inner(), 47),
+        "up6_lisp_data": bytes(Ether(src=mac, dst=PLACEHOLDER) / IPv6(src=peer, dst=us) /
+                               UDP(sport=50000, dport=4341, chksum=0) /
+                               Raw(L.lisp_data_header(iid=1000, nonce=5) +
+                                   L.udp_in_ipv4("10.1.2.5", "10.1.1.21", 1, 2, b"lisp6"))),
+        "up6_lisp_register": bytes(Ether(src=mac, dst=PLACEHOLDER) / IPv6(src=peer, dst=us) /
+                                   UDP(sport=4342, dport=4342) /
+                                   Raw(L.map_register(0x36, "fuzz-key", [L.record(
+                                       "10.9.3.0", 24, [(peer, 1, 100)], iid=1000)]))),
+        "up6_lisp_request": bytes(Ether(src=mac, dst=PLACEHOLDER) / IPv6(src=peer, dst=us) /
+                                  UDP(sport=4342, dport=4342) /
+                                  Raw(L.map_request(0x37, [t.VTEP1, peer], "10.1.1.21", 32,
+                                                    iid=1000))),
     }
 
 

@@ -5,6 +5,7 @@
  * - Map-Register with one LCAF (IID 1000) record: exact bytes, HMAC-SHA-1
  *   and HMAC-SHA-256 (RFC 2202 / RFC 4231 test vectors check libcrypto use).
  * - Round trips: Map-Request, Map-Reply (negative and positive), ECM.
+ * - IPv6 locators and ITR-RLOCs (AFI 2) beside IPv4 ones, exact bytes.
  * - Every truncation of a valid message is refused (-EINVAL), as are an
  *   unknown key id, an auth length that does not match it, an unknown LCAF,
  *   a prefix length longer than the address, and trailing bytes.
@@ -46,8 +47,10 @@ static void rec_host(struct lisp_record *r, uint32_t iid, const char *eid, const
 	r->ttl_min = 1440;
 	r->authoritative = true;
 	r->n_locs = 1;
-	r->locs[0] = (struct lisp_rloc){ .ip = ip(rloc), .priority = 1, .weight = 100 };
-	r->loc_flags[0] = LISP_LOC_L | LISP_LOC_R;
+	r->locs[0] = (struct lisp_locator){ .addr = nfva_ip_v4(ip(rloc)),
+		.priority = 1,
+		.weight = 100,
+		.flags = LISP_LOC_L | LISP_LOC_R };
 }
 
 /* The expected bytes of a Map-Register, written from the RFC layout. */
@@ -96,7 +99,9 @@ static void test_register_bytes(void **state)
 	assert_int_equal(back.n_records, 1);
 	assert_int_equal(back.records[0].iid, 1000);
 	assert_int_equal(back.records[0].plen, 32);
-	assert_int_equal(back.records[0].locs[0].ip, ip("192.168.1.252"));
+	struct nfva_ip want_rloc = nfva_ip_v4(ip("192.168.1.252"));
+	assert_true(nfva_ip_eq(&back.records[0].locs[0].addr, &want_rloc));
+	assert_int_equal(back.records[0].locs[0].flags, LISP_LOC_L | LISP_LOC_R);
 	assert_true(back.want_notify);
 	assert_int_equal(back.nonce, 0x0102030405060708ull);
 	for (int cut = 0; cut < len; cut++)
@@ -144,7 +149,7 @@ static void test_hmac_vectors(void **state)
 static void test_request_reply(void **state)
 {
 	struct lisp_map_request rq = { .nonce = 42,
-		.itr_rloc = ip("192.168.1.249"),
+		.itr_v4 = nfva_ip_v4(ip("192.168.1.249")),
 		.n_eids = 1,
 		.src_eid = v4("10.1.1.20") };
 	struct lisp_map_request rq2;
@@ -160,7 +165,8 @@ static void test_request_reply(void **state)
 	assert_int_equal(len, sizeof(want));
 	assert_memory_equal(buf, want, sizeof(want));
 	assert_int_equal(lisp_parse_map_request(buf, len, &rq2), 0);
-	assert_int_equal(rq2.itr_rloc, rq.itr_rloc);
+	assert_true(nfva_ip_eq(&rq2.itr_v4, &rq.itr_v4));
+	assert_int_equal(rq2.itr_v6.family, 0);
 	assert_memory_equal(&rq2.eids[0].eid, &rq.eids[0].eid, sizeof(rq.eids[0].eid));
 	for (int cut = 0; cut < len; cut++)
 		assert_int_equal(lisp_parse_map_request(buf, cut, &rq2), -EINVAL);
@@ -182,6 +188,82 @@ static void test_request_reply(void **state)
 	assert_int_equal(rp2.records[0].locs[0].weight, 100);
 	for (int cut = 0; cut < len; cut++)
 		assert_int_equal(lisp_parse_map_reply(buf, cut, &rp2), -EINVAL);
+}
+
+static struct nfva_ip v6ip(const char *s)
+{
+	uint8_t a[16];
+	inet_pton(AF_INET6, s, a);
+	return nfva_ip_v6(a);
+}
+
+/* IPv6 locators and ITR-RLOCs (AFI 2), byte for byte from RFC 9301's
+ * layout: a Map-Request from a dual-stack ITR lists both ITR-RLOCs (IRC 1);
+ * a record's IPv6 locator is kept beside an IPv4 one, an LCAF locator is
+ * skipped; a request with only an IPv6 ITR-RLOC parses. */
+static void test_ipv6_locators(void **state)
+{
+	struct lisp_map_request rq = { .nonce = 9,
+		.itr_v4 = nfva_ip_v4(ip("192.0.2.1")),
+		.itr_v6 = v6ip("2001:db8:3::2"),
+		.n_eids = 1 },
+				rq2;
+	uint8_t buf[LISP_MSG_MAX_SIZE];
+	(void)state;
+
+	rq.eids[0].eid = v4("10.1.1.30");
+	rq.eids[0].plen = 32;
+	int len = lisp_put_map_request(buf, sizeof(buf), &rq);
+	static const uint8_t want[] = { 0x10, 0, 1, 1, 0, 0, 0, 0, 0, 0, 0, 9, /* IRC 1 */
+		0, 0,                                                           /* no source EID */
+		0, 1, 192, 0, 2, 1,                                             /* ITR-RLOC 1 */
+		0, 2, 0x20, 0x01, 0x0d, 0xb8, 0, 3, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2, /* ITR-RLOC 2 */
+		0, 32, 0, 1, 10, 1, 1, 30 };
+	assert_int_equal(len, sizeof(want));
+	assert_memory_equal(buf, want, sizeof(want));
+	assert_int_equal(lisp_parse_map_request(buf, len, &rq2), 0);
+	assert_true(nfva_ip_eq(&rq2.itr_v4, &rq.itr_v4));
+	assert_true(nfva_ip_eq(&rq2.itr_v6, &rq.itr_v6));
+	for (int cut = 0; cut < len; cut++)
+		assert_int_equal(lisp_parse_map_request(buf, cut, &rq2), -EINVAL);
+
+	/* Only the IPv6 ITR-RLOC: IRC 0, AFI 2. */
+	rq.itr_v4.family = 0;
+	len = lisp_put_map_request(buf, sizeof(buf), &rq);
+	assert_int_equal(len, sizeof(want) - 6);
+	assert_int_equal(buf[2], 0);
+	assert_int_equal(lisp_parse_map_request(buf, len, &rq2), 0);
+	assert_int_equal(rq2.itr_v4.family, 0);
+	assert_true(nfva_ip_eq(&rq2.itr_v6, &rq.itr_v6));
+	rq.itr_v6.family = 0; /* none at all: refused both ways */
+	assert_int_equal(lisp_put_map_request(buf, sizeof(buf), &rq), -EINVAL);
+
+	/* A Map-Reply record with locators IPv6, LCAF (skipped), IPv4. */
+	static const uint8_t reply[] = { 0x20, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 5, /* 1 record */
+		0, 0, 0, 60, 3, 32, 0, 0, 0, 0, 0, 1, 10, 1, 1, 30, /* TTL 60, 3 locators, /32 */
+		2, 50, 255, 0, 0, 5, 0, 2, 0x20, 0x01, 0x0d, 0xb8, 0, 3, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+		0x11,                                                /* 2001:db8:3::11 */
+		1, 100, 255, 0, 0, 1, 0x40, 0x03, 0, 0, 1, 0, 0, 2, 0xaa, 0xbb, /* LCAF type 1 */
+		1, 100, 255, 0, 0, 1, 0, 1, 192, 0, 2, 9 };
+	struct lisp_map_reply rp;
+	assert_int_equal(lisp_parse_map_reply(reply, sizeof(reply), &rp), 0);
+	assert_int_equal(rp.records[0].n_locs, 2);
+	struct nfva_ip l6 = v6ip("2001:db8:3::11"), l4 = nfva_ip_v4(ip("192.0.2.9"));
+	assert_true(nfva_ip_eq(&rp.records[0].locs[0].addr, &l6));
+	assert_int_equal(rp.records[0].locs[0].priority, 2);
+	assert_int_equal(rp.records[0].locs[0].weight, 50);
+	assert_int_equal(rp.records[0].locs[0].flags, LISP_LOC_L | LISP_LOC_R);
+	assert_true(nfva_ip_eq(&rp.records[0].locs[1].addr, &l4));
+	for (size_t cut = 0; cut < sizeof(reply); cut++)
+		assert_int_equal(lisp_parse_map_reply(reply, cut, &rp), -EINVAL);
+
+	/* Encoded again: the IPv6 locator goes out as AFI 2 with 16 bytes. */
+	struct lisp_map_reply out = { .nonce = 5, .n_records = 1 };
+	out.records[0] = rp.records[0];
+	out.records[0].n_locs = 1;
+	len = lisp_put_map_reply(buf, sizeof(buf), &out);
+	assert_int_equal(len, 12 + 16 + 24); /* header, record, one 24-byte locator */
+	assert_memory_equal(buf + 28, reply + 28, 24);
 }
 
 static void test_lcaf_and_ecm(void **state)
@@ -219,6 +301,7 @@ int main(void)
 		cmocka_unit_test(test_register_bytes),
 		cmocka_unit_test(test_hmac_vectors),
 		cmocka_unit_test(test_request_reply),
+		cmocka_unit_test(test_ipv6_locators),
 		cmocka_unit_test(test_lcaf_and_ecm),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

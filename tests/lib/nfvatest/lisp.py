@@ -54,12 +54,19 @@ def eid_bytes(eid, iid=0):
     return struct.pack("!HBBBBHI", AFI_LCAF, 0, 0, 2, 0, 4 + len(plain), iid) + plain
 
 
+def locator_bytes(ip):
+    """A locator or ITR-RLOC: AFI 1 or 2 and the address."""
+    import ipaddress
+    a = ipaddress.ip_address(ip)
+    return struct.pack("!H", AFI_IPV4 if a.version == 4 else AFI_IPV6) + a.packed
+
+
 def record(eid, plen, rlocs, ttl=1440, iid=0, action=0, auth=True):
-    """A mapping record: rlocs = [(ip, priority, weight)]."""
+    """A mapping record: rlocs = [(ip, priority, weight)], either family."""
     r = struct.pack("!IBBHH", ttl, len(rlocs), plen, (action << 13) | (0x1000 if auth else 0), 0)
     r += eid_bytes(eid, iid)
     for ip, prio, weight in rlocs:
-        r += struct.pack("!BBBBHH", prio, weight, 255, 0, 0x5, AFI_IPV4) + ip4(ip)
+        r += struct.pack("!BBBBH", prio, weight, 255, 0, 0x5) + locator_bytes(ip)
     return r
 
 
@@ -68,9 +75,11 @@ def map_reply(nonce, records):
 
 
 def map_request(nonce, itr_rloc, eid, plen, iid=0, src_eid=None):
+    """itr_rloc: one address or a list of them (either family: IRC = len - 1)."""
+    itrs = [itr_rloc] if isinstance(itr_rloc, str) else list(itr_rloc)
     src = eid_bytes(src_eid, iid) if src_eid else struct.pack("!H", 0)
-    return (struct.pack("!BBBBQ", 1 << 4, 0, 0, 1, nonce) + src +
-            struct.pack("!H", AFI_IPV4) + ip4(itr_rloc) +
+    return (struct.pack("!BBBBQ", 1 << 4, 0, len(itrs) - 1, 1, nonce) + src +
+            b"".join(locator_bytes(i) for i in itrs) +
             struct.pack("!BB", 0, plen) + eid_bytes(eid, iid))
 
 
