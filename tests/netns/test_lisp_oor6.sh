@@ -12,7 +12,8 @@
 #        u1 2001:db8:1::249/64 ====== veth ====== u2 2001:db8:1::252/64 nodad
 #                                                  (OOR's RLOC, IPv6 on in H2)
 #
-# Every phase captures on u1 (what reaches nfva) and u2 (what reaches OOR).
+# Every phase captures on u1 (what reaches nfva: nfva's own frames bypass
+# the taps there) and u2 (both ways).
 # The checks common to the phases: every LISP frame (UDP 4341/4342) is IPv6
 # with a non-zero, valid UDP checksum (RFC 9300 lets LISP data carry 0 over
 # IPv6, but OOR's kernel socket would drop it), no IPv4 frame on the
@@ -60,6 +61,7 @@ LISP="(udp.port == 4341 || udp.port == 4342) && !(icmpv6.type < 128)"
 CSUM=('udp.checksum=i(v) != 0' 'udp.checksum.status=v == "1"')
 
 two_hosts loo6 10.1.1.20 -
+U1_MAC=$(mac_of "$H1" u1) U2_MAC=$(mac_of "$H2" u2)
 ip -n "$H2" link add eid0 type veth peer name eid0p
 ip -n "$H2" link set eid0 up
 ip -n "$H2" link set eid0p up
@@ -97,13 +99,16 @@ wire_common() {
 }
 
 # lisp_data PHASE CAP SRC DST INNER MIN [FIELD=PYEXPR...]: at least MIN
-# LISP data frames SRC -> DST (outer IPv6, UDP 4341, checksum valid) with
-# inner INNER (a display filter) in capture PHASE-CAP.
+# LISP data frames SRC -> DST (outer IPv6, UDP 4341, checksum valid, the
+# sender's MAC to the receiver's) with inner INNER (a display filter) in
+# capture PHASE-CAP.
 lisp_data() {
+	local smac=$U1_MAC dmac=$U2_MAC
+	[ "$3" = "$NF" ] || { smac=$U2_MAC dmac=$U1_MAC; }
 	check_pcap "$1: LISP data $3 -> $4 ($5)" "$1-$2" \
 		"ipv6.src == $3 && ipv6.dst == $4 && udp.dstport == 4341 && ($5)" "$6" \
-		"ipv6.src=v == '$3'" "ipv6.dst=v == '$4'" 'ipv6.nxt=i(v) == 17' 'ipv6.hlim=i(v) > 0' \
-		"${CSUM[@]}" "${@:7}"
+		"eth.src=v == '$smac'" "eth.dst=v == '$dmac'" "ipv6.src=v == '$3'" "ipv6.dst=v == '$4'" \
+		'ipv6.nxt=i(v) == 17' 'ipv6.hlim=i(v) > 0' "${CSUM[@]}" "${@:7}"
 }
 
 # ----------------------------------------------------------------- phase xtr
