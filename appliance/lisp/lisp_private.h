@@ -36,7 +36,7 @@
 /* ---- lisp.c: configuration, counters, time */
 struct lisp_server {
 	struct nfva_ip ip; /* either family */
-	uint16_t key_id; /* LISP_KEY_SHA1 / LISP_KEY_SHA256 */
+	uint16_t key_id;   /* LISP_KEY_SHA1 / LISP_KEY_SHA256 */
 	char key[LISP_KEY_SIZE];
 	uint64_t nonce;         /* of the first Map-Register of the last round */
 	uint32_t n_sent;        /* Map-Registers of that round: nonces nonce .. +n_sent-1 */

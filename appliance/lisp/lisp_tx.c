@@ -109,7 +109,8 @@ static struct rte_udp_hdr *put_outer(uint8_t *p, const struct nfva_ip *src,
 		const struct nfva_ip *dst, uint16_t udp_len)
 {
 	if (dst->family == AF_INET) {
-		put_ipv4((struct rte_ipv4_hdr *)p, nfva_ip_get_v4(src), nfva_ip_get_v4(dst), udp_len);
+		put_ipv4((struct rte_ipv4_hdr *)p, nfva_ip_get_v4(src), nfva_ip_get_v4(dst),
+				udp_len);
 		return (struct rte_udp_hdr *)(p + sizeof(struct rte_ipv4_hdr));
 	}
 	put_ipv6((struct rte_ipv6_hdr *)p, src->addr, dst->addr, udp_len, 255);
