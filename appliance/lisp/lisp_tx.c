@@ -46,9 +46,10 @@ const struct nfva_ip *lisp_itr_pick(const struct lisp_map_request *rq, uint8_t f
 	const struct nfva_ip *other = family == AF_INET6 ? &rq->itr_v4 : &rq->itr_v6;
 	struct nfva_ip mine;
 
-	if (same->family != 0 && lisp_local_rloc(same->family, &mine))
+	/* Only an address a peer may name: never multicast, link-local or ours. */
+	if (same->family != 0 && lisp_local_rloc(same->family, &mine) && lisp_rloc_ok(same))
 		return same;
-	if (other->family != 0 && lisp_local_rloc(other->family, &mine))
+	if (other->family != 0 && lisp_local_rloc(other->family, &mine) && lisp_rloc_ok(other))
 		return other;
 	return NULL;
 }
