@@ -40,6 +40,8 @@
 #    Map-Reply over IPv6 (map-resolver 2001:db8:1::252): good -> 10.1.1.30/32
 #                    dynamic -> 2001:db8:1::252; naming only fe80::1, ::1 and
 #                    our own RLOC -> rlocs_rejected +3, map-cache only pending
+#    map-server 2001:db8:1::252: nfva's Map-Register over IPv6 names both
+#                    locators (dual-stack), the peer's Map-Notify verifies
 set -eu -o pipefail
 # shellcheck source=tests/lib/netns.sh
 . "$(dirname "$0")/../lib/netns.sh"
@@ -183,6 +185,12 @@ check_eq "IPv6 good reply: map-cache" "$(mc)" "10.1.1.30/32 dynamic 2001:db8:1::
 resolve_step bad-rlocs 2001:db8:1::249
 check_eq "IPv6 unusable RLOCs: rlocs_rejected delta" "$(($(counter rlocs_rejected) - rejected))" 3
 check_eq "IPv6 unusable RLOCs: map-cache unchanged (pending only)" "$(mc)" "10.1.1.30/32 pending - 3"
+ctl n lisp map-server add 2001:db8:1::252 key srv-key >/dev/null
+out=$(peer server good srv-key | grep -v '^ready') || fail "lisp_peer.py server over IPv6 failed: $out"
+check_eq "IPv6 map-server: nfva's Map-Register lists both underlay families" "$(head -1 <<<"$out")" \
+	"register key-id 1 auth ok want-notify 1 records $IID:10.1.1.20/32@192.168.1.249+2001:db8:1::249"
+v6_registered() { ctlj n lisp map-server show | json_get "[s['registered'] for s in j if s['ip'] == '2001:db8:1::252'][0]"; }
+check_eq_wait "IPv6 map-server: registered (Map-Notify over IPv6 verified)" true v6_registered
 check_eq "control_malformed" "$(counter control_malformed)" 0
 nfva_down n
 echo "PASS: test_lisp_security"

@@ -39,6 +39,8 @@ UDP_NO_CHECK6_TX = 101  # linux/udp.h: send a zero UDP checksum over IPv6
 def sock(timeout, zero_csum=False):
     s = socket.socket(socket.AF_INET6 if V6 else socket.AF_INET, socket.SOCK_DGRAM)
     s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    if V6:  # IPv6 only: nfva's IPv4 control traffic is not this peer's
+        s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)
     if zero_csum:
         s.setsockopt(socket.IPPROTO_UDP, UDP_NO_CHECK6_TX, 1)
     s.bind(("::" if V6 else "0.0.0.0", L.LISP_CTRL))
