@@ -30,6 +30,7 @@ SCENARIOS=(
 	"offload-gre|SR-IOV offload: GRE between two nfva, rules in both e-switches|tests/netns/test_overlay_gre_two_hosts.sh offload"
 	"mirror|Port mirroring across a tunnel (tap-as-a-service): vm1, vm3 mirrored to vm4 over VXLAN|tests/netns/test_mirror_taas.sh"
 	"lisp|LISP between two hosts, no static ARP, no MAC rewrite|tests/netns/test_lisp_seed.sh"
+	"lisp6|IPv6 underlay: LISP between two hosts with IPv6 RLOCs (static, then map-server/resolver)|tests/netns/test_lisp_seed.sh ipv6"
 )
 
 want() {

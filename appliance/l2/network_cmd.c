@@ -63,6 +63,10 @@ static json_t *overlay_to_json(const struct network *n)
 			"collector", o->collector, "evpn", o->evpn, "inner_mtu",
 			mtu > overhead ? json_integer(mtu - overhead) : json_null(), "vteps",
 			vteps);
+	/* Over an IPv6 underlay the outer header is 20 bytes longer. */
+	unsigned overhead6 = overhead + sizeof(struct rte_ipv6_hdr) - sizeof(struct rte_ipv4_hdr);
+	bool v6 = underlay_get()->active && underlay_get()->has_ip6 && mtu > overhead6;
+	json_object_set_new(j, "inner_mtu6", v6 ? json_integer(mtu - overhead6) : json_null());
 	json_object_set_new(j, "flood", flood_to_json(n));
 	return j;
 }

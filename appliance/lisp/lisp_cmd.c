@@ -328,8 +328,7 @@ static int resolver_cmd(const struct cmd_args *a, struct cmd_reply *r)
 	if (lisp.n_resolvers == LISP_MAX_RESOLVERS)
 		return cmd_error(r, ENOSPC, "at most %d map-resolvers", LISP_MAX_RESOLVERS);
 	if (!vtep_addr_usable(&ip))
-		return cmd_error(r, EINVAL, "map-resolver %s: " VTEP_ADDR_RULE,
-				cmd_arg(a, "ADDR"));
+		return cmd_error(r, EINVAL, "map-resolver %s: " VTEP_ADDR_RULE, cmd_arg(a, "ADDR"));
 	lisp.resolvers[lisp.n_resolvers++] = ip;
 	lisp_tx_prepare(&ip);
 	return 0;

@@ -48,8 +48,7 @@ static void settings_config(struct config_out *o)
 	}
 	for (unsigned i = 0; i < lisp.n_servers; i++) {
 		const struct lisp_server *s = &lisp.servers[i];
-		config_add(o, "lisp map-server add %s key",
-				nfva_ip_format(&s->ip, ip, sizeof(ip)));
+		config_add(o, "lisp map-server add %s key", nfva_ip_format(&s->ip, ip, sizeof(ip)));
 		config_word(o, s->key);
 		config_add(o, "%s", auth_word(s->key_id));
 		config_end(o);

@@ -319,7 +319,8 @@ static void reply_input(const uint8_t *msg, size_t len)
 }
 
 static void request_input(const struct lisp_map_request *rq, const uint8_t *raw, size_t raw_len,
-		uint16_t reply_port, const struct nfva_ip *src, const struct rte_ether_addr *src_mac)
+		uint16_t reply_port, const struct nfva_ip *src,
+		const struct rte_ether_addr *src_mac)
 {
 	lisp.c.requests_received++;
 	if (lisp_etr_answer(rq, reply_port, src->family))

@@ -7,9 +7,9 @@
  * lengths, the IPv4 checksum or the IPv6 flow label (from the inner flow),
  * the UDP source port (a hash of the inner flow in 49152-65535, RFC 9300
  * section 5.3 entropy), a random 24-bit nonce and the UDP checksum when the
- * template asks for it: over IPv4 when the network has udp-csum, over IPv6
- * unless it has udp6-zero-csum (RFC 9300 allows 0 over both, but a Linux
- * UDP socket, as Open Overlay Router's, drops zero ones over IPv6). Called by the
+ * template asks for it: over IPv4 when the network has udp-csum, always over
+ * IPv6 (RFC 9300 allows 0 over both, but a Linux UDP socket, as Open
+ * Overlay Router's, drops zero ones over IPv6). Called by the
  * workers (slowpath/lisp_local_input.c) and by the control thread for the
  * frames it held (lisp_hold.c); the caller counts and frees what is refused.
  */

@@ -319,9 +319,9 @@ static json_t *registration_json(const struct registration *r, uint64_t now)
 	for (unsigned l = 0; l < r->rec.n_locs; l++)
 		json_array_append_new(rlocs, lisp_ip_json(&r->rec.locs[l].addr));
 	return json_pack("{s:i, s:o, s:o, s:o, s:b, s:i}", "iid", (int)r->iid, "eid",
-			lisp_prefix_json(&r->rec.eid, r->rec.plen), "etr",
-			lisp_ip_json(&r->etr), "rlocs", rlocs, "proxy_reply", r->proxy,
-			"expires_in_s", (int)((r->expires_ms - now) / 1000));
+			lisp_prefix_json(&r->rec.eid, r->rec.plen), "etr", lisp_ip_json(&r->etr),
+			"rlocs", rlocs, "proxy_reply", r->proxy, "expires_in_s",
+			(int)((r->expires_ms - now) / 1000));
 }
 
 json_t *lisp_ms_sites_json(void)

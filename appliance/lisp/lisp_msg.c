@@ -252,9 +252,10 @@ static void get_record(struct cur *c, struct lisp_record *r)
 		get_locator(c, &ip, &kept);
 		if (!kept || r->n_locs == LISP_MAX_RLOCS)
 			continue;
-		r->locs[r->n_locs++] = (struct lisp_locator){
-			.addr = ip, .priority = prio, .weight = weight, .flags = (uint8_t)(flags & 7)
-		};
+		r->locs[r->n_locs++] = (struct lisp_locator){ .addr = ip,
+			.priority = prio,
+			.weight = weight,
+			.flags = (uint8_t)(flags & 7) };
 	}
 }
 

@@ -36,7 +36,7 @@
 /* ---- lisp.c: configuration, counters, time */
 struct lisp_server {
 	struct nfva_ip ip; /* either family */
-	uint16_t key_id; /* LISP_KEY_SHA1 / LISP_KEY_SHA256 */
+	uint16_t key_id;   /* LISP_KEY_SHA1 / LISP_KEY_SHA256 */
 	char key[LISP_KEY_SIZE];
 	uint64_t nonce;         /* of the first Map-Register of the last round */
 	uint32_t n_sent;        /* Map-Registers of that round: nonces nonce .. +n_sent-1 */
@@ -182,7 +182,7 @@ void lisp_tx_prepare(const struct nfva_ip *dst); /* start resolving dst's next h
 bool lisp_local_rloc(uint8_t family, struct nfva_ip *out);
 /* The ITR-RLOC to answer a request with: the one of family (the request's
  * outer family) when we have an address of it, else the other one we can
- * reach; NULL when none. */
+ * reach; either must pass lisp_rloc_ok; NULL when none. */
 const struct nfva_ip *lisp_itr_pick(const struct lisp_map_request *rq, uint8_t family);
 
 /* ---- lisp_auth.c */

@@ -46,9 +46,10 @@ const struct nfva_ip *lisp_itr_pick(const struct lisp_map_request *rq, uint8_t f
 	const struct nfva_ip *other = family == AF_INET6 ? &rq->itr_v4 : &rq->itr_v6;
 	struct nfva_ip mine;
 
-	if (same->family != 0 && lisp_local_rloc(same->family, &mine))
+	/* Only an address a peer may name: never multicast, link-local or ours. */
+	if (same->family != 0 && lisp_local_rloc(same->family, &mine) && lisp_rloc_ok(same))
 		return same;
-	if (other->family != 0 && lisp_local_rloc(other->family, &mine))
+	if (other->family != 0 && lisp_local_rloc(other->family, &mine) && lisp_rloc_ok(other))
 		return other;
 	return NULL;
 }
@@ -109,7 +110,8 @@ static struct rte_udp_hdr *put_outer(uint8_t *p, const struct nfva_ip *src,
 		const struct nfva_ip *dst, uint16_t udp_len)
 {
 	if (dst->family == AF_INET) {
-		put_ipv4((struct rte_ipv4_hdr *)p, nfva_ip_get_v4(src), nfva_ip_get_v4(dst), udp_len);
+		put_ipv4((struct rte_ipv4_hdr *)p, nfva_ip_get_v4(src), nfva_ip_get_v4(dst),
+				udp_len);
 		return (struct rte_udp_hdr *)(p + sizeof(struct rte_ipv4_hdr));
 	}
 	put_ipv6((struct rte_ipv6_hdr *)p, src->addr, dst->addr, udp_len, 255);

@@ -158,7 +158,7 @@ static int lisp_data_stage(struct worker *w, uint16_t port, struct rte_mbuf *m,
 		struct decap_outer *o, struct l2_meta *meta)
 {
 	meta->network = NFVA_NETWORK_NONE; /* consumed: never an L2 frame */
-	return data_input(w, port, m, o); /* a zero UDP checksum is accepted (RFC 9300 5.3) */
+	return data_input(w, port, m, o);  /* a zero UDP checksum is accepted (RFC 9300 5.3) */
 }
 
 /* Control messages go to the control thread whole. */

@@ -199,17 +199,20 @@ afp() { echo "net_af_packet$1,iface=$2,framesz=2048,blocksz=4096,framecnt=${3:-5
 # shellcheck source=tests/lib/wire.sh
 . "$NT_LIB/wire.sh"
 
-# test_mode [MODE]: the mode a two-mode scenario runs in, TEST_MODE: software
-# (the default) or offload (uplinks own an emulated e-switch, VM ports are
-# its VFs), from the test's first argument or $NFVA_TEST_MODE.
+# test_mode [MODE]: the mode a scenario runs in, TEST_MODE: software (the
+# default), offload (uplinks own an emulated e-switch, VM ports are its VFs)
+# or ipv6 (software over an IPv6 underlay, where a test offers it), from the
+# test's first argument or $NFVA_TEST_MODE.
 test_mode() {
 	TEST_MODE=${1:-${NFVA_TEST_MODE:-software}}
 	case $TEST_MODE in
-	software | offload) log "mode: $TEST_MODE" ;;
-	*) fail "unknown mode '$TEST_MODE' (software or offload)" ;;
+	software | offload | ipv6) log "mode: $TEST_MODE" ;;
+	*) fail "unknown mode '$TEST_MODE' (software, offload or ipv6)" ;;
 	esac
 }
 offload_mode() { [ "${TEST_MODE:-software}" = offload ]; }
+# Mode ipv6: the software path over an IPv6 underlay (tests that offer it).
+ipv6_mode() { [ "${TEST_MODE:-software}" = ipv6 ]; }
 # esw_uplink / esw_vf UPLINK: what a `port add` line gets in offload mode.
 esw_uplink() { offload_mode && echo " eswitch emulated" || true; }
 esw_vf() { offload_mode && echo " vf-of $1" || true; }

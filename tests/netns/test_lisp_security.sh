@@ -30,6 +30,18 @@
 #    wrong nonce  -> notifies_rejected_nonce 1, map-server show registered false
 #    wrong key    -> notifies_rejected_auth 1, registered false
 #    good         -> notifies_accepted 1, registered true
+# 4. Over IPv6 (the uplink made dual-stack with 2001:db8:1::249/64, the peer
+#    at 2001:db8:1::252):
+#    Map-Register good -> Map-Notify over IPv6 with our nonce and a valid
+#                    HMAC, registration 10.1.1.41/32 from 2001:db8:1::252
+#    a link-local RLOC in the record -> registers_rejected_rloc 1, none
+#    zero UDP checksum -> dropped by the uplink (udp_bad_checksum), never
+#                    reaches the control plane (registers_received unchanged)
+#    Map-Reply over IPv6 (map-resolver 2001:db8:1::252): good -> 10.1.1.30/32
+#                    dynamic -> 2001:db8:1::252; naming only fe80::1, ::1 and
+#                    our own RLOC -> rlocs_rejected +3, map-cache only pending
+#    map-server 2001:db8:1::252: nfva's Map-Register over IPv6 names both
+#                    locators (dual-stack), the peer's Map-Notify verifies
 set -eu -o pipefail
 # shellcheck source=tests/lib/netns.sh
 . "$(dirname "$0")/../lib/netns.sh"
@@ -62,7 +74,7 @@ regs() {
 }
 
 # ---- 1. Map-Reply checks
-# resolve_step MODE: the peer waits for a Map-Request that a ping of VM1 to
+# resolve_step MODE [NFVA_RLOC]: the peer waits for a Map-Request that a ping of VM1 to
 # 10.1.1.30 triggers (pending entries flushed first), and answers with MODE.
 resolve_step() {
 	sleep 1.1 # one Map-Request per EID per second
@@ -77,7 +89,7 @@ resolve_step() {
 	done
 	wait "$pid" || fail "lisp_peer.py resolve $1 failed: $(cat "$TEST_TMP/peer.out")"
 	cat "$TEST_TMP/peer.out"
-	grep -q "^request 10.1.1.30 from 192.168.1.249" "$TEST_TMP/peer.out" ||
+	grep -q "^request 10.1.1.30 from ${2:-192.168.1.249} " "$TEST_TMP/peer.out" ||
 		{ ctl n lisp show >&2; ctl n neigh show >&2; ctl n port show vm1 >&2; fail "resolve $1: no Map-Request for 10.1.1.30 from nfva"; }
 	sleep 0.3
 }
@@ -141,6 +153,44 @@ check_eq "notify wrong key: registered" "$(registered)" false
 server_step good
 check_eq "good notify: notifies_accepted" "$(counter notifies_accepted)" 1
 check_eq "good notify: registered" "$(registered)" true
+check_eq "control_malformed" "$(counter control_malformed)" 0
+
+# ---- 4. Over IPv6
+log "===== 4. over IPv6 ====="
+ipv6_on "$H2" u2
+ip -n "$H2" addr add 2001:db8:1::252/64 dev u2 nodad
+ctl n underlay set uplink uplink ip 2001:db8:1::249/64 >/dev/null
+export LISP_PEER_NFVA=2001:db8:1::249 LISP_PEER_SELF=2001:db8:1::252
+ip netns exec "$H2" ping -6 -c 1 -W 2 2001:db8:1::249 >/dev/null ||
+	fail "the peer cannot reach nfva's IPv6 address"
+received=$(counter registers_received)
+register_step good site-key 10.1.1.41 "notify auth-ok nonce-ok"
+check_eq "IPv6 good: registrations" "$(regs)" \
+	"10.1.1.40/32 192.168.1.252 lab,10.1.1.41/32 2001:db8:1::252 lab,10.1.2.40/32 192.168.1.252 lab6"
+register_step rloc-link-local site-key 10.1.1.42 "notify none"
+check_eq "IPv6 link-local RLOC: registers_rejected_rloc" "$(counter registers_rejected_rloc)" 1
+check_eq "IPv6 link-local RLOC: no registration for 10.1.1.42" "$(regs | grep -c 10.1.1.42 || true)" 0
+drops=$(port_drop n uplink udp_bad_checksum)
+register_step zero-csum site-key 10.1.1.43 "notify none"
+check_eq "IPv6 zero checksum: registers_received (good + link-local only)" \
+	"$(counter registers_received)" $((received + 2))
+check_eq "IPv6 zero checksum: uplink udp_bad_checksum delta" \
+	"$(($(port_drop n uplink udp_bad_checksum) - drops))" 1
+ctl n lisp map-resolver del 192.168.1.252 >/dev/null
+ctl n lisp map-resolver add 2001:db8:1::252 >/dev/null
+accepted=$(counter replies_accepted) rejected=$(counter rlocs_rejected)
+resolve_step good 2001:db8:1::249
+check_eq "IPv6 good reply: replies_accepted delta" "$(($(counter replies_accepted) - accepted))" 1
+check_eq "IPv6 good reply: map-cache" "$(mc)" "10.1.1.30/32 dynamic 2001:db8:1::252 600"
+resolve_step bad-rlocs 2001:db8:1::249
+check_eq "IPv6 unusable RLOCs: rlocs_rejected delta" "$(($(counter rlocs_rejected) - rejected))" 3
+check_eq "IPv6 unusable RLOCs: map-cache unchanged (pending only)" "$(mc)" "10.1.1.30/32 pending - 3"
+ctl n lisp map-server add 2001:db8:1::252 key srv-key >/dev/null
+out=$(peer server good srv-key | grep -v '^ready') || fail "lisp_peer.py server over IPv6 failed: $out"
+check_eq "IPv6 map-server: nfva's Map-Register lists both underlay families" "$(head -1 <<<"$out")" \
+	"register key-id 1 auth ok want-notify 1 records $IID:10.1.1.20/32@192.168.1.249+2001:db8:1::249"
+v6_registered() { ctlj n lisp map-server show | json_get "[s['registered'] for s in j if s['ip'] == '2001:db8:1::252'][0]"; }
+check_eq_wait "IPv6 map-server: registered (Map-Notify over IPv6 verified)" true v6_registered
 check_eq "control_malformed" "$(counter control_malformed)" 0
 nfva_down n
 echo "PASS: test_lisp_security"

@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: BSD-3-Clause
 #
-# test_lisp_seed [software|offload]: seed "LISP between two hosts" — without the article's two
+# test_lisp_seed [software|offload|ipv6]: seed "LISP between two hosts" — without the article's two
 # hacks (static ARP entries in the VMs, a flow rewriting the destination MAC).
 # Two nfva instances join VM1 and VM2 (same subnet 10.1.1.0/24, one host each)
 # over LISP, instance ID 1000.
@@ -39,6 +39,12 @@
 #   exchanged, nothing rejected; on the wire a Map-Register from .252 with
 #   lisp.keyid 1 and EID 10.1.1.30, and a Map-Notify back.
 #
+# Mode ipv6: both phases over an IPv6 underlay (RLOCs 2001:db8:1::249 and
+# ::252, the hosts resolve each other with Neighbour Discovery): every check
+# above holds with IPv6 outer headers (hop limit 64 for data; the control
+# messages, Map-Register, Map-Notify, ECM Map-Request and Map-Reply, carry
+# IPv6 locators and ITR-RLOCs), and every outer UDP checksum is valid.
+#
 # Mode offload (the argument, or NFVA_TEST_MODE): phase "static" with both
 # uplinks owning an emulated e-switch and the VM ports its VFs: steady-state
 # LISP traffic is carried by e-switch rules (RAW_DECAP Ethernet + RAW_ENCAP
@@ -75,13 +81,18 @@ GW=02:00:00:00:00:01
 # The N bit of LISP data: set by the slow path, clear from an e-switch rule.
 NONCE_FLAG='("1", "True")'
 offload_mode && NONCE_FLAG='("0", "False")'
+# The underlay: IPv4, or IPv6 in mode ipv6 (IPF: tshark's outer protocol).
+RLOC1=192.168.1.249 RLOC2=192.168.1.252 UPLEN=24 IPF=ip HOPS=ip.ttl
+if ipv6_mode; then
+	RLOC1=2001:db8:1::249 RLOC2=2001:db8:1::252 UPLEN=64 IPF=ipv6 HOPS=ipv6.hlim
+fi
 IID=1000
 KEY=seed-s3cret
 
 
 # host_conf LOCAL_IP UPLINK_IF VM_IF EXTRA_LINES
 host_conf() {
-	uplink_conf "$2" "$1/24" "vm1=$3"
+	uplink_conf "$2" "$1/$UPLEN" "vm1=$3"
 	cat <<-EOF
 		network add lan iid $IID encap lisp
 		network lan attach vm1
@@ -99,18 +110,20 @@ map_cache() {
 
 # check_wire PHASE CAP SRC DST VMSRC VMDST
 check_wire() {
-	local f="ip.src == $3 && ip.dst == $4 && udp.dstport == 4341 && icmp"
+	local f="$IPF.src == $3 && $IPF.dst == $4 && udp.dstport == 4341 && icmp"
 	check_pcap "$1: LISP data $3 -> $4" "$2" "$f" 6 "lisp-data.flags.nonce=v in $NONCE_FLAG" \
 		'lisp-data.flags.iid=v in ("1", "True")' "lisp-data.iid=i(v) == $IID" \
-		'ip.ttl=v == "64"' 'udp.srcport=49152 <= int(v) <= 65535'
+		"$HOPS=v == \"64\"" 'udp.srcport=49152 <= int(v) <= 65535'
+	ipv6_mode && check_pcap "$1: LISP data $3 -> $4: UDP checksum" "$2" "$f" 6 \
+		'udp.checksum.status=v == "2"' # Good (RFC 9300 permits 0; nfva sends one)
 	check_eq "$1: LISP data frames $3 -> $4" "$(pcap_count "$2" "$f")" 6
 	check_eq "$1: inner $5 -> $6 frames: echo requests, echo replies" \
 		"$(pcap_count "$2" "$f && ip.src == $5 && ip.dst == $6 && icmp.type == 8") $(pcap_count "$2" "$f && ip.src == $5 && ip.dst == $6 && icmp.type == 0")" \
 		"3 3"
 	local umac
-	umac=$(mac_of "$([ "$3" = 192.168.1.249 ] && echo "$H1" || echo "$H2")" "$([ "$3" = 192.168.1.249 ] && echo u1 || echo u2)")
-	check_eq "$1: frames from $3 neither LISP (4341/4342) nor ARP" \
-		"$(pcap_count "$2" "eth.src == $umac && !arp && !(udp.port == 4341 || udp.port == 4342)")" 0
+	umac=$(mac_of "$([ "$3" = $RLOC1 ] && echo "$H1" || echo "$H2")" "$([ "$3" = $RLOC1 ] && echo u1 || echo u2)")
+	check_eq "$1: frames from $3 neither LISP (4341/4342) nor ARP/ND" \
+		"$(pcap_count "$2" "eth.src == $umac && !arp && !icmpv6.nd.ns.target_address && !icmpv6.nd.na.target_address && !(udp.port == 4341 || udp.port == 4342)")" 0
 }
 
 # check_control PHASE: the control messages of the dynamic phase, captured
@@ -119,17 +132,22 @@ check_control() {
 	cap_stop "$1-c1"
 	cap_stop "$1-c2"
 	local c1="$TEST_TMP/$1-c1.pcap" c2="$TEST_TMP/$1-c2.pcap"
-	check_pcap "$1: Map-Register host2 -> host1" "$1-c1" "lisp.type == 3 && ip.src == 192.168.1.252" 1 \
+	check_pcap "$1: Map-Register host2 -> host1" "$1-c1" "lisp.type == 3 && $IPF.src == $RLOC2" 1 \
 		'lisp.keyid=i(v) == 1' 'lisp.mapping.ttl=v == "1440"' "lisp.lcaf.iid=v == '$IID'" \
 		'lisp.lcaf.iid.ipv4=v == "10.1.1.30"' 'lisp.mapping.eid.masklen=v == "32"' \
-		'lisp.loc.locator=v == "192.168.1.252"' 'lisp.loc.priority=v == "1"' 'lisp.loc.weight=v == "100"'
-	check_pcap "$1: Map-Notify host1 -> host2" "$1-c2" "lisp.type == 4 && ip.src == 192.168.1.249" 1 \
+		"lisp.loc.locator=v == '$RLOC2'" 'lisp.loc.priority=v == "1"' 'lisp.loc.weight=v == "100"'
+	check_pcap "$1: Map-Notify host1 -> host2" "$1-c2" "lisp.type == 4 && $IPF.src == $RLOC1" 1 \
 		'lisp.keyid=i(v) == 1' 'lisp.lcaf.iid.ipv4=v == "10.1.1.30"'
 	check_pcap "$1: Map-Request (ECM) host2 -> host1 for 10.1.1.20" "$1-c1" \
 		"lisp.type == 1 && lisp.lcaf.iid.ipv4 == 10.1.1.20" 1 "lisp.lcaf.iid=v == '$IID'"
 	check_pcap "$1: Map-Reply host1 -> host2 for 10.1.1.20" "$1-c2" \
 		"lisp.type == 2 && lisp.lcaf.iid.ipv4 == 10.1.1.20" 1 'lisp.mapping.ttl=v == "1440"' \
-		'lisp.loc.locator=v == "192.168.1.249"' 'lisp.mapping.eid.masklen=v == "32"'
+		"lisp.loc.locator=v == '$RLOC1'" 'lisp.mapping.eid.masklen=v == "32"'
+	ipv6_mode && check_pcap "$1: Map-Request (ECM): the ITR-RLOC is host2's IPv6 RLOC" "$1-c1" \
+		"lisp.type == 1 && lisp.lcaf.iid.ipv4 == 10.1.1.20" 1 "lisp.irc=v == '0'" \
+		"lisp.mreq.itr_rloc_ipv6=v == '$RLOC2'"
+	ipv6_mode && check_eq "$1: control messages with a bad UDP checksum (IPv6: mandatory)" \
+		"$(pcap_count "$1-c1" "udp.port == 4342 && udp.checksum.status != 2") $(pcap_count "$1-c2" "udp.port == 4342 && udp.checksum.status != 2")" "0 0"
 	# HMACs checked by Python's hmac; nonces of replies/notifies answer requests/registers.
 	"$PY" "$NT_LIB/tools/lisp_pcap.py" "$c1" "$KEY" >"$TEST_TMP/c1.txt"
 	"$PY" "$NT_LIB/tools/lisp_pcap.py" "$c2" "$KEY" >"$TEST_TMP/c2.txt"
@@ -241,8 +259,8 @@ offload_follow() {
 # resolution and the first packets' drops done.
 phase_start() {
 	local ph=$1 extra1=$2 extra2=$3 h
-	host_conf 192.168.1.249 u1 vm1p "$extra1" >"$TEST_TMP/$ph-host1.conf"
-	host_conf 192.168.1.252 u2 vm2p "$extra2" >"$TEST_TMP/$ph-host2.conf"
+	host_conf $RLOC1 u1 vm1p "$extra1" >"$TEST_TMP/$ph-host1.conf"
+	host_conf $RLOC2 u2 vm2p "$extra2" >"$TEST_TMP/$ph-host2.conf"
 	ip -n "$V1" neigh flush dev eth0
 	ip -n "$V2" neigh flush dev eth0
 	if [ "$ph" = dynamic ]; then
@@ -282,8 +300,8 @@ phase_tables() {
 	check_eq "$ph: vm1 has no permanent ARP entry" \
 		"$(ip -n "$V1" neigh show nud permanent | wc -l) $(ip -n "$V2" neigh show nud permanent | wc -l)" "0 0"
 	if [ "$ph" = static ]; then
-		check_eq "$ph: host1 map-cache" "$(map_cache "$ph-host1")" "10.1.1.30/32 static 192.168.1.252 None"
-		check_eq "$ph: host2 map-cache" "$(map_cache "$ph-host2")" "10.1.1.20/32 static 192.168.1.249 None"
+		check_eq "$ph: host1 map-cache" "$(map_cache "$ph-host1")" "10.1.1.30/32 static $RLOC2 None"
+		check_eq "$ph: host2 map-cache" "$(map_cache "$ph-host2")" "10.1.1.20/32 static $RLOC1 None"
 	else
 		dynamic_tables "$ph"
 	fi
@@ -295,12 +313,12 @@ dynamic_tables() {
 	# 10.1.1.1 (the boot packets' destination) is in the site, registered by
 	# nobody: negative, Natively-Forward, 1 minute.
 	check_eq "$ph: host1 map-cache" "$(map_cache "$ph-host1")" \
-		"10.1.1.1/32 negative - 60,10.1.1.30/32 dynamic 192.168.1.252 86400"
+		"10.1.1.1/32 negative - 60,10.1.1.30/32 dynamic $RLOC2 86400"
 	check_eq "$ph: host2 map-cache" "$(map_cache "$ph-host2")" \
-		"10.1.1.1/32 negative - 60,10.1.1.20/32 dynamic 192.168.1.249 86400"
+		"10.1.1.1/32 negative - 60,10.1.1.20/32 dynamic $RLOC1 86400"
 	check_eq "$ph: host1 registrations" \
 		"$(ctlj "$ph-host1" lisp site show | json_get '",".join("%s %s %s %s" % (r["iid"], r["eid"], r["etr"], "+".join(r["rlocs"])) for s in j for r in s["registrations"])')" \
-		"$IID 10.1.1.30/32 192.168.1.252 192.168.1.252"
+		"$IID 10.1.1.30/32 $RLOC2 $RLOC2"
 	check_eq "$ph: host2 registered (Map-Notify verified)" \
 		"$(ctlj "$ph-host2" lisp map-server show | json_get "j[0]['registered']")" true
 	for c in registers_accepted; do check_ge "$ph: host1 $c" "$(lisp_counter "$ph-host1" $c)" 1; done
@@ -332,8 +350,8 @@ run_phase() {
 	cap_stop "$ph-u2"
 	phase_tables "$ph"
 	[ "$ph" = dynamic ] && check_control "$ph"
-	check_wire "$ph" "$ph-u2" 192.168.1.249 192.168.1.252 10.1.1.20 10.1.1.30
-	check_wire "$ph" "$ph-u1" 192.168.1.252 192.168.1.249 10.1.1.30 10.1.1.20
+	check_wire "$ph" "$ph-u2" $RLOC1 $RLOC2 10.1.1.20 10.1.1.30
+	check_wire "$ph" "$ph-u1" $RLOC2 $RLOC1 10.1.1.30 10.1.1.20
 	pcap_no_malformed "$ph-u1"
 	pcap_no_malformed "$ph-u2"
 	offload_mode && offload_steady "$ph-host1" "$ph-host2" && offload_follow "$ph-host1"
@@ -341,9 +359,9 @@ run_phase() {
 	nfva_down "$ph-host2"
 }
 
-run_phase static "lisp map-cache add $IID 10.1.1.30/32 rloc 192.168.1.252" \
-	"lisp map-cache add $IID 10.1.1.20/32 rloc 192.168.1.249"
+run_phase static "lisp map-cache add $IID 10.1.1.30/32 rloc $RLOC2" \
+	"lisp map-cache add $IID 10.1.1.20/32 rloc $RLOC1"
 offload_mode || run_phase dynamic "$(printf '%s\n' "lisp site add seed key $KEY eid-prefix $IID 10.1.1.0/24 accept-more-specifics" \
-	"lisp map-resolver add 192.168.1.249")" \
-	"$(printf '%s\n' "lisp map-server add 192.168.1.249 key $KEY" "lisp map-resolver add 192.168.1.249")"
+	"lisp map-resolver add $RLOC1")" \
+	"$(printf '%s\n' "lisp map-server add $RLOC1 key $KEY" "lisp map-resolver add $RLOC1")"
 echo "PASS: test_lisp_seed ($TEST_MODE)"

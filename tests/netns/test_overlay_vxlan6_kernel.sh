@@ -430,7 +430,8 @@ s5_mtu() {
 	kernel_vtep
 	nfva_blue s5 "$K_IP6"
 	check_eq "5: underlay MTU" "$(ctlj s5 underlay show | json_get "j['mtu']")" 1500
-	log "5: network blue inner_mtu: $(ctlj s5 network show blue | json_get "j[0]['overlay']['inner_mtu']")"
+	check_eq "5: network blue inner_mtu6 (what passes below)" \
+		"$(ctlj s5 network show blue | json_get "j[0]['overlay']['inner_mtu6']")" 1430
 	check_eq "5: vm1 -> vm2, IP 1430, DF: replies" "$(ping_rx "$V1" 10.1.1.30 3 -s 1402 -M "do")" 3
 	check_eq "5: vm1 mtu_exceeded after IP 1430" "$(port_drop s5 vm1 mtu_exceeded)" 0
 	check_eq "5: vm1 -> vm2, IP 1431, DF: replies" \

@@ -215,8 +215,8 @@ static void test_ipv6_locators(void **state)
 	rq.eids[0].plen = 32;
 	int len = lisp_put_map_request(buf, sizeof(buf), &rq);
 	static const uint8_t want[] = { 0x10, 0, 1, 1, 0, 0, 0, 0, 0, 0, 0, 9, /* IRC 1 */
-		0, 0,                                                           /* no source EID */
-		0, 1, 192, 0, 2, 1,                                             /* ITR-RLOC 1 */
+		0, 0,                                                          /* no source EID */
+		0, 1, 192, 0, 2, 1,                                            /* ITR-RLOC 1 */
 		0, 2, 0x20, 0x01, 0x0d, 0xb8, 0, 3, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2, /* ITR-RLOC 2 */
 		0, 32, 0, 1, 10, 1, 1, 30 };
 	assert_int_equal(len, sizeof(want));
@@ -242,7 +242,7 @@ static void test_ipv6_locators(void **state)
 	static const uint8_t reply[] = { 0x20, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 5, /* 1 record */
 		0, 0, 0, 60, 3, 32, 0, 0, 0, 0, 0, 1, 10, 1, 1, 30, /* TTL 60, 3 locators, /32 */
 		2, 50, 255, 0, 0, 5, 0, 2, 0x20, 0x01, 0x0d, 0xb8, 0, 3, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-		0x11,                                                /* 2001:db8:3::11 */
+		0x11,                                                           /* 2001:db8:3::11 */
 		1, 100, 255, 0, 0, 1, 0x40, 0x03, 0, 0, 1, 0, 0, 2, 0xaa, 0xbb, /* LCAF type 1 */
 		1, 100, 255, 0, 0, 1, 0, 1, 192, 0, 2, 9 };
 	struct lisp_map_reply rp;

@@ -163,7 +163,7 @@ def tables(d):
     nets = d.ctl("network", "show")
     for n in nets:
         n["overlay"] = n["overlay"] and {k: v for k, v in n["overlay"].items()
-                                         if k != "inner_mtu"}
+                                         if k not in ("inner_mtu", "inner_mtu6")}
     mc = sorted(d.ctl("lisp", "map-cache", "show"), key=lambda e: e["eid"])  # slot order
     for e in mc:
         e.pop("expires_in_s")

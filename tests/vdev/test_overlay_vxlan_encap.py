@@ -137,7 +137,7 @@ def run_default():
                    {"encap": "vxlan", "vni": 5000, "udp_port": 4789, "group": None,
                     "df": False, "udp_csum": False, "udp6_zero_csum": False,
                     "strict": False, "collector": False, "evpn": False,
-                    "inner_mtu": 1450, "vteps": [t.VTEP1, t.VTEP2],
+                    "inner_mtu": 1450, "inner_mtu6": None, "vteps": [t.VTEP1, t.VTEP2],
                     "flood": [{"vtep": t.VTEP1, "origin": ["config"]},
                               {"vtep": t.VTEP2, "origin": ["config"]}]},
                    "default: network show overlay")

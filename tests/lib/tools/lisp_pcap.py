@@ -1,13 +1,11 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: BSD-3-Clause
-"""lisp_pcap.py PCAP KEY: for every LISP control message (UDP 4342) in PCAP,
-over IPv4 or IPv6 (no extension headers), print one line "src type nonce
-auth" where src is the outer source address, auth is ok/bad (Map-Register
-and Map-Notify, HMAC checked with KEY by Python's hmac) or - (other types).
-ECMs print their inner message's type after a slash (8/1); their inner
-IP header may be IPv4 or IPv6 (it follows the EIDs' family)."""
+"""lisp_pcap.py PCAP KEY: for every LISP control message (UDP 4342, over
+IPv4 or IPv6) in PCAP,
+print one line "src type nonce auth" where auth is ok/bad (Map-Register and
+Map-Notify, HMAC checked with KEY by Python's hmac) or - (other types).
+ECMs print their inner message's type after a slash (8/1)."""
 
-import ipaddress
 import struct
 import sys
 
@@ -15,38 +13,37 @@ from nfvatest import lisp as L
 from nfvatest.pcap import read_pcap
 
 
-def udp_of(pkt):
-    """(source address, UDP header offset) of an IPv4 or IPv6 packet
-    carrying UDP, else None."""
-    if len(pkt) < 28:
-        return None
-    version = pkt[0] >> 4
-    if version == 4 and pkt[9] == 17:
-        return str(ipaddress.ip_address(pkt[12:16])), (pkt[0] & 0xF) * 4
-    if version == 6 and len(pkt) >= 48 and pkt[6] == 17:
-        return str(ipaddress.ip_address(pkt[8:24])), 40
+def udp_of(f):
+    """(source address text, UDP offset) of an IPv4 or IPv6 UDP frame, or None."""
+    import ipaddress
+    etype = f[12:14]
+    if etype == b"\x08\x00" and len(f) >= 42 and f[23] == 17:
+        return str(ipaddress.ip_address(f[26:30])), 14 + (f[14] & 0xF) * 4
+    if etype == b"\x86\xdd" and len(f) >= 62 and f[20] == 17:
+        return str(ipaddress.ip_address(f[22:38])), 54
     return None
+
+
+def ecm_inner_msg(inner):
+    """The LISP message inside an ECM's inner IPv4 or IPv6 + UDP header."""
+    hlen = (inner[0] & 0xF) * 4 if inner[0] >> 4 == 4 else 40
+    return inner[hlen + 8:]
 
 
 def main():
     path, key = sys.argv[1], sys.argv[2]
     for f in read_pcap(path):  # cap_start writes classic pcap
-        if f[12:14] not in (b"\x08\x00", b"\x86\xdd"):
+        found = udp_of(f)
+        if found is None:
             continue
-        outer = udp_of(f[14:])
-        if outer is None:
-            continue
-        src, udp = outer[0], 14 + outer[1]
-        _, dport, ulen = struct.unpack_from("!HHH", f, udp)
-        if dport != L.LISP_CTRL:
+        src, udp = found
+        sport, dport, ulen = struct.unpack_from("!HHH", f, udp)
+        if L.LISP_CTRL not in (dport,):
             continue
         msg = f[udp + 8:udp + ulen]
         mtype = msg[0] >> 4
         if mtype == 8:
-            inner = udp_of(msg[4:])
-            if inner is None:
-                continue
-            imsg = msg[4 + inner[1] + 8:]
+            imsg = ecm_inner_msg(msg[4:])
             nonce = struct.unpack_from("!Q", imsg, 4)[0]
             print(f"{src} 8/{imsg[0] >> 4} {nonce:#018x} -")
             continue

@@ -13,7 +13,15 @@ happened as "key value" lines for the calling test.
   lisp_peer.py server-all KEY SECONDS     as map-server for SECONDS: answer every
       Map-Register that verifies with a good Map-Notify; then print how many
       registers, records (distinct EIDs), nonces (distinct) and bad HMACs came
+
+The addresses: nfva's RLOC and the peer's own come from LISP_PEER_NFVA and
+LISP_PEER_SELF (default 192.168.1.249 and .252); IPv6 ones make the socket
+IPv6. Hostile modes over either family: register rloc-link-local (the
+record names fe80::1), register zero-csum (UDP checksum 0, IPv6 only),
+resolve bad-rlocs (the reply names only link-local, loopback and nfva's own
+RLOC).
 """
+import os
 import random
 import socket
 import struct
@@ -22,14 +30,20 @@ import time
 
 from nfvatest import lisp as L
 
-NFVA_RLOC = "192.168.1.249"
-PEER_RLOC = "192.168.1.252"
+NFVA_RLOC = os.environ.get("LISP_PEER_NFVA", "192.168.1.249")
+PEER_RLOC = os.environ.get("LISP_PEER_SELF", "192.168.1.252")
+V6 = ":" in PEER_RLOC
+UDP_NO_CHECK6_TX = 101  # linux/udp.h: send a zero UDP checksum over IPv6
 
 
-def sock(timeout):
-    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+def sock(timeout, zero_csum=False):
+    s = socket.socket(socket.AF_INET6 if V6 else socket.AF_INET, socket.SOCK_DGRAM)
     s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    s.bind(("0.0.0.0", L.LISP_CTRL))
+    if V6:  # IPv6 only: nfva's IPv4 control traffic is not this peer's
+        s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)
+    if zero_csum:
+        s.setsockopt(socket.IPPROTO_UDP, UDP_NO_CHECK6_TX, 1)
+    s.bind(("::" if V6 else "0.0.0.0", L.LISP_CTRL))
     s.settimeout(timeout)
     print("ready", flush=True)
     return s
@@ -69,6 +83,9 @@ def resolve(mode, iid):
     eid = ".".join(str(b) for b in inner[16:20])
     print(f"request {eid} from {addr[0]} nonce {nonce:#x}")
     rec = L.record(eid, 32, [(PEER_RLOC, 1, 100)], ttl=10, iid=iid)
+    if mode == "bad-rlocs":
+        rec = L.record(eid, 32, [("fe80::1", 1, 100), ("::1", 1, 100), (NFVA_RLOC, 1, 100)],
+                       ttl=10, iid=iid)
     if mode == "wrong-nonce":
         reply = L.map_reply(nonce ^ 0x5A5A, [rec])
     elif mode == "truncated":
@@ -80,12 +97,14 @@ def resolve(mode, iid):
 
 
 def register(mode, key, iid, eid):
-    s = sock(0.5)
+    s = sock(0.5, zero_csum=mode == "zero-csum")
     nonce = random.getrandbits(64)
     key_id = 2 if mode == "sha256" else 1
     rec = L.record(eid, 32, [(PEER_RLOC, 1, 100)], iid=iid)
     if mode == "outside":
         rec = L.record("10.9.0.0", 16, [(PEER_RLOC, 1, 100)], iid=iid)
+    if mode == "rloc-link-local":
+        rec = L.record(eid, 32, [(PEER_RLOC, 1, 100), ("fe80::1", 1, 100)], iid=iid)
     msg = L.map_register(nonce, "not-" + key if mode == "wrong-key" else key, [rec],
                          key_id=key_id)
     if mode == "truncated":  # record cut short, HMAC right for what is sent
