@@ -68,8 +68,10 @@ ip -n "$H2" link set eid0 up
 ip -n "$H2" link set eid0p up
 ip -n "$H2" addr add 10.1.1.30/32 dev eid0
 # IPv6 on in H2 (ns_add turned it off), also for the devices OOR creates
-# (lispTun0 carries the IPv6 EIDs' routes); no DAD on the RLOC. OOR's routes
-# ::/1 and 8000::/1 via lispTun0 (IPv6 EIDs) leave the on-link /64 to nfva.
+# (lispTun0 carries the IPv6 EIDs' packets); no DAD on the RLOC. An OOR xTR
+# sends what its EIDs send into lispTun0 by source rules ("from EID lookup
+# 100", default dev lispTun0 there): the RLOC's own traffic keeps the main
+# table and its on-link /64 to nfva.
 ipv6_on "$H2" u2
 ip netns exec "$H2" sysctl -qw net.ipv6.conf.default.disable_ipv6=0 \
 	net.ipv6.conf.eid0.disable_ipv6=0 >/dev/null
