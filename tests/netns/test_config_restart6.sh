@@ -39,7 +39,8 @@
 #   holds both addresses.
 # And: the saved file is mode 0600, starts with the header and holds exactly
 # `config show`; nfva --check-config accepts it; after the restart
-# `config show` is byte-identical.
+# `config show` is byte-identical, and nfva's MLDv2 report (to ff02::16,
+# change-to-exclude) joins ff05::100 again.
 #
 # Mode offload (the argument, or NFVA_TEST_MODE): the uplink owns an
 # emulated e-switch, vm1, vm3 and tap are its VFs, `offload set
@@ -205,6 +206,7 @@ echo "ok: the saved file holds the IPv6 state"
 
 log "restart: SIGTERM, then nfva from the saved file"
 nfva_down h1
+cap_start join "$H2" u2
 nfva_up h1 "$H1" "$TEST_TMP/h1.conf"
 if offload_mode; then
 	# Nothing from the old process (a VM's frame may already have made a rule).
@@ -216,5 +218,9 @@ if offload_mode; then
 fi
 config_same_check h1
 traffic after
+cap_stop join
+check_pcap "after the restart: nfva's MLDv2 report joins $GROUP again" join \
+	"icmpv6.type == 143 && eth.src == $U1_MAC" 1 'ipv6.dst=v == "ff02::16"' 'ipv6.hlim=v == "1"' \
+	"icmpv6.mldr.mar.multicast_address=v == '$GROUP'" 'icmpv6.mldr.mar.record_type=v == "4"'
 nfva_down h1
 echo "PASS: test_config_restart6 ($TEST_MODE)"
