@@ -9,7 +9,9 @@
 # the IPv6 VTEP ::252 and a static FDB entry behind it, network green (vni
 # 6001, group ff05::100, udp6-zero-csum), a static IPv6 neighbour ::99, a
 # mirror session of vm1 to ERSPAN III collector ::99, and ERSPAN collection
-# of session 9 from ::98 to port tap. `config save` writes the startup file;
+# of session 9 from ::98 to port tap, a LISP network (iid 3000) whose
+# map-cache entry has an IPv6 and an IPv4 RLOC, with an IPv6 map-resolver
+# and map-server (sha256). `config save` writes the startup file;
 # SIGTERM; h1 restarts from it.
 #
 #   ns V1 (vm1 10.1.1.20)  ns V3 (vm3 10.1.2.20)  ns TAP      ns V2 (vm2 10.1.1.30)  ns V4 (vm4 10.1.2.30)
@@ -61,6 +63,8 @@ test_mode "${1:-}"
 
 NF6=2001:db8:1::249 K6=2001:db8:1::252 NF4=192.168.1.249 GROUP=ff05::100
 COLL6=2001:db8:1::99 COLL_MAC=02:00:00:00:99:01 SENDER6=2001:db8:1::98
+# LISP state with IPv6 addresses (no EID: nothing is sent but ND for them).
+LISP6=2001:db8:1::77 NF4_PEER=192.168.1.77
 # nfva's VXLAN frames of each network, and the kernel's.
 NBLUE="ipv6.src == $NF6 && udp.dstport == 4789 && vxlan.vni == 6000 && !icmpv6"
 KBLUE="ipv6.src == $K6 && ipv6.dst == $NF6 && udp.dstport == 4789 && vxlan.vni == 6000 && !icmpv6"
@@ -117,6 +121,11 @@ fdb add $VM2_MAC network blue vtep $K6
 network add green vni 6001 encap vxlan group $GROUP udp6-zero-csum
 network green attach vm3
 neigh add $COLL6 lladdr $COLL_MAC
+network add l6 iid 3000 encap lisp
+lisp map-cache add 3000 10.9.0.0/16 rloc $LISP6 priority 2 weight 50
+lisp map-cache add 3000 10.9.0.0/16 rloc $NF4_PEER
+lisp map-resolver add $LISP6
+lisp map-server add $LISP6 key k6-secret auth sha256
 mirror add m1 source vm1 direction both to erspan $COLL6 session 7 version 3
 mirror collect erspan session 9 to port tap from $SENDER6
 EOF
@@ -153,6 +162,11 @@ tables() {
 		"' '.join('%d:%s:%s' % (c['session'], c['port'], c['from']) for c in j)")" "9:tap:$SENDER6"
 	check_eq "$1: underlay addresses" "$(ctlj h1 underlay show | json_get \
 		'"%s/%s %s/%s" % (j["ip"], j["prefix_len"], j["ip6"], j["prefix6_len"])')" "$NF4/24 $NF6/64"
+	check_eq "$1: lisp map-cache (RLOC priority weight)" "$(ctlj h1 lisp map-cache show 3000 | json_get \
+		"' '.join('%s %s %d %d' % (e['eid'], r['rloc'], r['priority'], r['weight']) for e in j for r in e['rlocs'])")" \
+		"10.9.0.0/16 $LISP6 2 50 10.9.0.0/16 $NF4_PEER 1 100"
+	check_eq "$1: lisp map-resolver, map-server" "$(ctlj h1 lisp map-resolver show | json_get "j[0]") $(ctlj h1 lisp map-server show | json_get "j[0]['ip'] + ' ' + j[0]['auth']")" \
+		"$LISP6 $LISP6 sha256"
 }
 
 # traffic WHEN: pings over both networks (ARP first), the wire, the mirror.
@@ -197,7 +211,9 @@ traffic before
 config_save_check h1 "$TEST_TMP/h1.conf"
 for w in "underlay set uplink uplink ip $NF6/64" "network blue vtep add $K6" \
 	"fdb add $VM2_MAC network blue vtep $K6" "neigh add $COLL6 lladdr $COLL_MAC" \
-	"to erspan $COLL6 session 7 version 3" "from $SENDER6"; do
+	"to erspan $COLL6 session 7 version 3" "from $SENDER6" \
+	"lisp map-cache add 3000 10.9.0.0/16 rloc $LISP6 priority 2 weight 50" \
+	"lisp map-resolver add $LISP6" "lisp map-server add $LISP6 key"; do
 	grep -qiF -- "$w" "$TEST_TMP/h1.conf" || fail "the saved file has no '$w'"
 done
 grep -q "^network add green .*group $GROUP.*udp6-zero-csum" "$TEST_TMP/h1.conf" ||
