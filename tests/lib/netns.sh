@@ -12,7 +12,9 @@
 #   mac_of NS IF; pin NS IP MAC [IF]; afp K IFACE [FRAMES]   # af_packet devargs
 #   nfva_up NAME NS CONF          # an nfva instance in NS ("" = here): own socket,
 #                                 # prefix, log; nfva_down NAME: SIGTERM, exit 0, clean
+#   ipv6_on NS IF; ipv6_addr NS IF ADDR/LEN   # IPv6 back on; on IF only, no link-local
 #   ctl NAME cmd...; ctlj NAME cmd... | json_get EXPR; ctl_ok NAME cmd...
+#   config_save_check NAME CONF; config_same_check NAME   # config save, restart
 #   port_counter NAME PORT KEY; port_field NAME PORT KEY; port_drops NAME PORT;
 #   port_drop NAME PORT REASON; fdb_entries NAME; fdb_has NAME MAC; fdb_port NAME MAC
 #   neigh_field NAME IP FIELD; neigh_stat NAME KEY; ostat NAME KEY (stats offload)
@@ -25,7 +27,8 @@
 #   ping_until NAME NS IP PYFILTER [TRIES]; ping_then_rule WHAT NAME NS IP PYFILTER
 #   garp NS IF IP
 #   cap_start CAP NS IF [SECONDS]; cap_stop CAP; pcap_count CAP FILTER;
-#   pcap_fields CAP FILTER FIELD...; pcap_no_malformed CAP; check_pcap (below)
+#   pcap_fields CAP FILTER FIELD...; pcap_no_malformed CAP; wire_clean_zero CAP;
+#   check_pcap (below)
 #   testpmd_replay FILE WHAT      # a dump's lines through dpdk-testpmd
 #   ovs_up DIR NS                 # a private Open vSwitch (userspace) in NS
 #
@@ -132,6 +135,17 @@ ns_add() {
 ipv6_on() {
 	ip netns exec "$1" sysctl -qw net.ipv6.conf.all.disable_ipv6=0 \
 		"net.ipv6.conf.$2.disable_ipv6=0" >/dev/null || fail "cannot enable IPv6 on $1/$2"
+}
+
+# ipv6_addr NS IF ADDR/LEN: IPv6 on IF only (not on bridges or vxlan devices
+# made later: ns_add's default stays off), no link-local address (no DAD, no
+# router solicitations, no MLD for one), ADDR without DAD: a kernel VTEP
+# whose only IPv6 traffic is its tunnels and their Neighbour Discovery.
+ipv6_addr() {
+	ip -n "$1" link set "$2" addrgenmode none
+	ip netns exec "$1" sysctl -qw "net.ipv6.conf.$2.disable_ipv6=0" >/dev/null ||
+		fail "cannot enable IPv6 on $1/$2"
+	ip -n "$1" addr add "$3" dev "$2" nodad
 }
 
 # veth NS1 IF1 NS2 IF2: a veth pair, both ends up, TX checksum offload off on

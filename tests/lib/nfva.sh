@@ -75,6 +75,34 @@ nfva_down() {
 		"$(grep -cE 'runtime error:|AddressSanitizer|LeakSanitizer' "${NFVA_LOG[$name]}" || true)" 0
 }
 
+# config_save_check NAME CONF: `config save` of instance NAME (started with
+# --config CONF) writes CONF: mode 0600, the header line, then exactly
+# `config show` (kept in $TEST_TMP/NAME.show for config_same_check); nfva
+# --check-config accepts the file.
+config_save_check() {
+	local name=$1 conf=$2 show="$TEST_TMP/$1.show"
+	ctl "$name" config show >"$show"
+	log "$name: config show:"; cat "$show"
+	ctl_ok "$name" config save
+	check_eq "$name: saved file mode" "$(stat -c %a "$conf")" 600
+	head -n 1 "$conf" | grep -q '^# nfva running configuration (nfva ' ||
+		fail "$name: the saved file has no header: $(head -n 1 "$conf")"
+	tail -n +2 "$conf" | cmp -s - "$show" ||
+		fail "$name: the saved file is not config show: $(diff <(tail -n +2 "$conf") "$show")"
+	echo "ok: $name: the startup file holds config show"
+	"$NFVA" --check-config "$conf" || fail "nfva --check-config refuses $name's saved file"
+	echo "ok: $name: nfva --check-config accepts the saved file"
+}
+# config_same_check NAME: `config show` of NAME is byte-identical to the one
+# config_save_check kept (after a restart from the saved file).
+config_same_check() {
+	local show="$TEST_TMP/$1.show"
+	ctl "$1" config show >"$show.again"
+	cmp "$show" "$show.again" ||
+		fail "$1: config show differs after the restart: $(diff "$show" "$show.again")"
+	echo "ok: $1: config show byte-identical after the restart ($(wc -l <"$show.again") lines)"
+}
+
 ctl() { local n=$1; shift; "$NFVACTL" -s "${NFVA_SOCK[$n]}" "$@"; }
 ctlj() { local n=$1; shift; "$NFVACTL" -j -s "${NFVA_SOCK[$n]}" "$@"; }
 # ctl_ok NAME cmd...: the command must succeed (its output is discarded).

@@ -130,6 +130,18 @@ pcap_no_malformed() {
 	[ -z "$bad" ] || { echo "$bad" >&2; fail "capture $1 has malformed or bad-checksum frames"; }
 	echo "ok: capture $1 ($(pcap_count "$1" frame) frames): nothing malformed, no bad checksum"
 }
+# wire_clean_zero CAP: pcap_no_malformed, zero UDP checksums over IPv6 allowed
+# (udp6zerocsum; tshark calls them illegal by default).
+wire_clean_zero() {
+	local bad
+	bad=$(tshark -n -o ip.check_checksum:TRUE -o udp.check_checksum:TRUE \
+		-o udp.ignore_ipv6_zero_checksum:TRUE -r "$TEST_TMP/$1.pcap" \
+		-Y '_ws.malformed || _ws.expert.severity >= error || ip.checksum.status == "Bad" || udp.checksum.status == "Bad" || icmp.checksum.status == "Bad"' \
+		2>/dev/null)
+	[ -z "$bad" ] || { echo "$bad" >&2; fail "capture $1 has malformed or bad-checksum frames"; }
+	echo "ok: capture $1: nothing malformed, no bad checksum (zero UDP checksums allowed)"
+}
+
 # check_pcap WHAT CAP FILTER MIN FIELD=PYEXPR...: at least MIN frames of
 # capture CAP match FILTER, and in each of them every FIELD (its outermost
 # occurrence, as the string v; i(x) parses an integer) makes its PYEXPR true.

@@ -113,17 +113,8 @@ traffic() {
 }
 
 traffic before
-ctl h1 config show >"$TEST_TMP/show1.txt"
-log "config show:"; cat "$TEST_TMP/show1.txt"
 G1_MAC=$(ctlj h1 guest port show g1 | json_get "j['mac']")
-ctl_ok h1 config save
-check_eq "saved file mode" "$(stat -c %a "$TEST_TMP/h1.conf")" 600
-head -n 1 "$TEST_TMP/h1.conf" | grep -q '^# nfva running configuration (nfva ' ||
-	fail "the saved file has no header: $(head -n 1 "$TEST_TMP/h1.conf")"
-tail -n +2 "$TEST_TMP/h1.conf" | cmp -s - "$TEST_TMP/show1.txt" ||
-	fail "the saved file is not config show: $(diff <(tail -n +2 "$TEST_TMP/h1.conf") "$TEST_TMP/show1.txt")"
-echo "ok: the startup file holds config show"
-"$NFVA" --check-config "$TEST_TMP/h1.conf" || fail "nfva --check-config refuses the saved file"
+config_save_check h1 "$TEST_TMP/h1.conf"
 grep -q '^lisp map-server add 192.168.1.252 key "s3cret key #1"$' "$TEST_TMP/h1.conf" ||
 	fail "the map-server key is not written quoted"
 
@@ -138,10 +129,7 @@ check_eq "rules right after the restart: all installed by the new process" \
 check_eq "rules right after the restart: stale" "$(ctlj h1 stats | json_get "j['offload']['stale']")" 0
 check_eq "rules right after the restart: none older than the process" \
 	"$(rules h1 "r['age_s'] > 2")" "[]"
-ctl h1 config show >"$TEST_TMP/show2.txt"
-cmp "$TEST_TMP/show1.txt" "$TEST_TMP/show2.txt" ||
-	fail "config show differs after the restart: $(diff "$TEST_TMP/show1.txt" "$TEST_TMP/show2.txt")"
-echo "ok: config show byte-identical after the restart ($(wc -l <"$TEST_TMP/show2.txt") lines)"
+config_same_check h1
 check_eq "guest port g1 MAC after the restart" \
 	"$(ctlj h1 guest port show g1 | json_get "j['mac']")" "$G1_MAC"
 [ -S "$TEST_TMP/vhost/g1.sock" ] || fail "g1's vhost-user socket is not there again"

@@ -48,12 +48,32 @@
 #    vm2 pings vm1 3/3: nfva learns vm2 behind 2001:db8:2::2 from OVS's first
 #    frame and sends its replies there; vm1 pings vm2 3/3; wire, counters and
 #    drops checked as in A.
+#
+# Mode offload (the argument, or NFVA_TEST_MODE): A-C again with the uplink
+# owning an emulated e-switch and vm1 its VF (offload idle-timeout 120 s;
+# the same checks: e-switch frames are byte-identical to the slow path's;
+# `stats vteps` counts the slow path, the rules' hits the rest),
+# then D on a fresh instance d, the VMs' neighbours pinned (no ARP):
+# D1. ping 1 (flooded to the VTEP) makes the decap rule, ping 2 the encap
+#     rule: exactly 2 rules, shapes gre6-encap (vm1 -> uplink, vm1's MAC ->
+#     vm2's) and gre6-decap (uplink -> vm1), both offloaded, VTEP
+#     2001:db8:2::2, network blue.
+# D2. 40 pings carried by them, exactly: rule hits +40 each, eswitch_packets
+#     +40 on vm1 (encap) and on the uplink (decap), slow path +0 on vm1 (<= 2
+#     on the uplink: Neighbour Discovery); on the wire (u2): the 42 echo
+#     requests from nfva are GRE over IPv6 as in A, all with one flow label
+#     (the slow path's two and the e-switch's 40), the 42 replies from OVS;
+#     `stats vteps` (slow path) plus the rules' hits = the capture, each
+#     way, as in A and C; nothing malformed. The dump (raw_encap / raw_decap, key 5001, IPv6
+#     items) is parsed by dpdk-testpmd.
+# D3. `network blue vtep del 2001:db8:2::2`: both rules go (removals +2).
 set -eu -o pipefail
 # shellcheck source=tests/lib/netns.sh
 . "$(dirname "$0")/../lib/netns.sh"
 
 netns_require
 need tshark tshark
+test_mode "${1:-}"
 
 two_hosts g6o
 V3=g6o-v3-$TEST_ID
@@ -115,6 +135,7 @@ nfva_conf() {
 		echo "network add blue vni 5001 encap gre"
 		echo "network blue attach vm1"
 		[ -z "${2:-}" ] || echo "network blue vtep add $2"
+		offload_mode && echo "offload set idle-timeout 120" || true
 	} >"$1"
 }
 # vtep_row NAME IP: the `stats vteps` row of IP (JSON), {} when absent.
@@ -180,16 +201,28 @@ check_label_per_flow() {
 }
 # check_vtep_counts WHAT NAME CAP: the `stats vteps` row of OVS's address
 # counts the GRE frames of the capture each way (key 5001 from OVS: the
-# others are dropped before they count as received).
+# others are dropped before they count as received). In mode offload the
+# row counts the slow path's frames and the e-switch's are the hits of the
+# rules toward (encap) and from (decap) that VTEP: the two add up to the
+# capture, exactly.
 check_vtep_counts() {
-	local n_tx n_rx
+	local n_tx n_rx how="" rx tx
 	n_tx=$(pcap_count "$3" "ipv6.src == $NFVA6 && ipv6.dst == $OVS6 && gre")
 	n_rx=$(pcap_count "$3" "ipv6.src == $OVS6 && ipv6.dst == $NFVA6 && gre.key == 5001")
 	log "$1: stats vteps $OVS6: $(vtep_row "$2" $OVS6)"
-	check_eq "$1: stats vteps $OVS6 tx_packets (GRE frames nfva sent)" \
-		"$(vtep_ctr "$2" $OVS6 tx_packets)" "$n_tx"
-	check_eq "$1: stats vteps $OVS6 rx_packets (GRE frames OVS sent, key 5001)" \
-		"$(vtep_ctr "$2" $OVS6 rx_packets)" "$n_rx"
+	offload_mode && how=" + rule hits" && log "$1: rules: $(rules "$2")"
+	tx="vtep_ctr $2 $OVS6 tx_packets" rx="vtep_ctr $2 $OVS6 rx_packets"
+	offload_mode && tx="vtep_and_hits $2 tx_packets encap" rx="vtep_and_hits $2 rx_packets decap"
+	# shellcheck disable=SC2086 # the command's words
+	check_eq_wait "$1: stats vteps $OVS6 tx_packets$how (GRE frames nfva sent)" "$n_tx" $tx
+	# shellcheck disable=SC2086
+	check_eq_wait "$1: stats vteps $OVS6 rx_packets$how (GRE frames OVS sent, key 5001)" "$n_rx" $rx
+}
+# vtep_and_hits NAME KEY KIND: KEY of the `stats vteps` row of OVS's address
+# plus the hits of the KIND rules with that VTEP.
+vtep_and_hits() {
+	echo $(($(vtep_ctr "$1" $OVS6 "$2") + $(ctlj "$1" offload show |
+		json_get "sum(r['hits'] for r in j if r['kind'] == '$3' and r['vtep'] == '$OVS6')")))
 }
 # drops_as_captured NAME "CAP...": nfva's uplink drops are exactly those
 # the captures (all since NAME started) call for; the VM port drops nothing.
@@ -328,6 +361,79 @@ section_c() {
 	nfva_down c
 }
 
+# --- D. the e-switch rules (mode offload) ------------------------------------------------
+section_d() {
+	local he hd
+	log "D. the rules of a fresh instance d, the VMs' neighbours pinned"
+	appctl fdb/flush br-int >/dev/null
+	pin "$V1" 10.1.1.30 "$VM2_MAC"
+	pin "$V2" 10.1.1.20 "$VM1_MAC"
+	nfva_conf "$TEST_TMP/d.conf" $OVS6
+	nfva_up d "$H1" "$TEST_TMP/d.conf"
+	ENC="r['kind'] == 'encap' and r['in'] == 'vm1' and r['out'] == 'uplink'"
+	DEC="r['kind'] == 'decap' and r['in'] == 'uplink' and r['out'] == 'vm1'"
+	cap_start d "$H2" u2
+	snap d0 d
+	ping_then_rule "D1: vm1 -> vm2, ping 1 (flooded to the VTEP)" d "$V1" 10.1.1.30 "$DEC"
+	ping_then_rule "D1: vm1 -> vm2, ping 2" d "$V1" 10.1.1.30 "$ENC"
+	log "D1: offload show"; ctl d offload show
+	check_eq "D1: rules" "$(nrules d)" 2
+	check_eq "D1: encap (shape state src dst vtep network)" "$(rule_desc d "$ENC")" \
+		"gre6-encap offloaded $VM1_MAC $VM2_MAC $OVS6 blue"
+	check_eq "D1: decap (shape state src dst vtep network)" "$(rule_desc d "$DEC")" \
+		"gre6-decap offloaded $VM2_MAC $VM1_MAC $OVS6 blue"
+	snap d1 d
+	check_eq "D1: vm1 slow path over the two first pings" "$(delta d0 d1 vm1 rx_packets)" 2
+	hits_reach d "$DEC" 1
+	he=$(rule_field d "$ENC" hits) hd=$(rule_field d "$DEC" hits)
+	log "D2. 40 pings carried by the rules (hits before: encap $he, decap $hd)"
+	check_ping_burst "D2: vm1 -> vm2 x40" "$V1" 10.1.1.30 40 0.05
+	cap_stop d
+	snap d2 d
+	hits_reach d "$ENC" $((he + 40))
+	hits_reach d "$DEC" $((hd + 40))
+	check_eq "D2: vm1 eswitch_packets delta (encap)" "$(delta d1 d2 vm1 eswitch_packets)" 40
+	check_eq "D2: uplink eswitch_packets delta (decap)" "$(delta d1 d2 uplink eswitch_packets)" 40
+	check_eq "D2: vm1 rx_packets delta (slow path)" "$(delta d1 d2 vm1 rx_packets)" 0
+	check_le "D2: uplink rx_packets delta (slow path: ND at most)" "$(delta d1 d2 uplink rx_packets)" 2
+	check_eq "D2: nfva's echo requests (2 slow path + 40 e-switch)" \
+		"$(pcap_count d "ipv6.src == $NFVA6 && gre && icmp.type == 8")" 42
+	check_eq "D2: OVS's echo replies" "$(pcap_count d "ipv6.src == $OVS6 && gre && icmp.type == 0")" 42
+	check_gre6_wire "D2: nfva -> OVS GRE" d $NFVA6 $OVS6 5001 42 'ipv6.flow=i(v) != 0' \
+		"eth.dst=v == '$BRPHY_MAC'" "eth.src=v == '$U1_MAC'"
+	check_label_per_flow D2 d
+	check_vtep_counts D2 d d
+	pcap_no_malformed d
+	d_dump
+	log "D3. vtep del: both rules go"
+	ctl_ok d network blue vtep del $OVS6
+	wait_for 5 cmd_eq "nrules d" 0 || fail "D3: rules left after vtep del: $(rules d)"
+	snap d3 d
+	check_eq "D3: removals (vtep del)" "$(odelta d2 d3 removals)" 2
+	check_eq "D: offload failures" "$(ostat d failures)" 0
+	nfva_down d
+}
+# rule_desc NAME FILTER: "shape state src dst vtep network" of each rule
+# matching FILTER (lower case, one line each).
+rule_desc() {
+	ctlj "$1" offload show | json_get "'\\n'.join(' '.join(str(r[k]).lower() for k in
+		('shape', 'state', 'src', 'dst', 'vtep', 'network')) for r in j if ($2))"
+}
+# d_dump: D's rules as dpdk-testpmd commands: raw_encap and raw_decap over IPv6.
+d_dump() {
+	local f="$TEST_TMP/dump_gre6.txt"
+	ctlj d offload dump testpmd | json_get j | grep -v '^$' >"$f" || true
+	log "D2: dump: $(cat "$f")"
+	check_eq "D2: dump: flow create lines" "$(grep -c '^flow create ' "$f" || true)" 2
+	grep -q "^set raw_encap " "$f" || fail "D2: dump: no set raw_encap line"
+	grep -q "^set raw_decap " "$f" || fail "D2: dump: no set raw_decap line"
+	grep -qE "^flow create .* / ipv6 .*src is $OVS6 dst is $NFVA6 / gre .*/ gre_key value is 5001 .* actions raw_decap index [0-9]+ / represented_port ethdev_port_id [0-9]+ / count / end\$" \
+		"$f" || fail "D2: dump: no GRE-over-IPv6 decap flow line"
+	grep -qE "^flow create .* actions raw_encap index [0-9]+ / represented_port ethdev_port_id [0-9]+ / count / end\$" \
+		"$f" || fail "D2: dump: no GRE encap flow line"
+	testpmd_replay "$f" gre6
+}
+
 section_a
 section_b
 nfva_down a
@@ -335,4 +441,7 @@ section_c
 # The unknown_vni drops of an IPv6 sender that has no VTEP id yet are in
 # `stats vteps` (its row or `other`): the doc's "the totals stay exact".
 check_eq "C: stats vteps: unknown_vni of all rows (a row or other)" "$C_VTEPS_UNKNOWN" "$C_UNKNOWN"
-echo "PASS: test_overlay_gre6_ovs"
+if offload_mode; then
+	section_d
+fi
+echo "PASS: test_overlay_gre6_ovs ($TEST_MODE)"
