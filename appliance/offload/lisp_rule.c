@@ -12,6 +12,11 @@
  *          udp dst 4341 / raw(+0: I bit, instance ID; +24: inner IPv4 destination)
  *          -> raw_decap(50) / raw_encap(Ethernet gateway -> VM) [/ push vlan] /
  *             represented_port(VF) / count
+ *          over IPv6 (lisp6-decap): eth type 0x86DD / ipv6 RLOC -> ours, next
+ *          header UDP (no extension header) / the same udp and raw
+ *          -> raw_decap(70) / the same actions
+ * Encap toward an IPv6 RLOC is not offloaded: the UDP checksum is mandatory
+ * there and an e-switch writes the one it is given (kind_lisp.c).
  *
  * What the e-switch does not do that the slow path does: the nonce (N is
  * cleared in offloaded frames: a NIC would repeat one nonce, and RFC 9300
@@ -33,6 +38,9 @@
 #define RAW_INNER_DST 24 /* 8 + offsetof(struct rte_ipv4_hdr, dst_addr) */
 #define LISP_DECAP_LEN                                                                             \
 	(sizeof(struct rte_ether_hdr) + sizeof(struct rte_ipv4_hdr) + sizeof(struct rte_udp_hdr) + \
+			LISP_HDR_LEN)
+#define LISP6_DECAP_LEN                                                                            \
+	(sizeof(struct rte_ether_hdr) + sizeof(struct rte_ipv6_hdr) + sizeof(struct rte_udp_hdr) + \
 			LISP_HDR_LEN)
 
 int flow_lisp_encap_items(struct flow_spec *s, const struct offload_decision *d)
@@ -94,20 +102,20 @@ int flow_lisp_decap_items(struct flow_spec *s, const struct offload_decision *d,
 {
 	struct rte_flow_item_udp udp = { .hdr.dst_port = RTE_BE16(LISP_DATA_PORT) };
 	struct rte_flow_item_udp udp_mask = { .hdr.dst_port = RTE_BE16(0xffff) };
-	struct nfva_ip rloc = nfva_ip_v4(d->vtep_ip); /* LISP runs over IPv4 only */
 
-	if (flow_outer_items(s, ctx, &rloc, IPPROTO_UDP) < 0 ||
+	if (flow_outer_items(s, ctx, &ctx->remote, IPPROTO_UDP) < 0 ||
 			flow_spec_item(s, RTE_FLOW_ITEM_TYPE_UDP, &udp, &udp_mask, sizeof(udp)) ==
 					NULL)
 		return -ENOSPC;
 	return item_lisp_raw(s, ctx->vni, d->eid_dst);
 }
 
-int flow_lisp_decap_actions(struct flow_spec *s, const struct offload_decision *d)
+int flow_lisp_decap_actions(struct flow_spec *s, const struct offload_decision *d,
+		const struct compile_ctx *ctx)
 {
 	struct rte_ether_hdr eth = { .dst_addr = d->dst,
 		.src_addr = d->src,
 		.ether_type = RTE_BE16(RTE_ETHER_TYPE_IPV4) };
-	int ret = flow_raw_decap(s, LISP_DECAP_LEN);
+	int ret = flow_raw_decap(s, nfva_ip_is_v6(&ctx->remote) ? LISP6_DECAP_LEN : LISP_DECAP_LEN);
 	return ret < 0 ? ret : flow_raw_encap(s, &eth, sizeof(eth));
 }

@@ -29,7 +29,7 @@ enum offload_kind {
 	OFFLOAD_ENCAP,      /* VF -> tunnel to a remote VTEP */
 	OFFLOAD_DECAP,      /* uplink tunnel -> VF */
 	OFFLOAD_LISP_ENCAP, /* VF -> LISP: IPv4 EID to the one best RLOC of its map-cache entry */
-	OFFLOAD_LISP_DECAP, /* uplink LISP from an RLOC -> the VF of a local IPv4 EID */
+	OFFLOAD_LISP_DECAP, /* uplink LISP from an IPv4/IPv6 RLOC -> VF of a local IPv4 EID */
 };
 
 /* A decision of the slow path; also the key of the rule table (zero padded:
@@ -42,7 +42,8 @@ struct offload_decision {
 	uint16_t in_vlan;          /* tag on the ingress VF, NFVA_VLAN_NONE */
 	uint16_t out_port;         /* L2, DECAP: the VF; ENCAP: the uplink */
 	uint16_t out_vlan;         /* tag to push toward the VF, NFVA_VLAN_NONE */
-	uint32_t vtep_ip;          /* ENCAP: destination VTEP / RLOC; DECAP: source VTEP / RLOC */
+	uint32_t vtep_ip;          /* ENCAP: destination VTEP / RLOC; DECAP: source VTEP / RLOC
+	                            * (an id, overlay/vtep_id.h: IPv4 or an IPv6 slot) */
 	struct rte_ether_addr src; /* LISP: the VM's MAC (ENCAP), the gateway MAC (DECAP) */
 	struct rte_ether_addr dst; /* LISP: the gateway MAC (ENCAP), the VM's MAC (DECAP) */
 	uint32_t eid_src;          /* LISP_ENCAP: the VM's IPv4 EID (network order) */

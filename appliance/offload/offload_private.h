@@ -319,12 +319,14 @@ int flow_raw_decap(struct flow_spec *s, size_t len);
  * items, by src's family. */
 int flow_outer_items(struct flow_spec *s, const struct compile_ctx *ctx, const struct nfva_ip *src,
 		uint8_t proto);
-/* lisp_rule.c: IPv4 EIDs over LISP (RFC 9300), no LISP item in rte_flow 22.11. */
+/* lisp_rule.c: IPv4 EIDs over LISP (RFC 9300), no LISP item in rte_flow 22.11.
+ * Decap is from the RLOC ctx->remote (IPv4 or IPv6) to ours of its family. */
 int flow_lisp_encap_items(struct flow_spec *s, const struct offload_decision *d);
 int flow_lisp_encap_actions(struct flow_spec *s, const struct compile_ctx *ctx);
 int flow_lisp_decap_items(struct flow_spec *s, const struct offload_decision *d,
 		const struct compile_ctx *ctx);
-int flow_lisp_decap_actions(struct flow_spec *s, const struct offload_decision *d);
+int flow_lisp_decap_actions(struct flow_spec *s, const struct offload_decision *d,
+		const struct compile_ctx *ctx);
 
 /* mirror_counters.c: add the rule's SAMPLE copies since the last reading. */
 void rule_read_copies(struct offload_rule *r);

@@ -80,13 +80,16 @@ static const void *inner_dst(const uint8_t *inner, uint8_t family)
 	return ((const struct rte_ipv6_hdr *)inner)->dst_addr;
 }
 
-/* The decision just taken, offered to the e-switch (IPv4 EIDs, IPv4 RLOCs). */
+/* The decision just taken, offered to the e-switch (IPv4 EIDs; rloc: the
+ * outer source's id, an IPv4 address or an IPv6 address's id; 0, an IPv6
+ * source without an id, is not offered: a rule must name its RLOC). */
 static void offer_decap(struct worker *w, uint16_t port, uint16_t network, uint32_t rloc,
 		const struct lisp_eid *e)
 {
 	const struct dp_config *cfg = w->cfg;
 
-	if (!cfg->ports[port].offload || !cfg->ports[e->port].offload || e->key.family != AF_INET)
+	if (rloc == 0 || !cfg->ports[port].offload || !cfg->ports[e->port].offload ||
+			e->key.family != AF_INET)
 		return;
 	struct offload_decision d = { .kind = OFFLOAD_LISP_DECAP,
 		.network = network,
@@ -140,8 +143,7 @@ static int data_input(struct worker *w, uint16_t port, struct rte_mbuf *m,
 		return DROP_NONE;
 	}
 	ttl_inward(inner, family, outer_ttl);
-	if (o->ip4 != NULL) /* e-switch rules: IPv4 underlay only */
-		offer_decap(w, port, network, o->ip4->src_addr, e);
+	offer_decap(w, port, network, o->src, e);
 	struct rte_ether_hdr *eth = (struct rte_ether_hdr *)rte_pktmbuf_prepend(m, sizeof(*eth));
 	if (eth == NULL)
 		return DROP_NO_MBUF;

@@ -132,6 +132,32 @@ static inline void ipv4_finish(struct frame *f, uint16_t ip_off, int udp_off)
 	}
 }
 
+/* IPv6 without extension headers, hop limit 64; returns the header's offset,
+ * for ipv6_finish(). */
+static inline uint16_t put_ipv6(struct frame *f, const uint8_t src[16], const uint8_t dst[16],
+		uint8_t proto, uint32_t label)
+{
+	struct rte_ipv6_hdr h = { .vtc_flow = rte_cpu_to_be_32(6u << 28 | label),
+		.proto = proto,
+		.hop_limits = 64 };
+	memcpy(h.src_addr, src, 16);
+	memcpy(h.dst_addr, dst, 16);
+	uint16_t off = f->len;
+	put(f, &h, sizeof(h));
+	return off;
+}
+
+/* The payload length (and UDP length) once the frame is complete. */
+static inline void ipv6_finish(struct frame *f, uint16_t ip_off, int udp_off)
+{
+	struct rte_ipv6_hdr *ip = (struct rte_ipv6_hdr *)&f->b[ip_off];
+	ip->payload_len = rte_cpu_to_be_16(f->len - ip_off - sizeof(*ip));
+	if (udp_off >= 0) {
+		struct rte_udp_hdr *udp = (struct rte_udp_hdr *)&f->b[udp_off];
+		udp->dgram_len = rte_cpu_to_be_16(f->len - udp_off);
+	}
+}
+
 /* An untagged IPv4/UDP frame with 18 bytes of payload (64 bytes on the wire). */
 static inline void frame_udp(struct frame *f, struct rte_ether_addr dst, struct rte_ether_addr src,
 		uint32_t ip_src, uint32_t ip_dst, uint16_t sport, uint16_t dport)
@@ -323,6 +349,7 @@ void test_mark(void **state);
 
 /* test_emu_switch_lisp.c */
 void test_raw_lisp(void **state);
+void test_lisp6_decap(void **state);
 void test_raw_refusals(void **state);
 void test_lisp_encap(void **state);
 void test_raw_vxlan_coexist(void **state);

@@ -255,6 +255,7 @@ int main(void)
 		T(test_sample_refusals),
 		T(test_mark),
 		T(test_raw_lisp),
+		T(test_lisp6_decap),
 		T(test_raw_refusals),
 		T(test_lisp_encap),
 		T(test_raw_vxlan_coexist),

@@ -16,30 +16,6 @@ static const uint8_t local6[16] = { 0x20, 0x01, 0x0d, 0xb8, [15] = 1 };
 static const uint8_t remote6[16] = { 0x20, 0x01, 0x0d, 0xb8, [15] = 2 };
 static const uint8_t other6[16] = { 0x20, 0x01, 0x0d, 0xb8, [15] = 3 };
 
-/* Returns the header's offset, for ipv6_finish(). */
-static uint16_t put_ipv6(struct frame *f, const uint8_t src[16], const uint8_t dst[16],
-		uint8_t proto, uint32_t label)
-{
-	struct rte_ipv6_hdr h = { .vtc_flow = rte_cpu_to_be_32(6u << 28 | label),
-		.proto = proto,
-		.hop_limits = 64 };
-	memcpy(h.src_addr, src, 16);
-	memcpy(h.dst_addr, dst, 16);
-	uint16_t off = f->len;
-	put(f, &h, sizeof(h));
-	return off;
-}
-
-static void ipv6_finish(struct frame *f, uint16_t ip_off, int udp_off)
-{
-	struct rte_ipv6_hdr *ip = (struct rte_ipv6_hdr *)&f->b[ip_off];
-	ip->payload_len = rte_cpu_to_be_16(f->len - ip_off - sizeof(*ip));
-	if (udp_off >= 0) {
-		struct rte_udp_hdr *udp = (struct rte_udp_hdr *)&f->b[udp_off];
-		udp->dgram_len = rte_cpu_to_be_16(f->len - udp_off);
-	}
-}
-
 static void vxlan6_frame(struct frame *f, const uint8_t src[16], const uint8_t dst[16],
 		uint32_t vni, const struct frame *inner, size_t padding)
 {

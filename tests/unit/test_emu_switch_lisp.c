@@ -4,10 +4,13 @@
  * RAW item on the UDP payload (instance ID in the LISP header, inner IPv4
  * destination) with RAW_DECAP 50 + RAW_ENCAP 14, encap by RAW_DECAP 14 +
  * RAW_ENCAP 50 with the slow path's entropy (ip_flow_hash), the RAW item's
- * refusals, and RAW and VXLAN rules side by side on other UDP ports.
+ * refusals, and RAW and VXLAN rules side by side on other UDP ports. Over
+ * an IPv6 underlay (lisp6-decap): the same RAW item after IPV6 / UDP,
+ * RAW_DECAP 70.
  *
- *   EID host (port 1, 02:00:00:00:07:01) -- switch -- uplink (port 0, RLOC 192.0.2.1)
- *                                                      remote RLOC 192.0.2.2
+ *   EID host (port 1, 02:00:00:00:07:01) -- switch -- uplink (port 0, RLOC 192.0.2.1
+ *                                                      or 2001:db8::1)
+ *                                                      remote RLOC 192.0.2.2 or 2001:db8::2
  */
 #include "core/flow_hash.h"
 #include "emu_test.h"
@@ -48,21 +51,50 @@ static void lisp_frame(struct frame *f, uint32_t iid, uint32_t dst)
 	ipv4_finish(f, ip, udp);
 }
 
+static const uint8_t local6[16] = { 0x20, 0x01, 0x0d, 0xb8, [15] = 1 };
+static const uint8_t remote6[16] = { 0x20, 0x01, 0x0d, 0xb8, [15] = 2 };
+static const uint8_t other6[16] = { 0x20, 0x01, 0x0d, 0xb8, [15] = 3 };
+
+/* The same over IPv6 from src to dst, next header nh; pad bytes after the
+ * IPv6 packet (not part of it). */
+static void lisp6_frame(struct frame *f, const uint8_t src[16], const uint8_t dst[16], uint8_t nh,
+		uint32_t iid, uint32_t eid, size_t pad)
+{
+	f->len = 0;
+	put_eth(f, UPLINK_MAC, mac(9, 8), RTE_ETHER_TYPE_IPV6);
+	uint16_t ip = put_ipv6(f, src, dst, nh, 0x54321);
+	uint16_t udp = put_udp(f, 50001, LISP_PORT);
+	put_lisp(f, iid);
+	put_inner(f, eid, 10);
+	ipv6_finish(f, ip, udp);
+	put(f, NULL, pad);
+}
+
 /* The RAW item: IID (payload 4-6) and inner destination (payload 24-27). */
 static struct {
 	uint8_t spec[28];
 	uint8_t mask[28];
 	struct rte_flow_item_raw raw, raw_mask;
 	struct rte_flow_item_udp udp, udp_mask;
+	struct rte_flow_item_ipv6 ip6, ip6_mask;
 	struct rte_flow_item_ethdev port; /* outlives the call, unlike PORT_ITEM's literal */
 	struct rte_flow_item pat[6];
 } lisp_match;
 
-static const struct rte_flow_item *lisp_pattern(uint16_t port, uint32_t iid, uint32_t dst)
+/* Over IPv4 (any addresses), or over IPv6 when ipv6: remote6 -> local6,
+ * next header UDP (kind_lisp.c's lisp6-decap). */
+static const struct rte_flow_item *lisp_pattern_over(bool ipv6, uint16_t port, uint32_t iid,
+		uint32_t dst)
 {
 	typeof(lisp_match) *l = &lisp_match;
 
 	memset(l, 0, sizeof(*l));
+	l->ip6.hdr.proto = IPPROTO_UDP;
+	l->ip6_mask.hdr.proto = 0xff;
+	memcpy(l->ip6.hdr.src_addr, remote6, 16);
+	memcpy(l->ip6.hdr.dst_addr, local6, 16);
+	memset(l->ip6_mask.hdr.src_addr, 0xff, 16);
+	memset(l->ip6_mask.hdr.dst_addr, 0xff, 16);
 	l->spec[4] = (uint8_t)(iid >> 16);
 	l->spec[5] = (uint8_t)(iid >> 8);
 	l->spec[6] = (uint8_t)iid;
@@ -77,8 +109,16 @@ static const struct rte_flow_item *lisp_pattern(uint16_t port, uint32_t iid, uin
 	const struct rte_flow_item pat[] = { ITEM(REPRESENTED_PORT, &l->port, NULL),
 		ITEM(ETH, NULL, NULL), ITEM(IPV4, NULL, NULL), ITEM(UDP, &l->udp, &l->udp_mask),
 		ITEM(RAW, &l->raw, &l->raw_mask), ITEM_END };
+	const struct rte_flow_item ip6 = ITEM(IPV6, &l->ip6, &l->ip6_mask);
 	memcpy(l->pat, pat, sizeof(pat));
+	if (ipv6)
+		l->pat[2] = ip6;
 	return l->pat;
+}
+
+static const struct rte_flow_item *lisp_pattern(uint16_t port, uint32_t iid, uint32_t dst)
+{
+	return lisp_pattern_over(false, port, iid, dst);
 }
 
 static const struct rte_ether_hdr eid_eth = { .dst_addr = { { 2, 0, 0, 0, 7, 1 } },
@@ -115,6 +155,44 @@ void test_raw_lisp(void **state)
 	assert_int_equal(send1(0, &f, NULL), 1);
 	f.len = 42 + 27; /* 27 bytes of UDP payload */
 	assert_int_equal(send1(0, &f, NULL), MISS);
+}
+
+static const struct rte_flow_action_raw_decap decap70 = { .size = 70 };
+static const struct rte_flow_action decap6_act[] = { ACT(RAW_DECAP, &decap70),
+	ACT(RAW_ENCAP, &encap14), OUT(1), ACT(COUNT, NULL), ACT_END };
+
+/* lisp6-decap: 70 outer bytes off (Ethernet, IPv6, UDP, LISP), the padding
+ * after the IPv6 packet trimmed, the Ethernet header of the EID on; the
+ * outer source, destination, next header, the instance ID and the inner
+ * destination matched. */
+void test_lisp6_decap(void **state)
+{
+	struct frame f, out, inner;
+	(void)state;
+
+	struct emu_rule *r = add(1, lisp_pattern_over(true, LISP_PORT, IID, EID_DST), decap6_act);
+	lisp6_frame(&f, remote6, local6, IPPROTO_UDP, IID, EID_DST, 6);
+	inner.len = 0;
+	put(&inner, &eid_eth, sizeof(eid_eth));
+	put(&inner, &f.b[70], f.len - 70u - 6u);
+	assert_int_equal(send1(0, &f, &out), 1);
+	assert_int_equal(out.len, inner.len);
+	assert_memory_equal(out.b, inner.b, inner.len);
+	query(r, 1, 1, f.len);
+
+	lisp6_frame(&f, other6, local6, IPPROTO_UDP, IID, EID_DST, 0); /* another RLOC */
+	assert_int_equal(send1(0, &f, NULL), MISS);
+	lisp6_frame(&f, remote6, other6, IPPROTO_UDP, IID, EID_DST, 0); /* not to us */
+	assert_int_equal(send1(0, &f, NULL), MISS);
+	lisp6_frame(&f, remote6, local6, IPPROTO_UDP, IID + 1, EID_DST, 0); /* other instance */
+	assert_int_equal(send1(0, &f, NULL), MISS);
+	lisp6_frame(&f, remote6, local6, IPPROTO_UDP, IID, ip4(10, 2, 0, 3), 0); /* other EID */
+	assert_int_equal(send1(0, &f, NULL), MISS);
+	lisp6_frame(&f, remote6, local6, 60, IID, EID_DST, 0); /* an extension header first */
+	assert_int_equal(send1(0, &f, NULL), MISS);
+	lisp_frame(&f, IID, EID_DST); /* the same over IPv4 */
+	assert_int_equal(send1(0, &f, NULL), MISS);
+	query(r, 0, 0, 0); /* none of the misses counted */
 }
 
 struct raw_refusal {

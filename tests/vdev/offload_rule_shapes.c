@@ -186,6 +186,7 @@ const struct test_rule test_rules[] = {
 	{ "sample_representor_first", rule_sample_representor_first, false },
 	{ "lisp_encap", rule_lisp_encap, true },
 	{ "lisp_decap", rule_lisp_decap, true },
+	{ "lisp6_decap", rule_lisp6_decap, true },
 	{ "group_jump", rule_group_jump, true },
 	{ "unsupported", rule_unsupported, false },
 	{ NULL, NULL, false },

@@ -6,7 +6,7 @@
  * four over an IPv6 underlay (offload_rule_shapes_ipv6.c), drop,
  * mirrors (SAMPLE: to a port, counted, into VXLAN, 1 in 4 marked to the
  * representor), LISP encap (RAW_DECAP 14 + RAW_ENCAP 50) and decap (a RAW
- * item after UDP 4341), group/jump, and one with an item and an action
+ * item after UDP 4341) over IPv4 and IPv6, group/jump, and one with an item and an action
  * nothing prints. For tests of anything that consumes a flow_spec.
  */
 #ifndef NFVA_TEST_RULE_SHAPES_H

@@ -2,7 +2,8 @@
 /*
  * The IPv6-underlay rule shapes (vxlan6-encap/decap, gre6-encap/decap),
  * built by hand the way vxlan_rule.c and gre_rule.c build them for a remote
- * VTEP with an IPv6 address (RFC 3849 addresses).
+ * VTEP with an IPv6 address (RFC 3849 addresses); lisp6-decap's outer items
+ * too (offload_rule_shapes_lisp.c).
  */
 #include <string.h>
 
@@ -12,7 +13,7 @@ static const uint8_t local6[16] = { 0x20, 0x01, 0x0d, 0xb8, [15] = 1 };
 static const uint8_t remote6[16] = { 0x20, 0x01, 0x0d, 0xb8, [15] = 2 };
 
 /* ETH to the uplink (0x86DD) / IPV6 remote -> local, next header proto. */
-static void from_remote_vtep6(struct flow_spec *s, uint8_t proto)
+void from_remote_vtep6(struct flow_spec *s, uint8_t proto)
 {
 	struct rte_flow_item_eth eth = { .dst = uplink_mac, .type = RTE_BE16(RTE_ETHER_TYPE_IPV6) };
 	struct rte_flow_item_eth eth_mask = { .dst = all_ones, .type = RTE_BE16(0xffff) };

@@ -3,7 +3,8 @@
  * The LISP shapes, as lisp_flow.c builds them: encap by RAW_DECAP of the
  * VM's Ethernet header + RAW_ENCAP of Ethernet / IPv4 / UDP 4341 / LISP;
  * decap matched by a RAW item after UDP 4341 (DPDK 22.11 has no LISP item),
- * RAW_DECAP 50 + RAW_ENCAP of the VM's Ethernet header.
+ * RAW_DECAP 50 (70 over IPv6: lisp6-decap) + RAW_ENCAP of the VM's Ethernet
+ * header.
  */
 #include "offload_rule_shapes_private.h"
 
@@ -71,11 +72,13 @@ static void lisp_raw_item(struct flow_spec *s)
 	item(s, RTE_FLOW_ITEM_TYPE_RAW, &spec, &m, sizeof(spec));
 }
 
-void rule_lisp_decap(struct flow_spec *s)
+/* What follows the outer IP item: UDP 4341, the RAW item; RAW_DECAP of
+ * decap_len bytes, RAW_ENCAP of the VM's Ethernet header, to VF1, counted. */
+static void lisp_decap_rest(struct flow_spec *s, size_t decap_len)
 {
 	struct rte_flow_item_udp udp = { .hdr.dst_port = RTE_BE16(LISP_PORT) };
 	struct rte_flow_item_udp udp_mask = { .hdr.dst_port = RTE_BE16(0xffff) };
-	struct rte_flow_action_raw_decap decap = { .size = 50 };
+	struct rte_flow_action_raw_decap decap = { .size = decap_len };
 	struct rte_flow_action_raw_encap encap = { .size = RTE_ETHER_HDR_LEN };
 	struct rte_ether_hdr *eth = flow_spec_alloc(s, sizeof(*eth));
 
@@ -85,11 +88,23 @@ void rule_lisp_decap(struct flow_spec *s)
 		.src_addr = uplink_mac,
 		.ether_type = RTE_BE16(RTE_ETHER_TYPE_IPV4) };
 	encap.data = (uint8_t *)eth;
-	from_remote_vtep(s, IPPROTO_UDP);
 	item(s, RTE_FLOW_ITEM_TYPE_UDP, &udp, &udp_mask, sizeof(udp));
 	lisp_raw_item(s);
 	action(s, RTE_FLOW_ACTION_TYPE_RAW_DECAP, &decap, sizeof(decap));
 	action(s, RTE_FLOW_ACTION_TYPE_RAW_ENCAP, &encap, sizeof(encap));
 	to_port(s, VF1);
 	action(s, RTE_FLOW_ACTION_TYPE_COUNT, NULL, 0);
+}
+
+void rule_lisp_decap(struct flow_spec *s)
+{
+	from_remote_vtep(s, IPPROTO_UDP);
+	lisp_decap_rest(s, 50);
+}
+
+/* Over IPv6 (lisp6-decap): the same, 70 bytes off (Ethernet, IPv6, UDP, LISP). */
+void rule_lisp6_decap(struct flow_spec *s)
+{
+	from_remote_vtep6(s, IPPROTO_UDP);
+	lisp_decap_rest(s, 70);
 }

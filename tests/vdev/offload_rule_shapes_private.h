@@ -200,9 +200,13 @@ void rule_vxlan6_encap(struct flow_spec *s);
 void rule_vxlan6_decap(struct flow_spec *s);
 void rule_gre6_encap(struct flow_spec *s);
 void rule_gre6_decap(struct flow_spec *s);
+/* From the port UPLINK: ETH to the uplink (0x86DD) / IPV6 2001:db8::2 ->
+ * 2001:db8::1, next header proto. */
+void from_remote_vtep6(struct flow_spec *s, uint8_t proto);
 
 /* offload_rule_shapes_lisp.c */
 void rule_lisp_encap(struct flow_spec *s);
 void rule_lisp_decap(struct flow_spec *s);
+void rule_lisp6_decap(struct flow_spec *s);
 
 #endif

@@ -79,7 +79,7 @@ def main():
                                                      "lisp-decap", "mirror-port",
                                                      "mirror-software", "vxlan6-encap",
                                                      "vxlan6-decap", "gre6-encap",
-                                                     "gre6-decap")),
+                                                     "gre6-decap", "lisp6-decap")),
                    "run 2: capability table")
         time.sleep(1.0)
         zero_state(d, "run 2, 1 s later, no traffic")

@@ -85,7 +85,7 @@ static const char sample_mark_text[] =
 		"eth dst is 02:00:00:00:00:02 / end actions sample ratio 4 index 2 / "
 		"represented_port ethdev_port_id 2 / end\n";
 static const char lisp_decap_raw[] =
-		" / udp dst is 4341 / raw relative is 1 search is 0 offset is 0 limit is 0 "
+		" / udp dst is 4341 / raw relative is 1 "
 		"pattern_hex spec 0800000000abcd00000000000000000000000000000000000a010001 "
 		"pattern_hex mask 08000000ffffff0000000000000000000000000000000000ffffffff / "
 		"end actions raw_decap index 0 / raw_encap index 0 / ";

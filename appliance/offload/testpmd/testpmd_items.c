@@ -6,8 +6,11 @@
  * not in the item, has its own printer: "raw relative is R search is S
  * offset is O limit is L pattern_hex is HEX", or "pattern_hex spec HEX
  * pattern_hex mask HEX" when the mask is not all ones (testpmd 22.11 takes
- * no negative offset). The RAW mask's own relative, search, offset, limit
- * and length are not printed: PMDs ignore them, and "is" sets them anyway.
+ * no negative offset). Search, offset and limit are printed only when not
+ * 0, testpmd's value for a field a line does not name: a LISP decap rule
+ * over IPv6 would not fit testpmd's line otherwise. The RAW mask's own
+ * relative, search, offset, limit and length are not printed: PMDs ignore
+ * them, and "is" sets them anyway.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -317,10 +320,13 @@ static void raw_print(struct tp_out *o, const struct rte_flow_item *item)
 	const uint8_t *mask = raw_mask_pattern(item);
 	bool full = true;
 
-	tp_printf(o, "raw relative is %u search is %u", s->relative, s->search);
-	if (s->offset >= 0)
+	tp_printf(o, "raw relative is %u", s->relative);
+	if (s->search != 0)
+		tp_printf(o, " search is %u", s->search);
+	if (s->offset > 0)
 		tp_printf(o, " offset is %d", s->offset);
-	tp_printf(o, " limit is %u", s->limit);
+	if (s->limit != 0)
+		tp_printf(o, " limit is %u", s->limit);
 	if (s->pattern == NULL || s->length == 0)
 		return;
 	for (unsigned i = 0; mask != NULL && i < s->length; i++)
