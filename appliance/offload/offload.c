@@ -45,20 +45,6 @@ struct request_filter {
 	uint32_t when;
 };
 
-/* Moves are filtered per MAC, not per second: a MAC that moves A -> B -> A
- * within one second must be asked to move back to A (a filter keyed by
- * (MAC, destination, second) kept the second A move quiet, and the MAC
- * stayed at B while A sent: test_multiqueue-offload round 2). One request
- * per MAC and destination per MOVE_FILTER_MS is what stops a moved MAC's
- * burst from filling the ring before control has applied its move. */
-#define MOVE_FILTER_MS 20
-struct move_filter {
-	uint32_t hash;      /* of (network, MAC) */
-	uint64_t dest;      /* the destination last asked for */
-	uint64_t until_tsc; /* quiet until then for that destination */
-};
-static struct move_filter move_filters[NFVA_MAX_WORKERS][FILTER_SLOTS];
-
 struct offload_config offload_cfg = {
 	.enabled = true,
 	.idle_timeout_ms = OFFLOAD_IDLE_TIMEOUT_MS,
@@ -121,8 +107,8 @@ void offload_request(unsigned worker, uint32_t now_s, const struct offload_decis
 	ring_put(&m, worker);
 }
 
-bool offload_request_move(unsigned worker, uint16_t network, const struct rte_ether_addr *mac,
-		uint64_t dest, const struct fdb_limits *limits)
+bool offload_request_move(unsigned worker, uint32_t now_s, uint16_t network,
+		const struct rte_ether_addr *mac, uint64_t dest, const struct fdb_limits *limits)
 {
 	struct offload_msg m = { .type = MSG_MOVE,
 		.dest = dest,
@@ -130,14 +116,12 @@ bool offload_request_move(unsigned worker, uint16_t network, const struct rte_et
 		.limit_network = limits->network };
 	m.d.network = network;
 	m.d.dst = *mac;
-	uint32_t h = rte_hash_crc(&m.d, sizeof(m.d), 0); /* network and MAC: the rest is 0 */
-	struct move_filter *f = &move_filters[worker][h % FILTER_SLOTS];
-	uint64_t now = rte_rdtsc();
-	if (f->hash == h && f->dest == dest && now < f->until_tsc)
+	uint32_t h = rte_hash_crc(&m, sizeof(m), 0);
+	struct request_filter *f = &filters[worker][h % FILTER_SLOTS];
+	if (f->hash == h && f->when == now_s)
 		return false;
 	f->hash = h;
-	f->dest = dest;
-	f->until_tsc = now + rte_get_tsc_hz() / 1000 * MOVE_FILTER_MS;
+	f->when = now_s;
 	return ring_put(&m, worker);
 }
 

@@ -68,11 +68,10 @@ void offload_request(unsigned worker, uint32_t now_s, const struct offload_decis
  * The control thread removes those rules, then moves the FDB entry to dest
  * (a packed union fdb_dest) within limits (a struct fdb_limits). */
 struct fdb_limits;
-/* Returns true when the move was queued (false: this worker asked for the
- * same MAC and destination in the last 20 ms, or the ring is full — the
- * next frame asks again). */
-bool offload_request_move(unsigned worker, uint16_t network, const struct rte_ether_addr *mac,
-		uint64_t dest, const struct fdb_limits *limits);
+/* Returns true when the move was queued (false: asked already this second,
+ * or the ring is full — the next frame asks again). */
+bool offload_request_move(unsigned worker, uint32_t now_s, uint16_t network,
+		const struct rte_ether_addr *mac, uint64_t dest, const struct fdb_limits *limits);
 
 /* Workers: run a received burst through the port's emulated e-switch; hits
  * are executed and sent through out(ctx, ethdev, m); misses and copies for

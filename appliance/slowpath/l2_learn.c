@@ -110,7 +110,8 @@ static void l2_move_via_control(struct worker *w, const struct fdb_key *key,
 		.port = meta->from_vtep ? 0 : cfg->ports[meta->in_port].mac_limit,
 		.network = cfg->networks[meta->network].mac_limit,
 	};
-	if (offload_request_move(w->id, key->network, &key->mac, l2_source_dest(meta).u64, &limits))
+	if (offload_request_move(w->id, w->now, key->network, &key->mac, l2_source_dest(meta).u64,
+			    &limits))
 		w->counters[meta->in_port].moved++;
 }
 
