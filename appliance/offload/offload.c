@@ -108,7 +108,8 @@ void offload_request(unsigned worker, uint32_t now_s, const struct offload_decis
 }
 
 bool offload_request_move(unsigned worker, uint32_t now_s, uint16_t network,
-		const struct rte_ether_addr *mac, uint64_t dest, const struct fdb_limits *limits)
+		const struct rte_ether_addr *mac, uint64_t dest, uint64_t from,
+		const struct fdb_limits *limits)
 {
 	struct offload_msg m = { .type = MSG_MOVE,
 		.dest = dest,
@@ -116,6 +117,17 @@ bool offload_request_move(unsigned worker, uint32_t now_s, uint16_t network,
 		.limit_network = limits->network };
 	m.d.network = network;
 	m.d.dst = *mac;
+	/* A move away from `from` makes a move back to it news again: the
+	 * filter forgets this worker's request toward `from` (a MAC moved
+	 * A -> B -> A -> B within one second must reach B the second time). */
+	struct offload_msg back = m;
+	union fdb_dest prev = { .u64 = from }, to = { .u64 = dest };
+	prev.flags = to.flags; /* requests carry the source's flags */
+	back.dest = prev.u64;
+	uint32_t hb = rte_hash_crc(&back, sizeof(back), 0);
+	struct request_filter *fb = &filters[worker][hb % FILTER_SLOTS];
+	if (fb->hash == hb)
+		fb->hash = 0;
 	uint32_t h = rte_hash_crc(&m, sizeof(m), 0);
 	struct request_filter *f = &filters[worker][h % FILTER_SLOTS];
 	if (f->hash == h && f->when == now_s)

@@ -70,8 +70,10 @@ void offload_request(unsigned worker, uint32_t now_s, const struct offload_decis
 struct fdb_limits;
 /* Returns true when the move was queued (false: asked already this second,
  * or the ring is full — the next frame asks again). */
+/* from: where the FDB holds the MAC now (a packed union fdb_dest). */
 bool offload_request_move(unsigned worker, uint32_t now_s, uint16_t network,
-		const struct rte_ether_addr *mac, uint64_t dest, const struct fdb_limits *limits);
+		const struct rte_ether_addr *mac, uint64_t dest, uint64_t from,
+		const struct fdb_limits *limits);
 
 /* Workers: run a received burst through the port's emulated e-switch; hits
  * are executed and sent through out(ctx, ethdev, m); misses and copies for

@@ -103,7 +103,7 @@ static void l2_learn_one(struct worker *w, const struct fdb_key *key, const stru
 }
 
 static void l2_move_via_control(struct worker *w, const struct fdb_key *key,
-		const struct l2_meta *meta)
+		const struct l2_meta *meta, uint64_t from)
 {
 	const struct dp_config *cfg = w->cfg;
 	struct fdb_limits limits = {
@@ -111,7 +111,7 @@ static void l2_move_via_control(struct worker *w, const struct fdb_key *key,
 		.network = cfg->networks[meta->network].mac_limit,
 	};
 	if (offload_request_move(w->id, w->now, key->network, &key->mac, l2_source_dest(meta).u64,
-			    &limits))
+			    from, &limits))
 		w->counters[meta->in_port].moved++;
 }
 
@@ -163,7 +163,7 @@ void l2_learn(struct worker *w, struct rte_mbuf **pkts, const struct l2_meta *me
 				continue;
 			if (w->cfg->ports[d.port].offload ||
 					w->cfg->ports[meta[i].in_port].offload) {
-				l2_move_via_control(w, &keys[i], &meta[i]);
+				l2_move_via_control(w, &keys[i], &meta[i], d.u64);
 				continue;
 			}
 		}
