@@ -163,6 +163,12 @@ hits_reach() {
 	wait_for 5 cmd_eq "rule_field $1 \"$2\" hits" "$3" ||
 		fail "$1: rule [$2]: hits $(rule_field "$1" "$2" hits), expected $3"
 }
+# hits_atleast WHAT NAME FILTER N: wait (<= 5 s, as hits_reach) until the
+# rule's hits read at least N, then check it.
+hits_atleast() {
+	wait_for 5 cmd_eq "[ \"\$(rule_field $2 \"$3\" hits)\" -ge $4 ] 2>/dev/null && echo y" y || true
+	check_ge "$1" "$(rule_field "$2" "$3" hits)" "$4"
+}
 
 # --- snapshots -----------------------------------------------------------------------
 # snap SNAP NAME: `port show stats`, `stats` and `mirror show` of NAME into $TEST_TMP/SNAP.json
