@@ -19,6 +19,15 @@ PACKAGES=(
 	libmnl-dev frr gobgpd
 )
 
+# hugetlbfs on /dev/hugepages (where systemd mounts it; a container may not
+# have it): the pdump capture test reserves its own pages there and gives
+# them back. Every other test runs DPDK with --no-huge.
+if [ "$(id -u)" -eq 0 ] && ! mountpoint -q /dev/hugepages; then
+	mkdir -p /dev/hugepages
+	mount -t hugetlbfs nodev /dev/hugepages ||
+		echo "install-deps: cannot mount hugetlbfs on /dev/hugepages" >&2
+fi
+
 missing=()
 for p in "${PACKAGES[@]}"; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||
