@@ -82,10 +82,30 @@ def run_printer(exe, tmp):
         return [line.rstrip("\n") for line in f if line.strip()]
 
 
+def sanitizer_runtimes(shim):
+    """The ASan/UBSan runtimes a sanitizer build's shim links: preloaded first,
+    as ASan demands of a program that was not built with it."""
+    try:
+        out = subprocess.run(["ldd", shim], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                             text=True, check=False).stdout
+    except OSError:
+        return []
+    libs = []
+    for line in out.splitlines():
+        parts = line.split()
+        if len(parts) >= 3 and parts[1] == "=>" and re.match(r"lib(asan|ubsan)\.so", parts[0]):
+            libs.append(parts[2])
+    return sorted(libs, key=lambda p: "asan" not in p)
+
+
 def run_testpmd(commands, shim, canon_out):
     """testpmd's answers; the shim writes the rules it saw to canon_out."""
     env = dict(os.environ)
-    env["LD_PRELOAD"] = shim + (":" + env["LD_PRELOAD"] if env.get("LD_PRELOAD") else "")
+    preload = sanitizer_runtimes(shim) + [shim]
+    env["LD_PRELOAD"] = ":".join(preload + ([env["LD_PRELOAD"]] if env.get("LD_PRELOAD") else []))
+    if preload[0] != shim:
+        # testpmd is not built with ASan: only the shim's own errors count
+        env["ASAN_OPTIONS"] = "detect_leaks=0:" + env.get("ASAN_OPTIONS", "")
     env["NFVA_FLOW_CANON"] = canon_out
     try:
         out, prompt = tp.run_session(commands, env=env)
