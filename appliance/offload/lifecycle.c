@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * Rule lifecycle, four times a second on the control thread: read each
- * offloaded rule's counters; traffic in hardware keeps the FDB entries of
- * its MACs alive (the slow path no longer sees those frames); a rule idle for
- * the idle timeout is removed and its FDB entries then age normally.
+ * offloaded rule's counters (also when `offload show` asks); traffic in
+ * hardware keeps the FDB entries of its MACs alive (the slow path no longer
+ * sees those frames); a rule idle for the idle timeout is removed and its FDB
+ * entries then age normally.
  * Software rules (refused by the backend) are retried after the same time.
  * Also fills the e-switch part of every datapath snapshot.
  */
@@ -44,6 +45,12 @@ static bool rule_idle(const struct offload_rule *r, const void *arg)
 {
 	uint64_t now = *(const uint64_t *)arg;
 	return now - r->active_ms >= offload_cfg.idle_timeout_ms;
+}
+
+void offload_counters_read(void)
+{
+	uint64_t now = offload_now_ms();
+	rules_walk(rule_tick, &now);
 }
 
 static void lifecycle_run(void)

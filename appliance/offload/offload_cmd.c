@@ -100,6 +100,7 @@ static int offload_show_cmd(const struct cmd_args *a, struct cmd_reply *r)
 		r->result = caps_json();
 		return 0;
 	}
+	offload_counters_read(); /* hits as of now, not of the last tick */
 	json_t *list = json_array();
 	rules_walk(rule_json, list);
 	r->result = list;

@@ -328,6 +328,9 @@ int flow_lisp_decap_items(struct flow_spec *s, const struct offload_decision *d,
 int flow_lisp_decap_actions(struct flow_spec *s, const struct offload_decision *d,
 		const struct compile_ctx *ctx);
 
+/* lifecycle.c: read every offloaded rule's counters now, as the lifecycle
+ * task does four times a second (hits keep the rule's MACs alive). */
+void offload_counters_read(void);
 /* mirror_counters.c: add the rule's SAMPLE copies since the last reading. */
 void rule_read_copies(struct offload_rule *r);
 /* mirror_plan.c: which sessions take a flow's frames, and how (control). */

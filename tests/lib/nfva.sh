@@ -157,8 +157,9 @@ rule_field() {
 }
 # f_l2 A B: the filter of the L2 rule from port A to port B.
 f_l2() { echo "r['kind'] == 'l2' and r['in'] == '$1' and r['out'] == '$2'"; }
-# hits_reach NAME FILTER N: wait (<= 5 s) until the rule's hits read N (the
-# lifecycle task reads the e-switch counters every 250 ms).
+# hits_reach NAME FILTER N: wait (<= 5 s) until the rule's hits read N
+# (`offload show` reads the e-switch counters when asked; a frame the test
+# sent may still be in a worker or a kernel queue).
 hits_reach() {
 	wait_for 5 cmd_eq "rule_field $1 \"$2\" hits" "$3" ||
 		fail "$1: rule [$2]: hits $(rule_field "$1" "$2" hits), expected $3"

@@ -132,7 +132,7 @@ if offload_mode; then
 	wait_for 10 cmd_eq "nrules nv1 \"$enc and r['state'] == 'offloaded'\"" 1 ||
 		fail "nv1 has no offloaded encap rule toward 192.168.1.250 for vm2: $(rules nv1)"
 	check_ping "vm1 -> vm2 (offloaded)" "$V1" 10.2.2.30 3
-	# The counters are read every 250 ms (hits_atleast waits for that).
+	# hits_atleast waits (<= 5 s) for frames still on their way.
 	hits_atleast "nv1 encap rule (EVPN destination) hits" nv1 "$enc" 3
 	hits_atleast "nv1 decap rule hits" nv1 "$dec" 3
 	check_eq "nv1 offload failures" "$(ostat nv1 failures)" 0

@@ -23,7 +23,8 @@ meets its rule, on any machine load, and no phase-1 frame can.
 
 Asserts:
   * offload on: after phase 1 exactly the 8 expected rules (in, out, shape),
-    all offloaded; after phase 2 their hits are exactly 20/10 each; the
+    all offloaded; after phase 2 their hits are exactly 20/10 each, in the
+    first `offload show` after the ports counted the frames (no wait); the
     ports' eswitch_packets rose by exactly the phase-2 frames (up 40, vf1 30,
     vf2 20, vf3 20, vf4 10, vf5 20) and their rx_packets (slow path) by the
     fillers only; stats: installs 8, failures 0;
@@ -63,6 +64,10 @@ def run(offload_on):
             t.check_eq(esw, sc.PHASE2_ESWITCH, f"{mode}: phase 2 eswitch_packets per port")
             t.check_eq(slow, {p: 2 * t.BURST - sc.PHASE2_ESWITCH[p] for p in sc.PORTS},
                        f"{mode}: phase 2 rx_packets (slow path) per port = fillers only")
+            # The frames are counted on their ports, so their rules counted
+            # them: `offload show` reads the counters when asked.
+            t.check_eq(d.hits_now(sc.RULES), sc.RULES,
+                       f"{mode}: rule hits after phase 2, read at once")
             t.check_eq(d.wait_hits(sc.RULES), sc.RULES, f"{mode}: rule hits after phase 2")
             t.check_eq((st["rules"], st["installs"], st["failures"], st["removals"]),
                        (8, 8, 0, 0), f"{mode}: stats offload rules/installs/failures/removals")

@@ -169,8 +169,14 @@ class FifoFeed:
                                   f"{json.dumps(r, indent=1)}")
             time.sleep(0.05)
 
+    def hits_now(self, keys):
+        """{(in, out, shape): hits} of the rules named by keys, as `offload show`
+        answers at once (it reads the e-switch counters when asked)."""
+        got = {(r["in"], r["out"], r["shape"]): r["hits"] for r in self.rules()}
+        return {k: got.get(k) for k in keys}
+
     def wait_hits(self, want, timeout=5):
-        """want: {(in, out, shape): hits}; the lifecycle reads counters every 250 ms."""
+        """want: {(in, out, shape): hits}; waits for frames still in a worker."""
         deadline = time.monotonic() + timeout
         while True:
             got = {(r["in"], r["out"], r["shape"]): r["hits"] for r in self.rules()}
