@@ -55,10 +55,10 @@ void offload_counters_read(void)
 
 static void lifecycle_run(void)
 {
-	uint64_t now = offload_now_ms();
 	if (rules_count() == 0)
 		return;
-	rules_walk(rule_tick, &now);
+	offload_counters_read();
+	uint64_t now = offload_now_ms();
 	unsigned before = rules_count();
 	rules_remove_if(rule_idle, &now);
 	offload_stats.idle_removed += before - rules_count();

@@ -68,9 +68,9 @@ void offload_request(unsigned worker, uint32_t now_s, const struct offload_decis
  * The control thread removes those rules, then moves the FDB entry to dest
  * (a packed union fdb_dest) within limits (a struct fdb_limits). */
 struct fdb_limits;
-/* Returns true when the move was queued (false: asked already this second,
- * or the ring is full — the next frame asks again). */
-/* from: where the FDB holds the MAC now (a packed union fdb_dest). */
+/* from: where the FDB holds the MAC now (a packed union fdb_dest). Returns
+ * true when the move was queued (false: asked already this second, or the
+ * ring is full — the next frame asks again). */
 bool offload_request_move(unsigned worker, uint32_t now_s, uint16_t network,
 		const struct rte_ether_addr *mac, uint64_t dest, uint64_t from,
 		const struct fdb_limits *limits);

@@ -179,8 +179,7 @@ class FifoFeed:
         """want: {(in, out, shape): hits}; waits for frames still in a worker."""
         deadline = time.monotonic() + timeout
         while True:
-            got = {(r["in"], r["out"], r["shape"]): r["hits"] for r in self.rules()}
-            sub = {k: got.get(k) for k in want}
+            sub = self.hits_now(want)
             if sub == want or time.monotonic() > deadline:
                 return sub
             time.sleep(0.1)

@@ -124,6 +124,17 @@ def replay(lines):
     return (0 if bad == 0 and validated == n_rules else 1), "\n".join(report)
 
 
+def check_replay(lines):
+    """A test's dump replayed through dpdk-testpmd: every line must parse.
+    Without testpmd this says so and checks nothing more (the caller's own
+    checks of the dump stand)."""
+    from nfvatest.check import check_eq
+    status, report = replay(lines)
+    print(report)
+    if status != SKIP:
+        check_eq(status, 0, "dpdk-testpmd parsed every dumped line")
+
+
 def main(argv):
     if len(argv) < 2:
         print(__doc__)
@@ -141,14 +152,3 @@ def main(argv):
 
 if __name__ == "__main__":
     sys.exit(main(sys.argv))
-
-
-def check_replay(lines):
-    """A test's dump replayed through dpdk-testpmd: every line must parse.
-    Without testpmd this says so and checks nothing more (the caller's own
-    checks of the dump stand)."""
-    from nfvatest.check import check_eq
-    status, report = replay(lines)
-    print(report)
-    if status != SKIP:
-        check_eq(status, 0, "dpdk-testpmd parsed every dumped line")
